@@ -1,0 +1,167 @@
+package hwdetect
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDetectFixtures(t *testing.T) {
+	type want struct {
+		system, cpu, gpu, vendor, tz, hostname string
+		laptop, ssd, uefi, nixos               bool
+		gpus                                   int
+		gpuSource                              string // substring of the GPU fact's source
+	}
+	cases := map[string]want{
+		"amd-desktop": {
+			system: "x86_64-linux", cpu: "amd", gpu: "amd", vendor: "msi", tz: "America/New_York", hostname: "tower",
+			laptop: false, ssd: true, uefi: true, nixos: true, gpus: 2, gpuSource: "0000:03:00.0",
+		},
+		"nvidia-intel-laptop": {
+			system: "x86_64-linux", cpu: "intel", gpu: "nvidia", vendor: "", tz: "Europe/Berlin", hostname: "xps",
+			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "preferred over 0000:00:02.0 Intel",
+		},
+		"vm-nogpu": {
+			system: "x86_64-linux", cpu: "intel", gpu: "", vendor: "", tz: "Etc/UTC", hostname: "nixvm",
+			laptop: false, ssd: false, uefi: true, nixos: false, gpus: 2, gpuSource: "only virtual or unsupported",
+		},
+		"bios-machine": {
+			system: "x86_64-linux", cpu: "intel", gpu: "intel", vendor: "", tz: "Europe/London", hostname: "oldbox",
+			laptop: false, ssd: true, uefi: false, nixos: true, gpus: 1, gpuSource: "integrated",
+		},
+		"system76-laptop": {
+			system: "x86_64-linux", cpu: "amd", gpu: "amd", vendor: "system76", tz: "America/Denver", hostname: "pangolin",
+			laptop: true, ssd: true, uefi: true, nixos: true, gpus: 1, gpuSource: "0000:c4:00.0",
+		},
+		"msi-laptop": {
+			system: "x86_64-linux", cpu: "amd", gpu: "nvidia", vendor: "", tz: "Asia/Tokyo", hostname: "stealth",
+			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "0000:01:00.0",
+		},
+	}
+	for name, w := range cases {
+		t.Run(name, func(t *testing.T) {
+			r, err := Detect(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(field string, f Fact, want string) {
+				t.Helper()
+				if f.Value != want {
+					t.Errorf("%s = %q (source %q), want %q", field, f.Value, f.Source, want)
+				}
+				if f.Source == "" {
+					t.Errorf("%s has no source", field)
+				}
+			}
+			b := func(v bool) string {
+				if v {
+					return "true"
+				}
+				return "false"
+			}
+			ff := "desktop"
+			if w.laptop {
+				ff = "laptop"
+			}
+			check("system", r.System, w.system)
+			check("cpu", r.CPU, w.cpu)
+			check("gpu", r.GPU, w.gpu)
+			check("vendor", r.Vendor, w.vendor)
+			check("timeZone", r.TimeZone, w.tz)
+			check("hostname", r.Hostname, w.hostname)
+			check("isLaptop", r.IsLaptop, b(w.laptop))
+			check("formFactor", r.FormFactor, ff)
+			check("hasSSD", r.HasSSD, b(w.ssd))
+			check("uefi", r.UEFI, b(w.uefi))
+			check("nixos", r.NixOS, b(w.nixos))
+			if len(r.GPUs) != w.gpus {
+				t.Errorf("found %d display devices %+v, want %d", len(r.GPUs), r.GPUs, w.gpus)
+			}
+			if !strings.Contains(r.GPU.Source, w.gpuSource) {
+				t.Errorf("gpu source %q does not mention %q", r.GPU.Source, w.gpuSource)
+			}
+		})
+	}
+}
+
+func TestPeripheralBatteryIsNotALaptop(t *testing.T) {
+	r, err := Detect(filepath.Join("testdata", "amd-desktop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.IsLaptop.Bool() || !strings.Contains(r.IsLaptop.Source, "chassis_type: 3") {
+		t.Errorf("isLaptop = %+v; the mouse battery (scope Device) must not count", r.IsLaptop)
+	}
+}
+
+func TestIgnoredDisks(t *testing.T) {
+	r, err := Detect(filepath.Join("testdata", "vm-nogpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range r.Disks {
+		names = append(names, d.Name)
+	}
+	if strings.Join(names, ",") != "vda" {
+		t.Errorf("disks = %v, want only vda (dm-0, loop0 and removable sr0 ignored)", names)
+	}
+}
+
+func TestChooseGPU(t *testing.T) {
+	intelIGPU := GPU{Address: "0000:00:02.0", Vendor: "intel", Name: "Intel", Integrated: true}
+	intelArc := GPU{Address: "0000:03:00.0", Vendor: "intel", Name: "Intel"}
+	amdAPU := GPU{Address: "0000:05:00.0", Vendor: "amd", Name: "AMD"}
+	amdCard := GPU{Address: "0000:03:00.0", Vendor: "amd", Name: "AMD"}
+	nvidia := GPU{Address: "0000:01:00.0", Vendor: "nvidia", Name: "NVIDIA"}
+	qxl := GPU{Address: "0000:00:01.0", Name: "QEMU (QXL)", Integrated: true}
+	cases := []struct {
+		name string
+		gpus []GPU
+		want string
+	}{
+		{"none", nil, ""},
+		{"virtual only", []GPU{qxl}, ""},
+		{"intel igpu only", []GPU{intelIGPU}, "intel"},
+		{"amd card beats intel igpu", []GPU{intelIGPU, amdCard}, "amd"},
+		{"nvidia beats intel igpu", []GPU{intelIGPU, nvidia}, "nvidia"},
+		{"nvidia beats amd apu", []GPU{amdAPU, nvidia}, "nvidia"},
+		{"arc beats igpu", []GPU{intelIGPU, intelArc}, "intel"},
+		{"virtual next to real", []GPU{qxl, amdCard}, "amd"},
+	}
+	for _, c := range cases {
+		if got := chooseGPU(c.gpus).Value; got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestZoneFromLink(t *testing.T) {
+	cases := map[string]string{
+		"/usr/share/zoneinfo/Europe/Berlin":                            "Europe/Berlin",
+		"../usr/share/zoneinfo/Etc/UTC":                                "Etc/UTC",
+		"/etc/zoneinfo/posix/Asia/Tokyo":                               "Asia/Tokyo",
+		"/usr/share/zoneinfo/right/UTC":                                "UTC",
+		"/nix/store/abc-tzdata/share/zoneinfo/America/Argentina/Salta": "America/Argentina/Salta",
+		"/etc/somewhere/else":                                          "",
+	}
+	for in, want := range cases {
+		if got := ZoneFromLink(in); got != want {
+			t.Errorf("ZoneFromLink(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDetectBadRoot(t *testing.T) {
+	if _, err := Detect(filepath.Join("testdata", "does-not-exist")); err == nil {
+		t.Fatal("expected an error for a missing root")
+	}
+	r, err := Detect(t.TempDir()) // empty tree: nothing known, nothing panics
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CPU.Known() || r.GPU.Known() || r.TimeZone.Known() || r.Hostname.Known() || r.IsLaptop.Bool() {
+		t.Errorf("empty root detected something: %+v", r)
+	}
+}
