@@ -1,0 +1,25 @@
+# The pure core of axiOS: Nix builtins only, plain values in and out, so
+# `nix-instantiate --eval --strict --json` can run it without nixpkgs.
+#
+#   import ./lib/core { }                  # reads the repository's TOML files
+#   import ./lib/core { catalog = …; rules = …; }   # parsed attribute sets
+{
+  catalog ? builtins.fromTOML (builtins.readFile ../../modules/catalog.toml),
+  rules ? builtins.fromTOML (builtins.readFile ../rules.toml),
+}:
+let
+  util = import ./util.nix;
+  cat = import ./catalog.nix { inherit catalog; };
+  validate = import ./validate.nix { inherit rules cat; };
+  hosts = import ./hosts.nix;
+  plan = import ./plan.nix { inherit cat; };
+in
+{
+  inherit (validate) checkHost;
+  inherit (hosts) discoverHosts;
+  inherit (plan) hostSettings;
+  inherit catalog rules;
+  # Catalog helpers: entries with `importPaths`, flags, profiles, paths …
+  catalogInfo = cat;
+  inherit (util) levenshtein suggest;
+}
