@@ -92,7 +92,10 @@ let
     if src == null then
       null
     else if isAttrs src && isString (src.file or null) then
-      { file = src.file; }
+      if builtins.substring 0 11 src.file == "/nix/store/" then
+        throw "axios MCP secret \"${secretName}\": ${src.file} is in the Nix store, where every user can read it; point it at a file outside the store (an agenix path such as config.age.secrets.${secretName}.path)"
+      else
+        { file = src.file; }
     else if isAttrs src && isList (src.command or null) && src.command != [ ] && all isString src.command
     then
       { command = src.command; }

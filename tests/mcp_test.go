@@ -1,0 +1,169 @@
+package tests
+
+import (
+	"bytes"
+	"os/exec"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// mcpSelection mirrors the result of lib/core/mcp.nix select.
+type mcpSelection struct {
+	On map[string]struct {
+		Type    string            `json:"type"`
+		Command string            `json:"command"`
+		Args    []string          `json:"args"`
+		Env     map[string]string `json:"env"`
+		Secret  *struct {
+			Name    string   `json:"name"`
+			Env     string   `json:"env"`
+			Hint    string   `json:"hint"`
+			File    string   `json:"file"`
+			Command []string `json:"command"`
+		} `json:"secret"`
+	} `json:"on"`
+	Off []struct {
+		Name    string `json:"name"`
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
+	} `json:"off"`
+	Messages []string `json:"messages"`
+}
+
+func selectMCP(t *testing.T, args string) mcpSelection {
+	t.Helper()
+	var got mcpSelection
+	testutil.NixEval(t, testutil.RepoRoot(t), "(import ./lib/core/mcp.nix).select "+args, &got)
+	return got
+}
+
+// A server list shaped like the one home/ai builds: one plain server, two
+// that need secrets, one whose package is missing, one turned off.
+const mcpServers = `{
+  git = { command = "/store/git/bin/mcp-server-git"; };
+  brave-search = {
+    command = "/store/node/bin/npx";
+    args = [ "-y" "@brave/brave-search-mcp-server" ];
+    secret = { name = "brave-api-key"; env = "BRAVE_API_KEY"; hint = "set axios.ai.mcp.secrets.brave-api-key"; };
+  };
+  github = {
+    command = "/store/gh-mcp/bin/github-mcp-server";
+    args = [ "stdio" ];
+    secret = { name = "github-token"; env = "GITHUB_PERSONAL_ACCESS_TOKEN"; hint = "run gh auth login"; };
+  };
+  devshell = { command = null; unavailable = "the nix-devshell-mcp input is not in the flake"; };
+  time = { enable = false; command = "/store/time/bin/mcp-server-time"; };
+}`
+
+func TestMCPSelectWithoutSecrets(t *testing.T) {
+	got := selectMCP(t, "{ servers = "+mcpServers+"; }")
+
+	if names := sortedKeys(got.On); !reflect.DeepEqual(names, []string{"git"}) {
+		t.Fatalf("on = %v, want only git (every other server lacks a secret, a package or is disabled)", names)
+	}
+	git := got.On["git"]
+	if git.Type != "stdio" || git.Command != "/store/git/bin/mcp-server-git" || len(git.Args) != 0 || git.Secret != nil {
+		t.Errorf("git = %+v", git)
+	}
+	var off []string
+	for _, o := range got.Off {
+		off = append(off, o.Name+":"+o.Reason)
+	}
+	want := []string{"brave-search:missing-secret", "devshell:unavailable", "github:missing-secret", "time:disabled"}
+	if !reflect.DeepEqual(off, want) {
+		t.Errorf("off = %v, want %v (sorted by name)", off, want)
+	}
+	if len(got.Messages) != 3 {
+		t.Fatalf("messages = %q, want 3 (none for the disabled server)", got.Messages)
+	}
+	if m := got.Messages[0]; !strings.Contains(m, "brave-search is off") || !strings.Contains(m, "BRAVE_API_KEY") || !strings.Contains(m, "set axios.ai.mcp.secrets.brave-api-key") {
+		t.Errorf("brave message %q must name the server, the variable and the fix", m)
+	}
+	if m := got.Messages[1]; !strings.Contains(m, "nix-devshell-mcp input is not in the flake") {
+		t.Errorf("unavailable message %q must carry the reason", m)
+	}
+}
+
+func TestMCPSelectWithSecrets(t *testing.T) {
+	got := selectMCP(t, `{ servers = `+mcpServers+`; secrets = {
+      brave-api-key = { file = "/run/user/1000/agenix/brave-api-key"; };
+      github-token = { command = [ "/store/gh/bin/gh" "auth" "token" ]; };
+      tavily-api-key = null;
+    }; }`)
+
+	if names := sortedKeys(got.On); !reflect.DeepEqual(names, []string{"brave-search", "git", "github"}) {
+		t.Fatalf("on = %v", names)
+	}
+	brave := got.On["brave-search"]
+	if brave.Secret == nil || brave.Secret.File != "/run/user/1000/agenix/brave-api-key" || brave.Secret.Env != "BRAVE_API_KEY" || brave.Secret.Command != nil {
+		t.Errorf("brave secret = %+v", brave.Secret)
+	}
+	if !reflect.DeepEqual(brave.Args, []string{"-y", "@brave/brave-search-mcp-server"}) {
+		t.Errorf("brave args = %v", brave.Args)
+	}
+	gh := got.On["github"]
+	if gh.Secret == nil || gh.Secret.File != "" || !reflect.DeepEqual(gh.Secret.Command, []string{"/store/gh/bin/gh", "auth", "token"}) {
+		t.Errorf("github secret = %+v", gh.Secret)
+	}
+	if gh.Secret != nil && gh.Secret.Hint != "run gh auth login" {
+		t.Errorf("github hint = %q (the wrapper prints it when the token is missing at run time)", gh.Secret.Hint)
+	}
+	if len(got.Messages) != 1 || !strings.Contains(got.Messages[0], "devshell") {
+		t.Errorf("messages = %q, want only the unavailable devshell server", got.Messages)
+	}
+}
+
+func TestMCPSelectNoSecretInEnv(t *testing.T) {
+	// A secret never appears in the rendered server: only its source does.
+	got := selectMCP(t, `{ servers = { s = { command = "/bin/s"; env = { MODE = "x"; }; secret = { name = "k"; env = "K"; hint = ""; }; }; }; secrets = { k = { file = "/run/agenix/k"; }; }; }`)
+	s := got.On["s"]
+	if _, ok := s.Env["K"]; ok {
+		t.Errorf("secret variable K leaked into env: %v", s.Env)
+	}
+	if s.Env["MODE"] != "x" {
+		t.Errorf("env = %v", s.Env)
+	}
+}
+
+func TestMCPSelectRejectsBadInput(t *testing.T) {
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	cases := []struct {
+		name, args, want string
+	}{
+		{"command type", `{ servers = { a = { command = 3; }; }; }`, `server "a": ` + "`command`" + ` must be a string`},
+		{"no command", `{ servers = { a = { args = [ ]; }; }; }`, "`command` is missing"},
+		{"args", `{ servers = { a = { command = "x"; args = "-y"; }; }; }`, "`args` must be a list of strings"},
+		{"env", `{ servers = { a = { command = "x"; env = { A = 1; }; }; }; }`, "`env` must be an attribute set of strings"},
+		{"enable", `{ servers = { a = { command = "x"; enable = "yes"; }; }; }`, "`enable` must be true or false"},
+		{"secret shape", `{ servers = { a = { command = "x"; secret = "k"; }; }; }`, "`secret` must be null or { name; env; hint; }"},
+		{"secret source", `{ servers = { a = { command = "x"; secret = { name = "k"; env = "K"; }; }; }; secrets = { k = "/run/k"; }; }`, `secret "k": must be null, { file`},
+		{"store path", `{ servers = { a = { command = "x"; secret = { name = "k"; env = "K"; }; }; }; secrets = { k = { file = "/nix/store/abc-k"; }; }; }`, "is in the Nix store"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", "(import ./lib/core/mcp.nix).select "+c.args)
+			cmd.Dir = testutil.RepoRoot(t)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err == nil {
+				t.Fatalf("evaluation succeeded; want an error containing %q", c.want)
+			}
+			if !strings.Contains(stderr.String(), c.want) {
+				t.Errorf("error %q does not contain %q", stderr.String(), c.want)
+			}
+		})
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
