@@ -1,0 +1,23 @@
+# Firmware blobs and CPU microcode updates.
+{ config, lib, ... }:
+let
+  cpu = config.axios.hardware.cpu;
+  microcodeFor = vendor: cpu == null || cpu == vendor;
+in
+{
+  config = {
+    # All firmware, including non-redistributable blobs (needs unfree, which
+    # the system module allows); this also turns on the redistributable set.
+    hardware.enableAllFirmware = lib.mkDefault true;
+    hardware.enableRedistributableFirmware = lib.mkDefault true;
+
+    # Same expression and priority as nixos-generate-config and nixos-hardware
+    # use, so their definitions agree with these instead of conflicting.
+    hardware.cpu.amd.updateMicrocode = lib.mkIf (microcodeFor "amd") (
+      lib.mkDefault config.hardware.enableRedistributableFirmware
+    );
+    hardware.cpu.intel.updateMicrocode = lib.mkIf (microcodeFor "intel") (
+      lib.mkDefault config.hardware.enableRedistributableFirmware
+    );
+  };
+}
