@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// TestCommittedArtIsGenerated regenerates every image into a temporary
+// folder and requires the committed files to be exactly what the program
+// produces: PNGs byte for byte, JPEGs byte for byte or — should a future Go
+// release change its JPEG encoder — the same size with pixels within 2/255.
+func TestCommittedArtIsGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders ten 4K images")
+	}
+	root := testutil.RepoRoot(t)
+	tmp := t.TempDir()
+	files, err := generate(tmp, filepath.Join(root, defaultDefs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{wallpaperDir, iconDir} {
+		committed := listDir(t, filepath.Join(root, dir))
+		generated := listDir(t, filepath.Join(tmp, dir))
+		if strings.Join(committed, ",") != strings.Join(generated, ",") {
+			t.Errorf("%s holds %v, the program generates %v; run `go run ./tools/artwork -out .`", dir, committed, generated)
+		}
+	}
+	var wallBytes int64
+	for _, rel := range files {
+		want, err := os.ReadFile(filepath.Join(tmp, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Errorf("%s is not committed: %v", rel, err)
+			continue
+		}
+		if strings.HasSuffix(rel, ".jpg") {
+			wallBytes += int64(len(got))
+			checkSize(t, rel, got, wallWidth, wallHeight)
+		} else {
+			checkSize(t, rel, got, iconSize, iconSize)
+		}
+		if bytes.Equal(got, want) {
+			continue
+		}
+		if strings.HasSuffix(rel, ".png") {
+			t.Errorf("%s differs from the generated icon; run `go run ./tools/artwork -out .`", rel)
+			continue
+		}
+		if d := maxPixelDiff(t, got, want); d > 2 {
+			t.Errorf("%s differs from the generated wallpaper by up to %d/255 per channel", rel, d)
+		}
+	}
+	if limit := int64(15 << 20); wallBytes > limit {
+		t.Errorf("wallpapers take %d bytes, over the %d byte budget", wallBytes, limit)
+	}
+}
+
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func checkSize(t *testing.T, rel string, data []byte, w, h int) {
+	t.Helper()
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		t.Errorf("%s: %v", rel, err)
+		return
+	}
+	if cfg.Width != w || cfg.Height != h {
+		t.Errorf("%s is %d×%d, want %d×%d", rel, cfg.Width, cfg.Height, w, h)
+	}
+}
+
+func maxPixelDiff(t *testing.T, a, b []byte) int {
+	t.Helper()
+	ia, err := jpeg.Decode(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ia.Bounds() != ib.Bounds() {
+		return 255
+	}
+	worst := 0
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 3 {
+		for x := r.Min.X; x < r.Max.X; x += 3 {
+			r1, g1, b1, _ := ia.At(x, y).RGBA()
+			r2, g2, b2, _ := ib.At(x, y).RGBA()
+			for _, d := range []int{int(r1>>8) - int(r2>>8), int(g1>>8) - int(g2>>8), int(b1>>8) - int(b2>>8)} {
+				if d < 0 {
+					d = -d
+				}
+				if d > worst {
+					worst = d
+				}
+			}
+		}
+	}
+	return worst
+}
+
+func TestIconDrawsLabelAndTransparentCorners(t *testing.T) {
+	img := renderIcon("gmail", "GM")
+	if a := img.NRGBAAt(0, 0).A; a != 0 {
+		t.Errorf("corner alpha = %d, want 0 (rounded tile)", a)
+	}
+	if c := img.NRGBAAt(64, 10); c.A != 255 || (c.R == 255 && c.G == 255 && c.B == 255) {
+		t.Errorf("tile pixel = %v, want opaque colour", c)
+	}
+	// 'G' row 0 is ".###.", so its second column is set; the label is centred.
+	scale, gap := 9, 9
+	left := (iconSize - (2*glyphWidth*scale + gap)) / 2
+	top := (iconSize - glyphHeight*scale) / 2
+	if c := img.NRGBAAt(left+scale+1, top+1); c.R != 255 || c.G != 255 || c.B != 255 {
+		t.Errorf("label pixel = %v, want white", c)
+	}
+	if c := img.NRGBAAt(left+1, top+1); c.R == 255 && c.G == 255 && c.B == 255 {
+		t.Errorf("pixel outside the G glyph is white")
+	}
+	other := renderIcon("youtube", "YT")
+	if img.NRGBAAt(64, 10) == other.NRGBAAt(64, 10) {
+		t.Error("two PWAs got the same tile colour")
+	}
+}
+
+func TestIconsEncodeDeterministically(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := png.Encode(&a, renderIcon("teams", "MT")); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&b, renderIcon("teams", "MT")); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two renders of the same icon differ")
+	}
+}
+
+func TestLoadDefsRejectsBadInput(t *testing.T) {
+	cases := map[string]struct{ json, want string }{
+		"bad id":        {`{"Bad_Id":{"name":"x","url":"u","icon":"Bad_Id","label":"X"}}`, "lower-case"},
+		"icon mismatch": {`{"a":{"name":"x","url":"u","icon":"b","label":"X"}}`, `a.icon is "b"`},
+		"long label":    {`{"a":{"name":"x","url":"u","icon":"a","label":"ABC"}}`, "1 or 2 characters"},
+		"unknown glyph": {`{"a":{"name":"x","url":"u","icon":"a","label":"a!"}}`, "A-Z and 0-9"},
+		"duplicate":     {`{"a":{"name":"x","url":"u","icon":"a","label":"XY"},"b":{"name":"y","url":"u","icon":"b","label":"XY"}}`, "already used"},
+		"not json":      {`{`, "parsing"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "defs.json")
+			if err := os.WriteFile(path, []byte(c.json), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := loadDefs(path)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestRunRejectsStrayArguments(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run([]string{"extra"}, &out, &errb); err == nil {
+		t.Error("run accepted a positional argument")
+	}
+}
+
+func TestRandomIsStable(t *testing.T) {
+	// splitmix64 reference values: a change here changes every wallpaper.
+	s := rng(0)
+	if got := s.next(); got != 0xe220a8397b1dcdaf {
+		t.Errorf("first splitmix64 output = %#x", got)
+	}
+}
