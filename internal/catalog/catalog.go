@@ -1,0 +1,351 @@
+// Package catalog reads modules/catalog.toml, the one place where every axiOS
+// NixOS and home-manager module is registered, into typed entries.
+//
+// The Nix library reads the same file with builtins.fromTOML
+// (lib/core/catalog.nix); the Go command embeds it (axios.CatalogTOML) so
+// `axios modules`, `axios plan`, `axios check` and `axios init` always see the
+// catalog the flake was built from. docs/catalog.md describes the fields.
+package catalog
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/axios-nix/axios"
+)
+
+// Kind is the kind of a catalog entry.
+type Kind string
+
+// Entry kinds. Core, Flagged and Hardware are NixOS kinds; Profile and Module
+// are home-manager kinds.
+const (
+	Core     Kind = "core"     // always imported
+	Flagged  Kind = "flagged"  // imported when modules.<flag> is true
+	Hardware Kind = "hardware" // imported by hardware.vendor or formFactor
+	Profile  Kind = "profile"  // home profile chosen by homeProfile
+	Module   Kind = "module"   // home module added by a NixOS entry or a requires
+)
+
+// NixOSEntry is one [nixos.<name>] table: a NixOS module.
+type NixOSEntry struct {
+	Name        string
+	Kind        Kind
+	Path        string
+	Description string
+	// Flag is the name of the modules.<flag> switch ("" when none). For a core
+	// entry the flag only turns Enable on; it never gates the import.
+	Flag string
+	// Default is the flag's value when the host does not set it (false when
+	// the catalog gives no default).
+	Default bool
+	// HasDefault reports whether the catalog gives a default for the flag.
+	HasDefault bool
+	// Enable is the option path set to true when the entry is active.
+	Enable string
+	// Settings is the host key copied verbatim to the option of the same name
+	// when the entry is active (e.g. "virt").
+	Settings string
+	// Requires lists other flags that must be on when this entry is active.
+	Requires []string
+	// Home lists home entries added for every user when this entry is active.
+	Home []string
+	// Imports lists flake-input modules imported with it ("input.attr.path").
+	Imports []string
+	// Vendors (hardware) lists the hardware.vendor values that select it.
+	Vendors []string
+	// FormFactors (hardware) lists the formFactor values that select it when
+	// the host sets no vendor.
+	FormFactors []string
+	// VendorSettings maps a vendor to the option paths set for it, with their
+	// values (bool, string, int64 or float64).
+	VendorSettings map[string]map[string]any
+	// FromHost maps an option path to the host field copied into it when the
+	// entry is active and the host sets the field.
+	FromHost map[string]string
+}
+
+// HomeEntry is one [home.<name>] table: a home-manager module or profile.
+type HomeEntry struct {
+	Name        string
+	Kind        Kind
+	Path        string
+	Description string
+	Requires    []string // other home entries, added with this one
+	Imports     []string // flake-input modules imported with it
+}
+
+// NixOSHardware is one [[nixosHardware]] entry: the nixos-hardware module
+// added when every When field equals the host's value.
+type NixOSHardware struct {
+	// When maps a dotted host field ("hardware.cpu") to the value it must have.
+	When   map[string]any
+	Module string
+}
+
+// Catalog is the parsed catalog.
+type Catalog struct {
+	NixOS         []NixOSEntry    // sorted by name
+	Home          []HomeEntry     // sorted by name
+	NixOSHardware []NixOSHardware // in file order
+}
+
+type rawNixOS struct {
+	Kind           string                    `toml:"kind"`
+	Path           string                    `toml:"path"`
+	Description    string                    `toml:"description"`
+	Flag           string                    `toml:"flag"`
+	Default        *bool                     `toml:"default"`
+	Enable         string                    `toml:"enable"`
+	Settings       string                    `toml:"settings"`
+	Requires       []string                  `toml:"requires"`
+	Home           []string                  `toml:"home"`
+	Imports        []string                  `toml:"imports"`
+	Vendors        []string                  `toml:"vendors"`
+	FormFactors    []string                  `toml:"formFactors"`
+	VendorSettings map[string]map[string]any `toml:"vendorSettings"`
+	FromHost       map[string]string         `toml:"fromHost"`
+}
+
+type rawHome struct {
+	Kind        string   `toml:"kind"`
+	Path        string   `toml:"path"`
+	Description string   `toml:"description"`
+	Requires    []string `toml:"requires"`
+	Imports     []string `toml:"imports"`
+}
+
+type rawCatalog struct {
+	NixOS         map[string]rawNixOS `toml:"nixos"`
+	Home          map[string]rawHome  `toml:"home"`
+	NixOSHardware []struct {
+		When   map[string]any `toml:"when"`
+		Module string         `toml:"module"`
+	} `toml:"nixosHardware"`
+}
+
+// Parse parses and checks a catalog. Unknown keys, unknown kinds, missing
+// fields and dangling references (requires, home) are errors.
+func Parse(data []byte) (*Catalog, error) {
+	var raw rawCatalog
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, fmt.Errorf("catalog:%d:%d: %s", row, col, de.Error())
+		}
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	c := &Catalog{}
+	for name, r := range raw.NixOS {
+		e := NixOSEntry{
+			Name: name, Kind: Kind(r.Kind), Path: r.Path, Description: r.Description,
+			Flag: r.Flag, Enable: r.Enable, Settings: r.Settings,
+			Requires: r.Requires, Home: r.Home, Imports: r.Imports,
+			Vendors: r.Vendors, FormFactors: r.FormFactors,
+			VendorSettings: r.VendorSettings, FromHost: r.FromHost,
+		}
+		if r.Default != nil {
+			e.Default, e.HasDefault = *r.Default, true
+		}
+		c.NixOS = append(c.NixOS, e)
+	}
+	sort.Slice(c.NixOS, func(i, j int) bool { return c.NixOS[i].Name < c.NixOS[j].Name })
+	for name, r := range raw.Home {
+		c.Home = append(c.Home, HomeEntry{
+			Name: name, Kind: Kind(r.Kind), Path: r.Path, Description: r.Description,
+			Requires: r.Requires, Imports: r.Imports,
+		})
+	}
+	sort.Slice(c.Home, func(i, j int) bool { return c.Home[i].Name < c.Home[j].Name })
+	for _, h := range raw.NixOSHardware {
+		c.NixOSHardware = append(c.NixOSHardware, NixOSHardware{When: h.When, Module: h.Module})
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) check() error {
+	var errs []string
+	flags := map[string]string{}
+	for _, e := range c.NixOS {
+		where := "nixos." + e.Name
+		switch e.Kind {
+		case Core, Flagged, Hardware:
+		default:
+			errs = append(errs, fmt.Sprintf("%s: kind %q is not core, flagged or hardware", where, e.Kind))
+		}
+		if e.Path == "" {
+			errs = append(errs, where+": path is missing")
+		}
+		if e.Description == "" {
+			errs = append(errs, where+": description is missing")
+		}
+		if e.Kind == Flagged && e.Flag == "" {
+			errs = append(errs, where+": a flagged entry needs a flag")
+		}
+		if e.Kind == Hardware && e.Flag != "" {
+			errs = append(errs, where+": a hardware entry has no flag")
+		}
+		if e.Kind == Hardware && len(e.Vendors)+len(e.FormFactors) == 0 {
+			errs = append(errs, where+": a hardware entry needs vendors or formFactors")
+		}
+		if e.Kind != Hardware && len(e.Vendors)+len(e.FormFactors)+len(e.VendorSettings) > 0 {
+			errs = append(errs, where+": vendors, formFactors and vendorSettings are for hardware entries")
+		}
+		if e.Flag == "" && (e.HasDefault || len(e.Requires) > 0) {
+			errs = append(errs, where+": default and requires need a flag")
+		}
+		if e.Flag != "" {
+			if other, dup := flags[e.Flag]; dup {
+				errs = append(errs, fmt.Sprintf("%s: flag %q is also the flag of nixos.%s", where, e.Flag, other))
+			}
+			flags[e.Flag] = e.Name
+		}
+		for vendor, opts := range e.VendorSettings {
+			if !contains(e.Vendors, vendor) {
+				errs = append(errs, fmt.Sprintf("%s: vendorSettings.%s names a vendor not in vendors", where, vendor))
+			}
+			for opt, v := range opts {
+				switch v.(type) {
+				case bool, string, int64, float64:
+				default:
+					errs = append(errs, fmt.Sprintf("%s: vendorSettings.%s.%q must be a bool, string or number", where, vendor, opt))
+				}
+			}
+		}
+	}
+	for _, e := range c.NixOS {
+		for _, r := range e.Requires {
+			if _, ok := flags[r]; !ok {
+				errs = append(errs, fmt.Sprintf("nixos.%s: requires %q, which is no module flag", e.Name, r))
+			}
+		}
+		for _, h := range e.Home {
+			if he, ok := c.HomeEntry(h); !ok || he.Kind != Module {
+				errs = append(errs, fmt.Sprintf("nixos.%s: home %q is no home entry of kind module", e.Name, h))
+			}
+		}
+	}
+	for _, e := range c.Home {
+		where := "home." + e.Name
+		if e.Kind != Profile && e.Kind != Module {
+			errs = append(errs, fmt.Sprintf("%s: kind %q is not profile or module", where, e.Kind))
+		}
+		if e.Path == "" {
+			errs = append(errs, where+": path is missing")
+		}
+		if e.Description == "" {
+			errs = append(errs, where+": description is missing")
+		}
+		for _, r := range e.Requires {
+			if _, ok := c.HomeEntry(r); !ok {
+				errs = append(errs, fmt.Sprintf("%s: requires %q, which is no home entry", where, r))
+			}
+		}
+	}
+	for i, h := range c.NixOSHardware {
+		if h.Module == "" || len(h.When) == 0 {
+			errs = append(errs, fmt.Sprintf("nixosHardware[%d]: module and when are required", i))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("catalog: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	defaultOnce sync.Once
+	defaultCat  *Catalog
+	defaultErr  error
+)
+
+// Default returns the embedded catalog (modules/catalog.toml), parsed once.
+// It panics when the embedded file is invalid: that is a build defect caught
+// by this package's tests, never a user error.
+func Default() *Catalog {
+	defaultOnce.Do(func() { defaultCat, defaultErr = Parse(axios.CatalogTOML) })
+	if defaultErr != nil {
+		panic("embedded modules/catalog.toml is invalid: " + defaultErr.Error())
+	}
+	return defaultCat
+}
+
+// NixOSEntry returns the NixOS entry called name.
+func (c *Catalog) NixOSEntry(name string) (NixOSEntry, bool) {
+	for _, e := range c.NixOS {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return NixOSEntry{}, false
+}
+
+// HomeEntry returns the home entry called name.
+func (c *Catalog) HomeEntry(name string) (HomeEntry, bool) {
+	for _, e := range c.Home {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return HomeEntry{}, false
+}
+
+// EntryForFlag returns the NixOS entry whose flag is flag.
+func (c *Catalog) EntryForFlag(flag string) (NixOSEntry, bool) {
+	for _, e := range c.NixOS {
+		if e.Flag != "" && e.Flag == flag {
+			return e, true
+		}
+	}
+	return NixOSEntry{}, false
+}
+
+// Flags returns every module flag, sorted.
+func (c *Catalog) Flags() []string {
+	var out []string
+	for _, e := range c.NixOS {
+		if e.Flag != "" {
+			out = append(out, e.Flag)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// FlagDefault returns the catalog default of a flag (false when the flag has
+// no default or does not exist).
+func (c *Catalog) FlagDefault(flag string) bool {
+	e, ok := c.EntryForFlag(flag)
+	return ok && e.Default
+}
+
+// Profiles returns the names of the home entries of kind profile, sorted.
+func (c *Catalog) Profiles() []string {
+	var out []string
+	for _, e := range c.Home {
+		if e.Kind == Profile {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+// Package hostconfig is the Go interpreter of the axiOS host rules: it parses
+// a host (hosts/<name>.toml), validates it against lib/rules.toml and the
+// module catalog exactly as docs/validation.md describes (the same page
+// lib/core/validate.nix follows), selects its modules, derives the settings
+// mkSystem will set, and checks whole configuration directories.
+package hostconfig
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// Host forms (docs/validation.md, "Inputs").
+const (
+	FormTOML = "toml"
+	FormNix  = "nix"
+)
+
+// MaxFileSize is the largest host file Parse accepts. A host is a few dozen
+// lines; the limit keeps hostile input from exhausting memory or stack.
+const MaxFileSize = 256 << 10
+
+// maxNesting is the deepest bracket nesting Parse accepts.
+const maxNesting = 64
+
+// Position is a place in a host file; Line and Column count from 1.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Host is one parsed host.
+type Host struct {
+	// File is the path the host was read from ("" when it has none).
+	File string
+	// Name is the file stem ("alice" for hosts/alice.toml); "" when the host
+	// has no .toml file name. Validate compares it with hostname (AX110).
+	Name string
+	// Form is FormTOML or FormNix.
+	Form string
+	// Values is the host table: string, bool, int64, float64, []any,
+	// map[string]any and the TOML date/time types.
+	Values map[string]any
+
+	positions map[string]Position
+}
+
+// Position returns where a dotted field was first written in the file.
+func (h *Host) Position(field string) (Position, bool) {
+	p, ok := h.positions[field]
+	return p, ok
+}
+
+// ParseError is a TOML syntax error (or an unreadable file) with its place.
+type ParseError struct {
+	File   string
+	Line   int // 0 when unknown
+	Column int // 0 when unknown
+	Msg    string
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(":")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, "%d:", e.Column)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ParseFile reads and parses a host file. A syntax error is a *ParseError;
+// other errors are I/O errors.
+func ParseFile(path string) (*Host, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading host %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("reading host %s: is a directory", path)
+	}
+	if info.Size() > MaxFileSize {
+		return nil, &ParseError{File: path, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading host %s: %w", path, err)
+	}
+	return Parse(data, path)
+}
+
+// Parse parses the TOML text of a host. filename is used in errors and, when
+// it ends in ".toml", gives the host its Name (the stem). A syntax error is
+// returned as a *ParseError carrying the line and column. Parse never panics.
+func Parse(data []byte, filename string) (h *Host, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h, err = nil, &ParseError{File: filename, Msg: fmt.Sprintf("cannot parse the file: %v", r)}
+		}
+	}()
+	if len(data) > MaxFileSize {
+		return nil, &ParseError{File: filename, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
+	}
+	if line, ok := tooDeep(data); ok {
+		return nil, &ParseError{File: filename, Line: line, Msg: fmt.Sprintf("arrays or inline tables are nested more than %d levels deep", maxNesting)}
+	}
+	values := map[string]any{}
+	if err := toml.Unmarshal(data, &values); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, &ParseError{File: filename, Line: row, Column: col, Msg: "TOML syntax error: " + de.Error()}
+		}
+		return nil, &ParseError{File: filename, Msg: "TOML syntax error: " + err.Error()}
+	}
+	h = &Host{File: filename, Form: FormTOML, Values: values, positions: keyPositions(data)}
+	if base := filepath.Base(filename); strings.HasSuffix(base, ".toml") && len(base) > len(".toml") {
+		h.Name = strings.TrimSuffix(base, ".toml")
+	}
+	return h, nil
+}
+
+// FromValues returns a host built from an already decoded table (for example
+// the Nix form, decoded from JSON), without positions.
+func FromValues(values map[string]any, name, form string) *Host {
+	if values == nil {
+		values = map[string]any{}
+	}
+	return &Host{Name: name, Form: form, Values: values}
+}
+
+// keyPositions records, for every dotted key path and each of its prefixes,
+// the first place it appears: a key in a key/value pair, a table header or a
+// key inside an inline table. Keys inside arrays are not recorded (a list
+// element is named by its list).
+func keyPositions(data []byte) map[string]Position {
+	pos := map[string]Position{}
+	var p unstable.Parser
+	p.Reset(data)
+	var prefix []string
+	inArray := false
+	record := func(path []string, n *unstable.Node) {
+		key := strings.Join(path, ".")
+		if _, seen := pos[key]; seen {
+			return
+		}
+		sh := p.Shape(n.Raw)
+		pos[key] = Position{Line: sh.Start.Line, Column: sh.Start.Column}
+	}
+	var keyval func(base []string, n *unstable.Node)
+	keyval = func(base []string, n *unstable.Node) {
+		path := append([]string(nil), base...)
+		it := n.Key()
+		for it.Next() {
+			k := it.Node()
+			path = append(path, string(k.Data))
+			record(path, k)
+		}
+		if v := n.Value(); v != nil && v.Kind == unstable.InlineTable {
+			children := v.Children()
+			for children.Next() {
+				if c := children.Node(); c.Kind == unstable.KeyValue {
+					keyval(path, c)
+				}
+			}
+		}
+	}
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			prefix = prefix[:0]
+			it := e.Key()
+			for it.Next() {
+				k := it.Node()
+				prefix = append(prefix, string(k.Data))
+				record(prefix, k)
+			}
+			inArray = e.Kind == unstable.ArrayTable
+		case unstable.KeyValue:
+			if !inArray {
+				keyval(prefix, e)
+			}
+		}
+	}
+	return pos
+}
+
+// tooDeep reports whether brackets nest deeper than maxNesting outside of
+// strings and comments, and the line where that happens.
+func tooDeep(data []byte) (int, bool) {
+	depth, line := 0, 1
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch c {
+		case '\n':
+			line++
+		case '#':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			if i < len(data) {
+				line++
+			}
+		case '"', '\'':
+			delim := []byte{c}
+			if i+2 < len(data) && data[i+1] == c && data[i+2] == c {
+				delim = []byte{c, c, c}
+			}
+			i += len(delim)
+			for i < len(data) {
+				if data[i] == '\n' {
+					line++
+				}
+				if c == '"' && data[i] == '\\' {
+					i += 2
+					continue
+				}
+				if data[i] == c && i+len(delim) <= len(data) && string(data[i:i+len(delim)]) == string(delim) {
+					i += len(delim) - 1
+					break
+				}
+				i++
+			}
+		case '[', '{':
+			depth++
+			if depth > maxNesting {
+				return line, true
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,498 @@
+package hostconfig
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+// Severities of a diagnostic.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Diagnostic is one problem found in a host or a configuration directory.
+type Diagnostic struct {
+	Code     string `json:"code"`             // "AX104"
+	Severity string `json:"severity"`         // "error" or "warning"
+	Field    string `json:"field"`            // dotted host path; "" for directory problems
+	Message  string `json:"message"`          // what is wrong
+	Fix      string `json:"fix"`              // how to fix it
+	File     string `json:"file,omitempty"`   // the file it concerns, when known
+	Line     int    `json:"line,omitempty"`   // 1-based line in File, 0 when unknown
+	Column   int    `json:"column,omitempty"` // 1-based column, 0 when unknown
+}
+
+// Key is the "<code> <field>" form used by the test vectors.
+func (d Diagnostic) Key() string { return d.Code + " " + d.Field }
+
+// HasErrors reports whether any diagnostic is an error (warnings never fail).
+func HasErrors(ds []Diagnostic) bool {
+	for _, d := range ds {
+		if d.Severity != SeverityWarning {
+			return true
+		}
+	}
+	return false
+}
+
+// Options selects the catalog and rules an interpretation uses. The zero
+// value uses the embedded ones.
+type Options struct {
+	Catalog *catalog.Catalog
+	Rules   *rules.Rules
+}
+
+func (o Options) resolve() (*catalog.Catalog, *rules.Rules) {
+	c, r := o.Catalog, o.Rules
+	if c == nil {
+		c = catalog.Default()
+	}
+	if r == nil {
+		r = rules.Default()
+	}
+	return c, r
+}
+
+// interp holds the state of one validation or selection of a host.
+type interp struct {
+	h     *Host
+	cat   *catalog.Catalog
+	rules *rules.Rules
+	diags []Diagnostic
+	// has marks every field with a diagnostic so far.
+	has map[string]bool
+	// typeErr marks every field with AX102 or AX109: it counts as unset.
+	typeErr map[string]bool
+}
+
+func newInterp(h *Host, opts Options) *interp {
+	c, r := opts.resolve()
+	if h.Values == nil {
+		h.Values = map[string]any{}
+	}
+	return &interp{h: h, cat: c, rules: r, has: map[string]bool{}, typeErr: map[string]bool{}}
+}
+
+// Validate checks a host against the rules and the catalog, following
+// docs/validation.md step by step. The result is sorted by field (byte
+// order), then code; each diagnostic carries the file and, when known, the
+// line of the offending key (or of its nearest written ancestor).
+func Validate(h *Host, opts Options) []Diagnostic {
+	in := newInterp(h, opts)
+	in.validate()
+	return in.diags
+}
+
+func (in *interp) validate() {
+	in.walkTable("", "", in.h.Values)
+	in.checkRequired()
+	in.checkPrimaryUser()
+	in.checkHostname()
+	in.checkRules()
+	sel := in.selectModules()
+	in.checkRequires(sel)
+	in.checkUnusedSettings(sel)
+	sort.SliceStable(in.diags, func(i, j int) bool {
+		a, b := in.diags[i], in.diags[j]
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Code < b.Code
+	})
+}
+
+// vars are the values filled into a code's templates.
+type vars struct {
+	value, allowed, expected, suggestion, requires, flag string
+}
+
+func (in *interp) report(code, field string, v vars) {
+	c := in.rules.Codes[code]
+	r := strings.NewReplacer(
+		"{field}", field,
+		"{value}", v.value,
+		"{allowed}", v.allowed,
+		"{expected}", v.expected,
+		"{suggestion}", v.suggestion,
+		"{requires}", v.requires,
+		"{flag}", v.flag,
+	)
+	sev := c.Severity
+	if sev == "" {
+		sev = SeverityError
+	}
+	d := Diagnostic{
+		Code: code, Severity: sev, Field: field,
+		Message: r.Replace(c.Message), Fix: r.Replace(c.Fix),
+		File: in.h.File,
+	}
+	if p, ok := in.position(field); ok {
+		d.Line, d.Column = p.Line, p.Column
+	}
+	in.diags = append(in.diags, d)
+	in.has[field] = true
+}
+
+// position finds the place of field, or of its nearest recorded ancestor.
+func (in *interp) position(field string) (Position, bool) {
+	for f := field; f != ""; {
+		if p, ok := in.h.Position(f); ok {
+			return p, true
+		}
+		i := strings.LastIndexByte(f, '.')
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return Position{}, false
+}
+
+// schemaFor returns the schema of key k below schema path sp (step 1).
+func (in *interp) schemaFor(sp, k string) *rules.Field {
+	if f, ok := in.rules.Fields[join(sp, k)]; ok {
+		return f
+	}
+	return in.rules.Fields[join(sp, "*")]
+}
+
+// children returns the last segment of every schema path directly below sp.
+func (in *interp) children(sp string) []string {
+	var out []string
+	depth := 0
+	if sp != "" {
+		depth = strings.Count(sp, ".") + 1
+	}
+	for path := range in.rules.Fields {
+		if sp != "" && !strings.HasPrefix(path, sp+".") {
+			continue
+		}
+		parts := strings.Split(path, ".")
+		if len(parts) == depth+1 && parts[depth] != "*" {
+			out = append(out, parts[depth])
+		}
+	}
+	return out
+}
+
+// walkTable is step 1 for every key of the table t at host path hp, whose
+// schema path is sp.
+func (in *interp) walkTable(hp, sp string, t map[string]any) {
+	for _, k := range sortedKeys(t) {
+		fp := join(hp, k)
+		f := in.schemaFor(sp, k)
+		if f == nil {
+			in.report("AX101", fp, vars{suggestion: suggestion(suggest(k, in.children(sp), in.rules.SuggestDistance))})
+			continue
+		}
+		in.checkValue(fp, f, t[k])
+	}
+}
+
+// checkValue is steps 1 (nixOnly), 2 and 3 for one value.
+func (in *interp) checkValue(fp string, f *rules.Field, v any) {
+	if f.NixOnly && in.h.Form == FormTOML {
+		in.report("AX109", fp, vars{value: render(v)})
+		in.typeErr[fp] = true
+		return
+	}
+	if !typeOK(f.Type, v) {
+		in.report("AX102", fp, vars{value: render(v), expected: expectedName(f.Type)})
+		in.typeErr[fp] = true
+		return
+	}
+	if allowed, ok := in.allowed(f); ok && !containsValue(allowed, v) {
+		var cands []string
+		for _, a := range allowed {
+			if s, ok := a.(string); ok {
+				cands = append(cands, s)
+			}
+		}
+		sug := ""
+		if s, ok := v.(string); ok {
+			sug = suggest(s, cands, in.rules.SuggestDistance)
+		}
+		in.report("AX104", fp, vars{value: render(v), allowed: renderList(allowed), suggestion: suggestion(sug)})
+	}
+	if s, ok := v.(string); ok && f.Pattern != "" && !f.MatchPattern(s) {
+		in.report("AX105", fp, vars{value: render(v), expected: f.Help})
+	}
+	switch x := v.(type) {
+	case []any:
+		if f.Items != "" {
+			for _, e := range x {
+				if !typeOK(f.Items, e) {
+					in.report("AX102", fp, vars{value: "a list containing " + render(e), expected: "a list of " + f.Items + "s"})
+					in.typeErr[fp] = true
+					break
+				}
+			}
+		}
+	case map[string]any:
+		switch {
+		case f.Open:
+		case f.Keys == "flags":
+			in.checkFlags(fp, x)
+		case f.Keys == "users":
+			in.checkUsers(fp, f, x)
+		default:
+			in.walkTable(fp, f.Path, x)
+		}
+	}
+}
+
+// allowed returns the allowed values of an enum or enumFrom field.
+func (in *interp) allowed(f *rules.Field) ([]any, bool) {
+	var names []string
+	switch f.EnumFrom {
+	case "flags":
+		names = in.cat.Flags()
+	case "profiles":
+		names = in.cat.Profiles()
+	default:
+		if f.Enum != nil {
+			return f.Enum, true
+		}
+		return nil, false
+	}
+	out := make([]any, len(names))
+	for i, n := range names {
+		out[i] = n
+	}
+	return out, true
+}
+
+func containsValue(list []any, v any) bool {
+	for _, x := range list {
+		if equal(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFlags is keys = "flags": every key a module flag, every value a bool.
+func (in *interp) checkFlags(fp string, t map[string]any) {
+	flags := in.cat.Flags()
+	known := map[string]bool{}
+	for _, f := range flags {
+		known[f] = true
+	}
+	for _, k := range sortedKeys(t) {
+		kp := join(fp, k)
+		if !known[k] {
+			in.report("AX106", kp, vars{flag: k, value: render(t[k]), suggestion: suggestion(suggest(k, flags, in.rules.SuggestDistance))})
+		}
+		if _, ok := t[k].(bool); !ok {
+			in.report("AX102", kp, vars{value: render(t[k]), expected: expectedName(rules.TypeBool)})
+			in.typeErr[kp] = true
+		}
+	}
+}
+
+// checkUsers is keys = "users": every key a valid user name, every value
+// walked with the "<path>.*" schema.
+func (in *interp) checkUsers(fp string, f *rules.Field, t map[string]any) {
+	child := in.rules.Fields[join(f.Path, "*")]
+	for _, k := range sortedKeys(t) {
+		kp := join(fp, k)
+		if !in.rules.MatchUser(k) {
+			in.report("AX107", kp, vars{value: render(k)})
+			continue
+		}
+		if child != nil {
+			in.checkValue(kp, child, t[k])
+		}
+	}
+}
+
+// checkRequired is step 4.
+func (in *interp) checkRequired() {
+	for _, path := range in.rules.FieldPaths() {
+		f := in.rules.Fields[path]
+		if !f.Required {
+			continue
+		}
+		for _, missing := range missingPaths(in.h.Values, "", strings.Split(path, ".")) {
+			in.report("AX103", missing, vars{expected: expectedName(f.Type)})
+		}
+	}
+}
+
+// missingPaths expands a schema path over the host and returns every
+// concrete path that is not set. A "*" segment ranges over the keys of the
+// table present; a missing or non-table parent makes a non-wildcard path
+// missing only at the top level of the walk (a required field below an
+// absent optional table is not required).
+func missingPaths(t map[string]any, prefix string, segs []string) []string {
+	seg := segs[0]
+	if seg == "*" {
+		var out []string
+		for _, k := range sortedKeys(t) {
+			if sub, ok := t[k].(map[string]any); ok && len(segs) > 1 {
+				out = append(out, missingPaths(sub, join(prefix, k), segs[1:])...)
+			}
+		}
+		return out
+	}
+	v, ok := t[seg]
+	if !ok {
+		return []string{join(prefix, strings.Join(segs, "."))}
+	}
+	if len(segs) == 1 {
+		return nil
+	}
+	sub, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	return missingPaths(sub, join(prefix, seg), segs[1:])
+}
+
+// checkPrimaryUser is step 5.
+func (in *interp) checkPrimaryUser() {
+	users, ok := in.h.Values["users"].(map[string]any)
+	if !ok || in.typeErr["users"] || len(users) == 0 {
+		return
+	}
+	primaries := 0
+	for _, u := range users {
+		user, ok := u.(map[string]any)
+		if !ok {
+			continue
+		}
+		p, has := user["primary"]
+		if b, isBool := p.(bool); isBool && b || !has && len(users) == 1 {
+			primaries++
+		}
+	}
+	if primaries != 1 {
+		in.report("AX108", "users", vars{})
+	}
+}
+
+// checkHostname is step 6.
+func (in *interp) checkHostname() {
+	hn, ok := in.h.Values["hostname"].(string)
+	if in.h.Name == "" || !ok || in.has["hostname"] || hn == in.h.Name {
+		return
+	}
+	in.report("AX110", "hostname", vars{value: render(hn), expected: in.h.Name})
+}
+
+// lookup returns the host's value of a dotted field; a field (or ancestor)
+// with a type error counts as unset.
+func (in *interp) lookup(field string) (any, bool) {
+	var cur any = in.h.Values
+	path := ""
+	for _, seg := range strings.Split(field, ".") {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		path = join(path, seg)
+		cur, ok = t[seg]
+		if !ok || in.typeErr[path] {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// value is lookup falling back to the field's schema default.
+func (in *interp) value(field string) (any, bool) {
+	if v, ok := in.lookup(field); ok {
+		return v, true
+	}
+	if f, ok := in.rules.Fields[field]; ok && f.HasDefault {
+		return f.Default, true
+	}
+	return nil, false
+}
+
+func (in *interp) condHolds(c rules.Cond) bool {
+	v, ok := in.value(c.Field)
+	return ok && equal(v, c.Value)
+}
+
+// checkRules is step 7. "Already has a diagnostic" includes diagnostics of
+// earlier rules.
+func (in *interp) checkRules() {
+	for _, r := range in.rules.Rules {
+		skip := false
+		for _, c := range append(append([]rules.Cond(nil), r.If...), r.Then...) {
+			skip = skip || in.has[c.Field]
+		}
+		if skip {
+			continue
+		}
+		fire := true
+		for _, c := range r.If {
+			fire = fire && in.condHolds(c)
+		}
+		if !fire {
+			continue
+		}
+		broken := false
+		for _, c := range r.Then {
+			broken = broken || !in.condHolds(c)
+		}
+		if broken {
+			v, _ := in.value(r.Field)
+			in.report(r.Code, r.Field, vars{value: render(v)})
+		}
+	}
+}
+
+// flagValue is modules.<flag> when that is a bool, else the catalog default.
+func (in *interp) flagValue(flag string) bool {
+	if v, ok := in.lookup("modules." + flag); ok {
+		if b, ok := v.(bool); ok {
+			return b
+		}
+	}
+	return in.cat.FlagDefault(flag)
+}
+
+// checkRequires is step 8. Only diagnostics of steps 1-7 cause a skip.
+func (in *interp) checkRequires(sel Selection) {
+	before := make(map[string]bool, len(in.has))
+	for f := range in.has {
+		before[f] = true
+	}
+	for _, e := range in.cat.NixOS {
+		if e.Flag == "" || !sel.Active(e) {
+			continue
+		}
+		for _, r := range e.Requires {
+			if in.flagValue(r) {
+				continue
+			}
+			if before["modules."+e.Flag] || before["modules."+r] {
+				continue
+			}
+			in.report("AX301", "modules."+e.Flag, vars{flag: e.Flag, requires: r})
+		}
+	}
+}
+
+// checkUnusedSettings is step 9.
+func (in *interp) checkUnusedSettings(sel Selection) {
+	for _, e := range in.cat.NixOS {
+		if e.Settings == "" || e.Flag == "" {
+			continue
+		}
+		v, ok := in.lookup(e.Settings)
+		if !ok {
+			continue
+		}
+		if _, isTable := v.(map[string]any); !isTable || sel.Active(e) {
+			continue
+		}
+		in.report("AX302", e.Settings, vars{flag: e.Flag})
+	}
+}

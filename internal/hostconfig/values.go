@@ -1,0 +1,191 @@
+package hostconfig
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+// expectedName is the "expected" text of a schema type (docs/validation.md).
+func expectedName(t string) string {
+	switch t {
+	case rules.TypeString:
+		return "a string"
+	case rules.TypeBool:
+		return "true or false"
+	case rules.TypeInt:
+		return "an integer"
+	case rules.TypeTable:
+		return "a table"
+	case rules.TypeList:
+		return "a list"
+	case rules.TypeModule:
+		return "a path or module"
+	}
+	return t
+}
+
+// typeOK reports whether v has schema type t. A TOML float is never an int.
+func typeOK(t string, v any) bool {
+	switch t {
+	case rules.TypeString:
+		_, ok := v.(string)
+		return ok
+	case rules.TypeBool:
+		_, ok := v.(bool)
+		return ok
+	case rules.TypeInt:
+		_, ok := v.(int64)
+		return ok
+	case rules.TypeTable:
+		_, ok := v.(map[string]any)
+		return ok
+	case rules.TypeList:
+		_, ok := v.([]any)
+		return ok
+	case rules.TypeModule:
+		// In the TOML form a module can only be a string (a path) or a
+		// table; paths and functions exist only in the Nix form.
+		switch v.(type) {
+		case string, map[string]any:
+			return true
+		}
+	}
+	return false
+}
+
+// render renders a value for a message: strings in double quotes, bools and
+// integers as written, anything else by its kind.
+func render(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "unset"
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return "a float"
+	case map[string]any:
+		return "a table"
+	case []any:
+		return "a list"
+	case time.Time, toml.LocalDateTime:
+		return "a date-time"
+	case toml.LocalDate:
+		return "a date"
+	case toml.LocalTime:
+		return "a time"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// renderList renders values joined by ", ".
+func renderList(vs []any) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = render(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// equal compares two host values. Numbers compare only within their kind (an
+// int never equals a float), as in Nix for the values TOML can hold.
+func equal(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y
+	case nil:
+		return b == nil
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// sortedKeys returns the keys of a table in byte order.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// join joins a dotted path and a key.
+func join(p, k string) string {
+	if p == "" {
+		return k
+	}
+	return p + "." + k
+}
+
+// levenshtein is the edit distance over bytes (insert, delete and substitute
+// each cost 1).
+func levenshtein(a, b string) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// suggest returns the best "did you mean" candidate for input, or "" when
+// none is close enough (docs/validation.md, "Suggestions").
+func suggest(input string, candidates []string, suggestDistance int) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	best, bestDist := "", -1
+	for _, c := range sorted {
+		d := levenshtein(input, c)
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	limit := max(suggestDistance, len(input)/3)
+	if bestDist <= 0 || bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// suggestion renders a candidate as the {suggestion} placeholder.
+func suggestion(candidate string) string {
+	if candidate == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", candidate)
+}

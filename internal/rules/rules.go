@@ -1,0 +1,259 @@
+// Package rules reads lib/rules.toml: the host schema, the violation codes
+// and the consistency rules that both interpreters (lib/core/validate.nix and
+// internal/hostconfig) apply. docs/validation.md describes the semantics.
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/axios-nix/axios"
+)
+
+// Field types a schema entry may declare.
+const (
+	TypeString = "string"
+	TypeBool   = "bool"
+	TypeInt    = "int"
+	TypeTable  = "table"
+	TypeList   = "list"
+	TypeModule = "module"
+)
+
+// Field is one [field."<path>"] schema entry.
+type Field struct {
+	Path       string // dotted schema path; "*" matches any key
+	Type       string
+	Required   bool
+	Default    any // nil when HasDefault is false
+	HasDefault bool
+	Enum       []any  // allowed values, in file order
+	EnumFrom   string // "flags" or "profiles"
+	Pattern    string // POSIX ERE the whole value must match
+	Items      string // element type of a list
+	Open       bool   // free-form table
+	Keys       string // "flags" or "users"
+	NixOnly    bool
+	Help       string
+
+	re *regexp.Regexp
+}
+
+// MatchPattern reports whether s matches the field's pattern as a whole. A
+// field without a pattern matches everything.
+func (f *Field) MatchPattern(s string) bool {
+	if f.re == nil {
+		return true
+	}
+	return f.re.MatchString(s)
+}
+
+// Code is one [code.<CODE>] entry.
+type Code struct {
+	Code     string // "AX101"
+	Name     string // "unknown-key"
+	Severity string // "error" or "warning"
+	Message  string // template
+	Fix      string // template
+}
+
+// Cond is one field = value pair of a rule's if or then table.
+type Cond struct {
+	Field string
+	Value any
+}
+
+// Rule is one [[rule]] entry.
+type Rule struct {
+	Code  string
+	Field string
+	If    []Cond // sorted by field
+	Then  []Cond // sorted by field
+}
+
+// Rules is the parsed rules file.
+type Rules struct {
+	SuggestDistance int
+	UserPattern     string
+	Fields          map[string]*Field // by schema path
+	Codes           map[string]Code
+	Rules           []Rule // in file order
+
+	userRE *regexp.Regexp
+}
+
+// MatchUser reports whether name is a valid user name (userPattern).
+func (r *Rules) MatchUser(name string) bool { return r.userRE.MatchString(name) }
+
+// FieldPaths returns every schema path, sorted.
+func (r *Rules) FieldPaths() []string {
+	out := make([]string, 0, len(r.Fields))
+	for p := range r.Fields {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type rawField struct {
+	Type     string `toml:"type"`
+	Required bool   `toml:"required"`
+	Default  any    `toml:"default"`
+	Enum     []any  `toml:"enum"`
+	EnumFrom string `toml:"enumFrom"`
+	Pattern  string `toml:"pattern"`
+	Items    string `toml:"items"`
+	Open     bool   `toml:"open"`
+	Keys     string `toml:"keys"`
+	NixOnly  bool   `toml:"nixOnly"`
+	Help     string `toml:"help"`
+}
+
+type rawRules struct {
+	SuggestDistance int                 `toml:"suggestDistance"`
+	UserPattern     string              `toml:"userPattern"`
+	Field           map[string]rawField `toml:"field"`
+	Code            map[string]struct {
+		Name     string `toml:"name"`
+		Severity string `toml:"severity"`
+		Message  string `toml:"message"`
+		Fix      string `toml:"fix"`
+	} `toml:"code"`
+	Rule []struct {
+		Code  string         `toml:"code"`
+		Field string         `toml:"field"`
+		If    map[string]any `toml:"if"`
+		Then  map[string]any `toml:"then"`
+	} `toml:"rule"`
+}
+
+// compileERE compiles a POSIX extended regular expression that must match a
+// whole value, as builtins.match does in Nix.
+func compileERE(p string) (*regexp.Regexp, error) {
+	if _, err := regexp.CompilePOSIX(p); err != nil {
+		return nil, err
+	}
+	return regexp.Compile(`^(?:` + p + `)$`)
+}
+
+// Parse parses and checks a rules file.
+func Parse(data []byte) (*Rules, error) {
+	var raw rawRules
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, fmt.Errorf("rules:%d:%d: %s", row, col, de.Error())
+		}
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	r := &Rules{
+		SuggestDistance: raw.SuggestDistance,
+		UserPattern:     raw.UserPattern,
+		Fields:          map[string]*Field{},
+		Codes:           map[string]Code{},
+	}
+	var errs []string
+	re, err := compileERE(raw.UserPattern)
+	if err != nil {
+		errs = append(errs, fmt.Sprintf("userPattern: %v", err))
+	}
+	r.userRE = re
+	for path, f := range raw.Field {
+		fd := &Field{
+			Path: path, Type: f.Type, Required: f.Required, Default: f.Default,
+			HasDefault: f.Default != nil, Enum: f.Enum, EnumFrom: f.EnumFrom,
+			Pattern: f.Pattern, Items: f.Items, Open: f.Open, Keys: f.Keys,
+			NixOnly: f.NixOnly, Help: f.Help,
+		}
+		if !validType(f.Type) {
+			errs = append(errs, fmt.Sprintf("field.%q: type %q is unknown", path, f.Type))
+		}
+		if f.Items != "" && !validType(f.Items) {
+			errs = append(errs, fmt.Sprintf("field.%q: items %q is unknown", path, f.Items))
+		}
+		if f.EnumFrom != "" && f.EnumFrom != "flags" && f.EnumFrom != "profiles" {
+			errs = append(errs, fmt.Sprintf("field.%q: enumFrom %q is not flags or profiles", path, f.EnumFrom))
+		}
+		if f.Keys != "" && f.Keys != "flags" && f.Keys != "users" {
+			errs = append(errs, fmt.Sprintf("field.%q: keys %q is not flags or users", path, f.Keys))
+		}
+		if f.Pattern != "" {
+			fre, err := compileERE(f.Pattern)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("field.%q: pattern: %v", path, err))
+			}
+			fd.re = fre
+		}
+		r.Fields[path] = fd
+	}
+	for code, c := range raw.Code {
+		if c.Severity != "error" && c.Severity != "warning" {
+			errs = append(errs, fmt.Sprintf("code.%s: severity %q is not error or warning", code, c.Severity))
+		}
+		r.Codes[code] = Code{Code: code, Name: c.Name, Severity: c.Severity, Message: c.Message, Fix: c.Fix}
+	}
+	for i, rr := range raw.Rule {
+		if _, ok := r.Codes[rr.Code]; !ok {
+			errs = append(errs, fmt.Sprintf("rule[%d]: code %q is not declared", i, rr.Code))
+		}
+		rule := Rule{Code: rr.Code, Field: rr.Field, If: conds(rr.If), Then: conds(rr.Then)}
+		for _, c := range append(append([]Cond{{Field: rr.Field}}, rule.If...), rule.Then...) {
+			if _, ok := r.Fields[c.Field]; !ok {
+				errs = append(errs, fmt.Sprintf("rule[%d]: field %q is not in the schema", i, c.Field))
+			}
+		}
+		r.Rules = append(r.Rules, rule)
+	}
+	for _, code := range []string{"AX101", "AX102", "AX103", "AX104", "AX105", "AX106", "AX107", "AX108", "AX109", "AX110", "AX301", "AX302"} {
+		if _, ok := r.Codes[code]; !ok {
+			errs = append(errs, fmt.Sprintf("code.%s is missing", code))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, fmt.Errorf("rules: %s", strings.Join(errs, "; "))
+	}
+	return r, nil
+}
+
+func validType(t string) bool {
+	switch t {
+	case TypeString, TypeBool, TypeInt, TypeTable, TypeList, TypeModule:
+		return true
+	}
+	return false
+}
+
+func conds(m map[string]any) []Cond {
+	out := make([]Cond, 0, len(m))
+	for k, v := range m {
+		out = append(out, Cond{Field: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+var (
+	defaultOnce  sync.Once
+	defaultRules *Rules
+	defaultErr   error
+)
+
+// Default returns the embedded rules (lib/rules.toml), parsed once. It panics
+// when the embedded file is invalid: a build defect caught by the tests.
+func Default() *Rules {
+	defaultOnce.Do(func() { defaultRules, defaultErr = Parse(axios.RulesTOML) })
+	if defaultErr != nil {
+		panic("embedded lib/rules.toml is invalid: " + defaultErr.Error())
+	}
+	return defaultRules
+}
