@@ -1,0 +1,305 @@
+// Package generate writes a new axiOS configuration directory from a set of
+// answers: flake.nix, hosts/<name>.toml, hosts/<name>/hardware.nix,
+// .gitignore and README.md.
+//
+// Values are escaped for the language of each file (TOMLString, NixString),
+// never pasted into templates. Render produces the files in memory; Write
+// refuses to overwrite existing files unless forced, and writes each file
+// atomically. Validation of the host (internal/hostconfig) happens between
+// the two, in the caller, so nothing is written for an invalid host.
+package generate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+// DefaultAxiosURL is the flake reference of axiOS written into flake.nix.
+const DefaultAxiosURL = "github:kcalvelli/axios"
+
+// User is the primary account.
+type User struct {
+	Name     string
+	FullName string
+	Email    string // may be empty
+}
+
+// Virt holds the [virt] settings written when modules.virt is on.
+type Virt struct {
+	Libvirt    bool
+	Containers bool
+}
+
+// Answers is everything `axios init` asks. An empty string means "not set"
+// (the key is left out of the host file).
+type Answers struct {
+	Hostname    string
+	System      string
+	TimeZone    string
+	FormFactor  string // desktop or laptop
+	CPU         string
+	GPU         string
+	Vendor      string
+	HasSSD      bool
+	HomeProfile string
+	// Modules holds a value for module flags; flags missing here are written
+	// with their catalog default.
+	Modules  map[string]bool
+	User     User
+	Virt     Virt
+	AxiosURL string
+	// Date is written into the file headers (YYYY-MM-DD).
+	Date string
+}
+
+// IsLaptop is derived from the form factor.
+func (a Answers) IsLaptop() bool { return a.FormFactor == "laptop" }
+
+// HostPath is hosts/<hostname>.toml.
+func (a Answers) HostPath() string { return "hosts/" + a.Hostname + ".toml" }
+
+// HardwarePath is hosts/<hostname>/hardware.nix.
+func (a Answers) HardwarePath() string { return "hosts/" + a.Hostname + "/hardware.nix" }
+
+// CheckText checks every free-text answer for bytes that cannot go into a
+// generated file.
+func (a Answers) CheckText() error {
+	for _, f := range []struct{ name, value string }{
+		{"hostname", a.Hostname},
+		{"user name", a.User.Name},
+		{"full name", a.User.FullName},
+		{"e-mail", a.User.Email},
+		{"time zone", a.TimeZone},
+		{"axios URL", a.AxiosURL},
+	} {
+		if err := CheckText(f.name, f.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// File is one generated file, relative to the configuration directory.
+type File struct {
+	Path    string
+	Content []byte
+}
+
+// Render produces every file of the configuration for a and the given
+// hardware file.
+func Render(a Answers, hw Hardware, cat *catalog.Catalog, rl *rules.Rules) ([]File, error) {
+	if err := a.CheckText(); err != nil {
+		return nil, err
+	}
+	if a.Hostname == "" || strings.ContainsAny(a.Hostname, "/\\") || a.Hostname == "." || a.Hostname == ".." {
+		return nil, fmt.Errorf("hostname %q cannot be a file name; use letters, digits, '-' and '_'", a.Hostname)
+	}
+	if a.AxiosURL == "" {
+		a.AxiosURL = DefaultAxiosURL
+	}
+	return []File{
+		{"flake.nix", []byte(FlakeNix(a))},
+		{a.HostPath(), []byte(HostTOML(a, cat, rl))},
+		{a.HardwarePath(), hw.Content},
+		{".gitignore", []byte(Gitignore)},
+		{"README.md", []byte(Readme(a, hw, cat))},
+	}, nil
+}
+
+// FlakeNix renders flake.nix.
+func FlakeNix(a Answers) string {
+	url := a.AxiosURL
+	if url == "" {
+		url = DefaultAxiosURL
+	}
+	return `{
+  description = ` + NixString("axiOS configuration for "+a.Hostname) + `;
+
+  inputs = {
+    # The axiOS framework; ` + "`nix flake update axios`" + ` moves it forward.
+    axios.url = ` + NixString(url) + `;
+    # Use the nixpkgs that axiOS is tested with.
+    nixpkgs.follows = "axios/nixpkgs";
+  };
+
+  outputs =
+    { axios, ... }:
+    {
+      # One NixOS system per hosts/<name>.toml; the folder hosts/<name>/ holds
+      # its hardware.nix and any extra .nix modules.
+      nixosConfigurations = axios.lib.mkHosts ./hosts;
+    };
+}
+`
+}
+
+// Gitignore is the .gitignore of a configuration.
+const Gitignore = `# Build results and VM images
+result
+result-*
+*.qcow2
+*.iso
+# Editors and tools
+.direnv/
+*.swp
+*.swo
+*~
+.DS_Store
+`
+
+// help returns the rules' help line of a field as a comment, or "".
+func help(rl *rules.Rules, path string) string {
+	if rl == nil {
+		return ""
+	}
+	f, ok := rl.Fields[path]
+	if !ok || f.Help == "" {
+		return ""
+	}
+	return "# " + oneLine(f.Help) + "\n"
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func tomlBool(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// HostTOML renders hosts/<name>.toml with a comment above each key.
+func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# The axiOS host %s, written by `axios init`", a.Hostname)
+	if a.Date != "" {
+		w(" on %s", a.Date)
+	}
+	w(".\n")
+	w("# Every key is described in lib/rules.toml of axiOS. `axios check` validates\n")
+	w("# this file, `axios plan %s` shows the modules it selects. The file name must\n", a.Hostname)
+	w("# match hostname. Anything else goes into an [extraConfig] table or a .nix\n")
+	w("# file in hosts/%s/.\n\n", a.Hostname)
+
+	w("%shostname = %s\n\n", help(rl, "hostname"), TOMLString(a.Hostname))
+	system := a.System
+	if system == "" {
+		system = "x86_64-linux"
+	}
+	w("%ssystem = %s\n\n", help(rl, "system"), TOMLString(system))
+	w("%stimeZone = %s\n\n", help(rl, "timeZone"), TOMLString(a.TimeZone))
+	if a.FormFactor != "" {
+		w("%sformFactor = %s\n\n", help(rl, "formFactor"), TOMLString(a.FormFactor))
+	}
+	if a.HomeProfile != "" {
+		w("%s", help(rl, "homeProfile"))
+		if cat != nil {
+			w("# (%s)\n", strings.Join(cat.Profiles(), ", "))
+		}
+		w("homeProfile = %s\n\n", TOMLString(a.HomeProfile))
+	}
+
+	w("%s[hardware]\n", help(rl, "hardware"))
+	optional := func(key, value string) {
+		w("%s", help(rl, "hardware."+key))
+		if value == "" {
+			example := "…"
+			if rl != nil {
+				if f, ok := rl.Fields["hardware."+key]; ok && len(f.Enum) > 0 {
+					example = fmt.Sprint(f.Enum[0])
+				}
+			}
+			w("# %s = %s    (not set)\n", key, TOMLString(example))
+			return
+		}
+		w("%s = %s\n", key, TOMLString(value))
+	}
+	optional("cpu", a.CPU)
+	optional("gpu", a.GPU)
+	optional("vendor", a.Vendor)
+	w("%shasSSD = %s\n", help(rl, "hardware.hasSSD"), tomlBool(a.HasSSD))
+	w("%sisLaptop = %s\n\n", help(rl, "hardware.isLaptop"), tomlBool(a.IsLaptop()))
+
+	w("%s[modules]\n", help(rl, "modules"))
+	for _, flag := range flagOrder(cat, a.Modules) {
+		if cat != nil {
+			if e, ok := cat.EntryForFlag(flag); ok && e.Description != "" {
+				w("# %s\n", oneLine(e.Description))
+			}
+		}
+		w("%s = %s\n", TOMLKey(flag), tomlBool(flagValue(cat, a.Modules, flag)))
+	}
+
+	w("\n%s", help(rl, "users"))
+	w("[users.%s]\n", TOMLKey(a.User.Name))
+	w("%sfullName = %s\n", help(rl, "users.*.fullName"), TOMLString(a.User.FullName))
+	w("%s", help(rl, "users.*.email"))
+	if a.User.Email != "" {
+		w("email = %s\n", TOMLString(a.User.Email))
+	} else {
+		w("# email = \"you@example.com\"\n")
+	}
+	w("%s# extraGroups = [ \"dialout\" ]\n", help(rl, "users.*.extraGroups"))
+
+	if flagValue(cat, a.Modules, "virt") {
+		w("\n%s", help(rl, "virt"))
+		w("[virt.libvirt]\n# libvirt, QEMU/KVM and virt-manager\nenable = %s\n\n", tomlBool(a.Virt.Libvirt))
+		w("[virt.containers]\n# Podman containers\nenable = %s\n", tomlBool(a.Virt.Containers))
+	}
+	return b.String()
+}
+
+// flagOrder lists the catalog's flags (sorted), plus any extra flag in
+// chosen (which validation will then report).
+func flagOrder(cat *catalog.Catalog, chosen map[string]bool) []string {
+	seen := map[string]bool{}
+	var out []string
+	if cat != nil {
+		for _, f := range cat.Flags() {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	var extra []string
+	for f := range chosen {
+		if !seen[f] {
+			extra = append(extra, f)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+func flagValue(cat *catalog.Catalog, chosen map[string]bool, flag string) bool {
+	if v, ok := chosen[flag]; ok {
+		return v
+	}
+	if cat != nil {
+		return cat.FlagDefault(flag)
+	}
+	return false
+}
+
+// ValidateHost parses a rendered hosts/<name>.toml with internal/hostconfig
+// and validates it, exactly as `axios check` would.
+func ValidateHost(files []File, a Answers, opts hostconfig.Options) ([]hostconfig.Diagnostic, error) {
+	for _, f := range files {
+		if f.Path != a.HostPath() {
+			continue
+		}
+		h, err := hostconfig.Parse(f.Content, f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("the generated %s does not parse (a bug in axios init): %w", f.Path, err)
+		}
+		return hostconfig.Validate(h, opts), nil
+	}
+	return nil, fmt.Errorf("no %s among the generated files", a.HostPath())
+}
