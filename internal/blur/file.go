@@ -1,0 +1,122 @@
+package blur
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// DefaultQuality is the JPEG quality written when none is given; it is
+// ImageMagick's default for a JPEG without a known quality.
+const DefaultQuality = 92
+
+// Format is an output file format.
+type Format int
+
+// Output formats.
+const (
+	JPEG Format = iota
+	PNG
+)
+
+// FormatOf picks the output format from a file name's extension.
+func FormatOf(path string) (Format, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jpg", ".jpeg":
+		return JPEG, nil
+	case ".png":
+		return PNG, nil
+	default:
+		return 0, fmt.Errorf("%s: unsupported output extension %q: use .jpg, .jpeg or .png", path, filepath.Ext(path))
+	}
+}
+
+// Decode reads a JPEG or PNG file (recognised by content).
+func Decode(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening input: %w", err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			return nil, fmt.Errorf("decoding %s: not a JPEG or PNG image", path)
+		}
+		return nil, fmt.Errorf("decoding %s: %w", path, err)
+	}
+	return img, nil
+}
+
+// Encode writes img to path in the format of its extension, through a
+// temporary file renamed into place, so a reader never sees a partial file.
+func Encode(path string, img image.Image, quality int) (err error) {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	if quality < 1 || quality > 100 {
+		return fmt.Errorf("JPEG quality %d is out of range: use 1 to 100", quality)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	switch format {
+	case PNG:
+		if _, ok := img.(*image.YCbCr); ok {
+			img = toRGBA(img, 0)
+		}
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		err = enc.Encode(w, img)
+	default:
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// File blurs the image in the file in and writes it to out (JPEG or PNG by
+// out's extension).
+func File(in, out string, o Options, quality int) error {
+	if _, err := FormatOf(out); err != nil {
+		return err
+	}
+	img, err := Decode(in)
+	if err != nil {
+		return err
+	}
+	blurred, err := Image(img, o)
+	if err != nil {
+		return fmt.Errorf("blurring %s: %w", in, err)
+	}
+	return Encode(out, blurred, quality)
+}
