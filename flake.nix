@@ -1,0 +1,170 @@
+{
+  description = "axiOS - a modular NixOS framework";
+
+  nixConfig = {
+    extra-substituters = [
+      "https://numtide.cachix.org"
+      "https://niri.cachix.org"
+    ];
+    extra-trusted-substituters = [ "https://niri.cachix.org" ];
+    extra-trusted-public-keys = [
+      "cache.nixos.org-1:6NCHdD59X431kS1gBOk6429S9g0f1NXtv+FIsf8Xma0="
+      "numtide.cachix.org-1:2ps1kLBUWjxIneOy1Ik6cQjb41X0iXVXeHigGmycPPE="
+      "niri.cachix.org-1:Wv0OmO7PsuocRKzfDoJ3mulSl7Z6oezYhGhR+3W2964="
+    ];
+  };
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixpkgs-unstable";
+    nixos-hardware.url = "github:NixOS/nixos-hardware/master";
+    systems.url = "github:nix-systems/default-linux";
+
+    flake-parts = {
+      url = "github:hercules-ci/flake-parts";
+      inputs.nixpkgs-lib.follows = "nixpkgs";
+    };
+    home-manager = {
+      url = "github:nix-community/home-manager";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    agenix = {
+      url = "github:ryantm/agenix";
+      inputs.nixpkgs.follows = "nixpkgs";
+      inputs.home-manager.follows = "home-manager";
+      inputs.systems.follows = "systems";
+    };
+    lanzaboote = {
+      url = "github:nix-community/lanzaboote";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    devshell = {
+      url = "github:numtide/devshell";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    vscode-server = {
+      url = "github:nix-community/nixos-vscode-server";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    zig-overlay = {
+      url = "github:mitchellh/zig-overlay";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    fenix = {
+      url = "github:nix-community/fenix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    ghostty = {
+      url = "github:ghostty-org/ghostty";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    quickshell = {
+      url = "github:quickshell-mirror/quickshell";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    dankMaterialShell = {
+      url = "github:AvengeMedia/DankMaterialShell";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    dsearch = {
+      url = "github:AvengeMedia/danksearch";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    niri = {
+      url = "github:sodiboo/niri-flake";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    nix-ai-tools.url = "github:numtide/nix-ai-tools";
+    mcp-servers-nix = {
+      url = "github:natsukium/mcp-servers-nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    treefmt-nix = {
+      url = "github:numtide/treefmt-nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs =
+    inputs@{ flake-parts, self, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } (
+      { lib, ... }:
+      let
+        axiosLib = import ./lib { inherit inputs self; };
+
+        # Every vector in tests/hosts/ through the pure core, compared with
+        # its expected file (the Go tests do the same with nix-instantiate).
+        vectorMismatches =
+          let
+            got = import ./tests/nix/vectors.nix;
+            want = stem: builtins.fromJSON (builtins.readFile (./tests/hosts + "/${stem}.expected.json"));
+          in
+          builtins.filter (stem: got.${stem} != want stem) (builtins.attrNames got);
+
+        # The example hosts, evaluated with this checkout's library.
+        exampleSystems =
+          lib.mapAttrs' (n: v: lib.nameValuePair "example-minimal-${n}" v) (
+            axiosLib.mkHosts ./examples/minimal/hosts
+          )
+          // lib.mapAttrs' (n: v: lib.nameValuePair "example-multi-host-${n}" v) (
+            axiosLib.mkHosts ./examples/multi-host/hosts
+          )
+          // {
+            example-nix-attrset = axiosLib.mkSystem (import ./examples/nix-attrset/host.nix);
+          };
+      in
+      {
+        systems = import inputs.systems;
+
+        imports = [
+          inputs.treefmt-nix.flakeModule
+          ./pkgs
+          ./devshells
+        ];
+
+        flake = {
+          lib = axiosLib;
+          inherit (axiosLib) nixosModules homeModules;
+        };
+
+        perSystem =
+          {
+            pkgs,
+            self',
+            system,
+            ...
+          }:
+          {
+            treefmt = {
+              projectRootFile = "flake.nix";
+              programs.nixfmt.enable = true;
+            };
+
+            apps = {
+              init = {
+                type = "app";
+                program = "${pkgs.writeShellScript "axios-init" ''
+                  exec ${lib.getExe self'.packages.axios} init "$@"
+                ''}";
+                meta.description = "Create a new axiOS configuration (axios init)";
+              };
+              default = {
+                type = "app";
+                program = lib.getExe self'.packages.axios;
+                meta.description = "The axios command";
+              };
+            };
+
+            checks = {
+              core-vectors =
+                if vectorMismatches == [ ] then
+                  pkgs.runCommand "axios-core-vectors" { } "touch $out"
+                else
+                  throw "pure core disagrees with tests/hosts on: ${builtins.concatStringsSep ", " vectorMismatches}";
+            }
+            // lib.optionalAttrs (system == "x86_64-linux") (
+              lib.mapAttrs (_: s: s.config.system.build.toplevel) exampleSystems
+            );
+          };
+      }
+    );
+}

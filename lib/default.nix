@@ -1,0 +1,190 @@
+# The axiOS library: the outer shell around the pure core (./core) that
+# needs nixpkgs. Exported as the flake output `lib`.
+#
+#   mkSystem host        one NixOS system from a host attribute set
+#   mkHosts ./hosts      one system per hosts/<name>.toml
+#   buildModules host    the module list mkSystem evaluates
+#   hardwareModules hw   nixos-hardware modules for a host's `hardware` table
+#   nixosModules, homeModules   the exported module wrappers (catalog)
+#   core                 the pure core (checkHost, discoverHosts, catalog …)
+{ inputs, self }:
+let
+  inherit (builtins)
+    concatStringsSep
+    foldl'
+    isAttrs
+    length
+    mapAttrs
+    ;
+
+  core = import ./core { };
+  cat = core.catalogInfo;
+  root = ../.;
+
+  # A flake input attribute, e.g. [ "niri" "nixosModules" "niri" ].
+  getInput =
+    path:
+    foldl' (
+      v: k:
+      if isAttrs v && v ? ${k} then
+        v.${k}
+      else
+        throw "axiOS: modules/catalog.toml imports ${concatStringsSep "." path}, which the axiOS flake inputs do not provide"
+    ) inputs path;
+
+  # Shared by every exported module; its fixed key means it is imported once
+  # however many axiOS modules a configuration uses.
+  argsModule = {
+    key = "axios#flake-args";
+    _module.args.axiosFlake = {
+      inherit inputs self;
+    };
+  };
+
+  wrap = section: name: e: {
+    key = "axios#${section}/${name}";
+    _file = "axios catalog: ${section}.${name}";
+    imports = [ (root + "/${e.path}") ] ++ map getInput e.importPaths ++ [ argsModule ];
+  };
+
+  nixosModules = mapAttrs (wrap "nixos") cat.nixos;
+  homeModules = mapAttrs (wrap "home") cat.home;
+
+  hardwareModuleFor =
+    name:
+    let
+      hw = inputs.nixos-hardware.nixosModules or { };
+    in
+    if hw ? ${name} then
+      hw.${name}
+    else
+      throw "axiOS: nixos-hardware has no module ${name} (modules/catalog.toml [[nixosHardware]])";
+
+  hardwareModules =
+    hw:
+    map hardwareModuleFor
+      (core.checkHost {
+        host = {
+          hardware = hw;
+        };
+      }).selection.nixosHardware;
+
+  line = hostName: d: "axiOS host ${hostName}: ${d.code} ${d.field}: ${d.message} — fix: ${d.fix}";
+
+  # Build the module list for a host.
+  #   host: the host table; name: the file stem (TOML) or null;
+  #   form: "toml" | "nix"; folderModules: hosts/<name>/*.nix (TOML form),
+  #   added only when the host has no errors.
+  buildModulesWith =
+    {
+      host,
+      name ? null,
+      form ? "nix",
+      folderModules ? [ ],
+    }:
+    let
+      checked = core.checkHost { inherit host name form; };
+      h = checked.host;
+      hostName =
+        if name != null then
+          name
+        else if builtins.isString (h.hostname or null) then
+          h.hostname
+        else
+          "(no hostname)";
+      errorLines = map (line hostName) checked.errors;
+      warningLines = map (line hostName) checked.warnings;
+
+      diagnosticsModule =
+        { lib, ... }:
+        {
+          _file = "axios host check";
+          config = {
+            assertions = map (message: {
+              assertion = false;
+              inherit message;
+            }) errorLines;
+            warnings = warningLines;
+          }
+          // lib.optionalAttrs (errorLines != [ ]) {
+            # Fail with exactly the host's lines, before any other check.
+            system.build.toplevel = lib.mkForce (
+              throw (
+                "\n${toString (length errorLines)} error(s) in axiOS host ${hostName}:\n"
+                + concatStringsSep "\n" errorLines
+              )
+            );
+          };
+        };
+
+      hostModule =
+        { lib, ... }:
+        {
+          _file = "axios host ${hostName}";
+          config = lib.mkMerge (
+            [
+              {
+                nixpkgs.hostPlatform = lib.mkDefault (h.system or "x86_64-linux");
+                home-manager.sharedModules = map (n: homeModules.${n}) checked.selection.home;
+              }
+            ]
+            ++ map (s: lib.setAttrByPath s.path s.value) (core.hostSettings checked)
+          );
+        };
+
+      moduleArg = k: if (h.${k} or null) != null then [ h.${k} ] else [ ];
+    in
+    if checked.errors != [ ] then
+      [ diagnosticsModule ]
+    else
+      [
+        diagnosticsModule
+        argsModule
+        inputs.home-manager.nixosModules.home-manager
+      ]
+      ++ map (n: nixosModules.${n}) checked.selection.nixos
+      ++ map hardwareModuleFor checked.selection.nixosHardware
+      ++ [ hostModule ]
+      ++ moduleArg "extraConfig"
+      ++ moduleArg "hardwareConfigPath"
+      ++ moduleArg "userModulePath"
+      ++ (h.extraModules or [ ])
+      ++ folderModules;
+
+  buildModules = host: buildModulesWith { inherit host; };
+
+  nixosSystemFor =
+    modules:
+    inputs.nixpkgs.lib.nixosSystem {
+      inherit modules;
+    };
+
+  mkSystem = host: nixosSystemFor (buildModules host);
+
+  # One nixosConfiguration per hosts/<name>.toml; hosts/<name>/hardware.nix
+  # and the other hosts/<name>/*.nix files are added as modules.
+  mkHosts =
+    dir:
+    mapAttrs (
+      name: d:
+      nixosSystemFor (buildModulesWith {
+        inherit (d) host;
+        inherit name;
+        form = "toml";
+        folderModules =
+          (if d.hardwareConfigPath != null then [ d.hardwareConfigPath ] else [ ]) ++ d.extraModules;
+      })
+    ) (core.discoverHosts dir);
+in
+{
+  inherit
+    mkSystem
+    mkHosts
+    buildModules
+    buildModulesWith
+    hardwareModules
+    nixosModules
+    homeModules
+    core
+    ;
+}
