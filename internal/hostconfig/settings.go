@@ -1,0 +1,148 @@
+package hostconfig
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/axios-nix/axios/internal/catalog"
+)
+
+// Setting is one option assignment mkSystem makes for a host.
+type Setting struct {
+	// Path is the option path, one element per attribute name.
+	Path []string `json:"path"`
+	// Value is the assigned value.
+	Value any `json:"value"`
+	// Source says where the value comes from ("hostname", "enable of
+	// desktop", "fromHost of graphics: hardware.gpu" …).
+	Source string `json:"source"`
+}
+
+// Option is the dotted option path.
+func (s Setting) Option() string { return strings.Join(s.Path, ".") }
+
+// Settings derives the options mkSystem sets for a host, in the order
+// lib/core/plan.nix (hostSettings) produces them: networking.hostName; then,
+// for every active NixOS entry by name, its enable option, its settings
+// pass-through, its fromHost options and its vendor settings (each sorted by
+// option); then the primary user (axios.user) and every account
+// (axios.users.accounts.<name>) when the users module is selected. Values are
+// the host's own values (not defaults); sel must come from Select on h.
+func Settings(h *Host, sel Selection, opts Options) []Setting {
+	in := newInterp(h, opts)
+	out := []Setting{}
+	if hn, ok := rawLookup(h.Values, "hostname"); ok {
+		if s, ok := hn.(string); ok {
+			out = append(out, Setting{[]string{"networking", "hostName"}, s, "hostname"})
+		}
+	}
+	vendor, _ := rawLookup(h.Values, "hardware.vendor")
+	for _, e := range in.cat.NixOS {
+		if !sel.Active(e) {
+			continue
+		}
+		out = append(out, entrySettings(h, e, vendor)...)
+	}
+	if sel.has("users") {
+		out = append(out, userSettings(h)...)
+	}
+	return out
+}
+
+func entrySettings(h *Host, e catalog.NixOSEntry, vendor any) []Setting {
+	var out []Setting
+	if e.Enable != "" {
+		out = append(out, Setting{strings.Split(e.Enable, "."), true, "enable of " + e.Name})
+	}
+	if e.Settings != "" {
+		if v, ok := rawLookup(h.Values, e.Settings); ok {
+			if _, isTable := v.(map[string]any); isTable {
+				out = append(out, Setting{[]string{e.Settings}, v, "settings of " + e.Name + ": [" + e.Settings + "]"})
+			}
+		}
+	}
+	for _, opt := range sortedStringKeys(e.FromHost) {
+		field := e.FromHost[opt]
+		if v, ok := rawLookup(h.Values, field); ok {
+			out = append(out, Setting{strings.Split(opt, "."), v, "fromHost of " + e.Name + ": " + field})
+		}
+	}
+	if v, ok := vendor.(string); ok {
+		opts := e.VendorSettings[v]
+		keys := make([]string, 0, len(opts))
+		for k := range opts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, opt := range keys {
+			out = append(out, Setting{strings.Split(opt, "."), opts[opt], "vendor settings of " + e.Name + ": hardware.vendor = " + render(v)})
+		}
+	}
+	return out
+}
+
+// userSettings sets axios.user for the primary user (the first user marked
+// primary, else the only user) and axios.users.accounts.<name> for each user.
+func userSettings(h *Host) []Setting {
+	users, ok := h.Values["users"].(map[string]any)
+	if !ok || len(users) == 0 {
+		return nil
+	}
+	names := sortedKeys(users)
+	var primaries []string
+	for _, n := range names {
+		if u, ok := users[n].(map[string]any); ok && u["primary"] == true {
+			primaries = append(primaries, n)
+		}
+	}
+	if len(primaries) == 0 && len(names) == 1 {
+		primaries = names
+	}
+	var out []Setting
+	if len(primaries) > 0 {
+		n := primaries[0]
+		v := pick(users[n], "fullName", "email")
+		v["name"] = n
+		out = append(out, Setting{[]string{"axios", "user"}, v, "primary user " + n})
+	}
+	for _, n := range names {
+		out = append(out, Setting{[]string{"axios", "users", "accounts", n}, pick(users[n], "fullName", "email", "extraGroups"), "user " + n})
+	}
+	return out
+}
+
+func pick(v any, keys ...string) map[string]any {
+	out := map[string]any{}
+	t, _ := v.(map[string]any)
+	for _, k := range keys {
+		if x, ok := t[k]; ok {
+			out[k] = x
+		}
+	}
+	return out
+}
+
+func sortedStringKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// rawLookup returns the host's value of a dotted field, without defaults and
+// without regard to diagnostics (what mkSystem reads).
+func rawLookup(values map[string]any, field string) (any, bool) {
+	var cur any = values
+	for _, seg := range strings.Split(field, ".") {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = t[seg]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}

@@ -1,0 +1,82 @@
+package hostconfig
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// settingsExpr evaluates lib/core's hostSettings on every vector.
+const settingsExpr = `
+let
+  core = import ./lib/core { };
+  dir = ./tests/hosts;
+  entries = builtins.readDir dir;
+  files = builtins.filter (n: builtins.match ".*\\.toml" n != null) (builtins.attrNames entries);
+  stem = n: builtins.substring 0 (builtins.stringLength n - 5) n;
+  check = f: core.checkHost {
+    host = builtins.fromTOML (builtins.readFile (dir + "/${f}"));
+    name = stem f;
+    form = "toml";
+  };
+in
+builtins.listToAttrs (map (f: {
+  name = stem f;
+  value = core.hostSettings (check f);
+}) (builtins.filter (f: (check f).errors == [ ]) files))
+`
+
+// TestSettingsAgree requires the settings `axios plan` shows to be exactly
+// the assignments lib/core's hostSettings gives mkSystem, on every valid
+// vector (mkSystem stops at the assertions of an invalid host).
+func TestSettingsAgree(t *testing.T) {
+	dir, stems := vectorStems(t)
+	var nix map[string][]struct {
+		Path  []string `json:"path"`
+		Value any      `json:"value"`
+	}
+	testutil.NixEval(t, testutil.RepoRoot(t), settingsExpr, &nix)
+	valid := 0
+	for _, stem := range stems {
+		t.Run(stem, func(t *testing.T) {
+			h, err := ParseFile(filepath.Join(dir, stem+".toml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, inNix := nix[stem]
+			if HasErrors(Validate(h, Options{})) {
+				if inNix {
+					t.Fatalf("Nix calls %s valid, Go does not", stem)
+				}
+				return
+			}
+			if !inNix {
+				t.Fatalf("Go calls %s valid, Nix does not", stem)
+			}
+			valid++
+			got := Settings(h, Select(h, Options{}), Options{})
+			type pv struct {
+				Path  []string `json:"path"`
+				Value any      `json:"value"`
+			}
+			var goList []pv
+			for _, s := range got {
+				goList = append(goList, pv{s.Path, s.Value})
+			}
+			var a, b any
+			ja, _ := json.Marshal(goList)
+			jb, _ := json.Marshal(nix[stem])
+			_ = json.Unmarshal(ja, &a)
+			_ = json.Unmarshal(jb, &b)
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("settings differ (which entries are active: docs/validation.md step 8)\n  Go: %s\n Nix: %s", ja, jb)
+			}
+		})
+	}
+	if valid < 5 {
+		t.Errorf("only %d valid vectors compared; want at least 5", valid)
+	}
+}
