@@ -1,0 +1,167 @@
+// Package pwaapps_test evaluates the pure PWA helpers (lib/core/pwa.nix)
+// with a real nix-instantiate and checks the built-in definitions.
+package pwaapps_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+const core = "(import ./lib/core/pwa.nix)"
+
+func TestAppIdDerivation(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	cases := []struct{ url, browser, want string }{
+		{"https://messages.google.com/web", "brave", "brave-messages.google.com__web-Default"},
+		{"https://drive.google.com/", "brave", "brave-drive.google.com__-Default"},
+		{"http://example.org/a/b", "brave", "brave-example.org__a__b-Default"},
+		{"https://app.element.io/", "chromium", "chrome-app.element.io__-Default"},
+		{"https://outlook.office365.com/mail", "google-chrome", "chrome-outlook.office365.com__mail-Default"},
+	}
+	for _, c := range cases {
+		var got string
+		testutil.NixEval(t, root, fmt.Sprintf(`%s.appId { url = %q; browser = %q; }`, core, c.url, c.browser), &got)
+		if got != c.want {
+			t.Errorf("appId(%s, %s) = %q, want %q", c.url, c.browser, got, c.want)
+		}
+	}
+	var re string
+	testutil.NixEval(t, root, core+`.appIdRegex { url = "https://messages.google.com/web"; }`, &re)
+	if want := `^brave-messages\.google\.com__web-Default$`; re != want {
+		t.Errorf("appIdRegex = %q, want %q", re, want)
+	}
+}
+
+func TestUnknownBrowserIsAClearError(t *testing.T) {
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	root := testutil.RepoRoot(t)
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", core+`.appId { url = "https://x.org/"; browser = "firefox"; }`)
+	cmd.Dir = root
+	raw, err := cmd.CombinedOutput()
+	out := string(raw)
+	if err == nil || !strings.Contains(out, `"firefox" is not supported; use one of: brave, chromium, google-chrome`) {
+		t.Errorf("want a clear error naming the browsers, got err=%v\n%s", err, out)
+	}
+}
+
+func TestCheckNamesFieldAndFix(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	var ok []string
+	testutil.NixEval(t, root, core+`.check "notes" { name = "Notes"; url = "https://notes.example/"; icon = "notes"; categories = [ "Office" ]; actions.new = { name = "New"; url = "https://notes.example/new"; }; }`, &ok)
+	if len(ok) != 0 {
+		t.Errorf("valid definition reported %v", ok)
+	}
+	var bad []string
+	testutil.NixEval(t, root, core+`.check "My App" { name = ""; url = "ftp://x"; categories = "Office"; actions.a = { name = "A"; }; }`, &bad)
+	want := []string{
+		`axios.pwa.extraApps."My App": the id must be lower-case`,
+		"axios.pwa.extraApps.My App.name must be a non-empty string",
+		"axios.pwa.extraApps.My App.icon is missing",
+		`axios.pwa.extraApps.My App.url "ftp://x" must start with https://`,
+		"axios.pwa.extraApps.My App.categories must be a list of strings",
+		"axios.pwa.extraApps.My App.actions.a needs a string name and a string url",
+	}
+	if len(bad) != len(want) {
+		t.Fatalf("check returned %d problems, want %d:\n%s", len(bad), len(want), strings.Join(bad, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(bad[i], w) {
+			t.Errorf("problem %d = %q, want prefix %q", i, bad[i], w)
+		}
+	}
+}
+
+// TestIncludeDefaults is the regression test for the original's bug where
+// includeDefaults had no effect.
+func TestIncludeDefaults(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	expr := func(include bool) string {
+		return fmt.Sprintf(`builtins.attrNames (%s.merge {
+			builtin = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json);
+			extra = { notes = { name = "Notes"; url = "https://notes.example/"; icon = "notes"; }; gmail = { name = "Mail"; url = "https://mail.example/"; icon = "mail"; }; };
+			includeDefaults = %t; })`, core, include)
+	}
+	var with, without []string
+	testutil.NixEval(t, root, expr(true), &with)
+	testutil.NixEval(t, root, expr(false), &without)
+	if len(with) != 29 {
+		t.Errorf("with defaults: %d PWAs, want 28 built-in + 1 new", len(with))
+	}
+	if strings.Join(without, ",") != "gmail,notes" {
+		t.Errorf("without defaults: %v, want only the extra apps", without)
+	}
+	var replaced map[string]any
+	testutil.NixEval(t, root, fmt.Sprintf(`(%s.merge {
+		builtin = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json);
+		extra.gmail = { name = "Mail"; url = "https://mail.example/"; icon = "mail"; }; }).gmail`, core), &replaced)
+	if replaced["url"] != "https://mail.example/" || fmt.Sprint(replaced["categories"]) != "[Network]" || fmt.Sprint(replaced["mimeTypes"]) != "[]" {
+		t.Errorf("an extra app with a built-in id must replace it wholesale, with defaults: %v", replaced)
+	}
+}
+
+type entry struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	URL        string   `json:"url"`
+	Exec       string   `json:"exec"`
+	WMClass    string   `json:"wmClass"`
+	Categories []string `json:"categories"`
+	MimeTypes  []string `json:"mimeTypes"`
+	Actions    []struct {
+		ID, Name, URL string
+	} `json:"actions"`
+}
+
+// TestBuiltinDefinitions checks the 28 built-in PWAs of spec 5.3 and that
+// every one has its icon.
+func TestBuiltinDefinitions(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	var entries []entry
+	testutil.NixEval(t, root, core+`.entries { defs = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json); }`, &entries)
+	if len(entries) != 28 {
+		t.Fatalf("%d built-in PWAs, want 28", len(entries))
+	}
+	var problems []string
+	testutil.NixEval(t, root, `let p = import ./lib/core/pwa.nix; d = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json); in builtins.concatLists (map (id: p.check id d.${id}) (builtins.attrNames d))`, &problems)
+	if len(problems) > 0 {
+		t.Errorf("built-in definitions fail the extraApps check:\n%s", strings.Join(problems, "\n"))
+	}
+	byID := map[string]entry{}
+	for _, e := range entries {
+		byID[e.ID] = e
+		if e.Exec != "pwa-"+e.ID {
+			t.Errorf("%s: exec %q", e.ID, e.Exec)
+		}
+		if _, err := os.Stat(filepath.Join(root, "pkgs/pwa-apps/icons", e.ID+".png")); err != nil {
+			t.Errorf("%s has no icon: %v", e.ID, err)
+		}
+	}
+	if e := byID["google-messages"]; e.WMClass != "brave-messages.google.com__web-Default" {
+		t.Errorf("google-messages wmClass %q", e.WMClass)
+	}
+	if e := byID["outlook"]; len(e.Actions) != 3 || e.Actions[0].ID != "New-event" || fmt.Sprint(e.MimeTypes) != "[x-scheme-handler/mailto]" {
+		t.Errorf("outlook: %+v", e)
+	}
+	if e := byID["google-calendar"]; len(e.MimeTypes) != 3 {
+		t.Errorf("google-calendar mime types %v", e.MimeTypes)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "pkgs/pwa-apps/pwa-defs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defs map[string]map[string]any
+	if err := json.Unmarshal(raw, &defs); err != nil {
+		t.Fatal(err)
+	}
+	icons, _ := filepath.Glob(filepath.Join(root, "pkgs/pwa-apps/icons/*.png"))
+	if len(icons) != len(defs) {
+		t.Errorf("%d icons for %d definitions", len(icons), len(defs))
+	}
+}
