@@ -2,7 +2,9 @@ package tests
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -166,4 +168,100 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// wrapperFor evaluates select + wrapperScript for one server "s" that runs
+// `sh` and needs the secret "k" in $TOKEN, with the given secret source, and
+// writes the script to a file.
+func wrapperFor(t *testing.T, source string) string {
+	t.Helper()
+	sh := testutil.RequireTool(t, "sh")
+	expr := `let m = import ./lib/core/mcp.nix;
+	  sel = m.select {
+	    servers.s = { command = "` + sh + `"; secret = { name = "k"; env = "TOKEN"; hint = "provide k"; }; };
+	    secrets.k = ` + source + `;
+	  };
+	in m.wrapperScript "s" sel.on.s`
+	var script string
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &script)
+	path := filepath.Join(t.TempDir(), "wrapper.sh")
+	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runWrapper runs the wrapper with bash; the server (sh) prints $TOKEN.
+func runWrapper(t *testing.T, script string, env ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	bash := testutil.RequireTool(t, "bash")
+	cmd := exec.Command(bash, script, "-c", `printf '[%s]' "$TOKEN"`)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code = 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestMCPWrapperReadsSecretFileAtRunTime(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "agenix", "k")
+	// The path is given the way agenix's home module writes it, with a
+	// variable the shell expands when the server starts.
+	script := wrapperFor(t, `{ file = "\${SECRETS_ROOT}/agenix/k"; }`)
+
+	text, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(text), "hunter2") {
+		t.Fatal("the secret value is in the script")
+	}
+
+	// Missing file: off, with the hint, exit 78.
+	_, stderr, code := runWrapper(t, script, "SECRETS_ROOT="+dir)
+	if code != 78 || !strings.Contains(stderr, "axios: MCP server s is off: cannot read the secret file "+secret) || !strings.Contains(stderr, "provide k") {
+		t.Fatalf("missing secret: code %d, stderr %q", code, stderr)
+	}
+
+	// Present: the server gets it, without the trailing newline.
+	if err := os.MkdirAll(filepath.Dir(secret), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secret, []byte("hunter2\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runWrapper(t, script, "SECRETS_ROOT="+dir)
+	if code != 0 || stdout != "[hunter2]" {
+		t.Fatalf("with secret: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+
+	// Empty: off.
+	if err := os.Chmod(secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secret, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runWrapper(t, script, "SECRETS_ROOT="+dir); code != 78 || !strings.Contains(stderr, "the secret k is empty") {
+		t.Fatalf("empty secret: code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestMCPWrapperTakesSecretFromCommand(t *testing.T) {
+	sh := testutil.RequireTool(t, "sh")
+	ok := wrapperFor(t, `{ command = [ "`+sh+`" "-c" "echo it\\'s-a-token" ]; }`)
+	if stdout, stderr, code := runWrapper(t, ok); code != 0 || stdout != "[it's-a-token]" {
+		t.Fatalf("command source: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	failing := wrapperFor(t, `{ command = [ "`+sh+`" "-c" "exit 4" ]; }`)
+	if _, stderr, code := runWrapper(t, failing); code != 78 || !strings.Contains(stderr, "failed; provide k") {
+		t.Fatalf("failing command: code %d, stderr %q", code, stderr)
+	}
 }

@@ -24,6 +24,16 @@
 #                "disabled" (no message needed), "missing-secret" or
 #                "unavailable"
 #   messages   = the messages of the off entries that are not "disabled"
+#
+#   (import ./mcp.nix).wrapperScript name server
+#
+# The bash text (no #! line; pkgs.writeShellScript adds it) that starts an
+# `on` server which needs a secret: it reads the secret at run time (the file,
+# or the command's output), exports it to the server only and execs it with
+# the arguments it was given. A missing, unreadable or empty secret prints
+# "axios: MCP server <name> is off: …" with the hint and exits 78
+# (EX_CONFIG). "$" in a file path stays live, so agenix paths such as
+# ${XDG_RUNTIME_DIR}/agenix/<name> expand.
 let
   inherit (builtins)
     all
@@ -175,7 +185,60 @@ let
       off = offList;
       messages = concatMap (x: if x.reason == "disabled" then [ ] else [ x.message ]) offList;
     };
+  escapeShellArg = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+
+  # Inside "…": keep $ live, quote the rest.
+  dquote =
+    builtins.replaceStrings
+      [
+        "\\"
+        "\""
+        "`"
+      ]
+      [
+        "\\\\"
+        "\\\""
+        "\\`"
+      ];
+
+  wrapperScript =
+    name: server:
+    let
+      s = server.secret;
+      fail =
+        reason:
+        "{ echo \"axios: MCP server ${dquote name} is off: ${reason}; ${dquote s.hint}\" >&2; exit 78; }";
+      load =
+        if s ? file then
+          ''
+            secret_file="${dquote s.file}"
+            if [ ! -r "$secret_file" ]; then
+              ${fail "cannot read the secret file $secret_file"}
+            fi
+            ${s.env}="$(< "$secret_file")"
+          ''
+        else
+          ''
+            if ! ${s.env}="$(${builtins.concatStringsSep " " (map escapeShellArg s.command)})"; then
+              ${fail "the command ${dquote (builtins.concatStringsSep " " s.command)} failed"}
+            fi
+          '';
+    in
+    if !(isAttrs server && isAttrs (server.secret or null) && isString (server.command or null)) then
+      throw "axios MCP server \"${name}\": wrapperScript needs an `on` server with a secret"
+    else if builtins.match "[A-Za-z_][A-Za-z0-9_]*" s.env == null then
+      throw "axios MCP server \"${name}\": secret env \"${s.env}\" is not a valid environment variable name"
+    else
+      ''
+        set -u
+        ${load}
+        if [ -z "''$${s.env}" ]; then
+          ${fail "the secret ${dquote s.name} is empty"}
+        fi
+        export ${s.env}
+        exec ${escapeShellArg server.command} "$@"
+      '';
 in
 {
-  inherit select;
+  inherit select wrapperScript;
 }
