@@ -390,7 +390,7 @@ let
         if e.kind == "flagged" then
           flagValue e.flag
         else if e.kind == "core" then
-          e ? flag && flagValue e.flag
+          !(e ? flag) || flagValue e.flag
         else if e.kind == "hardware" then
           hardwareSelected e
         else
