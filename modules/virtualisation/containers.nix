@@ -18,5 +18,7 @@ in
     };
     virtualisation.oci-containers.backend = lib.mkDefault "podman";
     environment.systemPackages = [ pkgs.podman-compose ];
+    # Access to the rootful socket; axiOS gives it to the primary user only.
+    users.groups.podman = { };
   };
 }
