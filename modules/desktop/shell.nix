@@ -1,0 +1,43 @@
+# The graphical shell: niri (through niri-flake's NixOS module, which also
+# hands its home-manager settings module to every user), XWayland via
+# xwayland-satellite, DankMaterialShell and its greeter on greetd.
+{
+  config,
+  lib,
+  pkgs,
+  axiosFlake,
+  ...
+}:
+let
+  cfg = config.desktop;
+  system = pkgs.stdenv.hostPlatform.system;
+  quickshell = axiosFlake.inputs.quickshell.packages.${system}.default;
+in
+{
+  config = lib.mkIf cfg.enable (
+    lib.mkMerge [
+      {
+        programs.niri = {
+          enable = true;
+          # nixpkgs' niri is built by Hydra and cached on cache.nixos.org.
+          package = lib.mkDefault cfg.niri.package;
+        };
+        programs.xwayland.enable = true;
+        environment.systemPackages = [ pkgs.xwayland-satellite ];
+
+        programs.dank-material-shell = {
+          enable = true;
+          quickshell.package = quickshell;
+        };
+      }
+      (lib.mkIf cfg.greeter.enable {
+        programs.dank-material-shell.greeter = {
+          enable = true;
+          compositor.name = "niri";
+          quickshell.package = quickshell;
+          configHome = cfg.greeter.configHome;
+        };
+      })
+    ]
+  );
+}
