@@ -1,0 +1,369 @@
+package initcmd
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones are checked even where the system has no zoneinfo
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/generate"
+	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+// Flags holds every answer given on the command line. A string left empty
+// means "not given"; Set records which flags were given at all.
+type Flags struct {
+	Hostname, User, FullName, Email, TimeZone string
+	FormFactor, CPU, GPU, Vendor, Profile     string
+	System, AxiosURL                          string
+	SSD, Libvirt, Containers                  bool
+	Enable, Disable                           []string
+	Set                                       map[string]bool
+}
+
+// Env is what init reads from the process environment (replaceable in tests).
+type Env struct {
+	Getenv func(string) string
+	// LookupUser returns the full name (GECOS, up to the first comma) of a
+	// user, or "".
+	FullName func(name string) string
+	Now      func() time.Time
+}
+
+// defaultEnv reads the real environment. With a detection root other than
+// "/", full names come from <root>/etc/passwd.
+func defaultEnv(root string) Env {
+	return Env{
+		Getenv: os.Getenv,
+		FullName: func(name string) string {
+			if root != "" && root != "/" {
+				return gecosFromFile(filepath.Join(root, "etc/passwd"), name)
+			}
+			if u, err := user.Lookup(name); err == nil {
+				return gecosName(u.Name)
+			}
+			return gecosFromFile("/etc/passwd", name)
+		},
+		Now: time.Now,
+	}
+}
+
+func gecosName(g string) string {
+	g, _, _ = strings.Cut(g, ",")
+	return strings.TrimSpace(g)
+}
+
+func gecosFromFile(path, name string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		parts := strings.Split(s.Text(), ":")
+		if len(parts) >= 5 && parts[0] == name {
+			return gecosName(parts[4])
+		}
+	}
+	return ""
+}
+
+// Note is a line init prints about how it chose an answer.
+type Note struct {
+	Warning bool
+	Text    string
+}
+
+// defaultModules are the modules a new workstation gets (the original
+// generator turned desktop, development and graphics on, next to the
+// catalog's defaults); graphics only when there is a GPU to drive.
+func defaultModules(cat *catalog.Catalog, gpu string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range cat.Flags() {
+		m[f] = cat.FlagDefault(f)
+	}
+	for _, f := range []string{"desktop", "development"} {
+		if _, ok := cat.EntryForFlag(f); ok {
+			m[f] = true
+		}
+	}
+	if _, ok := cat.EntryForFlag("graphics"); ok && gpu != "" {
+		m["graphics"] = true
+	}
+	return m
+}
+
+// currentUser is the user the configuration is for: $SUDO_USER under sudo,
+// else $USER, else the account running axios.
+func currentUser(env Env) string {
+	if u := env.Getenv("SUDO_USER"); u != "" && u != "root" {
+		return u
+	}
+	if u := env.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+var hostnameSanitize = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// Defaults builds the answers from detection and the environment, then
+// applies the command-line flags. It returns notes about derived values.
+func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *rules.Rules) (generate.Answers, []Note, error) {
+	var notes []Note
+	set := func(name string) bool { return fl.Set[name] }
+	a := generate.Answers{
+		System:      orDefault(hw.System.Value, "x86_64-linux"),
+		FormFactor:  orDefault(hw.FormFactor.Value, "desktop"),
+		CPU:         hw.CPU.Value,
+		GPU:         hw.GPU.Value,
+		Vendor:      hw.Vendor.Value,
+		HasSSD:      hw.HasSSD.Bool(),
+		TimeZone:    hw.TimeZone.Value,
+		Hostname:    hw.Hostname.Value,
+		AxiosURL:    generate.DefaultAxiosURL,
+		Virt:        generate.Virt{Libvirt: true, Containers: true},
+		Date:        env.Now().Format("2006-01-02"),
+		HomeProfile: "",
+	}
+	// Hostname: the short name, made valid.
+	if h, _, _ := strings.Cut(a.Hostname, "."); h != "" {
+		a.Hostname = strings.Trim(hostnameSanitize.ReplaceAllString(h, "-"), "-_")
+	}
+	if a.Hostname == "" {
+		a.Hostname = "nixos"
+	}
+	if a.TimeZone == "" {
+		a.TimeZone = "UTC"
+		notes = append(notes, Note{true, "time zone not detected; using UTC (set --timezone)"})
+	}
+
+	if set("hostname") {
+		a.Hostname = fl.Hostname
+	}
+	if set("system") {
+		a.System = fl.System
+	}
+	if set("timezone") {
+		a.TimeZone = fl.TimeZone
+	}
+	if set("form-factor") {
+		a.FormFactor = fl.FormFactor
+	}
+	if set("cpu") {
+		a.CPU = none(fl.CPU)
+	}
+	if set("gpu") {
+		a.GPU = none(fl.GPU)
+	}
+	if set("vendor") {
+		a.Vendor = none(fl.Vendor)
+	} else if !fitsVendor(a.Vendor, a.FormFactor) {
+		notes = append(notes, Note{false, fmt.Sprintf("detected vendor %s does not support a %s; leaving hardware.vendor unset", a.Vendor, a.FormFactor)})
+		a.Vendor = ""
+	}
+	if set("ssd") {
+		a.HasSSD = fl.SSD
+	}
+	if set("axios-url") {
+		a.AxiosURL = fl.AxiosURL
+	}
+	if set("libvirt") {
+		a.Virt.Libvirt = fl.Libvirt
+	}
+	if set("containers") {
+		a.Virt.Containers = fl.Containers
+	}
+
+	// Home profile: laptop for laptops when such a profile exists.
+	a.HomeProfile = "workstation"
+	if a.FormFactor == "laptop" && contains(cat.Profiles(), "laptop") {
+		a.HomeProfile = "laptop"
+	}
+	if set("profile") {
+		a.HomeProfile = fl.Profile
+	}
+
+	// User.
+	a.User.Name = currentUser(env)
+	if set("user") {
+		a.User.Name = fl.User
+	}
+	if a.User.Name == "root" && !set("user") {
+		notes = append(notes, Note{true, "the primary user would be root; pass --user with your everyday account name"})
+	}
+	if a.User.Name != "" && env.FullName != nil {
+		a.User.FullName = env.FullName(a.User.Name)
+	}
+	if a.User.FullName == "" {
+		a.User.FullName = a.User.Name
+	}
+	if set("full-name") {
+		a.User.FullName = fl.FullName
+	}
+	if set("email") {
+		a.User.Email = fl.Email
+	}
+
+	// Modules.
+	mods := defaultModules(cat, a.GPU)
+	enable, err := generate.ParseFlagList(cat, fl.Enable)
+	if err != nil {
+		return a, notes, fmt.Errorf("--enable: %w", err)
+	}
+	disable, err := generate.ParseFlagList(cat, fl.Disable)
+	if err != nil {
+		return a, notes, fmt.Errorf("--disable: %w", err)
+	}
+	off := map[string]bool{}
+	for _, f := range disable {
+		mods[f] = false
+		off[f] = true
+	}
+	for _, f := range enable {
+		if off[f] {
+			return a, notes, fmt.Errorf("module %s is both in --enable and --disable; keep it in one", f)
+		}
+		mods[f] = true
+	}
+	a.Modules = mods
+	if err := resolve(&a, cat, off, &notes); err != nil {
+		return a, notes, err
+	}
+	if hw.UEFI.Known() && !hw.UEFI.Bool() && a.Modules["system"] {
+		notes = append(notes, Note{true, "this machine booted without UEFI (" + hw.UEFI.Source + "); the axiOS system module boots UEFI machines only (systemd-boot), so install in UEFI mode with an EFI system partition at /boot"})
+	}
+	return a, notes, nil
+}
+
+// resolve turns on the flags chosen modules need and records a note for
+// each.
+func resolve(a *generate.Answers, cat *catalog.Catalog, off map[string]bool, notes *[]Note) error {
+	vals, changes, err := generate.ResolveModules(cat, a.Modules, off, a.Vendor, a.FormFactor)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		*notes = append(*notes, Note{false, c.Reason})
+	}
+	a.Modules = vals
+	return nil
+}
+
+func none(s string) string {
+	if s == "none" {
+		return ""
+	}
+	return s
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// fitsVendor reports whether the vendor support fits the form factor (the
+// rules AX203 and AX204).
+func fitsVendor(vendor, formFactor string) bool {
+	switch vendor {
+	case "msi":
+		return formFactor == "desktop"
+	case "system76":
+		return formFactor == "laptop"
+	}
+	return true
+}
+
+var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
+
+// Field checks, shared by the form (as you type) and --yes.
+
+func checkHostname(rl *rules.Rules, s string) error {
+	if f, ok := rl.Fields["hostname"]; ok && !f.MatchPattern(s) {
+		return fmt.Errorf("hostname %q: %s", s, f.Help)
+	}
+	return generate.CheckText("hostname", s)
+}
+
+func checkUser(rl *rules.Rules, s string) error {
+	if !rl.MatchUser(s) {
+		return fmt.Errorf("user name %q: use lowercase letters, digits, '-' and '_', starting with a letter or '_', at most 32 characters", s)
+	}
+	return nil
+}
+
+func checkFullName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("full name is empty; type your name (it is also the git author name)")
+	}
+	return generate.CheckText("full name", s)
+}
+
+func checkEmail(s string) error {
+	if s == "" {
+		return nil
+	}
+	if err := generate.CheckText("e-mail", s); err != nil {
+		return err
+	}
+	if !emailRE.MatchString(s) {
+		return fmt.Errorf("e-mail %q does not look like name@example.org (leave it empty to skip)", s)
+	}
+	return nil
+}
+
+func checkTimeZone(rl *rules.Rules, s string) error {
+	if f, ok := rl.Fields["timeZone"]; ok && !f.MatchPattern(s) {
+		return fmt.Errorf("time zone %q: %s", s, f.Help)
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return fmt.Errorf("time zone %q is not a known IANA zone (timedatectl list-timezones lists them)", s)
+	}
+	return nil
+}
+
+// CheckAnswers runs the field checks with the flag that sets each field in
+// the message; validation of the whole host follows in hostconfig.
+func CheckAnswers(a generate.Answers, rl *rules.Rules) error {
+	checks := []struct {
+		flag string
+		err  error
+	}{
+		{"--hostname", checkHostname(rl, a.Hostname)},
+		{"--user", checkUser(rl, a.User.Name)},
+		{"--full-name", checkFullName(a.User.FullName)},
+		{"--email", checkEmail(a.User.Email)},
+		{"--timezone", checkTimeZone(rl, a.TimeZone)},
+		{"--axios-url", generate.CheckText("axios URL", a.AxiosURL)},
+	}
+	var errs []error
+	for _, c := range checks {
+		if c.err != nil {
+			errs = append(errs, fmt.Errorf("%w (set it with %s)", c.err, c.flag))
+		}
+	}
+	return errors.Join(errs...)
+}

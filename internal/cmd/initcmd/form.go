@@ -1,0 +1,158 @@
+package initcmd
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/generate"
+	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+var errAborted = errors.New("cancelled")
+
+// detected renders a detection fact for a field description.
+func detected(f hwdetect.Fact) string {
+	if !f.Known() {
+		return "not detected: " + f.Source
+	}
+	return "detected " + f.Value + " (" + f.Source + ")"
+}
+
+// enumOptions builds select options for an enum field of the rules, with a
+// "none" option first when the field is optional.
+func enumOptions(rl *rules.Rules, path string, noneLabel string) []huh.Option[string] {
+	var opts []huh.Option[string]
+	if noneLabel != "" {
+		opts = append(opts, huh.NewOption(noneLabel, ""))
+	}
+	if f, ok := rl.Fields[path]; ok {
+		for _, v := range f.Enum {
+			s := fmt.Sprint(v)
+			opts = append(opts, huh.NewOption(s, s))
+		}
+	}
+	return opts
+}
+
+// askForm runs the terminal form: one screen per topic, pre-filled with a.
+func askForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
+	selected := []string{}
+	for _, f := range cat.Flags() {
+		if a.Modules[f] {
+			selected = append(selected, f)
+		}
+	}
+	var moduleOpts []huh.Option[string]
+	for _, f := range cat.Flags() {
+		label := f
+		if e, ok := cat.EntryForFlag(f); ok {
+			label = fmt.Sprintf("%-12s %s", f, e.Description)
+			if len(e.Requires) > 0 {
+				label += " (needs " + strings.Join(e.Requires, ", ") + ")"
+			}
+		}
+		moduleOpts = append(moduleOpts, huh.NewOption(label, f).Selected(a.Modules[f]))
+	}
+	var profileOpts []huh.Option[string]
+	for _, p := range cat.Profiles() {
+		desc := p
+		if e, ok := cat.HomeEntry(p); ok {
+			desc = fmt.Sprintf("%-12s %s", p, e.Description)
+		}
+		profileOpts = append(profileOpts, huh.NewOption(desc, p))
+	}
+	confirm := true
+
+	form := huh.NewForm(
+		huh.NewGroup(
+			huh.NewInput().Title("Hostname").Description(detected(hw.Hostname)).
+				Value(&a.Hostname).Validate(func(s string) error { return checkHostname(rl, s) }),
+			huh.NewInput().Title("Time zone").Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
+				Value(&a.TimeZone).Validate(func(s string) error { return checkTimeZone(rl, s) }),
+			huh.NewSelect[string]().Title("System").Description(detected(hw.System)).
+				Options(enumOptions(rl, "system", "")...).Value(&a.System),
+		).Title("System").Description("The machine"),
+
+		huh.NewGroup(
+			huh.NewInput().Title("User name").Description("the login name of the primary user").
+				Value(&a.User.Name).Validate(func(s string) error { return checkUser(rl, s) }),
+			huh.NewInput().Title("Full name").Description("also the git author name").
+				Value(&a.User.FullName).Validate(checkFullName),
+			huh.NewInput().Title("E-mail").Description("the git author e-mail; may be empty").
+				Value(&a.User.Email).Validate(checkEmail),
+		).Title("User").Description("The primary user"),
+
+		huh.NewGroup(
+			huh.NewSelect[string]().Title("Form factor").Description(detected(hw.FormFactor)).
+				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor),
+			huh.NewSelect[string]().Title("CPU vendor").Description(detected(hw.CPU)).
+				Options(enumOptions(rl, "hardware.cpu", "none / other")...).Value(&a.CPU),
+			huh.NewSelect[string]().Title("GPU vendor").Description(detected(hw.GPU)).
+				Options(enumOptions(rl, "hardware.gpu", "none (virtual machine or other)")...).Value(&a.GPU),
+			huh.NewSelect[string]().Title("Machine vendor with dedicated support").Description(detected(hw.Vendor)).
+				Options(enumOptions(rl, "hardware.vendor", "none (a generic machine)")...).Value(&a.Vendor).
+				Validate(func(v string) error {
+					if !fitsVendor(v, a.FormFactor) {
+						return fmt.Errorf("%s support does not fit a %s: pick none, or change the form factor", v, a.FormFactor)
+					}
+					return nil
+				}),
+			huh.NewConfirm().Title("The system disk is an SSD").Description(detected(hw.HasSSD)).Value(&a.HasSSD),
+		).Title("Hardware").Description("Pre-filled from detection (axios hardware shows the details)"),
+
+		huh.NewGroup(
+			huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(&selected).
+				DescriptionFunc(func() string { return dependencyNote(cat, selected) }, &selected),
+			huh.NewSelect[string]().Title("Home profile").Options(profileOpts...).Value(&a.HomeProfile),
+		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
+
+		huh.NewGroup(
+			huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
+			huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),
+		).Title("Virtualisation").WithHideFunc(func() bool { return !contains(selected, "virt") }),
+
+		huh.NewGroup(
+			huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&confirm),
+		),
+	)
+	if err := form.Run(); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return errAborted
+		}
+		return fmt.Errorf("the form failed: %w", err)
+	}
+	if !confirm {
+		return errAborted
+	}
+	mods := map[string]bool{}
+	for _, f := range cat.Flags() {
+		mods[f] = contains(selected, f)
+	}
+	a.Modules = mods
+	return nil
+}
+
+// dependencyNote says which modules will be turned on because a selected
+// module needs them.
+func dependencyNote(cat *catalog.Catalog, selected []string) string {
+	chosen := map[string]bool{}
+	for _, f := range cat.Flags() {
+		chosen[f] = contains(selected, f)
+	}
+	_, changes, err := generate.ResolveModules(cat, chosen, nil, "", "")
+	if err != nil || len(changes) == 0 {
+		return "Modules marked (needs …) turn on what they need."
+	}
+	var lines []string
+	for _, c := range changes {
+		lines = append(lines, c.Reason)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,262 @@
+// Package initcmd implements `axios init`: it detects this machine's
+// hardware, asks (or takes from flags) the answers, validates the host with
+// internal/hostconfig, and writes a new configuration directory with
+// internal/generate.
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/generate"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/rules"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/ui"
+)
+
+// options are the flags that steer init itself (not answers).
+type options struct {
+	yes, force, git, dryRun bool
+	dir, root               string
+}
+
+// deps are the parts of the outside world init uses, replaceable in tests.
+type deps struct {
+	runner   runner.Runner
+	lookPath func(string) (string, error)
+	env      func(root string) Env
+	// interactive reports whether stdin and stdout are terminals.
+	interactive func() bool
+	// ask runs the interactive form; nil uses the terminal form.
+	ask func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error
+}
+
+func realDeps() deps {
+	return deps{
+		runner:      runner.Exec{},
+		lookPath:    exec.LookPath,
+		env:         defaultEnv,
+		interactive: func() bool { return isTerminal(os.Stdin) && isTerminal(os.Stdout) },
+		ask:         askForm,
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// Commands returns the cobra commands of this package.
+func Commands() []*cobra.Command { return []*cobra.Command{newCommand(realDeps())} }
+
+func newCommand(d deps) *cobra.Command {
+	var o options
+	var fl Flags
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create a new axiOS configuration for this machine",
+		Long: `Create a new axiOS configuration directory for this machine: flake.nix,
+hosts/<name>.toml, hosts/<name>/hardware.nix, .gitignore and a README.
+
+By default init asks its questions in a terminal form, pre-filled from
+hardware detection (see axios hardware). With --yes it asks nothing: every
+answer comes from a flag, from detection or from a sensible default.
+Nothing is written unless the host passes validation, and no existing file is
+overwritten without --force.`,
+		Example: `  axios init
+  axios init --yes --dir /tmp/demo
+  axios init --yes --hostname tower --user ada --email ada@example.org --enable gaming,virt --git`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fl.Set = map[string]bool{}
+			for _, name := range answerFlags {
+				fl.Set[name] = cmd.Flags().Changed(name)
+			}
+			return run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, fl, d)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&o.yes, "yes", "y", false, "ask nothing: take every answer from flags, detection and defaults")
+	f.StringVar(&o.dir, "dir", "~/.config/nixos_config", "the configuration directory to write")
+	f.BoolVar(&o.force, "force", false, "overwrite files that already exist")
+	f.BoolVar(&o.git, "git", false, "run git init (when needed) and git add the files; flakes only see tracked files")
+	f.BoolVar(&o.dryRun, "dry-run", false, "validate and list the files, write nothing")
+	f.StringVar(&o.root, "root", "/", "detect hardware below this folder instead of /")
+	f.StringVar(&fl.Hostname, "hostname", "", "the machine's name (default: detected)")
+	f.StringVar(&fl.User, "user", "", "the primary user's login name (default: $USER)")
+	f.StringVar(&fl.FullName, "full-name", "", "the primary user's full name (default: from the passwd entry)")
+	f.StringVar(&fl.Email, "email", "", "the primary user's e-mail, used for git (may be empty)")
+	f.StringVar(&fl.TimeZone, "timezone", "", "IANA time zone such as Europe/Berlin (default: detected, else UTC)")
+	f.StringVar(&fl.FormFactor, "form-factor", "", "desktop or laptop (default: detected)")
+	f.StringVar(&fl.CPU, "cpu", "", "amd, intel or none (default: detected)")
+	f.StringVar(&fl.GPU, "gpu", "", "amd, nvidia, intel or none (default: detected)")
+	f.StringVar(&fl.Vendor, "vendor", "", "msi, system76 or none (default: detected)")
+	f.BoolVar(&fl.SSD, "ssd", false, "the system disk is an SSD (default: detected)")
+	f.StringVar(&fl.Profile, "profile", "", "home profile: workstation or laptop (default: by form factor)")
+	f.StringVar(&fl.System, "system", "", "x86_64-linux or aarch64-linux (default: detected)")
+	f.StringSliceVar(&fl.Enable, "enable", nil, "modules to turn on, e.g. gaming,ai (see axios modules)")
+	f.StringSliceVar(&fl.Disable, "disable", nil, "modules to turn off, e.g. desktop,development")
+	f.BoolVar(&fl.Libvirt, "libvirt", true, "with the virt module: libvirt, QEMU/KVM and virt-manager")
+	f.BoolVar(&fl.Containers, "containers", true, "with the virt module: Podman containers")
+	f.StringVar(&fl.AxiosURL, "axios-url", generate.DefaultAxiosURL, "the flake reference of axiOS written into flake.nix")
+	return cmd
+}
+
+// answerFlags are the flags that give an answer (Flags.Set records them).
+var answerFlags = []string{
+	"hostname", "user", "full-name", "email", "timezone", "form-factor", "cpu", "gpu",
+	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "axios-url",
+}
+
+// expandHome expands a leading "~/" with $HOME.
+func expandHome(p string, getenv func(string) string) (string, error) {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		home := getenv("HOME")
+		if home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return "", fmt.Errorf("--dir %s: cannot find the home folder: %w", p, err)
+			}
+			home = h
+		}
+		p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+	}
+	return filepath.Abs(p)
+}
+
+func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d deps) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p := ui.NewPainter(stdout)
+	pe := ui.NewPainter(stderr)
+	cat, rl := catalog.Default(), rules.Default()
+	env := d.env(o.root)
+
+	if !o.yes && !d.interactive() {
+		return exitcode.New(exitcode.Usage, errors.New("standard input is not a terminal, so init cannot ask its questions: run `axios init --yes` with flags for the answers (axios init --help lists them)"))
+	}
+	dir, err := expandHome(o.dir, env.Getenv)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	hw, err := hwdetect.Detect(o.root)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, fmt.Errorf("--root: %w", err))
+	}
+	a, notes, err := Defaults(hw, fl, env, cat, rl)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if !o.yes {
+		if err := d.ask(&a, hw, cat, rl); err != nil {
+			if errors.Is(err, errAborted) {
+				fmt.Fprintln(stderr, "Cancelled; nothing was written.")
+				return exitcode.New(exitcode.Aborted, nil)
+			}
+			return exitcode.New(exitcode.Usage, err)
+		}
+		// The form may have changed modules or the form factor: resolve again.
+		notes = nil
+		if err := resolve(&a, cat, nil, &notes); err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+	}
+	if err := CheckAnswers(a, rl); err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	for _, n := range notes {
+		if n.Warning {
+			fmt.Fprintf(stderr, "%s %s\n", pe.Paint(ui.Yellow, "warning:"), n.Text)
+		} else {
+			fmt.Fprintf(stdout, "%s %s\n", p.Paint(ui.Blue, "note:"), n.Text)
+		}
+	}
+
+	hardware := generate.FindHardware(ctx, d.runner, d.lookPath, o.root, a.Hostname)
+	files, err := generate.Render(a, hardware, cat, rl)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	ds, err := generate.ValidateHost(files, a, hostconfig.Options{Catalog: cat, Rules: rl})
+	if err != nil {
+		return exitcode.New(exitcode.Failed, err)
+	}
+	if hostconfig.HasErrors(ds) {
+		for _, dg := range ds {
+			fmt.Fprintf(stderr, "%s %s %s: %s; %s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix)
+		}
+		return exitcode.New(exitcode.Failed, errors.New("the answers do not make a valid host (see above); nothing was written"))
+	}
+	for _, dg := range ds {
+		fmt.Fprintf(stderr, "%s %s %s: %s; %s\n", pe.Paint(ui.Yellow, "warning"), dg.Code, dg.Field, dg.Message, dg.Fix)
+	}
+
+	if o.dryRun {
+		fmt.Fprintf(stdout, "Would write to %s:\n", dir)
+		for _, f := range files {
+			fmt.Fprintf(stdout, "  %s\n", f.Path)
+		}
+		return nil
+	}
+	if err := generate.Write(dir, files, o.force); err != nil {
+		var ex *generate.ExistsError
+		if errors.As(err, &ex) {
+			fmt.Fprintf(stderr, "%s these files already exist in %s:\n", pe.Paint(ui.Red, "error:"), dir)
+			for _, path := range ex.Paths {
+				fmt.Fprintf(stderr, "  %s\n", path)
+			}
+			return exitcode.New(exitcode.Failed, errors.New("nothing was written; pass --force to overwrite them, or choose another --dir"))
+		}
+		return exitcode.New(exitcode.Usage, err)
+	}
+
+	fmt.Fprintf(stdout, "%s %s\n", p.Paint(ui.Green, "Wrote the configuration of"), p.Paint(ui.Bold, a.Hostname)+" to "+dir+":")
+	for _, f := range files {
+		fmt.Fprintf(stdout, "  %s\n", f.Path)
+	}
+	if hardware.Placeholder {
+		fmt.Fprintf(stderr, "%s %s\n", pe.Paint(ui.Yellow, "warning:"), hardware.Warning)
+	} else {
+		if hardware.Warning != "" {
+			fmt.Fprintf(stderr, "%s %s\n", pe.Paint(ui.Yellow, "warning:"), hardware.Warning)
+		}
+		fmt.Fprintf(stdout, "hardware.nix: from %s\n", hardware.Source)
+	}
+
+	tracked := false
+	if o.git {
+		if err := generate.GitAdd(ctx, d.runner, dir, files); err != nil {
+			fmt.Fprintf(stderr, "%s %v\n", pe.Paint(ui.Yellow, "warning:"), err)
+		} else {
+			tracked = true
+			fmt.Fprintln(stdout, "git: the files are added (flakes only see files git tracks; commit them when ready).")
+		}
+	}
+
+	fmt.Fprintf(stdout, "\n%s\n", p.Paint(ui.Bold, "Next:"))
+	step := 1
+	if hardware.Placeholder {
+		fmt.Fprintf(stdout, "  %d. on the machine: nixos-generate-config --show-hardware-config > %s\n", step, filepath.Join(dir, a.HardwarePath()))
+		step++
+	}
+	if !tracked {
+		fmt.Fprintf(stdout, "  %d. cd %s && git init && git add -A   (flakes only see files git tracks)\n", step, runner.Quote(dir))
+		step++
+	}
+	fmt.Fprintf(stdout, "  %d. %s\n", step, generate.SwitchCommand(dir, a.Hostname))
+	fmt.Fprintf(stdout, "     (or, from %s: axios switch)\n", runner.Quote(dir))
+	return nil
+}

@@ -1,0 +1,317 @@
+package initcmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/generate"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/rules"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+func fixture(t *testing.T, name string) string {
+	return filepath.Join(testutil.RepoRoot(t), "internal", "hwdetect", "testdata", name)
+}
+
+func testDeps(env map[string]string) deps {
+	return deps{
+		runner:   runner.Exec{},
+		lookPath: func(string) (string, error) { return "", exec.ErrNotFound },
+		env: func(root string) Env {
+			e := defaultEnv(root)
+			e.Getenv = func(k string) string { return env[k] }
+			e.Now = func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) }
+			return e
+		},
+		interactive: func() bool { return false },
+		ask: func(*generate.Answers, *hwdetect.Report, *catalog.Catalog, *rules.Rules) error {
+			return errors.New("the form must not run in tests")
+		},
+	}
+}
+
+// runInit runs `axios init` with args and returns stdout, stderr and the error.
+func runInit(t *testing.T, d deps, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := newCommand(d)
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	cmd.SetContext(context.Background())
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func readHost(t *testing.T, path string) map[string]any {
+	t.Helper()
+	h, err := hostconfig.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Values
+}
+
+func get(m map[string]any, path string) any {
+	var v any = m
+	for _, k := range strings.Split(path, ".") {
+		t, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = t[k]
+	}
+	return v
+}
+
+// checkGenerated runs every check a generated configuration must pass.
+func checkGenerated(t *testing.T, dir, host string) {
+	t.Helper()
+	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid {
+		t.Errorf("CheckDir rejects the configuration: %+v", rep.Diagnostics)
+	}
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	for _, f := range []string{"flake.nix", "hosts/" + host + "/hardware.nix"} {
+		if out, err := exec.Command(nix, "--parse", filepath.Join(dir, f)).CombinedOutput(); err != nil {
+			t.Errorf("%s does not parse: %v\n%s", f, err, out)
+		}
+	}
+	core := filepath.Join(testutil.RepoRoot(t), "lib", "core")
+	if _, err := os.Stat(filepath.Join(core, "default.nix")); err != nil {
+		t.Fatalf("lib/core is missing: %v", err)
+	}
+	var errs []map[string]any
+	expr := `(import ` + core + ` { }).checkHost { host = builtins.fromTOML (builtins.readFile ` +
+		filepath.Join(dir, "hosts", host+".toml") + `); name = "` + host + `"; form = "toml"; }`
+	testutil.NixEval(t, dir, "("+expr+").errors", &errs)
+	if len(errs) != 0 {
+		t.Errorf("the Nix core rejects the host: %v", errs)
+	}
+}
+
+func TestInitFixtures(t *testing.T) {
+	type want struct {
+		host                               string
+		cpu, gpu, vendor, formFactor, prof string
+		ssd, laptop, graphics              bool
+		warning                            string // in stderr
+	}
+	cases := map[string]want{
+		"amd-desktop":         {"tower", "amd", "amd", "msi", "desktop", "workstation", true, false, true, "placeholder"},
+		"nvidia-intel-laptop": {"xps", "intel", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder"},
+		"vm-nogpu":            {"nixvm", "intel", "", "", "desktop", "workstation", false, false, false, "placeholder"},
+		"bios-machine":        {"oldbox", "intel", "intel", "", "desktop", "workstation", true, false, true, "UEFI machines only"},
+		"system76-laptop":     {"pangolin", "amd", "amd", "system76", "laptop", "laptop", true, true, true, "placeholder"},
+		"msi-laptop":          {"stealth", "amd", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder"},
+	}
+	for name, w := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "config")
+			out, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, name), "--dir", dir, "--email", "ada@example.org")
+			if err != nil {
+				t.Fatalf("%v\n%s\n%s", err, out, stderr)
+			}
+			if !strings.Contains(stderr, w.warning) {
+				t.Errorf("stderr lacks %q:\n%s", w.warning, stderr)
+			}
+			if !strings.Contains(out, "sudo nixos-rebuild switch --flake "+dir+"#"+w.host) {
+				t.Errorf("no next command in output:\n%s", out)
+			}
+			v := readHost(t, filepath.Join(dir, "hosts", w.host+".toml"))
+			str := func(p string) string { s, _ := get(v, p).(string); return s }
+			for p, want := range map[string]string{
+				"hostname": w.host, "hardware.cpu": w.cpu, "hardware.gpu": w.gpu, "hardware.vendor": w.vendor,
+				"formFactor": w.formFactor, "homeProfile": w.prof, "users.ada.email": "ada@example.org",
+			} {
+				if got := str(p); got != want {
+					t.Errorf("%s = %q, want %q", p, got, want)
+				}
+			}
+			if get(v, "hardware.hasSSD") != w.ssd || get(v, "hardware.isLaptop") != w.laptop || get(v, "modules.graphics") != w.graphics {
+				t.Errorf("hardware/modules: %v %v", get(v, "hardware"), get(v, "modules"))
+			}
+			checkGenerated(t, dir, w.host)
+		})
+	}
+}
+
+func TestInitFullNameFromPasswd(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	v := readHost(t, filepath.Join(dir, "hosts", "tower.toml"))
+	if get(v, "users.ada.fullName") != "Ada Lovelace" {
+		t.Errorf("fullName = %v, want the GECOS name", get(v, "users.ada.fullName"))
+	}
+	if _, ok := get(v, "users.ada").(map[string]any)["email"]; ok {
+		t.Error("an empty e-mail was written")
+	}
+}
+
+func TestInitEscaping(t *testing.T) {
+	names := []string{`Ada "the Countess" Lovelace`, `Back\slash \n ${x} ''`, `José 山田 🚀`}
+	for _, n := range names {
+		dir := t.TempDir()
+		_, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada", "--full-name", n, "--email", `o'brien+x@example.org`)
+		if err != nil {
+			t.Fatalf("%q: %v\n%s", n, err, stderr)
+		}
+		v := readHost(t, filepath.Join(dir, "hosts", "nixvm.toml"))
+		if get(v, "users.ada.fullName") != n {
+			t.Errorf("fullName read back as %q, want %q", get(v, "users.ada.fullName"), n)
+		}
+		checkGenerated(t, dir, "nixvm")
+	}
+}
+
+func TestInitRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--yes", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada"}
+	if _, stderr, err := runInit(t, testDeps(nil), args...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	host := filepath.Join(dir, "hosts", "nixvm.toml")
+	if err := os.WriteFile(host, []byte("# mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runInit(t, testDeps(nil), append(args, "--enable", "gaming")...)
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) || coded.Code != exitcode.Failed {
+		t.Fatalf("got %v, want exit code %d", err, exitcode.Failed)
+	}
+	for _, f := range []string{"flake.nix", "hosts/nixvm.toml", "hosts/nixvm/hardware.nix", "README.md", ".gitignore"} {
+		if !strings.Contains(stderr, f) {
+			t.Errorf("stderr does not list %s:\n%s", f, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(host); string(b) != "# mine\n" {
+		t.Error("the host file was overwritten without --force")
+	}
+	out, stderr, err := runInit(t, testDeps(nil), append(args, "--enable", "gaming", "--force")...)
+	if err != nil {
+		t.Fatalf("--force: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "gaming needs graphics: turned graphics on") {
+		t.Errorf("no note about gaming needing graphics:\n%s", out)
+	}
+	v := readHost(t, host)
+	if get(v, "modules.gaming") != true || get(v, "modules.graphics") != true {
+		t.Errorf("modules after --force: %v", get(v, "modules"))
+	}
+	checkGenerated(t, dir, "nixvm")
+}
+
+func TestInitErrors(t *testing.T) {
+	root := fixture(t, "vm-nogpu")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no terminal", []string{"--root", root}, exitcode.Usage, "not a terminal"},
+		{"bad hostname", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Usage, "--hostname"},
+		{"bad user", []string{"--yes", "--root", root, "--user", "Ada"}, exitcode.Usage, "--user"},
+		{"bad email", []string{"--yes", "--root", root, "--user", "ada", "--email", "not-an-email"}, exitcode.Usage, "--email"},
+		{"bad zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Atlantis"}, exitcode.Usage, "--timezone"},
+		{"bad cpu", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, "valid host"},
+		{"msi laptop", []string{"--yes", "--root", root, "--user", "ada", "--vendor", "msi", "--form-factor", "laptop"}, exitcode.Failed, "valid host"},
+		{"unknown module", []string{"--yes", "--root", root, "--user", "ada", "--enable", "gamming"}, exitcode.Usage, "gaming"},
+		{"conflict", []string{"--yes", "--root", root, "--user", "ada", "--enable", "gaming", "--disable", "graphics"}, exitcode.Usage, "modules.gaming needs modules.graphics"},
+		{"both", []string{"--yes", "--root", root, "--user", "ada", "--enable", "ai", "--disable", "ai"}, exitcode.Usage, "both"},
+		{"missing root", []string{"--yes", "--root", "/does/not/exist", "--user", "ada"}, exitcode.Usage, "--root"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "config")
+			_, stderr, err := runInit(t, testDeps(nil), append(c.args, "--dir", dir)...)
+			var coded *exitcode.Error
+			if !errors.As(err, &coded) || coded.Code != c.code {
+				t.Fatalf("got %v, want exit code %d", err, c.code)
+			}
+			if msg := stderr + err.Error(); !strings.Contains(msg, c.want) {
+				t.Errorf("message lacks %q: %s", c.want, msg)
+			}
+			if _, err := os.Stat(dir); err == nil {
+				t.Error("something was written")
+			}
+		})
+	}
+}
+
+func TestInitGit(t *testing.T) {
+	git := testutil.RequireTool(t, "git")
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir, "--user", "ada", "--git")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "flakes only see files git tracks") {
+		t.Errorf("output does not explain why the files are added:\n%s", out)
+	}
+	ls, err := exec.Command(git, "-C", dir, "ls-files").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"flake.nix", "hosts/xps.toml", "hosts/xps/hardware.nix", "README.md", ".gitignore"} {
+		if !strings.Contains(string(ls), f+"\n") {
+			t.Errorf("%s is not tracked: %s", f, ls)
+		}
+	}
+	checkGenerated(t, dir, "xps")
+}
+
+func TestInitHardwareFromRoot(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(fixture(t, "bios-machine"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "etc/nixos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hw := "{ ... }:\n{\n  fileSystems.\"/\".device = \"/dev/sda1\";\n}\n"
+	if err := os.WriteFile(filepath.Join(root, "etc/nixos/hardware-configuration.nix"), []byte(hw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", root, "--dir", dir, "--user", "ada")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "hosts/oldbox/hardware.nix"))
+	if string(b) != hw || !strings.Contains(out, "hardware.nix: from "+filepath.Join(root, "etc/nixos/hardware-configuration.nix")) {
+		t.Errorf("hardware.nix not copied from the root:\n%s\n%s", b, out)
+	}
+}
+
+func TestInitDryRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "config")
+	out, _, err := runInit(t, testDeps(nil), "--yes", "--dry-run", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "hosts/nixvm.toml") {
+		t.Errorf("dry run does not list the files:\n%s", out)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("--dry-run wrote files")
+	}
+}
