@@ -1,0 +1,48 @@
+# The host as a Nix attribute set: the same keys as hosts/<name>.toml, plus
+# hardwareConfigPath, userModulePath and extraModules, which take modules.
+# null means "not set".
+{
+  hostname = "workstation";
+  system = "x86_64-linux";
+  timeZone = "Europe/Berlin";
+  formFactor = "desktop";
+  homeProfile = "workstation";
+
+  hardware = {
+    cpu = "amd";
+    gpu = "nvidia";
+    vendor = null;
+    hasSSD = true;
+    isLaptop = false;
+  };
+
+  modules = {
+    desktop = true;
+    development = true;
+    graphics = true;
+    gaming = true;
+    virt = true;
+    ai = false;
+  };
+
+  virt = {
+    libvirt.enable = true;
+    containers.enable = false;
+  };
+
+  users.alice = {
+    fullName = "Alice Smith";
+    email = "alice@example.org";
+    extraGroups = [ "dialout" ];
+  };
+
+  hardwareConfigPath = ./hardware.nix;
+  userModulePath = ./user.nix;
+  extraModules = [ ];
+
+  # Any NixOS configuration; it is imported as a module, so `imports` works.
+  extraConfig = {
+    imports = [ ];
+    services.fwupd.enable = true;
+  };
+}
