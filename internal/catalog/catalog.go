@@ -35,65 +35,65 @@ const (
 
 // NixOSEntry is one [nixos.<name>] table: a NixOS module.
 type NixOSEntry struct {
-	Name        string
-	Kind        Kind
-	Path        string
-	Description string
+	Name        string `json:"name"`
+	Kind        Kind   `json:"kind"`
+	Path        string `json:"path"`
+	Description string `json:"description"`
 	// Flag is the name of the modules.<flag> switch ("" when none). For a core
 	// entry the flag only turns Enable on; it never gates the import.
-	Flag string
+	Flag string `json:"flag,omitempty"`
 	// Default is the flag's value when the host does not set it (false when
 	// the catalog gives no default).
-	Default bool
+	Default bool `json:"default"`
 	// HasDefault reports whether the catalog gives a default for the flag.
-	HasDefault bool
+	HasDefault bool `json:"hasDefault"`
 	// Enable is the option path set to true when the entry is active.
-	Enable string
+	Enable string `json:"enable,omitempty"`
 	// Settings is the host key copied verbatim to the option of the same name
 	// when the entry is active (e.g. "virt").
-	Settings string
+	Settings string `json:"settings,omitempty"`
 	// Requires lists other flags that must be on when this entry is active.
-	Requires []string
+	Requires []string `json:"requires"`
 	// Home lists home entries added for every user when this entry is active.
-	Home []string
+	Home []string `json:"home"`
 	// Imports lists flake-input modules imported with it ("input.attr.path").
-	Imports []string
+	Imports []string `json:"imports"`
 	// Vendors (hardware) lists the hardware.vendor values that select it.
-	Vendors []string
+	Vendors []string `json:"vendors,omitempty"`
 	// FormFactors (hardware) lists the formFactor values that select it when
 	// the host sets no vendor.
-	FormFactors []string
+	FormFactors []string `json:"formFactors,omitempty"`
 	// VendorSettings maps a vendor to the option paths set for it, with their
 	// values (bool, string, int64 or float64).
-	VendorSettings map[string]map[string]any
+	VendorSettings map[string]map[string]any `json:"vendorSettings,omitempty"`
 	// FromHost maps an option path to the host field copied into it when the
 	// entry is active and the host sets the field.
-	FromHost map[string]string
+	FromHost map[string]string `json:"fromHost,omitempty"`
 }
 
 // HomeEntry is one [home.<name>] table: a home-manager module or profile.
 type HomeEntry struct {
-	Name        string
-	Kind        Kind
-	Path        string
-	Description string
-	Requires    []string // other home entries, added with this one
-	Imports     []string // flake-input modules imported with it
+	Name        string   `json:"name"`
+	Kind        Kind     `json:"kind"`
+	Path        string   `json:"path"`
+	Description string   `json:"description"`
+	Requires    []string `json:"requires"` // other home entries, added with this one
+	Imports     []string `json:"imports"`  // flake-input modules imported with it
 }
 
 // NixOSHardware is one [[nixosHardware]] entry: the nixos-hardware module
 // added when every When field equals the host's value.
 type NixOSHardware struct {
 	// When maps a dotted host field ("hardware.cpu") to the value it must have.
-	When   map[string]any
-	Module string
+	When   map[string]any `json:"when"`
+	Module string         `json:"module"`
 }
 
 // Catalog is the parsed catalog.
 type Catalog struct {
-	NixOS         []NixOSEntry    // sorted by name
-	Home          []HomeEntry     // sorted by name
-	NixOSHardware []NixOSHardware // in file order
+	NixOS         []NixOSEntry    `json:"nixos"`         // sorted by name
+	Home          []HomeEntry     `json:"home"`          // sorted by name
+	NixOSHardware []NixOSHardware `json:"nixosHardware"` // in file order
 }
 
 type rawNixOS struct {
@@ -148,7 +148,7 @@ func Parse(data []byte) (*Catalog, error) {
 		e := NixOSEntry{
 			Name: name, Kind: Kind(r.Kind), Path: r.Path, Description: r.Description,
 			Flag: r.Flag, Enable: r.Enable, Settings: r.Settings,
-			Requires: r.Requires, Home: r.Home, Imports: r.Imports,
+			Requires: nonNil(r.Requires), Home: nonNil(r.Home), Imports: nonNil(r.Imports),
 			Vendors: r.Vendors, FormFactors: r.FormFactors,
 			VendorSettings: r.VendorSettings, FromHost: r.FromHost,
 		}
@@ -161,7 +161,7 @@ func Parse(data []byte) (*Catalog, error) {
 	for name, r := range raw.Home {
 		c.Home = append(c.Home, HomeEntry{
 			Name: name, Kind: Kind(r.Kind), Path: r.Path, Description: r.Description,
-			Requires: r.Requires, Imports: r.Imports,
+			Requires: nonNil(r.Requires), Imports: nonNil(r.Imports),
 		})
 	}
 	sort.Slice(c.Home, func(i, j int) bool { return c.Home[i].Name < c.Home[j].Name })
@@ -262,6 +262,13 @@ func (c *Catalog) check() error {
 		return fmt.Errorf("catalog: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 func contains(list []string, s string) bool {

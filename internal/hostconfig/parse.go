@@ -124,9 +124,9 @@ func Parse(data []byte, filename string) (h *Host, err error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			row, col := de.Position()
-			return nil, &ParseError{File: filename, Line: row, Column: col, Msg: "TOML syntax error: " + de.Error()}
+			return nil, &ParseError{File: filename, Line: row, Column: col, Msg: "TOML syntax error: " + strings.TrimPrefix(de.Error(), "toml: ")}
 		}
-		return nil, &ParseError{File: filename, Msg: "TOML syntax error: " + err.Error()}
+		return nil, &ParseError{File: filename, Msg: "TOML syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
 	h = &Host{File: filename, Form: FormTOML, Values: values, positions: keyPositions(data)}
 	if base := filepath.Base(filename); strings.HasSuffix(base, ".toml") && len(base) > len(".toml") {

@@ -111,6 +111,12 @@ type vars struct {
 }
 
 func (in *interp) report(code, field string, v vars) {
+	in.reportAt(code, field, v, nil)
+}
+
+// reportAt is report with more places to try, in order, when field itself
+// was never written (e.g. the if fields of a rule on an unset field).
+func (in *interp) reportAt(code, field string, v vars, alt []string) {
 	c := in.rules.Codes[code]
 	r := strings.NewReplacer(
 		"{field}", field,
@@ -130,8 +136,11 @@ func (in *interp) report(code, field string, v vars) {
 		Message: r.Replace(c.Message), Fix: r.Replace(c.Fix),
 		File: in.h.File,
 	}
-	if p, ok := in.position(field); ok {
-		d.Line, d.Column = p.Line, p.Column
+	for _, f := range append([]string{field}, alt...) {
+		if p, ok := in.position(f); ok {
+			d.Line, d.Column = p.Line, p.Column
+			break
+		}
 	}
 	in.diags = append(in.diags, d)
 	in.has[field] = true
@@ -443,7 +452,11 @@ func (in *interp) checkRules() {
 		}
 		if broken {
 			v, _ := in.value(r.Field)
-			in.report(r.Code, r.Field, vars{value: render(v)})
+			var alt []string
+			for _, c := range append(append([]rules.Cond(nil), r.If...), r.Then...) {
+				alt = append(alt, c.Field)
+			}
+			in.reportAt(r.Code, r.Field, vars{value: render(v)}, alt)
 		}
 	}
 }

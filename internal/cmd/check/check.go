@@ -1,0 +1,197 @@
+// Package check implements `axios check`: instant validation of host files
+// and configuration directories with the Go interpreter of lib/rules.toml.
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/ui"
+)
+
+// Deps are what the command needs from the outside world; tests replace them.
+type Deps struct {
+	Runner   runner.Runner      // runs git; nil means runner.Exec{}
+	Resolver configdir.Resolver // finds the configuration directory
+}
+
+// Commands returns the cobra commands of this package.
+func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
+
+// New returns the `axios check` command.
+func New(deps Deps) *cobra.Command {
+	var asJSON bool
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "check [PATH...]",
+		Short: "Check host files or a configuration directory instantly, without Nix",
+		Long: `Check host files (hosts/<name>.toml) or whole configuration directories
+against the axiOS rules (lib/rules.toml and the module catalog), the same
+rules the Nix library turns into assertions, in milliseconds.
+
+Each PATH is a host file or a configuration directory. A directory is checked
+completely: flake.nix and hosts/ exist, every hosts/<name>.toml is a valid host
+with a hosts/<name>/hardware.nix, and, in a git repository, every file the
+flake reads is tracked (flakes see only tracked files). Without PATH the
+configuration directory is used: --dir, then $AXIOS_FLAKE, then the current
+directory when it holds flake.nix and hosts/, then ~/.config/nixos_config.
+
+One line per problem:
+
+  FILE:LINE: CODE FIELD: MESSAGE (fix: FIX)
+
+Exit status: 0 when everything is valid (warnings allowed), 1 when a problem
+is an error, 2 for bad usage or an unreadable path.`,
+		Example: `  axios check                      # the configuration directory
+  axios check hosts/tower.toml     # one host file
+  axios check ~/src/machines       # another configuration directory
+  axios check --json . | jq '.diagnostics[] | .code'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			paths := args
+			if len(paths) == 0 {
+				d, err := deps.Resolver.Resolve(dir)
+				if err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+				paths = []string{d.Path}
+			} else if dir != "" {
+				return exitcode.New(exitcode.Usage, errors.New("give either PATH arguments or --dir, not both"))
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			rep, err := hostconfig.Check(ctx, paths, hostconfig.DirOptions{Runner: deps.Runner})
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			relativize(rep)
+			out := cmd.OutOrStdout()
+			if asJSON {
+				if err := ui.WriteJSON(out, rep); err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+			} else {
+				WriteDiagnostics(out, rep.Diagnostics)
+				writeSummary(out, rep)
+			}
+			if !rep.Valid {
+				return &exitcode.Error{Code: exitcode.Failed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (hosts, diagnostics, valid)")
+	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory to check when no PATH is given")
+	return cmd
+}
+
+// Line formats one diagnostic without colour:
+// "FILE:LINE: CODE FIELD: MESSAGE (fix: FIX)".
+func Line(d hostconfig.Diagnostic) string {
+	return line(ui.Painter{}, d)
+}
+
+func line(p ui.Painter, d hostconfig.Diagnostic) string {
+	var b strings.Builder
+	if d.File != "" {
+		b.WriteString(d.File)
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+		}
+		b.WriteString(": ")
+	}
+	style := ui.Red
+	if d.Severity == hostconfig.SeverityWarning {
+		style = ui.Yellow
+	}
+	b.WriteString(p.Paint(style, d.Code))
+	if d.Field != "" {
+		b.WriteString(" ")
+		b.WriteString(p.Paint(ui.Bold, d.Field))
+	}
+	b.WriteString(": ")
+	if d.Severity == hostconfig.SeverityWarning {
+		b.WriteString(p.Paint(ui.Yellow, "warning: "))
+	}
+	b.WriteString(d.Message)
+	if d.Fix != "" {
+		b.WriteString(p.Paint(ui.Dim, " (fix: "+d.Fix+")"))
+	}
+	return b.String()
+}
+
+// WriteDiagnostics writes one line per diagnostic, coloured when w is a
+// terminal and NO_COLOR is unset.
+func WriteDiagnostics(w io.Writer, ds []hostconfig.Diagnostic) {
+	p := ui.NewPainter(w)
+	for _, d := range ds {
+		fmt.Fprintln(w, line(p, d))
+	}
+}
+
+func writeSummary(w io.Writer, rep *hostconfig.Report) {
+	p := ui.NewPainter(w)
+	errs, warns := 0, 0
+	for _, d := range rep.Diagnostics {
+		if d.Severity == hostconfig.SeverityWarning {
+			warns++
+		} else {
+			errs++
+		}
+	}
+	hosts := plural(len(rep.Hosts), "host")
+	switch {
+	case errs == 0 && warns == 0:
+		fmt.Fprintln(w, p.Sprintf(ui.Green, "✓ %s checked, no problems", hosts))
+	case errs == 0:
+		fmt.Fprintln(w, p.Sprintf(ui.Green, "✓ %s checked, valid", hosts)+p.Sprintf(ui.Yellow, " (%s)", plural(warns, "warning")))
+	default:
+		fmt.Fprintln(w, p.Sprintf(ui.Red, "✗ %s checked: %s, %s", hosts, plural(errs, "error"), plural(warns, "warning")))
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// relativize shows paths below the current directory relative to it.
+func relativize(rep *hostconfig.Report) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	rel := func(p string) string {
+		if p == "" || !filepath.IsAbs(p) {
+			return p
+		}
+		r, err := filepath.Rel(wd, p)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return p
+		}
+		return r
+	}
+	for i := range rep.Diagnostics {
+		rep.Diagnostics[i].File = rel(rep.Diagnostics[i].File)
+	}
+	for i := range rep.Hosts {
+		rep.Hosts[i].File = rel(rep.Hosts[i].File)
+		for j := range rep.Hosts[i].Diagnostics {
+			rep.Hosts[i].Diagnostics[j].File = rel(rep.Hosts[i].Diagnostics[j].File)
+		}
+	}
+}

@@ -1,0 +1,211 @@
+// Package plan implements `axios plan`: what a host will get, without Nix.
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axios-nix/axios/internal/cmd/check"
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/ui"
+)
+
+// Plan is what `axios plan` reports (also its --json form).
+type Plan struct {
+	Host          string                  `json:"host"`
+	File          string                  `json:"file"`
+	Valid         bool                    `json:"valid"`
+	NixOS         []hostconfig.Selected   `json:"nixos"`
+	NixOSHardware []hostconfig.Selected   `json:"nixosHardware"`
+	HomeProfile   string                  `json:"homeProfile"`
+	Home          []hostconfig.Selected   `json:"home"`
+	Flags         map[string]bool         `json:"flags"`
+	Settings      []hostconfig.Setting    `json:"settings"`
+	Diagnostics   []hostconfig.Diagnostic `json:"diagnostics"`
+}
+
+// Deps are what the command needs from the outside world; tests replace them.
+type Deps struct {
+	Resolver configdir.Resolver
+}
+
+// Commands returns the cobra commands of this package.
+func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
+
+// New returns the `axios plan` command.
+func New(deps Deps) *cobra.Command {
+	var asJSON bool
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "plan HOST|FILE",
+		Short: "Show what a host will get: modules and why, hardware modules, home modules, settings",
+		Long: `Show, without evaluating Nix, what mkSystem will build for a host: the NixOS
+modules imported and why (core, flag, vendor, form factor), the nixos-hardware
+modules, the home profile and home modules every user gets, the options the
+generated host module sets (enable options, settings tables, values copied
+from the host, vendor settings, host name, time zone, users), and any
+problems ` + "`axios check`" + ` finds.
+
+HOST is a host name in the configuration directory (hosts/HOST.toml; the
+directory is found as for ` + "`axios check`" + `); FILE is a path to a host file.
+Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
+		Example: `  axios plan tower
+  axios plan hosts/tower.toml
+  axios plan --json tower | jq '.nixos[].name'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := hostFile(args[0], dir, deps.Resolver)
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			p, err := Make(file, hostconfig.Options{})
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				if err := ui.WriteJSON(out, p); err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+			} else {
+				Write(out, p)
+			}
+			if !p.Valid {
+				return &exitcode.Error{Code: exitcode.Failed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory holding hosts/HOST.toml")
+	return cmd
+}
+
+// hostFile turns the argument into a host file path: an existing file, a
+// path ending in .toml, or hosts/<arg>.toml in the configuration directory.
+func hostFile(arg, dir string, r configdir.Resolver) (string, error) {
+	if info, err := os.Stat(arg); err == nil && !info.IsDir() {
+		return arg, nil
+	}
+	if strings.HasSuffix(arg, ".toml") || strings.ContainsRune(arg, os.PathSeparator) {
+		return "", fmt.Errorf("host file %s: no such file", arg)
+	}
+	d, err := r.Resolve(dir)
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(d.Path, "hosts", arg+".toml")
+	if _, err := os.Stat(file); err != nil {
+		var names []string
+		matches, _ := filepath.Glob(filepath.Join(d.Path, "hosts", "*.toml"))
+		for _, m := range matches {
+			names = append(names, strings.TrimSuffix(filepath.Base(m), ".toml"))
+		}
+		known := "there are no hosts"
+		if len(names) > 0 {
+			known = "hosts: " + strings.Join(names, ", ")
+		}
+		return "", fmt.Errorf("no host %q in %s (%s)", arg, d.Path, known)
+	}
+	return file, nil
+}
+
+// Make builds the plan of a host file. A TOML syntax error gives a plan with
+// one AX001 diagnostic and no modules; only I/O errors are errors.
+func Make(file string, opts hostconfig.Options) (*Plan, error) {
+	p := &Plan{
+		File: file, NixOS: []hostconfig.Selected{}, NixOSHardware: []hostconfig.Selected{},
+		Home: []hostconfig.Selected{}, Flags: map[string]bool{}, Settings: []hostconfig.Setting{},
+		Diagnostics: []hostconfig.Diagnostic{},
+	}
+	h, err := hostconfig.ParseFile(file)
+	if err != nil {
+		var pe *hostconfig.ParseError
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		rep, err := hostconfig.CheckFile(file, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Diagnostics = rep.Diagnostics
+		return p, nil
+	}
+	p.Host = h.Name
+	if hn, ok := h.Values["hostname"].(string); ok {
+		p.Host = hn
+	}
+	p.Diagnostics = hostconfig.Validate(h, opts)
+	p.Valid = !hostconfig.HasErrors(p.Diagnostics)
+	sel := hostconfig.Select(h, opts)
+	p.NixOS, p.NixOSHardware, p.Home = sel.NixOS, sel.NixOSHardware, sel.Home
+	p.HomeProfile, p.Flags = sel.HomeProfile, sel.Flags
+	p.Settings = hostconfig.Settings(h, sel, opts)
+	return p, nil
+}
+
+// Write prints the plan for people.
+func Write(w io.Writer, p *Plan) {
+	pt := ui.NewPainter(w)
+	head := func(s string) { fmt.Fprintf(w, "\n%s\n", pt.Paint(ui.Bold, s)) }
+	fmt.Fprintf(w, "%s %s  %s\n", pt.Paint(ui.Bold, "host"), pt.Paint(ui.Blue, orNone(p.Host)), pt.Paint(ui.Dim, p.File))
+	list := func(title string, items []hostconfig.Selected) {
+		head(title)
+		if len(items) == 0 {
+			fmt.Fprintln(w, "  (none)")
+			return
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, s := range items {
+			fmt.Fprintf(tw, "  %s\t%s\n", s.Name, pt.Paint(ui.Dim, s.Reason))
+		}
+		tw.Flush()
+	}
+	list("NixOS modules", p.NixOS)
+	list("nixos-hardware modules", p.NixOSHardware)
+	list("home modules (profile "+orNone(p.HomeProfile)+")", p.Home)
+	head("settings")
+	if len(p.Settings) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range p.Settings {
+		fmt.Fprintf(tw, "  %s = %s\t%s\n", s.Option(), value(s.Value), pt.Paint(ui.Dim, s.Source))
+	}
+	tw.Flush()
+	if len(p.Diagnostics) > 0 {
+		head("problems")
+		check.WriteDiagnostics(w, p.Diagnostics)
+	}
+	if p.Valid {
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Green, "✓ valid host"))
+	} else {
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ this host has errors: mkSystem will stop at its assertions"))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// value renders a setting value compactly, as JSON.
+func value(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

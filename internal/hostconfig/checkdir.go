@@ -1,0 +1,224 @@
+package hostconfig
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/axios-nix/axios/internal/runner"
+)
+
+// Codes of the problems `axios check` finds outside the host table. They are
+// not part of lib/rules.toml because only the Go command looks at files.
+const (
+	CodeSyntax     = "AX001" // the host file is not valid TOML
+	CodeNoHostsDir = "AX401" // the configuration has no hosts/ folder
+	CodeNoFlake    = "AX402" // the configuration has no flake.nix
+	CodeNoHardware = "AX403" // hosts/<name>/hardware.nix is missing
+	CodeUntracked  = "AX404" // a file the flake needs is not tracked by git
+	CodeNoHosts    = "AX405" // hosts/ holds no <name>.toml (a warning)
+)
+
+// HostReport is the result of checking one host file.
+type HostReport struct {
+	File        string       `json:"file"`
+	Name        string       `json:"name"`
+	Valid       bool         `json:"valid"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// Report is the result of checking files and configuration directories.
+type Report struct {
+	Hosts []HostReport `json:"hosts"`
+	// Diagnostics holds every problem: those of the hosts and those of the
+	// directories, in the order found.
+	Diagnostics []Diagnostic `json:"diagnostics"`
+	Valid       bool         `json:"valid"`
+}
+
+func (r *Report) add(ds ...Diagnostic) {
+	r.Diagnostics = append(r.Diagnostics, ds...)
+}
+
+func (r *Report) finish() {
+	if r.Hosts == nil {
+		r.Hosts = []HostReport{}
+	}
+	if r.Diagnostics == nil {
+		r.Diagnostics = []Diagnostic{}
+	}
+	r.Valid = !HasErrors(r.Diagnostics)
+}
+
+// CheckFile parses and validates one host file. A TOML syntax error becomes
+// an AX001 diagnostic; only an unreadable file is an error.
+func CheckFile(path string, opts Options) (HostReport, error) {
+	rep := HostReport{File: path, Diagnostics: []Diagnostic{}}
+	h, err := ParseFile(path)
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			return rep, err
+		}
+		rep.Diagnostics = append(rep.Diagnostics, Diagnostic{
+			Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg,
+			Fix:  "fix the TOML syntax at this place (https://toml.io)",
+			File: path, Line: pe.Line, Column: pe.Column,
+		})
+		return rep, nil
+	}
+	rep.Name = h.Name
+	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
+	rep.Valid = !HasErrors(rep.Diagnostics)
+	return rep, nil
+}
+
+// DirOptions configures CheckDir.
+type DirOptions struct {
+	Options
+	// Runner runs git; nil means runner.Exec{}.
+	Runner runner.Runner
+}
+
+// Check checks every path: a file is a host; a directory is a
+// configuration directory (see CheckDir). Errors are I/O errors only.
+func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error) {
+	rep := &Report{}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("checking %s: %w", p, err)
+		}
+		if info.IsDir() {
+			if err := checkDir(ctx, p, opts, rep); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		hr, err := CheckFile(p, opts.Options)
+		if err != nil {
+			return nil, err
+		}
+		rep.Hosts = append(rep.Hosts, hr)
+		rep.add(hr.Diagnostics...)
+	}
+	rep.finish()
+	return rep, nil
+}
+
+// CheckDir checks a configuration directory: flake.nix and hosts/ exist,
+// every hosts/<name>.toml is a valid host with a hosts/<name>/hardware.nix,
+// and, when the directory is in a git work tree, every file the flake reads
+// is tracked (flakes see only tracked files). Errors are I/O errors only.
+func CheckDir(ctx context.Context, dir string, opts DirOptions) (*Report, error) {
+	rep := &Report{}
+	if err := checkDir(ctx, dir, opts, rep); err != nil {
+		return nil, err
+	}
+	rep.finish()
+	return rep, nil
+}
+
+func dirDiag(code, severity, file, msg, fix string) Diagnostic {
+	return Diagnostic{Code: code, Severity: severity, File: file, Message: msg, Fix: fix}
+}
+
+func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("checking %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("checking %s: not a directory", dir)
+	}
+	flake := filepath.Join(dir, "flake.nix")
+	if _, err := os.Stat(flake); err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("checking %s: %w", flake, err)
+		}
+		rep.add(dirDiag(CodeNoFlake, SeverityError, flake,
+			"the configuration has no flake.nix",
+			"run `axios init --dir "+dir+"` to create one, or check the directory"))
+	}
+	hostsDir := filepath.Join(dir, "hosts")
+	entries, err := os.ReadDir(hostsDir)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("reading %s: %w", hostsDir, err)
+		}
+		rep.add(dirDiag(CodeNoHostsDir, SeverityError, hostsDir,
+			"the configuration has no hosts folder",
+			"create hosts/<name>.toml for each machine (`axios init` writes one)"))
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".toml") && e.Name() != ".toml" {
+			names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		rep.add(dirDiag(CodeNoHosts, SeverityWarning, hostsDir,
+			"hosts holds no <name>.toml, so the flake defines no machine",
+			"add hosts/<name>.toml (`axios init` writes one)"))
+	}
+	for _, n := range names {
+		file := filepath.Join(hostsDir, n+".toml")
+		hr, err := CheckFile(file, opts.Options)
+		if err != nil {
+			return err
+		}
+		hw := filepath.Join(hostsDir, n, "hardware.nix")
+		if _, err := os.Stat(hw); err != nil {
+			if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+				return fmt.Errorf("checking %s: %w", hw, err)
+			}
+			d := dirDiag(CodeNoHardware, SeverityError, hw,
+				"host "+n+" has no hardware configuration, so its file systems and boot loader are unknown",
+				"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")
+			hr.Diagnostics = append(hr.Diagnostics, d)
+			hr.Valid = false
+		}
+		rep.Hosts = append(rep.Hosts, hr)
+		rep.add(hr.Diagnostics...)
+	}
+	rep.add(untracked(ctx, dir, opts.Runner)...)
+	return nil
+}
+
+// untracked reports the files the flake needs that git does not track, when
+// dir is inside a git work tree. Without git (or outside a repository)
+// there is nothing to report.
+func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
+	if r == nil {
+		r = runner.Exec{}
+	}
+	out, err := r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "rev-parse", "--is-inside-work-tree"}})
+	if err != nil || strings.TrimSpace(string(out)) != "true" {
+		return nil
+	}
+	out, err = r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "ls-files", "-z", "--others", "--", "flake.nix", "flake.lock", "hosts"}})
+	if err != nil {
+		return []Diagnostic{dirDiag(CodeUntracked, SeverityWarning, dir,
+			"cannot list the files git does not track: "+err.Error(),
+			"run `git status` in the directory")}
+	}
+	var ds []Diagnostic
+	for _, rel := range bytes.Split(out, []byte{0}) {
+		if len(rel) == 0 {
+			continue
+		}
+		file := filepath.Join(dir, string(rel))
+		ds = append(ds, dirDiag(CodeUntracked, SeverityError, file,
+			"git does not track this file, so the flake cannot see it",
+			"run `git -C "+runner.Quote(dir)+" add "+runner.Quote(string(rel))+"`"))
+	}
+	return ds
+}
