@@ -1,8 +1,15 @@
 # Firmware blobs and CPU microcode updates.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
 let
   cpu = config.axios.hardware.cpu;
-  microcodeFor = vendor: cpu == null || cpu == vendor;
+  # Microcode updates exist for x86 only; with an unknown vendor load both
+  # (the kernel ignores the other vendor's update).
+  microcodeFor = vendor: pkgs.stdenv.hostPlatform.isx86 && (cpu == null || cpu == vendor);
 in
 {
   config = {
