@@ -57,9 +57,13 @@ in
           # archives
           p7zip
           unzip
+          unrar # unfree, allowed by nix.nix
           # secrets and crypto
           libsecret
+          lssecret
           openssl
+          # Nix
+          fh # FlakeHub CLI
         ];
 
         documentation.enable = lib.mkDefault false;
