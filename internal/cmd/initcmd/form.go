@@ -3,6 +3,7 @@ package initcmd
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -41,11 +42,63 @@ func enumOptions(rl *rules.Rules, path string, noneLabel string) []huh.Option[st
 }
 
 // askForm runs the terminal form: one screen per topic, pre-filled with a.
+// With ACCESSIBLE set in the environment it asks line by line instead (for
+// screen readers).
 func askForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
-	selected := []string{}
+	accessible := os.Getenv("ACCESSIBLE") != ""
+	f := newForm(a, hw, cat, rl, accessible)
+	f.form.WithAccessible(accessible)
+	return f.run()
+}
+
+// form is the init form and the values it binds besides the answers.
+type form struct {
+	form     *huh.Form
+	a        *generate.Answers
+	cat      *catalog.Catalog
+	selected []string
+	confirm  bool
+}
+
+func (f *form) run() error {
+	if err := f.form.Run(); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return errAborted
+		}
+		return fmt.Errorf("the form failed: %w", err)
+	}
+	if !f.confirm {
+		return errAborted
+	}
+	mods := map[string]bool{}
+	for _, flag := range f.cat.Flags() {
+		mods[flag] = contains(f.selected, flag)
+	}
+	f.a.Modules = mods
+	return nil
+}
+
+// newForm builds the form: screens System, User, Hardware, Modules,
+// Virtualisation (only with the virt module) and a final confirmation. In
+// accessible (line by line) mode an empty line keeps the pre-filled value, so
+// the text checks accept it there; the answers are checked again afterwards.
+func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules, accessible bool) *form {
+	fm := &form{a: a, cat: cat, confirm: true}
+	check := func(c func(string) error) func(string) error {
+		if !accessible {
+			return c
+		}
+		return func(s string) error {
+			if s == "" {
+				return nil
+			}
+			return c(s)
+		}
+	}
+	selected := &fm.selected
 	for _, f := range cat.Flags() {
 		if a.Modules[f] {
-			selected = append(selected, f)
+			*selected = append(*selected, f)
 		}
 	}
 	var moduleOpts []huh.Option[string]
@@ -67,23 +120,21 @@ func askForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		}
 		profileOpts = append(profileOpts, huh.NewOption(desc, p))
 	}
-	confirm := true
-
-	form := huh.NewForm(
+	fm.form = huh.NewForm(
 		huh.NewGroup(
 			huh.NewInput().Title("Hostname").Description(detected(hw.Hostname)).
-				Value(&a.Hostname).Validate(func(s string) error { return checkHostname(rl, s) }),
+				Value(&a.Hostname).Validate(check(func(s string) error { return checkHostname(rl, s) })),
 			huh.NewInput().Title("Time zone").Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
-				Value(&a.TimeZone).Validate(func(s string) error { return checkTimeZone(rl, s) }),
+				Value(&a.TimeZone).Validate(check(func(s string) error { return checkTimeZone(rl, s) })),
 			huh.NewSelect[string]().Title("System").Description(detected(hw.System)).
 				Options(enumOptions(rl, "system", "")...).Value(&a.System),
 		).Title("System").Description("The machine"),
 
 		huh.NewGroup(
 			huh.NewInput().Title("User name").Description("the login name of the primary user").
-				Value(&a.User.Name).Validate(func(s string) error { return checkUser(rl, s) }),
+				Value(&a.User.Name).Validate(check(func(s string) error { return checkUser(rl, s) })),
 			huh.NewInput().Title("Full name").Description("also the git author name").
-				Value(&a.User.FullName).Validate(checkFullName),
+				Value(&a.User.FullName).Validate(check(checkFullName)),
 			huh.NewInput().Title("E-mail").Description("the git author e-mail; may be empty").
 				Value(&a.User.Email).Validate(checkEmail),
 		).Title("User").Description("The primary user"),
@@ -107,35 +158,21 @@ func askForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		).Title("Hardware").Description("Pre-filled from detection (axios hardware shows the details)"),
 
 		huh.NewGroup(
-			huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(&selected).
-				DescriptionFunc(func() string { return dependencyNote(cat, selected) }, &selected),
+			huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(selected).
+				DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected),
 			huh.NewSelect[string]().Title("Home profile").Options(profileOpts...).Value(&a.HomeProfile),
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
 
 		huh.NewGroup(
 			huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
 			huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),
-		).Title("Virtualisation").WithHideFunc(func() bool { return !contains(selected, "virt") }),
+		).Title("Virtualisation").WithHideFunc(func() bool { return !contains(*selected, "virt") }),
 
 		huh.NewGroup(
-			huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&confirm),
+			huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&fm.confirm),
 		),
 	)
-	if err := form.Run(); err != nil {
-		if errors.Is(err, huh.ErrUserAborted) {
-			return errAborted
-		}
-		return fmt.Errorf("the form failed: %w", err)
-	}
-	if !confirm {
-		return errAborted
-	}
-	mods := map[string]bool{}
-	for _, f := range cat.Flags() {
-		mods[f] = contains(selected, f)
-	}
-	a.Modules = mods
-	return nil
+	return fm
 }
 
 // dependencyNote says which modules will be turned on because a selected

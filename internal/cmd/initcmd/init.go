@@ -168,8 +168,15 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 			}
 			return exitcode.New(exitcode.Usage, err)
 		}
-		// The form may have changed modules or the form factor: resolve again.
-		notes = nil
+		// The form may have changed modules or the form factor: keep the
+		// warnings, and resolve the module dependencies again.
+		var kept []Note
+		for _, n := range notes {
+			if n.Warning {
+				kept = append(kept, n)
+			}
+		}
+		notes = kept
 		if err := resolve(&a, cat, nil, &notes); err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
