@@ -1,0 +1,216 @@
+package hostconfig
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// noGit is a Runner for directories outside git: every command fails.
+type noGit struct{ calls []string }
+
+func (n *noGit) Run(_ context.Context, c runner.Cmd) error {
+	n.calls = append(n.calls, c.String())
+	return &runner.ExitError{Cmd: c.String(), Code: 128}
+}
+
+func (n *noGit) Output(_ context.Context, c runner.Cmd) ([]byte, error) {
+	n.calls = append(n.calls, c.String())
+	return nil, &runner.ExitError{Cmd: c.String(), Code: 128}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func goodHost(name string) string {
+	return "hostname = \"" + name + "\"\ntimeZone = \"UTC\"\n"
+}
+
+func codesAndFiles(dir string, ds []Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		rel, _ := filepath.Rel(dir, d.File)
+		out = append(out, d.Code+" "+d.Field+" "+rel)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCheckDir(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "good.toml"), goodHost("good"))
+	write(t, filepath.Join(dir, "hosts", "good", "hardware.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "nohw.toml"), goodHost("nohw"))
+	write(t, filepath.Join(dir, "hosts", "broken.toml"), "hostname = \n")
+	write(t, filepath.Join(dir, "hosts", "broken", "hardware.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "typo.toml"), goodHost("typo")+"[hardware]\ncpu = \"amdd\"\n")
+	write(t, filepath.Join(dir, "hosts", "typo", "hardware.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "README.md"), "not a host\n")
+	git := &noGit{}
+	rep, err := CheckDir(context.Background(), dir, DirOptions{Runner: git})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := codesAndFiles(dir, rep.Diagnostics)
+	want := []string{
+		"AX001  hosts/broken.toml",
+		"AX104 hardware.cpu hosts/typo.toml",
+		"AX403  hosts/nohw/hardware.nix",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if rep.Valid || len(rep.Hosts) != 4 {
+		t.Errorf("valid %v, %d hosts", rep.Valid, len(rep.Hosts))
+	}
+	for _, h := range rep.Hosts {
+		if wantValid := h.Name == "good"; h.Valid != wantValid {
+			t.Errorf("host %s (%s): valid %v", h.Name, h.File, h.Valid)
+		}
+	}
+	if len(git.calls) != 1 || !strings.Contains(git.calls[0], "rev-parse") {
+		t.Errorf("git calls: %q", git.calls)
+	}
+	syntax := rep.Diagnostics[0]
+	for _, d := range rep.Diagnostics {
+		if d.Code == CodeSyntax {
+			syntax = d
+		}
+	}
+	if syntax.Line != 1 || syntax.Column == 0 || !strings.Contains(syntax.Message, "TOML syntax error") {
+		t.Errorf("syntax diagnostic %+v", syntax)
+	}
+}
+
+func TestCheckDirStructure(t *testing.T) {
+	empty := t.TempDir()
+	rep, err := CheckDir(context.Background(), empty, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesAndFiles(empty, rep.Diagnostics); !reflect.DeepEqual(got, []string{"AX401  hosts", "AX402  flake.nix"}) {
+		t.Errorf("empty dir: %q", got)
+	}
+	noHosts := t.TempDir()
+	write(t, filepath.Join(noHosts, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(noHosts, "hosts", "x", "hardware.nix"), "{ }\n")
+	rep, err = CheckDir(context.Background(), noHosts, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesAndFiles(noHosts, rep.Diagnostics); !reflect.DeepEqual(got, []string{"AX405  hosts"}) || !rep.Valid {
+		t.Errorf("no hosts: %q valid=%v (AX405 is a warning)", got, rep.Valid)
+	}
+	hostsFile := t.TempDir()
+	write(t, filepath.Join(hostsFile, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(hostsFile, "hosts"), "a file\n")
+	rep, err = CheckDir(context.Background(), hostsFile, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesAndFiles(hostsFile, rep.Diagnostics); !reflect.DeepEqual(got, []string{"AX401  hosts"}) {
+		t.Errorf("hosts is a file: %q", got)
+	}
+	if _, err := CheckDir(context.Background(), filepath.Join(empty, "missing"), DirOptions{}); err == nil {
+		t.Error("a missing directory is an error")
+	}
+	if _, err := CheckDir(context.Background(), filepath.Join(noHosts, "flake.nix"), DirOptions{}); err == nil {
+		t.Error("a file is not a directory")
+	}
+}
+
+func TestCheckPaths(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.toml")
+	b := filepath.Join(dir, "b.toml")
+	write(t, a, goodHost("a"))
+	write(t, b, goodHost("b")+"[virt]\n")
+	rep, err := Check(context.Background(), []string{a, b}, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid || len(rep.Hosts) != 2 || len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != "AX302" {
+		t.Errorf("report %+v", rep)
+	}
+	if _, err := Check(context.Background(), []string{filepath.Join(dir, "nope.toml")}, DirOptions{}); err == nil {
+		t.Error("a missing path is an error")
+	}
+	unreadable := filepath.Join(dir, "locked.toml")
+	write(t, unreadable, goodHost("locked"))
+	if err := os.Chmod(unreadable, 0); err != nil {
+		t.Fatal(err)
+	}
+	if os.Getuid() != 0 {
+		if _, err := Check(context.Background(), []string{unreadable}, DirOptions{}); err == nil {
+			t.Error("an unreadable file is an error")
+		}
+	}
+}
+
+// TestCheckDirGit uses a real git repository: untracked files the flake
+// needs are errors, ignored ones too, and tracking them fixes it.
+func TestCheckDirGit(t *testing.T) {
+	gitPath := testutil.RequireTool(t, "git")
+	dir := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(gitPath, append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "tower.toml"), goodHost("tower"))
+	write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "tower", "extra.nix"), "{ }\n")
+	write(t, filepath.Join(dir, ".gitignore"), "extra.nix\n")
+	write(t, filepath.Join(dir, "notes.txt"), "not read by the flake\n")
+	run("add", "flake.nix", "hosts/tower.toml")
+
+	rep, err := CheckDir(context.Background(), dir, DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := codesAndFiles(dir, rep.Diagnostics)
+	want := []string{"AX404  hosts/tower/extra.nix", "AX404  hosts/tower/hardware.nix"}
+	if !reflect.DeepEqual(got, want) || rep.Valid {
+		t.Errorf("got %q valid=%v, want %q", got, rep.Valid, want)
+	}
+	if !strings.Contains(rep.Diagnostics[0].Fix, "git -C") {
+		t.Errorf("fix %q", rep.Diagnostics[0].Fix)
+	}
+	run("add", "-f", "hosts")
+	rep, err = CheckDir(context.Background(), dir, DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Diagnostics) != 0 || !rep.Valid {
+		t.Errorf("after git add: %q", codesAndFiles(dir, rep.Diagnostics))
+	}
+}
+
+func TestCheckFileIOError(t *testing.T) {
+	_, err := CheckFile(filepath.Join(t.TempDir(), "none.toml"), Options{})
+	if err == nil || errors.As(err, new(*ParseError)) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+package hostconfig
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPositions(t *testing.T) {
+	src := `# a comment
+hostname = "box"
+hardware.cpu = "amd"   # dotted key
+modules = { gaming = true, nested = { deep = 1 } }
+
+[users.alice]
+fullName = "Alice"
+
+  [users.bob]
+  email = "b@x"
+
+[[things]]
+inside = 1
+`
+	h := mustParse(t, src, "hosts/box.toml")
+	want := map[string]Position{
+		"hostname":             {2, 1},
+		"hardware":             {3, 1},
+		"hardware.cpu":         {3, 10},
+		"modules":              {4, 1},
+		"modules.gaming":       {4, 13},
+		"modules.nested":       {4, 28},
+		"modules.nested.deep":  {4, 39},
+		"users":                {6, 2},
+		"users.alice":          {6, 8},
+		"users.alice.fullName": {7, 1},
+		"users.bob":            {9, 10},
+		"users.bob.email":      {10, 3},
+		"things":               {12, 3},
+	}
+	for field, p := range want {
+		got, ok := h.Position(field)
+		if !ok || got != p {
+			t.Errorf("Position(%q) = %v, %v; want %v", field, got, ok, p)
+		}
+	}
+	if _, ok := h.Position("things.inside"); ok {
+		t.Error("keys inside an array of tables should not be recorded")
+	}
+	if h.Name != "box" || h.Form != FormTOML || h.File != "hosts/box.toml" {
+		t.Errorf("host meta: %+v", h)
+	}
+}
+
+func TestDiagnosticLines(t *testing.T) {
+	src := "hostname = \"box\"\ntimeZone = \"UTC\"\n\n[modules]\ngaming = true\n\n[hardware]\ncpu = \"arm\"\n"
+	ds := Validate(mustParse(t, src, "box.toml"), Options{})
+	if d := find(t, ds, "AX104 hardware.cpu"); d.Line != 8 || d.Column != 1 {
+		t.Errorf("AX104 at %d:%d, want 8:1", d.Line, d.Column)
+	}
+	if d := find(t, ds, "AX301 modules.gaming"); d.Line != 5 {
+		t.Errorf("AX301 at line %d, want 5", d.Line)
+	}
+	// A flag that is on only by default falls back to the modules table.
+	ds = Validate(mustParse(t, src+"[modules.x]\n", "box.toml"), Options{})
+	if d := find(t, ds, "AX106 modules.x"); d.Line != 9 {
+		t.Errorf("AX106 at line %d, want 9", d.Line)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, src    string
+		line, column int
+		msg          string
+	}{
+		{"incomplete value", "hostname = \n", 1, 12, "TOML syntax error"},
+		{"second line", "a = 1\nb = [1,\n", 2, 0, "TOML syntax error"},
+		{"duplicate key", "a = 1\na = 2\n", 2, 0, "TOML syntax error"},
+		{"bad escape", "a = \"\\q\"\n", 1, 0, "TOML syntax error"},
+		{"deep nesting", "a = " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n", 1, 0, "nested more than"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.src), "hosts/x.toml")
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want a *ParseError", err)
+			}
+			if pe.Line != c.line || (c.column != 0 && pe.Column != c.column) {
+				t.Errorf("at %d:%d, want %d:%d (%v)", pe.Line, pe.Column, c.line, c.column, err)
+			}
+			if !strings.Contains(pe.Msg, c.msg) || !strings.HasPrefix(err.Error(), "hosts/x.toml:") {
+				t.Errorf("error %q", err)
+			}
+		})
+	}
+	nested := "a = " + strings.Repeat("[", 60) + strings.Repeat("]", 60) + "\n"
+	if _, err := Parse([]byte(nested), ""); err != nil {
+		t.Errorf("60 levels should parse: %v", err)
+	}
+	if _, err := Parse([]byte("s = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"), ""); err != nil {
+		t.Errorf("brackets inside a string are not nesting: %v", err)
+	}
+	big := make([]byte, MaxFileSize+1)
+	if _, err := Parse(big, "big.toml"); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("big input: %v", err)
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "tower.toml")
+	if err := os.WriteFile(p, []byte(validBase), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := ParseFile(p)
+	if err != nil || h.Name != "tower" || h.File != p {
+		t.Fatalf("ParseFile: %+v, %v", h, err)
+	}
+	if _, err := ParseFile(filepath.Join(dir, "missing.toml")); err == nil || errors.As(err, new(*ParseError)) {
+		t.Errorf("a missing file is an I/O error, not a syntax error: %v", err)
+	}
+	if _, err := ParseFile(dir); err == nil || !strings.Contains(err.Error(), "directory") {
+		t.Errorf("a directory: %v", err)
+	}
+	if h := mustParse(t, "", "notes.txt"); h.Name != "" {
+		t.Errorf("a non-.toml file has no name: %q", h.Name)
+	}
+	if h := mustParse(t, "", ".toml"); h.Name != "" {
+		t.Errorf(".toml has no stem: %q", h.Name)
+	}
+}
+
+func TestParseErrorString(t *testing.T) {
+	cases := map[string]*ParseError{
+		"f:3:4: m": {File: "f", Line: 3, Column: 4, Msg: "m"},
+		"f:3: m":   {File: "f", Line: 3, Msg: "m"},
+		"f: m":     {File: "f", Msg: "m"},
+		"m":        {Msg: "m"},
+	}
+	for want, e := range cases {
+		if e.Error() != want {
+			t.Errorf("%q, want %q", e.Error(), want)
+		}
+	}
+}

@@ -1,0 +1,254 @@
+package hostconfig
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios"
+	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/rules"
+)
+
+const validBase = `hostname = "box"
+timeZone = "Europe/Berlin"
+`
+
+func mustParse(t *testing.T, src, file string) *Host {
+	t.Helper()
+	h, err := Parse([]byte(src), file)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return h
+}
+
+func keys(ds []Diagnostic) []string {
+	out := []string{}
+	for _, d := range ds {
+		out = append(out, d.Key())
+	}
+	return out
+}
+
+func find(t *testing.T, ds []Diagnostic, key string) Diagnostic {
+	t.Helper()
+	for _, d := range ds {
+		if d.Key() == key {
+			return d
+		}
+	}
+	t.Fatalf("no %q in %v", key, keys(ds))
+	return Diagnostic{}
+}
+
+func TestValidateCodes(t *testing.T) {
+	cases := []struct {
+		name string
+		src  string
+		file string
+		want []string
+	}{
+		{"valid minimal", validBase, "box.toml", []string{}},
+		{"unknown top-level key", validBase + "hostnme = \"x\"\n", "", []string{"AX101 hostnme"}},
+		{"unknown nested key", validBase + "[hardware]\ncpuu = \"amd\"\n", "", []string{"AX101 hardware.cpuu"}},
+		{"unknown user key", validBase + "[users.al]\nmail = \"a\"\n", "", []string{"AX101 users.al.mail"}},
+		{"wrong type string", `hostname = 5` + "\ntimeZone = \"UTC\"\n", "", []string{"AX102 hostname"}},
+		{"float is not bool", validBase + "[hardware]\nhasSSD = 1.0\n", "", []string{"AX102 hardware.hasSSD"}},
+		{"table expected", validBase + "hardware = \"big\"\n", "", []string{"AX102 hardware"}},
+		{"list items", validBase + "[users.al]\nextraGroups = [\"a\", 3]\n", "", []string{"AX102 users.al.extraGroups"}},
+		{"list expected", validBase + "[users.al]\nextraGroups = \"wheel\"\n", "", []string{"AX102 users.al.extraGroups"}},
+		{"user value not a table", validBase + "users.al = 3\n", "", []string{"AX108 users", "AX102 users.al"}},
+		{"missing required", "", "", []string{"AX103 hostname", "AX103 timeZone"}},
+		{"enum", validBase + "system = \"riscv64-linux\"\n", "", []string{"AX104 system"}},
+		{"enumFrom profiles", validBase + "homeProfile = \"server\"\n", "", []string{"AX104 homeProfile"}},
+		{"pattern", "hostname = \"-bad\"\ntimeZone = \"europe/berlin\"\n", "", []string{"AX105 hostname", "AX105 timeZone"}},
+		{"unknown flag and not bool", validBase + "[modules]\ngamin = \"yes\"\n", "", []string{"AX102 modules.gamin", "AX106 modules.gamin"}},
+		{"known flag not bool", validBase + "[modules]\ngaming = 1\n", "", []string{"AX102 modules.gaming"}},
+		{"bad user name", validBase + "[users.Alice]\nfullName = 3\n", "", []string{"AX107 users.Alice"}},
+		{"two primaries", validBase + "[users.a]\nprimary = true\n[users.b]\nprimary = true\n", "", []string{"AX108 users"}},
+		{"two users no primary", validBase + "[users.a]\n[users.b]\n", "", []string{"AX108 users"}},
+		{"only user implicitly primary", validBase + "[users.a]\n", "", []string{}},
+		{"only user primary=false", validBase + "[users.a]\nprimary = false\n", "", []string{"AX108 users"}},
+		{"primary not bool", validBase + "[users.a]\nprimary = \"yes\"\n", "", []string{"AX108 users", "AX102 users.a.primary"}},
+		{"empty users", validBase + "users = {}\n", "", []string{}},
+		{"nix-only key", validBase + "hardwareConfigPath = \"./hw.nix\"\n", "", []string{"AX109 hardwareConfigPath"}},
+		{"hostname mismatch", validBase, "other.toml", []string{"AX110 hostname"}},
+		{"no mismatch for invalid hostname", "hostname = \"-x\"\ntimeZone = \"UTC\"\n", "other.toml", []string{"AX105 hostname"}},
+		{"laptop without form factor", validBase + "[hardware]\nisLaptop = true\n", "", []string{"AX201 formFactor"}},
+		{"desktop that is a laptop: one line", validBase + "formFactor = \"desktop\"\n[hardware]\nisLaptop = true\n", "", []string{"AX202 hardware.isLaptop"}},
+		{"system76 desktop", validBase + "formFactor = \"desktop\"\n[hardware]\nvendor = \"system76\"\n", "", []string{"AX203 formFactor"}},
+		{"msi laptop", validBase + "formFactor = \"laptop\"\n[hardware]\nvendor = \"msi\"\n", "", []string{"AX204 formFactor"}},
+		{"rule skipped on invalid field", validBase + "formFactor = \"tablet\"\n[hardware]\nisLaptop = true\n", "", []string{"AX104 formFactor"}},
+		{"requires", validBase + "[modules]\ngaming = true\n", "", []string{"AX301 modules.gaming"}},
+		{"requires via default networking off", validBase + "[modules]\ndesktop = true\nai = true\nnetworking = false\n", "", []string{"AX301 modules.ai", "AX301 modules.desktop"}},
+		{"requires skipped when required flag is bad", validBase + "[modules]\ngaming = true\ngraphics = \"on\"\n", "", []string{"AX102 modules.graphics"}},
+		{"unused settings", validBase + "[virt]\nlibvirt.enable = true\n[selfHosted]\n", "", []string{"AX302 selfHosted", "AX302 virt"}},
+		{"used settings", validBase + "[modules]\nvirt = true\nservices = true\n[virt]\n[selfHosted]\n", "", []string{}},
+		{"settings wrong type", validBase + "virt = 1\n", "", []string{"AX102 virt"}},
+		{"open tables are not looked into", validBase + "[extraConfig]\nanything.goes = 1\n", "", []string{}},
+		{"dates render", validBase + "formFactor = 1979-05-27\n", "", []string{"AX102 formFactor"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := mustParse(t, c.src, c.file)
+			got := keys(Validate(h, Options{}))
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestValidateMessages(t *testing.T) {
+	src := validBase + `system = "x86_64-linx"
+homeProfile = "laptp"
+formFactor = 1.5
+[hardware]
+cpuu = "amd"
+[modules]
+gamng = true
+[users.al]
+extraGroups = ["wheel", 3]
+`
+	ds := Validate(mustParse(t, src, "box.toml"), Options{})
+	checks := map[string][2]string{
+		"AX104 system":               {`system = "x86_64-linx" is not allowed`, `use one of "x86_64-linux", "aarch64-linux" (did you mean "x86_64-linux"?)`},
+		"AX104 homeProfile":          {`homeProfile = "laptp" is not allowed`, `use one of "laptop", "workstation" (did you mean "laptop"?)`},
+		"AX102 formFactor":           {`formFactor must be a string, not a float`, `write formFactor as a string`},
+		"AX101 hardware.cpuu":        {`unknown key hardware.cpuu`, `remove it (did you mean "cpu"?)`},
+		"AX106 modules.gamng":        {`modules.gamng is not an axiOS module`, "remove it (did you mean \"gaming\"?); `axios modules` lists the flags"},
+		"AX102 users.al.extraGroups": {`users.al.extraGroups must be a list of strings, not a list containing 3`, `write users.al.extraGroups as a list of strings`},
+	}
+	for key, want := range checks {
+		d := find(t, ds, key)
+		if d.Message != want[0] || d.Fix != want[1] {
+			t.Errorf("%s:\n got %q / %q\nwant %q / %q", key, d.Message, d.Fix, want[0], want[1])
+		}
+		if d.Severity != SeverityError || d.File != "box.toml" || d.Line == 0 {
+			t.Errorf("%s: severity %q file %q line %d", key, d.Severity, d.File, d.Line)
+		}
+	}
+	if HasErrors(nil) || !HasErrors(ds) {
+		t.Error("HasErrors wrong")
+	}
+	warn := Validate(mustParse(t, validBase+"[virt]\n", "box.toml"), Options{})
+	if len(warn) != 1 || warn[0].Severity != SeverityWarning || HasErrors(warn) {
+		t.Errorf("AX302 should be a lone warning: %+v", warn)
+	}
+	if warn[0].Message != "[virt] is ignored because modules.virt is off" {
+		t.Errorf("AX302 message %q", warn[0].Message)
+	}
+	rule := find(t, Validate(mustParse(t, validBase+"[hardware]\nisLaptop = true\n", ""), Options{}), "AX201 formFactor")
+	if rule.Message != "hardware.isLaptop is true but formFactor is unset" || rule.Line != 4 {
+		t.Errorf("AX201: %q at line %d (want the line of hardware.isLaptop, 4)", rule.Message, rule.Line)
+	}
+	req := find(t, Validate(mustParse(t, "", ""), Options{}), "AX103 timeZone")
+	if req.Fix != "add timeZone (a string)" || req.Line != 0 {
+		t.Errorf("AX103: %q line %d", req.Fix, req.Line)
+	}
+}
+
+func TestValidateSorted(t *testing.T) {
+	src := `timeZone = "x"
+[modules]
+gamin = 3
+[hardware]
+cpu = "arm"
+`
+	got := keys(Validate(mustParse(t, src, ""), Options{}))
+	want := []string{"AX104 hardware.cpu", "AX103 hostname", "AX102 modules.gamin", "AX106 modules.gamin", "AX105 timeZone"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestNixForm(t *testing.T) {
+	h := FromValues(map[string]any{
+		"hostname":           "box",
+		"timeZone":           "UTC",
+		"hardwareConfigPath": "/etc/nixos/hardware-configuration.nix",
+		"extraModules":       []any{map[string]any{}, "./x.nix", int64(3)},
+	}, "", FormNix)
+	got := keys(Validate(h, Options{}))
+	want := []string{"AX102 extraModules"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if ds := Validate(FromValues(nil, "", FormNix), Options{}); len(ds) != 2 {
+		t.Errorf("empty Nix host: %v", keys(ds))
+	}
+}
+
+func TestCustomCatalogAndRules(t *testing.T) {
+	cat, err := catalog.Parse([]byte(`
+[nixos.a]
+kind = "flagged"
+flag = "a"
+default = true
+path = "modules/a"
+requires = ["b"]
+description = "A"
+[nixos.b]
+kind = "flagged"
+flag = "b"
+path = "modules/b"
+description = "B"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl, err := rules.Parse([]byte(strings.Replace(string(axios.RulesTOML), "suggestDistance = 2", "suggestDistance = 0", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := Validate(mustParse(t, validBase+"[modules]\nc = true\n", ""), Options{Catalog: cat, Rules: rl})
+	got := keys(ds)
+	want := []string{"AX301 modules.a", "AX106 modules.c"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if d := find(t, ds, "AX106 modules.c"); !strings.HasPrefix(d.Fix, "remove it;") {
+		t.Errorf("no suggestion expected with one-letter input: %q", d.Fix)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cases := []struct {
+		in    string
+		cands []string
+		want  string
+	}{
+		{"gamng", []string{"gaming", "graphics"}, "gaming"},
+		{"gaming", []string{"gaming"}, ""}, // distance 0: no suggestion
+		{"xyz", []string{"gaming"}, ""},    // too far
+		{"ab", []string{"ba", "aa"}, "aa"}, // tie: first in sorted order
+		{"verylongkeynamx", []string{"verylongkeyname"}, "verylongkeyname"},
+		{"abcdefghijkl", []string{"abcdefghwxyz"}, "abcdefghwxyz"}, // 4 <= 12/3
+		{"abcdefghijk", []string{"abcdefghwxyz"}, ""},              // 4 > max(2, 11/3)
+		{"x", nil, ""},
+	}
+	for _, c := range cases {
+		if got := suggest(c.in, c.cands, 2); got != c.want {
+			t.Errorf("suggest(%q, %q) = %q, want %q", c.in, c.cands, got, c.want)
+		}
+	}
+	if d := levenshtein("kitten", "sitting"); d != 3 {
+		t.Errorf("levenshtein = %d", d)
+	}
+	if d := levenshtein("", "abc"); d != 3 {
+		t.Errorf("levenshtein empty = %d", d)
+	}
+}
+
+func TestRender(t *testing.T) {
+	cases := map[string]any{
+		`"a\"b"`: "a\"b", "true": true, "42": int64(42), "a float": 1.5,
+		"a table": map[string]any{}, "a list": []any{}, "unset": nil,
+	}
+	for want, v := range cases {
+		if got := render(v); got != want {
+			t.Errorf("render(%#v) = %q, want %q", v, got, want)
+		}
+	}
+}
