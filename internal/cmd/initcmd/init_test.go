@@ -103,6 +103,15 @@ func checkGenerated(t *testing.T, dir, host string) {
 	if len(errs) != 0 {
 		t.Errorf("the Nix core rejects the host: %v", errs)
 	}
+	// mkHosts finds exactly this host and its hardware file.
+	var found map[string]struct {
+		Name      string `json:"name"`
+		HasHWFile bool   `json:"hw"`
+	}
+	testutil.NixEval(t, dir, `builtins.mapAttrs (n: d: { name = d.name; hw = d.hardwareConfigPath != null; }) ((import `+core+` { }).discoverHosts `+filepath.Join(dir, "hosts")+`)`, &found)
+	if len(found) != 1 || found[host].Name != host || !found[host].HasHWFile {
+		t.Errorf("discoverHosts found %+v, want only %s with its hardware.nix", found, host)
+	}
 }
 
 func TestInitFixtures(t *testing.T) {
@@ -122,6 +131,7 @@ func TestInitFixtures(t *testing.T) {
 	}
 	for name, w := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := filepath.Join(t.TempDir(), "config")
 			out, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, name), "--dir", dir, "--email", "ada@example.org")
 			if err != nil {
