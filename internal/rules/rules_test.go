@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios"
+)
+
+func TestDefault(t *testing.T) {
+	r := Default()
+	hn := r.Fields["hostname"]
+	if hn == nil || hn.Type != TypeString || !hn.Required || hn.Pattern == "" {
+		t.Fatalf("hostname field %+v", hn)
+	}
+	for _, ok := range []string{"a", "tower-1", "my_box", "A1"} {
+		if !hn.MatchPattern(ok) {
+			t.Errorf("hostname %q should match", ok)
+		}
+	}
+	for _, bad := range []string{"", "-a", "a-", "a b", "a.b", strings.Repeat("a", 64), "a\nb"} {
+		if hn.MatchPattern(bad) {
+			t.Errorf("hostname %q should not match", bad)
+		}
+	}
+	if (&Field{}).MatchPattern("anything") != true {
+		t.Error("a field without pattern matches everything")
+	}
+	for _, ok := range []string{"alice", "_svc", "a-b_c9"} {
+		if !r.MatchUser(ok) {
+			t.Errorf("user %q should match", ok)
+		}
+	}
+	for _, bad := range []string{"Alice", "9a", "", strings.Repeat("a", 33), "a.b"} {
+		if r.MatchUser(bad) {
+			t.Errorf("user %q should not match", bad)
+		}
+	}
+	if r.SuggestDistance != 2 {
+		t.Errorf("suggestDistance %d", r.SuggestDistance)
+	}
+	if f := r.Fields["hardware.hasSSD"]; !f.HasDefault || f.Default != false {
+		t.Errorf("hasSSD default %+v", f)
+	}
+	if f := r.Fields["modules"]; f.Keys != "flags" || !f.HasDefault {
+		t.Errorf("modules %+v", f)
+	}
+	if c := r.Codes["AX302"]; c.Severity != "warning" || c.Name == "" {
+		t.Errorf("AX302 %+v", c)
+	}
+	if len(r.Rules) < 4 || r.Rules[0].Code == "" || len(r.Rules[0].If) == 0 {
+		t.Errorf("rules %+v", r.Rules)
+	}
+	paths := r.FieldPaths()
+	for i := 1; i < len(paths); i++ {
+		if paths[i-1] >= paths[i] {
+			t.Errorf("FieldPaths not sorted: %q", paths)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := string(axios.RulesTOML)
+	cases := map[string]string{
+		"unknown key":     base + "\nfoo = 1\n",
+		"bad type":        strings.Replace(base, `type = "bool"`, `type = "boolean"`, 1),
+		"bad items":       strings.Replace(base, `items = "string"`, `items = "text"`, 1),
+		"bad enumFrom":    strings.Replace(base, `enumFrom = "profiles"`, `enumFrom = "colours"`, 1),
+		"bad keys":        strings.Replace(base, `keys = "flags"`, `keys = "anything"`, 1),
+		"bad pattern":     strings.Replace(base, `pattern = '^(UTC`, `pattern = '^((UTC`, 1),
+		"bad userPattern": strings.Replace(base, `userPattern = '^`, `userPattern = '(^`, 1),
+		"bad severity":    strings.Replace(base, `severity = "warning"`, `severity = "info"`, 1),
+		"undeclared code": base + "\n[[rule]]\ncode = \"AX999\"\nfield = \"formFactor\"\n",
+		"unknown field":   base + "\n[[rule]]\ncode = \"AX201\"\nfield = \"colour\"\n",
+		"missing code":    strings.Replace(base, "[code.AX110]", "[code.AX110x]", 1),
+		"syntax":          "[field\n",
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			if src == base {
+				t.Fatal("replacement did not apply")
+			}
+			if _, err := Parse([]byte(src)); err == nil || !strings.HasPrefix(err.Error(), "rules") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
