@@ -1,0 +1,117 @@
+# PWA launchers: one desktop entry, `pwa-<id>` command and icon per web app,
+# opening the site in a Chromium-family browser's app mode. The built-in
+# apps are pwa-defs.json (read by Nix and by tools/artwork, which draws
+# icons/<id>.png); the axios.pwa home-manager module passes the user's apps
+# through `extraDefs` and `extraIconPaths`.
+{
+  lib,
+  stdenvNoCC,
+  makeDesktopItem,
+  symlinkJoin,
+  brave,
+  # The browser package and which family it is (for the window app id).
+  browser ? brave,
+  browserKind ? "brave",
+  # { <id> = { name; url; icon; categories?; mimeTypes?; actions?; }; }
+  extraDefs ? { },
+  # Folders searched, in order, for <icon>.png of the extra apps.
+  extraIconPaths ? [ ],
+  # Whether the built-in apps are included (extraDefs always are).
+  includeDefaults ? true,
+}:
+let
+  core = import ../../lib/core/pwa.nix;
+  builtin = builtins.fromJSON (builtins.readFile ./pwa-defs.json);
+  defs = core.merge {
+    inherit builtin includeDefaults;
+    extra = extraDefs;
+  };
+  problems = lib.concatMap (id: core.check id extraDefs.${id}) (lib.attrNames extraDefs);
+  entries = core.entries {
+    inherit defs;
+    browser = browserKind;
+  };
+  browserExe = lib.getExe browser;
+
+  # The icon file for an entry: the user's folders first, then the built-in
+  # icons (only for a built-in that was not replaced); null when none exists.
+  iconFile =
+    e:
+    let
+      candidates =
+        map (dir: dir + "/${e.icon}.png") extraIconPaths
+        ++ lib.optional (!(extraDefs ? ${e.id})) (./icons + "/${e.icon}.png");
+    in
+    lib.findFirst builtins.pathExists null candidates;
+
+  launchers = stdenvNoCC.mkDerivation {
+    pname = "pwa-apps-launchers";
+    version = "1.0.0";
+    dontUnpack = true;
+    dontBuild = true;
+    installPhase = ''
+      runHook preInstall
+      mkdir -p $out/bin $out/share/icons/hicolor/128x128/apps
+    ''
+    + lib.concatMapStrings (
+      e:
+      let
+        icon = iconFile e;
+      in
+      ''
+        cat > $out/bin/${e.exec} <<'EOS'
+        #!${stdenvNoCC.shell}
+        exec ${lib.escapeShellArg browserExe} ${lib.escapeShellArg "--app=${e.url}"} "$@"
+        EOS
+        chmod +x $out/bin/${e.exec}
+      ''
+      + lib.optionalString (icon != null) ''
+        cp ${icon} $out/share/icons/hicolor/128x128/apps/${e.id}.png
+      ''
+    ) entries
+    + ''
+      runHook postInstall
+    '';
+    meta.platforms = lib.platforms.linux;
+  };
+
+  desktopItem =
+    e:
+    makeDesktopItem {
+      name = e.id;
+      desktopName = e.name;
+      comment = "Launch ${e.name} as a PWA";
+      exec = e.exec;
+      icon = e.id;
+      terminal = false;
+      type = "Application";
+      inherit (e) categories mimeTypes;
+      startupWMClass = e.wmClass;
+      actions = lib.listToAttrs (
+        map (a: {
+          name = a.id;
+          value = {
+            inherit (a) name;
+            # Desktop-entry quoting: the URL may hold ? & and similar.
+            exec = "${browserExe} --app=\"${a.url}\"";
+          };
+        }) e.actions
+      );
+    };
+in
+if problems != [ ] then
+  throw "pwa-apps: invalid extra PWA definitions:\n  ${lib.concatStringsSep "\n  " problems}"
+else
+  symlinkJoin {
+    name = "pwa-apps";
+    paths = [ launchers ] ++ map desktopItem entries;
+    passthru = {
+      inherit entries defs;
+      # ids whose icon was not found (shown with a generic icon)
+      missingIcons = map (e: e.id) (lib.filter (e: iconFile e == null) entries);
+    };
+    meta = {
+      description = "Progressive Web App launchers with desktop entries and icons";
+      platforms = lib.platforms.linux;
+    };
+  }
