@@ -6,7 +6,6 @@
 # own, setting axios.user.name is enough to get one account.
 { config, lib, ... }:
 let
-  cfg = config.axios.users;
   user = config.axios.user;
 
   accountType = lib.types.submodule {
