@@ -1,9 +1,8 @@
 # axiOS graphics: drivers, VA-API and Vulkan for the host's GPU vendor, and
 # vendor tools. What applies is computed by lib/core/graphics.nix from the
 # options below; the aspect files apply that plan.
-{ config, lib, ... }:
+{ lib, ... }:
 let
-  cfg = config.axios.hardware;
   busId = lib.types.nullOr (lib.types.strMatching "([[:print:]]+[:@])?[0-9]{1,3}:[0-9]{1,2}:[0-9]");
 in
 {
