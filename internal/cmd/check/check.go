@@ -34,8 +34,10 @@ func New(deps Deps) *cobra.Command {
 	var asJSON bool
 	var dir string
 	cmd := &cobra.Command{
-		Use:   "check [PATH...]",
-		Short: "Check host files or a configuration directory instantly, without Nix",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Use:           "check [PATH...]",
+		Short:         "Check host files or a configuration directory instantly, without Nix",
 		Long: `Check host files (hosts/<name>.toml) or whole configuration directories
 against the axiOS rules (lib/rules.toml and the module catalog), the same
 rules the Nix library turns into assertions, in milliseconds.

@@ -22,8 +22,10 @@ func Commands() []*cobra.Command { return []*cobra.Command{New(catalog.Default)}
 func New(load func() *catalog.Catalog) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "modules",
-		Short: "List the axiOS modules: kind, flag and default, requirements, home modules",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Use:           "modules",
+		Short:         "List the axiOS modules: kind, flag and default, requirements, home modules",
 		Long: `List every module of the axiOS catalog (modules/catalog.toml, built into
 this program): the NixOS modules with their kind (core: always imported;
 flagged: imported when modules.<flag> is true; hardware: chosen by

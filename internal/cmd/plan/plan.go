@@ -47,8 +47,10 @@ func New(deps Deps) *cobra.Command {
 	var asJSON bool
 	var dir string
 	cmd := &cobra.Command{
-		Use:   "plan HOST|FILE",
-		Short: "Show what a host will get: modules and why, hardware modules, home modules, settings",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Use:           "plan HOST|FILE",
+		Short:         "Show what a host will get: modules and why, hardware modules, home modules, settings",
 		Long: `Show, without evaluating Nix, what mkSystem will build for a host: the NixOS
 modules imported and why (core, flag, vendor, form factor), the nixos-hardware
 modules, the home profile and home modules every user gets, the options the

@@ -1,0 +1,151 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+func run(t *testing.T, deps Deps, args ...string) (string, int) {
+	t.Helper()
+	cmd := New(deps)
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return out.String(), exitcode.OK
+	}
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) {
+		return out.String() + err.Error(), exitcode.Usage
+	}
+	if coded.Err != nil {
+		out.WriteString("error: " + coded.Err.Error())
+	}
+	return out.String(), coded.Code
+}
+
+func vector(t *testing.T, stem string) string {
+	return filepath.Join(testutil.RepoRoot(t), "tests", "hosts", stem+".toml")
+}
+
+func TestPlanHuman(t *testing.T) {
+	out, code := run(t, Deps{}, vector(t, "every-flag"))
+	if code != exitcode.OK {
+		t.Fatalf("code %d:\n%s", code, out)
+	}
+	for _, want := range []string{
+		"host every-flag",
+		"NixOS modules",
+		"  gaming            modules.gaming = true",
+		"  crashDiagnostics  core module, always imported",
+		"laptopHardware    form factor: formFactor = \"laptop\" and no hardware.vendor",
+		"nixos-hardware modules",
+		"common-cpu-amd",
+		"home modules (profile laptop)",
+		"terminal  required by the home module base",
+		"settings",
+		`networking.hostName = "every-flag"`,
+		`axios.system.timeZone = "Asia/Tokyo"`,
+		`axios.hardware.gpuType = "amd"`,
+		`virt = {"libvirt":{"enable":true}}`,
+		"✓ valid host",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanInvalid(t *testing.T) {
+	out, code := run(t, Deps{}, vector(t, "bad-requires"))
+	if code != exitcode.Failed || !strings.Contains(out, "problems") || !strings.Contains(out, "AX301 modules.gaming") || !strings.Contains(out, "✗") {
+		t.Errorf("code %d:\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "broken.toml")
+	if err := os.WriteFile(bad, []byte("x = [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = run(t, Deps{}, "--json", bad)
+	if code != exitcode.Failed {
+		t.Errorf("syntax error: code %d", code)
+	}
+	var p Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != hostconfig.CodeSyntax || len(p.NixOS) != 0 {
+		t.Errorf("syntax error plan %+v (%v)", p, err)
+	}
+}
+
+func TestPlanJSON(t *testing.T) {
+	out, code := run(t, Deps{}, "--json", vector(t, "system76-laptop"))
+	if code != exitcode.OK {
+		t.Fatalf("code %d:\n%s", code, out)
+	}
+	var p Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Host != "system76-laptop" || !p.Valid || p.HomeProfile == "" || len(p.Settings) == 0 || p.Flags == nil {
+		t.Errorf("plan %+v", p)
+	}
+	found := false
+	for _, s := range p.Settings {
+		if s.Option() == "hardware.laptop.enableSystem76" && s.Value == true && strings.Contains(s.Source, "vendor") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no vendor setting in %+v", p.Settings)
+	}
+	if hostconfig.Names(p.NixOS)[0] != "crashDiagnostics" {
+		t.Errorf("nixos %+v", p.NixOS)
+	}
+}
+
+func TestPlanHostName(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "hosts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(vector(t, "minimal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hosts", "minimal.toml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, Deps{}, "--dir", dir, "minimal")
+	if code != exitcode.OK || !strings.Contains(out, "host minimal") {
+		t.Errorf("by name: code %d:\n%s", code, out)
+	}
+	out, code = run(t, Deps{}, "--dir", dir, "tower")
+	if code != exitcode.Usage || !strings.Contains(out, `no host "tower"`) || !strings.Contains(out, "hosts: minimal") {
+		t.Errorf("unknown host: code %d:\n%s", code, out)
+	}
+	empty := t.TempDir()
+	none := configdir.Resolver{
+		Getenv:  func(string) string { return "" },
+		Getwd:   func() (string, error) { return empty, nil },
+		HomeDir: func() (string, error) { return empty, nil },
+	}
+	if _, code := run(t, Deps{Resolver: none}, "tower"); code != exitcode.Usage {
+		t.Errorf("no config dir: code %d", code)
+	}
+	if out, code := run(t, Deps{}, filepath.Join(dir, "nope.toml")); code != exitcode.Usage || !strings.Contains(out, "no such file") {
+		t.Errorf("missing file: code %d: %s", code, out)
+	}
+	if _, code := run(t, Deps{}); code != exitcode.Usage {
+		t.Errorf("no argument: code %d", code)
+	}
+}
