@@ -299,10 +299,10 @@ func TestMkHostsExamples(t *testing.T) {
 			t.Errorf("%s: %v", name, got)
 			continue
 		}
-		if !contains(got, "./examples/multi-host/hosts/"+name+"/hardware.nix") {
+		if !hasString(got, "./examples/multi-host/hosts/"+name+"/hardware.nix") {
 			t.Errorf("%s: hardware.nix not in module list %v", name, got)
 		}
-		if !contains(got, "axios host "+name) {
+		if !hasString(got, "axios host "+name) {
 			t.Errorf("%s: no host module (does it have errors?) %v", name, got)
 		}
 	}
@@ -321,24 +321,33 @@ func TestHardwareModulesAndWrappers(t *testing.T) {
 		t.Errorf("hardwareModules = %v, want %v", hw, want)
 	}
 
-	var w struct {
+	// Every wrapper: key, the entry's path, its flake-input modules, then the
+	// shared args module — compared with the catalog itself.
+	type wrapper struct {
 		Key     string   `json:"key"`
 		Imports []string `json:"imports"`
 	}
-	harness(t, `h.wrappers.nixos.desktop`, &w)
-	wantImports := []string{
-		"./modules/desktop",
-		"dankMaterialShell.nixosModules.dankMaterialShell",
-		"dankMaterialShell.nixosModules.greeter",
-		"niri.nixosModules.niri",
-		"axios#flake-args",
+	var wrappers map[string]map[string]wrapper
+	harness(t, `h.wrappers`, &wrappers)
+	var entries map[string]map[string]struct {
+		Path    string   `json:"path"`
+		Imports []string `json:"imports"`
 	}
-	if w.Key != "axios#nixos/desktop" || !reflect.DeepEqual(w.Imports, wantImports) {
-		t.Errorf("nixosModules.desktop = %+v, want key axios#nixos/desktop imports %v", w, wantImports)
+	testutil.NixEval(t, testutil.RepoRoot(t), `let c = (import ./lib/core { }).catalog; in { nixos = c.nixos; home = c.home; }`, &entries)
+	for section, es := range entries {
+		if len(wrappers[section]) != len(es) {
+			t.Errorf("%s: %d wrappers for %d catalog entries", section, len(wrappers[section]), len(es))
+		}
+		for name, e := range es {
+			w := wrappers[section][name]
+			want := append(append([]string{"./" + e.Path}, e.Imports...), "axios#flake-args")
+			if w.Key != "axios#"+section+"/"+name || !reflect.DeepEqual(w.Imports, want) {
+				t.Errorf("%s.%s wrapper = %+v, want key axios#%s/%s imports %v", section, name, w, section, name, want)
+			}
+		}
 	}
-	harness(t, `h.wrappers.home.secrets`, &w)
-	if w.Key != "axios#home/secrets" || !reflect.DeepEqual(w.Imports, []string{"./home/secrets", "agenix.homeManagerModules.default", "axios#flake-args"}) {
-		t.Errorf("homeModules.secrets = %+v", w)
+	if len(wrappers["nixos"]["desktop"].Imports) < 3 || len(wrappers["home"]["secrets"].Imports) != 3 {
+		t.Errorf("desktop and home secrets wrappers must import their flake-input modules: %+v", wrappers)
 	}
 
 	var args struct {
@@ -346,12 +355,12 @@ func TestHardwareModulesAndWrappers(t *testing.T) {
 		Inputs []string `json:"inputs"`
 	}
 	harness(t, `h.flakeArgs`, &args)
-	if args.Self != testutil.RepoRoot(t) || !contains(args.Inputs, "nixpkgs") || !contains(args.Inputs, "niri") {
+	if args.Self != testutil.RepoRoot(t) || !hasString(args.Inputs, "nixpkgs") || !hasString(args.Inputs, "niri") {
 		t.Errorf("axiosFlake = %+v", args)
 	}
 }
 
-func contains(list []string, s string) bool {
+func hasString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

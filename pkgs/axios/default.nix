@@ -29,7 +29,7 @@ buildGoModule {
     ];
   };
 
-  vendorHash = "sha256-/hdb5+3IMAUunZOLPd9MsSwu7N9q5rfgpC7oc9g2hkE=";
+  vendorHash = "sha256-BgEAPTIeIk+pk+KCq9NjDFQwf5fKX6qIGPZ9Qb6tqtc=";
 
   subPackages = [ "cmd/axios" ];
 
