@@ -124,7 +124,11 @@ let
           config = lib.mkMerge (
             [
               {
-                nixpkgs.hostPlatform = lib.mkDefault (h.system or "x86_64-linux");
+                # An explicit `system` beats the mkDefault of a generated
+                # hardware.nix; without one, hardware.nix decides and
+                # x86_64-linux is the fallback.
+                nixpkgs.hostPlatform =
+                  if h ? system then lib.mkOverride 900 h.system else lib.mkOptionDefault "x86_64-linux";
                 home-manager.sharedModules = map (n: homeModules.${n}) checked.selection.home;
               }
             ]

@@ -140,7 +140,7 @@ func TestBuildModulesValidHost(t *testing.T) {
 		"axios.user.fullName":                    "Server Admin",
 		"axios.user.email":                       "admin@example.org",
 		"axios.users.accounts.admin.fullName":    "Server Admin",
-		"nixpkgs.hostPlatform._default":          "x86_64-linux",
+		"nixpkgs.hostPlatform._optionDefault":    "x86_64-linux",
 		"axios.users.accounts.admin.extraGroups": []any{"libvirtd", "podman"},
 		"home-manager.sharedModules": []any{
 			"axios#home/base", "axios#home/secrets", "axios#home/security", "axios#home/terminal", "axios#home/workstation",
@@ -189,6 +189,9 @@ func TestBuildModulesVendorAndFromHost(t *testing.T) {
 		"desktop.enable":          true,
 		"gaming.enable":           true,
 		"hardware.desktop.enable": true,
+		// system is set explicitly: it beats a hardware.nix mkDefault.
+		"nixpkgs.hostPlatform._value":    "x86_64-linux",
+		"nixpkgs.hostPlatform._override": 900.0,
 	} {
 		if !reflect.DeepEqual(s[k], v) {
 			t.Errorf("desktop-amd %s = %#v, want %#v", k, s[k], v)

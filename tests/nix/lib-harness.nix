@@ -48,6 +48,11 @@ let
   fakeLib = {
     mkMerge = xs: { _merge = xs; };
     mkDefault = v: { _default = v; };
+    mkOptionDefault = v: { _optionDefault = v; };
+    mkOverride = prio: v: {
+      _override = prio;
+      _value = v;
+    };
     mkForce = v: { _force = v; };
     setAttrByPath = util.setPathList;
     optionalAttrs = c: a: if c then a else { };
