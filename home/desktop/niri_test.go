@@ -1,0 +1,127 @@
+// Package desktop_test evaluates the niri keybind table (lib/core/niri.nix)
+// with a real nix-instantiate and checks that docs/desktop.md shows it.
+package desktop_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+const core = "(import ./lib/core/niri.nix)"
+
+type bind struct {
+	Action     map[string]any `json:"action"`
+	CooldownMs *int           `json:"cooldown-ms"`
+}
+
+func renderBinds(t *testing.T, cmds string) map[string]bind {
+	t.Helper()
+	var binds map[string]bind
+	testutil.NixEval(t, testutil.RepoRoot(t), core+".render ("+core+".table "+cmds+")", &binds)
+	return binds
+}
+
+func TestKeybindTable(t *testing.T) {
+	binds := renderBinds(t, `{ dropdown = "/nix/store/x-dropdown/bin/axios-dropdown-terminal"; }`)
+	if len(binds) != 83 {
+		t.Errorf("%d binds, want 83", len(binds))
+	}
+	checks := map[string]string{
+		"Mod+Return":           `map[spawn:[ghostty]]`,
+		"Mod+G":                `map[spawn:[brave --app=https://messages.google.com/web]]`,
+		"Mod+Grave":            `map[spawn:[/nix/store/x-dropdown/bin/axios-dropdown-terminal]]`,
+		"Mod+1":                `map[focus-workspace:[1]]`,
+		"Mod+Shift+9":          `map[move-window-to-workspace:[9]]`,
+		"Mod+Ctrl+Shift+3":     `map[move-column-to-workspace:[3]]`,
+		"Mod+Left":             `map[focus-column-left:[]]`,
+		"Mod+H":                `map[focus-column-left:[]]`,
+		"Mod+Minus":            `map[set-column-width:[-10%]]`,
+		"Mod+Ctrl+S":           `map[screenshot-screen:map[write-to-disk:true]]`,
+		"Mod+Tab":              `map[toggle-overview:[]]`,
+		"Mod+Shift+M":          `map[spawn:[dms ipc call audio mute]]`,
+		"Mod+Shift+E":          `map[quit:[]]`,
+		"Mod+WheelScrollRight": `map[focus-column-or-monitor-right:[]]`,
+	}
+	for key, want := range checks {
+		b, ok := binds[key]
+		if !ok {
+			t.Errorf("%s is not bound", key)
+			continue
+		}
+		if got := fmt.Sprint(b.Action); got != want {
+			t.Errorf("%s action = %s, want %s", key, got, want)
+		}
+	}
+	if b := binds["Mod+WheelScrollDown"]; b.CooldownMs == nil || *b.CooldownMs != 150 {
+		t.Errorf("vertical wheel binds need a 150 ms cooldown, got %+v", b)
+	}
+	if b := binds["Mod+WheelScrollRight"]; b.CooldownMs != nil {
+		t.Errorf("horizontal wheel binds have no cooldown, got %d", *b.CooldownMs)
+	}
+	for key, b := range binds {
+		if args, ok := b.Action["spawn"].([]any); ok {
+			for _, a := range args {
+				if s, _ := a.(string); strings.Contains(s, "$") {
+					t.Errorf("%s spawns %q: niri does not expand variables", key, s)
+				}
+			}
+		}
+	}
+}
+
+func TestKeybindsLeaveDMSKeysAlone(t *testing.T) {
+	var problems []string
+	testutil.NixEval(t, testutil.RepoRoot(t), core+".conflicts { rows = "+core+".table { }; reserved = "+core+".dmsReservedKeys; }", &problems)
+	if len(problems) != 0 {
+		t.Errorf("conflicts: %v", problems)
+	}
+}
+
+func TestConflictsAreReported(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	var problems []string
+	testutil.NixEval(t, root, `let n = `+core+`; in n.conflicts {
+		rows = n.table { } ++ [ { group = "x"; keys = [ "Mod+Q" "Mod+V" ]; action = "spawn"; args = [ "foot" ]; cooldownMs = null; } ];
+		reserved = n.dmsReservedKeys; }`, &problems)
+	want := []string{
+		"niri key Mod+Q is bound twice (close-window and spawn)",
+		"niri key Mod+V (spawn) is already bound by DankMaterialShell",
+	}
+	if strings.Join(problems, "|") != strings.Join(want, "|") {
+		t.Errorf("conflicts = %q, want %q", problems, want)
+	}
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", `let n = `+core+`; in n.render (n.table { } ++ [ { group = "x"; keys = [ "Mod+Q" ]; action = "spawn"; args = [ "foot" ]; cooldownMs = null; } ])`)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "niri key Mod+Q is bound twice") {
+		t.Errorf("render must refuse a doubly bound key, got err=%v\n%s", err, out)
+	}
+}
+
+// TestDocsShowTheTable requires docs/desktop.md to carry the table exactly
+// as lib/core/niri.nix renders it, between the keybinds markers.
+func TestDocsShowTheTable(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	var table string
+	testutil.NixEval(t, root, core+".markdown ("+core+".table { })", &table)
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "desktop.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start, end = "<!-- keybinds:start -->\n", "<!-- keybinds:end -->"
+	s := string(doc)
+	i, j := strings.Index(s, start), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("docs/desktop.md lacks the %q … %q markers", strings.TrimSpace(start), end)
+	}
+	if got := s[i+len(start) : j]; got != table {
+		t.Errorf("docs/desktop.md keybind table is stale; replace it with:\n%s", table)
+	}
+}

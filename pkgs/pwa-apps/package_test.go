@@ -1,0 +1,134 @@
+package pwaapps_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// stubs evaluates pkgs/pwa-apps/default.nix without nixpkgs: the few lib
+// functions it uses are written with builtins, and stdenvNoCC,
+// makeDesktopItem and symlinkJoin return their arguments, so the test sees
+// exactly what the package would hand to the real builders.
+const stubs = `
+  lib = {
+    inherit (builtins) attrNames concatMap concatStringsSep filter listToAttrs;
+    optional = c: x: if c then [ x ] else [ ];
+    optionalString = c: s: if c then s else "";
+    concatMapStrings = f: l: builtins.concatStringsSep "" (map f l);
+    findFirst = pred: def: l: let m = builtins.filter pred l; in if m == [ ] then def else builtins.head m;
+    escapeShellArg = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+    getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
+    platforms.linux = [ "x86_64-linux" ];
+  };
+  stdenvNoCC = { shell = "/bin/sh"; mkDerivation = a: a; };
+  makeDesktopItem = a: a;
+  symlinkJoin = a: a;
+  brave = { outPath = "/brave"; meta.mainProgram = "brave"; };
+  chromium = { outPath = "/chromium"; meta.mainProgram = "chromium"; };
+`
+
+func evalPackage(t *testing.T, args, body string, out any) {
+	t.Helper()
+	expr := fmt.Sprintf(`let %s pkg = import ./pkgs/pwa-apps/default.nix ({ inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave; } // %s); in %s`, stubs, args, body)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
+}
+
+type item struct {
+	Name           string                       `json:"name"`
+	DesktopName    string                       `json:"desktopName"`
+	Exec           string                       `json:"exec"`
+	Icon           string                       `json:"icon"`
+	StartupWMClass string                       `json:"startupWMClass"`
+	Categories     []string                     `json:"categories"`
+	MimeTypes      []string                     `json:"mimeTypes"`
+	Actions        map[string]map[string]string `json:"actions"`
+}
+
+func TestPackageBuiltins(t *testing.T) {
+	var items []item
+	evalPackage(t, `{ }`, `builtins.tail pkg.paths`, &items)
+	if len(items) != 28 {
+		t.Fatalf("%d desktop items, want 28", len(items))
+	}
+	var gmail item
+	for _, it := range items {
+		if it.Name == "gmail" {
+			gmail = it
+		}
+	}
+	if gmail.Exec != "pwa-gmail" || gmail.Icon != "gmail" || gmail.StartupWMClass != "brave-mail.google.com__-Default" {
+		t.Errorf("gmail item: %+v", gmail)
+	}
+	if got := gmail.Actions["Compose"]["exec"]; got != `/brave/bin/brave --app="https://mail.google.com/mail/?view=cm&fs=1&tf=1"` {
+		t.Errorf("gmail Compose action exec = %q (the URL must be quoted for the desktop entry)", got)
+	}
+	var install string
+	evalPackage(t, `{ }`, `(builtins.head pkg.paths).installPhase`, &install)
+	for _, want := range []string{
+		`exec '/brave/bin/brave' '--app=https://drive.google.com/' "$@"`,
+		"chmod +x $out/bin/pwa-google-drive",
+		"-google-drive.png $out/share/icons/hicolor/128x128/apps/google-drive.png",
+	} {
+		if !strings.Contains(install, want) {
+			t.Errorf("installPhase lacks %q", want)
+		}
+	}
+	var missing []string
+	evalPackage(t, `{ }`, `pkg.passthru.missingIcons`, &missing)
+	if len(missing) != 0 {
+		t.Errorf("built-in PWAs without icons: %v", missing)
+	}
+}
+
+func TestPackageExtraAppsAndIncludeDefaults(t *testing.T) {
+	icons := t.TempDir()
+	if err := os.WriteFile(filepath.Join(icons, "notes.png"), []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := fmt.Sprintf(`{
+		includeDefaults = false;
+		extraIconPaths = [ %s ];
+		extraDefs.notes = { name = "Notes"; url = "https://notes.example/app"; icon = "notes"; categories = [ "Office" ]; };
+		extraDefs.chat = { name = "Chat"; url = "https://chat.example/"; icon = "chat"; };
+	}`, icons)
+	var items []item
+	evalPackage(t, args, `builtins.tail pkg.paths`, &items)
+	if len(items) != 2 || items[0].Name != "chat" || items[1].Name != "notes" {
+		t.Fatalf("includeDefaults = false must install only the extra apps, got %+v", items)
+	}
+	if items[0].StartupWMClass != "brave-chat.example__-Default" || fmt.Sprint(items[0].Categories) != "[Network]" {
+		t.Errorf("chat item %+v", items[0])
+	}
+	var missing []string
+	evalPackage(t, args, `pkg.passthru.missingIcons`, &missing)
+	if fmt.Sprint(missing) != "[chat]" {
+		t.Errorf("missingIcons = %v, want [chat]", missing)
+	}
+	var install string
+	evalPackage(t, args, `(builtins.head pkg.paths).installPhase`, &install)
+	if !strings.Contains(install, "-notes.png $out/share/icons/hicolor/128x128/apps/notes.png") {
+		t.Errorf("the user's icon is not installed:\n%s", install)
+	}
+	var chromium []item
+	evalPackage(t, `{ browser = chromium; browserKind = "chromium"; includeDefaults = false; extraDefs.chat = { name = "Chat"; url = "https://chat.example/"; icon = "chat"; }; }`, `builtins.tail pkg.paths`, &chromium)
+	if len(chromium) != 1 || chromium[0].StartupWMClass != "chrome-chat.example__-Default" {
+		t.Errorf("chromium app id: %+v", chromium)
+	}
+}
+
+func TestPackageRejectsInvalidExtraApp(t *testing.T) {
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, stubs)
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr)
+	cmd.Dir = testutil.RepoRoot(t)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `axios.pwa.extraApps.bad.url "ftp://bad" must start with https://`) {
+		t.Errorf("want a clear error for the bad URL, got err=%v\n%s", err, out)
+	}
+}
