@@ -118,7 +118,7 @@ let
       m;
 in
 {
-  inherit axiosLib;
+  inherit axiosLib inputs;
 
   # The described module list of a host.
   modules = args: map describe (axiosLib.buildModulesWith args);
