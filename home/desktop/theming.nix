@@ -59,7 +59,7 @@ in
     qt = {
       enable = true;
       # "qtct" installs qt5ct and qt6ct; DMS writes the qt6ct colour scheme.
-      platformTheme.name = "qtct";
+      platformTheme = "qtct";
     };
 
     home.sessionVariables = {
