@@ -147,7 +147,7 @@ let
     in
     builtins.map (
       k:
-      "selfHosted.caddy.routes: ${builtins.concatStringsSep ", " (idsFor k)} all route ${k}; give each a different domain or path"
+      "selfHosted.caddy.routes: ${builtins.concatStringsSep ", " (idsFor k)} all route ${k}, so only the first can match\n  fix: give each a different domain or path"
     ) uniqueDups;
 
   # Text helpers.
