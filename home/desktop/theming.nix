@@ -56,16 +56,18 @@ in
       gtk4.theme = null;
     };
 
+    # QT_QPA_PLATFORMTHEME=qt6ct for the shell and for systemd-started apps
+    # (home-manager's "qtct" value would select qt5ct); DMS writes the qt6ct
+    # colour scheme.
     qt = {
       enable = true;
-      # "qtct" installs qt5ct and qt6ct; DMS writes the qt6ct colour scheme.
-      platformTheme = "qtct";
+      platformTheme = {
+        name = "qt6ct";
+        package = [ pkgs.qt6Packages.qt6ct ];
+      };
     };
 
-    home.sessionVariables = {
-      QT_QPA_PLATFORMTHEME = lib.mkForce "qt6ct";
-      XCURSOR_THEME = cursor;
-    };
+    home.sessionVariables.XCURSOR_THEME = cursor;
 
     xdg.configFile = dankLink "3.0" // dankLink "4.0";
 
