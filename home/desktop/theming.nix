@@ -33,6 +33,7 @@ in
 
   config = lib.mkIf cfg.enable {
     home.pointerCursor = {
+      enable = true;
       package = pkgs.bibata-cursors;
       name = cursor;
       size = 24;
