@@ -212,7 +212,7 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 	}
 	var ds []Diagnostic
 	for _, rel := range bytes.Split(out, []byte{0}) {
-		if len(rel) == 0 {
+		if len(rel) == 0 || !flakeReads(string(rel)) {
 			continue
 		}
 		file := filepath.Join(dir, string(rel))
@@ -221,4 +221,22 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 			"run `git -C "+runner.Quote(dir)+" add "+runner.Quote(string(rel))+"`"))
 	}
 	return ds
+}
+
+// flakeReads reports whether the flake of a configuration reads the file at
+// rel (slash-separated, relative to the directory): flake.nix, flake.lock,
+// hosts/<name>.toml and hosts/<name>/*.nix (see lib/core/hosts.nix).
+func flakeReads(rel string) bool {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	switch {
+	case len(parts) == 1:
+		return parts[0] == "flake.nix" || parts[0] == "flake.lock"
+	case parts[0] != "hosts":
+		return false
+	case len(parts) == 2:
+		return strings.HasSuffix(parts[1], ".toml")
+	case len(parts) == 3:
+		return strings.HasSuffix(parts[2], ".nix")
+	}
+	return false
 }

@@ -184,6 +184,8 @@ func TestCheckDirGit(t *testing.T) {
 	write(t, filepath.Join(dir, "hosts", "tower", "extra.nix"), "{ }\n")
 	write(t, filepath.Join(dir, ".gitignore"), "extra.nix\n")
 	write(t, filepath.Join(dir, "notes.txt"), "not read by the flake\n")
+	write(t, filepath.Join(dir, "hosts", "README.md"), "not read by the flake\n")
+	write(t, filepath.Join(dir, "hosts", "tower", "notes", "x.nix"), "not read by the flake\n")
 	run("add", "flake.nix", "hosts/tower.toml")
 
 	rep, err := CheckDir(context.Background(), dir, DirOptions{})
@@ -198,7 +200,7 @@ func TestCheckDirGit(t *testing.T) {
 	if !strings.Contains(rep.Diagnostics[0].Fix, "git -C") {
 		t.Errorf("fix %q", rep.Diagnostics[0].Fix)
 	}
-	run("add", "-f", "hosts")
+	run("add", "-f", "hosts/tower")
 	rep, err = CheckDir(context.Background(), dir, DirOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -212,5 +214,20 @@ func TestCheckFileIOError(t *testing.T) {
 	_, err := CheckFile(filepath.Join(t.TempDir(), "none.toml"), Options{})
 	if err == nil || errors.As(err, new(*ParseError)) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestFlakeReads(t *testing.T) {
+	yes := []string{"flake.nix", "flake.lock", "hosts/a.toml", "hosts/a/hardware.nix", "hosts/a/extra.nix"}
+	no := []string{"README.md", "hosts/README.md", "hosts/a/notes.txt", "hosts/a/b/c.nix", "other/x.nix", "hosts"}
+	for _, p := range yes {
+		if !flakeReads(p) {
+			t.Errorf("%s is read by the flake", p)
+		}
+	}
+	for _, p := range no {
+		if flakeReads(p) {
+			t.Errorf("%s is not read by the flake", p)
+		}
 	}
 }
