@@ -146,7 +146,7 @@ in
         enable = lib.mkEnableOption "publishing Ollama through Caddy on the tailnet (needs selfHosted.enable)";
 
         path = lib.mkOption {
-          type = lib.types.strMatching "/[^[:space:]*]*";
+          type = lib.types.strMatching "/[^[:space:]*]+";
           default = "/ollama";
           example = "/ai/ollama";
           description = "Path prefix; https://<domain><path>/api/… reaches Ollama's /api/… (the prefix is stripped).";
