@@ -180,10 +180,15 @@ rec {
 
   count = pred: list: length (filter pred list);
 
-  listToSet = keys: listToAttrs (map (k: {
-    name = k;
-    value = true;
-  }) keys);
+  listToSet =
+    keys:
+    listToAttrs (
+      map (k: {
+        name = k;
+        value = true;
+      }) keys
+    );
 
-  take = n: list: if n <= 0 || list == [ ] then [ ] else [ (head list) ] ++ take (n - 1) (tail list);
+  take =
+    n: list: if n <= 0 || list == [ ] then [ ] else [ (head list) ] ++ take (n - 1) (tail list);
 }

@@ -5,10 +5,7 @@ let
   core = import ../../lib/core { };
   dir = ../hosts;
   entries = builtins.readDir dir;
-  isVector =
-    n:
-    entries.${n} == "regular"
-    && builtins.match ".*\\.toml" n != null;
+  isVector = n: entries.${n} == "regular" && builtins.match ".*\\.toml" n != null;
   stem = n: builtins.substring 0 (builtins.stringLength n - 5) n;
   run =
     file:
