@@ -60,11 +60,19 @@ func TestTOMLStringRoundTrip(t *testing.T) {
 
 func TestNixStringRoundTrip(t *testing.T) {
 	testutil.RequireTool(t, "nix-instantiate")
-	for _, s := range append(trickyNames, "", "$", "${", "a$", `\`, "\n\r") {
-		var got string
-		testutil.NixEval(t, t.TempDir(), NixString(s), &got)
-		if got != s {
-			t.Errorf("Nix round trip of %q gave %q", s, got)
+	in := append(trickyNames, "", "$", "${", "a$", `\`, "\n\r", "$${x}", "''${x}")
+	expr := "[ "
+	for _, s := range in {
+		expr += NixString(s) + " "
+	}
+	var got []string
+	testutil.NixEval(t, t.TempDir(), expr+"]", &got)
+	if len(got) != len(in) {
+		t.Fatalf("got %d strings, want %d", len(got), len(in))
+	}
+	for i, s := range in {
+		if got[i] != s {
+			t.Errorf("Nix round trip of %q gave %q", s, got[i])
 		}
 	}
 }
@@ -362,4 +370,40 @@ func TestSwitchCommand(t *testing.T) {
 	if got := SwitchCommand("/tmp/my dir", "tower"); got != "sudo nixos-rebuild switch --flake '/tmp/my dir#tower'" {
 		t.Errorf("got %s", got)
 	}
+}
+
+// FuzzHostTOMLFullName: any full name CheckText accepts is written so that
+// the host parses and reads back the same.
+func FuzzHostTOMLFullName(f *testing.F) {
+	for _, s := range trickyNames {
+		f.Add(s)
+	}
+	f.Add("\u2028\u0085 zero\u200bwidth")
+	cat, rl := catalog.Default(), rules.Default()
+	f.Fuzz(func(t *testing.T, name string) {
+		if CheckText("full name", name) != nil {
+			return
+		}
+		a := answers()
+		a.User.FullName = name
+		h, err := hostconfig.Parse([]byte(HostTOML(a, cat, rl)), "tower.toml")
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		if got := get(h.Values, "users", "ada", "fullName"); got != name {
+			t.Fatalf("read back %q, want %q", got, name)
+		}
+	})
+}
+
+func get(m map[string]any, keys ...string) any {
+	var v any = m
+	for _, k := range keys {
+		t, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = t[k]
+	}
+	return v
 }

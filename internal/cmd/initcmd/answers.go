@@ -158,6 +158,9 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	}
 	if set("timezone") {
 		a.TimeZone = fl.TimeZone
+	} else if err := checkTimeZone(rl, a.TimeZone); err != nil {
+		notes = append(notes, Note{true, fmt.Sprintf("detected %v; using UTC (set --timezone)", err)})
+		a.TimeZone = "UTC"
 	}
 	if set("form-factor") {
 		a.FormFactor = fl.FormFactor

@@ -126,7 +126,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 				Value(&a.Hostname).Validate(check(func(s string) error { return checkHostname(rl, s) })),
 			huh.NewInput().Title("Time zone").Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
 				Value(&a.TimeZone).Validate(check(func(s string) error { return checkTimeZone(rl, s) })),
-			huh.NewSelect[string]().Title("System").Description(detected(hw.System)).
+			huh.NewSelect[string]().Title("Nix system").Description(detected(hw.System)).
 				Options(enumOptions(rl, "system", "")...).Value(&a.System),
 		).Title("System").Description("The machine"),
 

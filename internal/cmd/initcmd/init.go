@@ -146,7 +146,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	env := d.env(o.root)
 
 	if !o.yes && !d.interactive() {
-		return exitcode.New(exitcode.Usage, errors.New("standard input is not a terminal, so init cannot ask its questions: run `axios init --yes` with flags for the answers (axios init --help lists them)"))
+		return exitcode.New(exitcode.Usage, errors.New("init asks its questions in a terminal, but standard input or output is not one: run `axios init --yes` with flags for the answers (axios init --help lists them)"))
 	}
 	dir, err := expandHome(o.dir, env.Getenv)
 	if err != nil {

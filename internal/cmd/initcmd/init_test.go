@@ -237,7 +237,7 @@ func TestInitErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no terminal", []string{"--root", root}, exitcode.Usage, "not a terminal"},
+		{"no terminal", []string{"--root", root}, exitcode.Usage, "--yes"},
 		{"bad hostname", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Usage, "--hostname"},
 		{"bad user", []string{"--yes", "--root", root, "--user", "Ada"}, exitcode.Usage, "--user"},
 		{"bad email", []string{"--yes", "--root", root, "--user", "ada", "--email", "not-an-email"}, exitcode.Usage, "--email"},
@@ -323,5 +323,28 @@ func TestInitDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Error("--dry-run wrote files")
+	}
+}
+
+func TestInitOddDetectedZone(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(fixture(t, "vm-nogpu"))); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "etc/localtime")
+	os.Remove(link)
+	if err := os.Symlink("/usr/share/zoneinfo/Factory", link); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	_, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", root, "--dir", dir, "--user", "ada")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "using UTC") {
+		t.Errorf("no warning about the zone:\n%s", stderr)
+	}
+	if v := readHost(t, filepath.Join(dir, "hosts", "nixvm.toml")); get(v, "timeZone") != "UTC" {
+		t.Errorf("timeZone = %v", get(v, "timeZone"))
 	}
 }
