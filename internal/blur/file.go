@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -84,7 +83,7 @@ func Encode(path string, img image.Image, quality int) (err error) {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		err = enc.Encode(w, img)
 	default:
-		err = jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
+		err = encodeJPEG(w, img, quality, 0)
 	}
 	if err == nil {
 		err = w.Flush()
