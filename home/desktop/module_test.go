@@ -30,7 +30,7 @@ const moduleStubs = `
     escapeRegex = pwa.escapeRegex;
   };
   pkgs = builtins.listToAttrs (map (n: { name = n; value = pkg n; }) [
-    "jq" "wf-recorder" "procps" "libnotify" "coreutils" "slurp" "wl-clipboard" "cliphist" "niri" "ghostty"
+    "jq" "wf-recorder" "procps" "libnotify" "coreutils" "slurp" "wl-clipboard" "cliphist" "niri" "ghostty" "util-linux"
   ]) // {
     writeShellApplication = a: pkg a.name // { inherit (a) text; };
   };

@@ -31,6 +31,7 @@ let
     runtimeInputs = [
       niriPkg
       pkgs.jq
+      pkgs.util-linux
     ];
     text = ''
       win=$(niri msg --json windows | jq -r --arg app ${dropdownAppId} \
@@ -55,6 +56,7 @@ let
       procps
       libnotify
       coreutils
+      util-linux
     ];
     text = ''
       if pgrep -x wf-recorder >/dev/null; then
@@ -76,6 +78,7 @@ let
       slurp
       libnotify
       coreutils
+      util-linux
     ];
     text = ''
       area=$(slurp) || exit 0
