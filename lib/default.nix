@@ -138,7 +138,9 @@ let
 
       moduleArg = k: if (h.${k} or null) != null then [ h.${k} ] else [ ];
     in
-    if checked.errors != [ ] then
+    if !isAttrs host then
+      throw "axiOS: mkSystem takes the host as an attribute set, not ${builtins.typeOf host}; for hosts/<name>.toml files use mkHosts ./hosts"
+    else if checked.errors != [ ] then
       [ diagnosticsModule ]
     else
       [
@@ -178,7 +180,12 @@ let
         folderModules =
           (if d.hardwareConfigPath != null then [ d.hardwareConfigPath ] else [ ]) ++ d.extraModules;
       })
-    ) (core.discoverHosts dir);
+    ) (
+      if builtins.pathExists dir then
+        core.discoverHosts dir
+      else
+        throw "axiOS: mkHosts: ${toString dir} does not exist (it should hold one <name>.toml per host)"
+    );
 in
 {
   inherit

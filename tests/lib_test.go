@@ -371,3 +371,21 @@ func hasString(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestLibraryMisuseErrors: calling the library with the wrong kind of
+// argument gives one clear line, not a stack trace from deep inside.
+func TestLibraryMisuseErrors(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	for expr, want := range map[string]string{
+		`h.system ./examples/nix-attrset/host.nix`: "axiOS: mkSystem takes the host as an attribute set, not path; for hosts/<name>.toml files use mkHosts ./hosts",
+		`h.hosts ./no-such-folder`:                 "axiOS: mkHosts: " + root + "/no-such-folder does not exist",
+	} {
+		cmd := exec.Command(nix, "--eval", "--strict", "-E", "let h = import ./tests/nix/lib-harness.nix; in "+expr)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("%s: want an error containing %q, got %v:\n%s", expr, want, err, out)
+		}
+	}
+}
