@@ -1,0 +1,623 @@
+# Evaluates axiOS's home-manager modules without nixpkgs or home-manager, for
+# tests/home_test.go.
+#
+# - Upstream options come from tests/fixtures/home/options.tsv (home-manager
+#   master's option paths and types): setting a path that is not declared
+#   there, or by the modules themselves, is an error. Under a free-form option
+#   (settings, mcpServers, systemd units …) anything goes.
+# - mkIf / mkMerge / mkDefault are pushed into attribute sets before any
+#   condition is evaluated (as nixpkgs does), so conditions may read config.
+# - Packages are markers { _pkg; outPath; }; lib is a builtins-only subset.
+#
+#   import ./home-harness.nix { os = { … }; home = { … }; inputs = [ … ]; }
+#
+# os: the NixOS configuration seen as osConfig (null: standalone);
+# home: an extra home module (attribute set) for the scenario;
+# profile: "workstation" or "laptop"; inputs: which flake inputs exist.
+{
+  os ? null,
+  home ? { },
+  profile ? "workstation",
+  inputs ? [
+    "ghostty"
+    "mcp-servers-nix"
+    "self-axios"
+  ],
+}:
+let
+  inherit (builtins)
+    all
+    any
+    attrNames
+    concatLists
+    concatMap
+    concatStringsSep
+    elem
+    elemAt
+    filter
+    foldl'
+    head
+    isAttrs
+    isBool
+    isFunction
+    isList
+    isPath
+    isString
+    length
+    listToAttrs
+    map
+    mapAttrs
+    match
+    replaceStrings
+    split
+    substring
+    stringLength
+    tail
+    ;
+
+  # ---- properties ------------------------------------------------------
+  mkIf = condition: content: {
+    _type = "if";
+    inherit condition content;
+  };
+  mkMerge = contents: {
+    _type = "merge";
+    inherit contents;
+  };
+  mkOverride = priority: content: {
+    _type = "override";
+    inherit priority content;
+  };
+  isProp =
+    v:
+    isAttrs v
+    && elem (v._type or null) [
+      "if"
+      "merge"
+      "override"
+    ];
+  isTree = v: isAttrs v && !(v ? _type) && !(v ? _pkg);
+
+  zip =
+    sets:
+    let
+      names = attrNames (
+        listToAttrs (
+          map (n: {
+            name = n;
+            value = null;
+          }) (concatMap attrNames sets)
+        )
+      );
+    in
+    listToAttrs (
+      map (n: {
+        name = n;
+        value = concatMap (s: if s ? ${n} then [ s.${n} ] else [ ]) sets;
+      }) names
+    );
+
+  pushDown =
+    def:
+    if !isProp def then
+      def
+    else if def._type == "merge" then
+      let
+        ps = map pushDown def.contents;
+      in
+      if ps != [ ] && all isTree ps then mapAttrs (_: mkMerge) (zip ps) else def
+    else
+      let
+        inner = pushDown def.content;
+        wrap = if def._type == "if" then mkIf def.condition else mkOverride def.priority;
+      in
+      if isTree inner then mapAttrs (_: wrap) inner else def;
+
+  discharge =
+    def:
+    if !isProp def then
+      [
+        {
+          priority = 100;
+          value = def;
+        }
+      ]
+    else if def._type == "merge" then
+      concatMap discharge def.contents
+    else if def._type == "if" then
+      (if def.condition then discharge def.content else [ ])
+    else
+      map (d: d // { priority = def.priority; }) (discharge def.content);
+
+  highest =
+    ds:
+    let
+      p = foldl' (acc: d: if d.priority < acc then d.priority else acc) 10000 ds;
+    in
+    filter (d: d.priority == p) ds;
+
+  showLoc = concatStringsSep ".";
+
+  # Merge free-form definitions: attribute sets by key (properties inside
+  # are resolved too), lists concatenated, lines joined, equal values unify.
+  mergeFree =
+    kind: loc: defs:
+    let
+      ds = highest (concatMap discharge defs);
+      values = map (d: d.value) ds;
+    in
+    if ds == [ ] then
+      null
+    else if all isTree values then
+      mapAttrs (n: vs: mergeFree "unique" (loc ++ [ n ]) vs) (zip values)
+    else if all isList values then
+      concatLists values
+    else if kind == "lines" && all isString values then
+      concatStringsSep "\n" values
+    else if all (v: v == head values) values then
+      head values
+    else
+      throw "${showLoc loc} has conflicting definitions: ${builtins.toJSON values}";
+
+  # ---- option declarations -------------------------------------------------
+  # A node of the declaration tree: { _decl = null | { kind; check; default? }; _children = { … }; }
+  emptyNode = {
+    _decl = null;
+    _children = { };
+  };
+  insert =
+    node: path: decl:
+    if path == [ ] then
+      node // { _decl = decl; }
+    else
+      node
+      // {
+        _children = node._children // {
+          ${head path} = insert (node._children.${head path} or emptyNode) (tail path) decl;
+        };
+      };
+
+  kindOfType =
+    t:
+    if match "strings concatenated with.*" t != null || match "null or strings concatenated.*" t != null then
+      "lines"
+    else if match "(null or )?\\(?list of.*" t != null then
+      "list"
+    else
+      "unique";
+  checkOfType =
+    t:
+    let
+      bare = head (split " \\[" t);
+    in
+    if bare == "boolean" then
+      isBool
+    else if bare == "string" || bare == "non-empty string" then
+      isString
+    else if bare == "null or string" then
+      (v: v == null || isString v)
+    else if bare == "null or boolean" then
+      (v: v == null || isBool v)
+    else if bare == "null or package" || bare == "package" then
+      (v: (v == null && bare != "package") || (isAttrs v && v ? _pkg))
+    else
+      (_: true);
+
+  tsvLines = filter (l: isString l && l != "" && substring 0 1 l != "#") (
+    split "\n" (builtins.readFile ../fixtures/home/options.tsv)
+  );
+  upstream = foldl' (
+    node: line:
+    let
+      cols = filter isString (split "\t" line);
+      path = filter isString (split "\\." (head cols));
+      type = elemAt cols 1;
+    in
+    insert node path {
+      kind = kindOfType type;
+      check = checkOfType type;
+      open = match ".*open submodule.*" type != null;
+      # Hidden options are renamed or deprecated ones (programs.git.userName
+      # …), except the per-browser copies of programs.chromium.
+      hidden =
+        match ".*[[]visible=false[]].*" type != null && !(head path == "programs" && elemAt path 1 == "brave");
+      inherit type;
+    }
+  ) emptyNode tsvLines;
+
+  # The agenix home-manager module's options (not part of home-manager).
+  agenixDecls =
+    foldl' (node: p: insert node p.path p.decl) emptyNode [
+      {
+        path = [
+          "age"
+          "identityPaths"
+        ];
+        decl = {
+          kind = "list";
+          check = isList;
+          type = "list of path";
+        };
+      }
+      {
+        path = [
+          "age"
+          "secrets"
+          "<name>"
+          "file"
+        ];
+        decl = {
+          kind = "unique";
+          check = v: isPath v || isString v;
+          type = "path";
+        };
+      }
+      {
+        path = [
+          "age"
+          "secrets"
+          "<name>"
+          "path"
+        ];
+        decl = {
+          kind = "unique";
+          check = isString;
+          type = "string";
+        };
+      }
+    ];
+
+  # Option declarations of the modules under test (mkOption values) → nodes.
+  isOption = v: isAttrs v && (v._type or null) == "option";
+  declsOf =
+    tree:
+    foldl' (
+      node: n:
+      let
+        v = tree.${n};
+      in
+      if isOption v then
+        insert node [ n ] (
+          {
+            kind = v.type.kind or "unique";
+            check = v.type.check or (_: true);
+            type = v.type.name or "?";
+          }
+          // (if v ? default then { inherit (v) default; } else { })
+          // (if v.type.kind or "" == "attrsOfSubmodule" then { sub = declsOf v.type.options; } else { })
+        )
+      else
+        node
+        // {
+          _children = node._children // {
+            ${n} = mergeNodes (node._children.${n} or emptyNode) (declsOf v);
+          };
+        }
+    ) emptyNode (attrNames tree);
+
+  mergeNodes = a: b: {
+    _decl = if b._decl != null then b._decl else a._decl;
+    _children =
+      a._children
+      // mapAttrs (n: c: if a._children ? ${n} then mergeNodes a._children.${n} c else c) b._children;
+  };
+
+  # ---- merging against the declarations --------------------------------------
+  # Declared options: defaults when undefined; nodes with "<name>"/"*"
+  # children are attribute sets of submodules; other nodes with children are
+  # namespaces or submodules where only declared names may be set.
+  mergeNode = mergeNodeWith false;
+  mergeNodeWith =
+    onlyDefined: loc: node: defs:
+    let
+      d = node._decl;
+      named = node._children."<name>" or null;
+      # An attribute set of submodules is an option: like nixpkgs, discharge
+      # the conditions around its definitions before looking inside them.
+      isAttrsOfSub = named != null || (d != null && d ? sub);
+      pushed = map pushDown (if isAttrsOfSub then filter alive defs else defs);
+      byKey = zip (filter isTree pushed);
+      hasChildren = node._children != { };
+      live = filter (n: any alive byKey.${n}) (attrNames byKey);
+    in
+    if d != null && (d ? sub) then
+      # an attrsOf submodule declared by the modules under test
+      listToAttrs (
+        map (n: {
+          name = n;
+          value = mergeNodeWith onlyDefined (loc ++ [ n ]) d.sub byKey.${n};
+        }) live
+      )
+    else if named != null then
+      listToAttrs (
+        map (n: {
+          name = n;
+          value = mergeNodeWith onlyDefined (loc ++ [ n ]) (
+            named // { _open = d != null && (d.open or false); }
+          ) byKey.${n};
+        }) live
+      )
+    else if hasChildren && !(node._children ? "*") && (d == null || all isTree pushed) then
+      let
+        open = node._open or false || (d != null && (d.open or false));
+        unknown = filter (n: !(node._children ? ${n})) (attrNames byKey);
+      in
+      if unknown != [ ] && !open then
+        throw "option ${showLoc (loc ++ [ (head unknown) ])} does not exist"
+      else
+        mapAttrs (n: vs: mergeFree "unique" (loc ++ [ n ]) vs) (
+          listToAttrs (
+            map (n: {
+              name = n;
+              value = byKey.${n};
+            }) unknown
+          )
+        )
+        // mapAttrs (
+          n: c: mergeNodeWith onlyDefined (loc ++ [ n ]) (if open then c // { _open = true; } else c) (byKey.${n} or [ ])
+        ) (
+          if onlyDefined then
+            listToAttrs (
+              map (n: {
+                name = n;
+                value = node._children.${n};
+              }) (filter (n: node._children ? ${n}) live)
+            )
+          else
+            node._children
+        )
+    else if d == null then
+      throw "option ${showLoc loc} does not exist"
+    else
+      let
+        ds = concatMap discharge defs;
+        value =
+          if ds == [ ] then
+            (
+              if d ? default then
+                d.default
+              else if d.kind == "list" then
+                [ ]
+              else if d.kind == "lines" then
+                ""
+              else if match ".*attribute set of.*" d.type != null then
+                { }
+              else
+                throw "option ${showLoc loc} is used but not defined"
+            )
+          else
+            mergeFree d.kind loc defs;
+      in
+      if ds != [ ] && (d.hidden or false) then
+        throw "option ${showLoc loc} is hidden in home-manager (renamed or deprecated); use its replacement"
+      else if ds == [ ] || d.check value then
+        value
+      else
+        throw "option ${showLoc loc} = ${builtins.toJSON value} is not of type ${d.type}";
+
+  alive =
+    def:
+    if !isProp def then
+      true
+    else if def._type == "merge" then
+      any alive def.contents
+    else if def._type == "if" then
+      def.condition && alive def.content
+    else
+      alive def.content;
+
+  # ---- lib ---------------------------------------------------------------
+  mkType =
+    name: check: extra:
+    {
+      _type = "type";
+      inherit name check;
+      kind = "unique";
+    }
+    // extra;
+  types = {
+    bool = mkType "bool" isBool { };
+    str = mkType "str" isString { };
+    package = mkType "package" (v: isAttrs v && v ? _pkg) { };
+    path = mkType "path" (v: isPath v || (isString v && match "/.*" v != null)) { };
+    anything = mkType "anything" (_: true) { };
+    strMatching = re: mkType "string matching ${re}" (v: isString v && match re v != null) { };
+    enum = vs: mkType "one of ${concatStringsSep ", " (map toString vs)}" (v: elem v vs) { };
+    nullOr = t: mkType "null or ${t.name}" (v: v == null || t.check v) { };
+    listOf = t: mkType "list of ${t.name}" (v: isList v && all t.check v) { kind = "list"; };
+    attrsOf =
+      t:
+      if (t.kind or "") == "submodule" then
+        mkType "attrs of submodule" isAttrs {
+          kind = "attrsOfSubmodule";
+          inherit (t) options;
+        }
+      else
+        mkType "attrs of ${t.name}" (v: isAttrs v && all (n: t.check v.${n}) (attrNames v)) { };
+    submodule = m: mkType "submodule" isAttrs {
+      kind = "submodule";
+      options = m.options;
+    };
+  };
+
+  hasPrefix = p: s: substring 0 (stringLength p) s == p;
+  lib = {
+    inherit
+      mkIf
+      mkMerge
+      mkOverride
+      types
+      mapAttrs
+      attrNames
+      concatStringsSep
+      filter
+      all
+      any
+      hasPrefix
+      ;
+    mkDefault = mkOverride 1000;
+    mkForce = mkOverride 50;
+    mkOption = attrs: attrs // { _type = "option"; };
+    mkEnableOption = name: {
+      _type = "option";
+      type = types.bool;
+      default = false;
+      description = "Whether to enable ${name}.";
+    };
+    literalExpression = text: {
+      _type = "literalExpression";
+      inherit text;
+    };
+    optionals = c: xs: if c then xs else [ ];
+    optionalAttrs = c: a: if c then a else { };
+    attrValues = s: map (n: s.${n}) (attrNames s);
+    concatStrings = concatStringsSep "";
+    attrByPath =
+      path: default: set:
+      if path == [ ] then
+        set
+      else if isAttrs set && set ? ${head path} then
+        lib.attrByPath (tail path) default set.${head path}
+      else
+        default;
+    getExe = p: "${p.outPath}/bin/${p.mainProgram or p._pkg}";
+    getExe' = p: exe: "${p.outPath}/bin/${exe}";
+  };
+
+  # ---- packages and flake inputs -------------------------------------------
+  mkPkg = name: {
+    _pkg = name;
+    outPath = "/nix/store/00000000000000000000000000000000-${name}";
+  };
+  pkgSet =
+    names:
+    listToAttrs (
+      map (n: {
+        name = n;
+        value = mkPkg n;
+      }) names
+    );
+  pkgs =
+    pkgSet [
+      "fd"
+      "fzf"
+      "gh"
+      "ghostty"
+      "claude-code"
+      "github-mcp-server"
+      "khal"
+      "mcp-nixos"
+      "nodejs"
+      "pinentry-curses"
+      "pinentry-gnome3"
+      "vdirsyncer"
+    ]
+    // {
+      stdenv.hostPlatform.system = "x86_64-linux";
+      # The script's text rides in its store path so tests can read it from
+      # the places it is interpolated into.
+      writeShellScript =
+        name: text:
+        mkPkg name
+        // {
+          outPath = "/nix/store/00000000000000000000000000000000-${name}?text=${text}";
+        };
+    };
+
+  flakeInputs =
+    (
+      if elem "ghostty" inputs then
+        { ghostty.packages.x86_64-linux.default = mkPkg "ghostty-from-input"; }
+      else
+        { }
+    )
+    // (
+      if elem "mcp-servers-nix" inputs then
+        {
+          mcp-servers-nix.packages.x86_64-linux = pkgSet [
+            "context7-mcp"
+            "mcp-server-filesystem"
+            "mcp-server-git"
+            "mcp-server-sequential-thinking"
+            "mcp-server-time"
+            "tavily-mcp"
+          ];
+        }
+      else
+        { }
+    )
+    // (
+      if elem "nix-devshell-mcp" inputs then
+        { nix-devshell-mcp.packages.x86_64-linux.default = mkPkg "nix-devshell-mcp"; }
+      else
+        { }
+    );
+  axiosFlake = {
+    inputs = flakeInputs;
+    self =
+      if elem "self-axios" inputs then { packages.x86_64-linux.axios = mkPkg "axios"; } else { };
+  };
+
+  # ---- evaluation ------------------------------------------------------------
+  repo = ../..;
+  # The home entries of the catalog, as mkSystem adds them.
+  moduleFiles = [
+    (repo + "/home/profiles/base.nix")
+    (repo + "/home/profiles/${profile}.nix")
+    (repo + "/home/terminal")
+    (repo + "/home/security")
+    (repo + "/home/browser")
+    (repo + "/home/calendar")
+    (repo + "/home/ai")
+    (repo + "/home/secrets")
+  ];
+  base = {
+    home.username = "alice";
+    home.homeDirectory = "/home/alice";
+    xdg.configHome = "/home/alice/.config";
+    # home-manager's own defaults (option-default priority)
+    programs.gh.package = mkOverride 1500 pkgs.gh;
+    programs.claude-code.package = mkOverride 1500 pkgs.claude-code;
+  };
+
+  args = {
+    inherit lib pkgs config axiosFlake;
+    osConfig = os;
+  };
+  load =
+    m:
+    if isPath m then
+      load (import m)
+    else if isFunction m then
+      m args
+    else
+      m;
+  collect =
+    m:
+    let
+      mod = load m;
+    in
+    [ mod ] ++ concatMap collect (mod.imports or [ ]);
+  mods = concatMap collect (moduleFiles ++ [
+    base
+    home
+  ]);
+  ownDecls = foldl' mergeNodes emptyNode (map (m: declsOf (m.options or { })) mods);
+  decls = mergeNodes (mergeNodes upstream agenixDecls) ownDecls;
+  defOf =
+    m:
+    if m ? config || m ? options then
+      m.config or { }
+    else
+      removeAttrs m [ "imports" ];
+  config = mergeNode [ ] decls (map defOf mods);
+  # Only what the modules define (every path checked against the
+  # declarations); serialising it forces every definition.
+  defined = mergeNodeWith true [ ] decls (map defOf mods);
+
+  failedAssertions = map (a: a.message) (filter (a: !a.assertion) config.assertions);
+in
+{
+  inherit config defined failedAssertions;
+  inherit (config) warnings;
+}
