@@ -246,6 +246,11 @@ func TestHomeSecuritySingleSSHAgent(t *testing.T) {
 	if !enabled {
 		t.Error("services.ssh-agent not enabled")
 	}
+	var gpgAgent [2]bool
+	homeEval(t, `{ os = { programs.gnupg.agent.enable = true; }; }`, `[ h.config.services.gpg-agent.enable (import ./tests/nix/home-harness.nix { }).config.services.gpg-agent.enable ]`, &gpgAgent)
+	if gpgAgent != [2]bool{false, true} {
+		t.Errorf("gpg-agent with / without the system's programs.gnupg.agent = %v, want [false true]", gpgAgent)
+	}
 }
 
 type mcpHome struct {

@@ -2,7 +2,7 @@
 #
 # GnuPG: keys.openpgp.org as keyserver with automatic key retrieval, and a
 # gpg-agent whose pinentry fits the session (GNOME's dialog on a desktop host,
-# curses elsewhere).
+# curses elsewhere), unless the system runs programs.gnupg.agent.
 #
 # SSH agent: one agent per session, never two. On a desktop host GNOME
 # Keyring's gcr-ssh-agent (services.gnome.gcr-ssh-agent, on whenever
@@ -25,6 +25,7 @@ let
     os [ "services" "gnome" "gcr-ssh-agent" "enable" ] false
     || os [ "programs" "ssh" "startAgent" ] false;
   desktop = os [ "desktop" "enable" ] false;
+  systemGpgAgent = os [ "programs" "gnupg" "agent" "enable" ] false;
 in
 {
   options.axios.security = {
@@ -64,8 +65,10 @@ in
           };
         };
 
+        # NixOS's programs.gnupg.agent owns the same sockets; use that one
+        # when the system runs it.
         services.gpg-agent = {
-          enable = lib.mkDefault true;
+          enable = lib.mkDefault (!systemGpgAgent);
           enableSshSupport = lib.mkDefault false;
           pinentry.package = lib.mkDefault cfg.pinentryPackage;
         };
