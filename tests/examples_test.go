@@ -72,7 +72,7 @@ func TestExampleFlakesUseTheLibrary(t *testing.T) {
 	var ms []moduleDesc
 	harness(t, `h.system (import ./examples/nix-attrset/host.nix)`, &ms)
 	got := names(ms)
-	for _, want := range []string{"axios host workstation", "./examples/nix-attrset/hardware.nix", "./examples/nix-attrset/user.nix", "nixos-hardware.nixosModules.common-gpu-nvidia"} {
+	for _, want := range []string{"axios host workstation", "./examples/nix-attrset/hardware.nix", "./examples/nix-attrset/user.nix", "nixos-hardware.nixosModules.common-gpu-nvidia-nonprime"} {
 		if !hasString(got, want) {
 			t.Errorf("nix-attrset module list lacks %s: %v", want, got)
 		}

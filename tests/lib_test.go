@@ -316,7 +316,7 @@ func TestHardwareModulesAndWrappers(t *testing.T) {
 	harness(t, `h.hardware { cpu = "amd"; gpu = "nvidia"; hasSSD = true; isLaptop = true; }`, &hw)
 	want := []string{
 		"nixos-hardware.nixosModules.common-cpu-amd",
-		"nixos-hardware.nixosModules.common-gpu-nvidia",
+		"nixos-hardware.nixosModules.common-gpu-nvidia-nonprime",
 		"nixos-hardware.nixosModules.common-pc-ssd",
 		"nixos-hardware.nixosModules.common-pc-laptop",
 	}
