@@ -1,0 +1,201 @@
+// Package rebuild implements `axios build`, `axios switch`, `axios boot` and
+// `axios test`: check the host, build its system, show what changes, ask,
+// and activate only a finished build, putting the previous generation back
+// when activation fails.
+package rebuild
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/cmd/check"
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
+)
+
+// Deps are what the commands need from the outside world; tests replace
+// them. The zero value is the real machine.
+type Deps struct {
+	Env      activate.Env       // runner, root check, profile and system paths
+	Resolver configdir.Resolver // finds the configuration directory
+	Hostname func() (string, error)
+	// LookPath finds nix-output-monitor; nil means exec.LookPath.
+	LookPath func(string) (string, error)
+	// Interactive reports whether standard input is a terminal; nil checks
+	// os.Stdin.
+	Interactive func() bool
+}
+
+// Commands returns build, switch, boot and test.
+func Commands() []*cobra.Command {
+	return []*cobra.Command{
+		New(activate.ModeBuild, Deps{}),
+		New(activate.ModeSwitch, Deps{}),
+		New(activate.ModeBoot, Deps{}),
+		New(activate.ModeTest, Deps{}),
+	}
+}
+
+var shorts = map[activate.Mode]string{
+	activate.ModeBuild:  "Check and build a host's system without activating it",
+	activate.ModeSwitch: "Check, build, show the changes, then activate the system and make it the boot default",
+	activate.ModeBoot:   "Check, build, show the changes, then make the system the boot default for the next reboot",
+	activate.ModeTest:   "Check, build, show the changes, then activate the system until the next reboot",
+}
+
+// New returns the command for one mode.
+func New(mode activate.Mode, deps Deps) *cobra.Command {
+	var dir, outLink string
+	var yes, dryRun, sudo, asJSON bool
+	name := string(mode)
+	cmd := &cobra.Command{
+		Use:           name + " [HOST]",
+		Short:         shorts[mode],
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Long: shorts[mode] + `.
+
+HOST defaults to this machine's hostname; the configuration directory is
+--dir, then $AXIOS_FLAKE, then the current directory when it holds flake.nix
+and hosts/, then ~/.config/nixos_config.
+
+Steps: the host is checked like ` + "`axios check`" + ` and nothing is built when it
+has errors; the system is built with nix (through nix-output-monitor when
+` + "`nom`" + ` is installed); the closure diff against the running system is shown
+(packages added, removed and updated, and the size change); ` + activationText(mode) + `
+
+Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
+(unknown host, missing directory, not root), 3 declined at the question.`,
+		Example: "  axios " + name + "\n  axios " + name + " tower --dir ~/machines\n  axios " + name + " --dry-run",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			env := deps.Env
+			env.Stdout, env.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if env.Stdin == nil {
+				env.Stdin = cmd.InOrStdin()
+			}
+			env.Priv.Sudo = sudo
+			env.Interactive = interactive(deps)
+			env.UseNom = hasNom(deps)
+			env = env.WithDefaults()
+			d, err := deps.Resolver.Resolve(dir)
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			host, err := hostArg(args, deps)
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			if !dryRun {
+				if err := env.Preflight(name, mode); err != nil {
+					return err
+				}
+			}
+			if err := CheckHost(ctx, env, d.Path, host); err != nil {
+				return err
+			}
+			if mode == activate.ModeBuild && outLink == "" {
+				outLink = "result"
+			}
+			_, err = activate.Run(ctx, env, activate.Options{
+				Command: name, Mode: mode, Dir: d.Path, Host: host, OutLink: outLink,
+				Yes: yes, DryRun: dryRun, JSON: asJSON,
+			})
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dir, "dir", "", "the configuration directory (flake) to build from")
+	f.BoolVar(&dryRun, "dry-run", false, "print the exact commands instead of running them")
+	f.BoolVar(&asJSON, "json", false, "print the closure diff as JSON")
+	if mode == activate.ModeBuild {
+		f.StringVarP(&outLink, "out-link", "o", "", "where to put the link to the built system (default ./result)")
+	} else {
+		f.BoolVarP(&yes, "yes", "y", false, "activate without asking")
+		f.BoolVar(&sudo, "sudo", false, "run the privileged steps (setting the profile, activation) through sudo")
+	}
+	return cmd
+}
+
+func activationText(mode activate.Mode) string {
+	switch mode {
+	case activate.ModeBuild:
+		return "nothing is activated, and ./result (or --out-link) points at the\nbuilt system."
+	case activate.ModeTest:
+		return "after you confirm (--yes skips the question), the new system is\nactivated with switch-to-configuration test; the boot default stays. When\nactivation fails, the previous system is activated again."
+	}
+	return "after you confirm (--yes skips the question), the system profile\n(/nix/var/nix/profiles/system) gets the new generation and\nswitch-to-configuration " + string(mode) + " runs. When activation fails, the\nprofile is pointed back at the previous generation and its\nswitch-to-configuration runs, and axios says so."
+}
+
+func hostArg(args []string, deps Deps) (string, error) {
+	if len(args) == 1 {
+		if args[0] == "" {
+			return "", errors.New("HOST is empty: name a host of the configuration")
+		}
+		return args[0], nil
+	}
+	hn := deps.Hostname
+	if hn == nil {
+		hn = os.Hostname
+	}
+	h, err := hn()
+	if err != nil || h == "" {
+		return "", fmt.Errorf("cannot read this machine's hostname (%v): pass HOST", err)
+	}
+	return h, nil
+}
+
+func hasNom(deps Deps) bool {
+	lp := deps.LookPath
+	if lp == nil {
+		lp = exec.LookPath
+	}
+	_, err := lp("nom")
+	return err == nil
+}
+
+func interactive(deps Deps) bool {
+	if deps.Interactive != nil {
+		return deps.Interactive()
+	}
+	info, err := os.Stdin.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// CheckHost makes sure host exists in the configuration at dir and, when it
+// is a TOML host, runs the axios check on it; errors stop the command before
+// anything is built.
+func CheckHost(ctx context.Context, env activate.Env, dir, host string) error {
+	hasTOML, err := activate.ResolveHost(ctx, env.Runner, dir, host)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if !hasTOML {
+		fmt.Fprintf(env.Stderr, "host %s is written in Nix; nix checks it while building\n", host)
+		return nil
+	}
+	ds, err := activate.CheckHost(ctx, env.Runner, dir, host)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	check.WriteDiagnostics(env.Stderr, ds)
+	if hostconfig.HasErrors(ds) {
+		return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has errors (above); fix them and run again — nothing was built", host))
+	}
+	return nil
+}

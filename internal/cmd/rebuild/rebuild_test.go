@@ -1,0 +1,418 @@
+package rebuild
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/privilege"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+type world struct {
+	fake    *fakenix.Fake
+	dir     string // the configuration
+	old     string // the running system, generation 1
+	new     string // what the fake build of tower produces
+	profile string
+	deps    Deps
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "internal", "closure", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newWorld makes a NixOS machine "tower" running generation 1 of its
+// profile, a configuration with a valid hosts/tower.toml, and fake tools.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	testutil.RequireTool(t, "sh")
+	f := fakenix.New(t)
+	w := &world{fake: f, dir: filepath.Join(f.Root, "config")}
+	write(t, filepath.Join(w.dir, "flake.nix"), "{ outputs = _: { }; }\n")
+	write(t, filepath.Join(w.dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\n")
+	write(t, filepath.Join(w.dir, "hosts", "tower", "hardware.nix"), "{ }\n")
+	w.old = f.System(t, "old", fixture(t, "old-list.json"))
+	w.new = f.System(t, "system-tower", fixture(t, "new-object.json"))
+	w.profile = f.Profile(t, w.old)
+	current := filepath.Join(f.Root, "run", "current-system")
+	marker := filepath.Join(f.Root, "etc", "NIXOS")
+	write(t, marker, "")
+	if err := os.MkdirAll(filepath.Dir(current), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(w.old, current); err != nil {
+		t.Fatal(err)
+	}
+	w.deps = Deps{
+		Env: activate.Env{
+			Runner:        runner.Exec{},
+			Priv:          privilege.Checker{Geteuid: func() int { return 0 }},
+			Profile:       w.profile,
+			CurrentSystem: current,
+			NixOSMarker:   marker,
+		},
+		Resolver:    configdir.Resolver{Getenv: func(string) string { return w.dir }},
+		Hostname:    func() (string, error) { return "tower", nil },
+		LookPath:    func(string) (string, error) { return "", errors.New("not found") },
+		Interactive: func() bool { return false },
+	}
+	return w
+}
+
+func (w *world) run(t *testing.T, mode activate.Mode, stdin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := New(mode, w.deps)
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return out.String(), exitcode.OK
+	}
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) {
+		return out.String() + "error: " + err.Error(), -1
+	}
+	if coded.Err != nil {
+		out.WriteString("error: " + coded.Err.Error())
+	}
+	return out.String(), coded.Code
+}
+
+const nixFlags = "nix --extra-experimental-features nix-command flakes "
+
+func (w *world) buildLine() string {
+	return nixFlags + "build " + strings.Replace(w.dir, w.fake.Root, "$ROOT", 1) + "#nixosConfigurations.tower.config.system.build.toplevel --out-link "
+}
+
+func expectLog(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("ran %d commands, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("command %d:\n got %s\nwant %s…", i+1, got[i], want[i])
+		}
+	}
+}
+
+func TestSwitchBuildsDiffsAndActivates(t *testing.T) {
+	w := newWorld(t)
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.OK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		w.buildLine(),
+		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
+		nixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
+	)
+	if got := fakenix.Target(t, w.profile); got != "system-2-link" {
+		t.Errorf("profile points at %s, want the new generation 2", got)
+	}
+	for _, want := range []string{"  + ghostty 1.0.0", "  - libreoffice 24.8.3", "1 added, 1 removed, 2 updated", "tower: " + w.new + " is active and the boot default"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHostWithErrorsIsNeverBuilt(t *testing.T) {
+	w := newWorld(t)
+	write(t, filepath.Join(w.dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n")
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("nix ran although the host has errors:\n%s", strings.Join(log, "\n"))
+	}
+	if !strings.Contains(out, "formFactor") || !strings.Contains(out, "host tower has errors (above); fix them and run again — nothing was built") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestNoActivationAfterFailedBuild(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("FAKE_FAIL_BUILD", "tower")
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t), w.buildLine())
+	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
+		t.Errorf("profile changed to %s", got)
+	}
+	for _, want := range []string{"building tower failed", "last lines of the build:\n  building tower...", "option 'services.foo' does not exist (tower)", "nothing was activated"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFailedActivationRestoresPreviousGeneration(t *testing.T) {
+	w := newWorld(t)
+	w.fake.FailActivation(t, w.new)
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		w.buildLine(),
+		nixFlags+"path-info",
+		nixFlags+"path-info",
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
+		"nix-env -p $ROOT/profiles/system --switch-generation 1",
+		"$ROOT/store/old/bin/switch-to-configuration switch",
+	)
+	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
+		t.Errorf("profile points at %s, want the previous generation", got)
+	}
+	for _, want := range []string{"activation failed; putting the previous system back", "exit status 4", "the previous generation 1 (" + w.old + ") was put back and activated"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFailedRestoreSaysWhatToRunByHand(t *testing.T) {
+	w := newWorld(t)
+	w.fake.FailActivation(t, w.new)
+	w.fake.FailActivation(t, w.old)
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if !strings.Contains(out, "putting the previous system back ALSO failed") || !strings.Contains(out, w.old+"/bin/switch-to-configuration switch") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestTestModeRestoresRunningSystem(t *testing.T) {
+	w := newWorld(t)
+	w.fake.FailActivation(t, w.new)
+	out, code := w.run(t, activate.ModeTest, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		w.buildLine(), nixFlags+"path-info", nixFlags+"path-info",
+		"$ROOT/store/system-tower/bin/switch-to-configuration test",
+		"$ROOT/store/old/bin/switch-to-configuration test",
+	)
+	if !strings.Contains(out, "the previous system "+w.old+" was activated again") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestBootSetsProfile(t *testing.T) {
+	w := newWorld(t)
+	if out, code := w.run(t, activate.ModeBoot, "", "-y"); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	log := w.fake.Log(t)
+	if last := log[len(log)-1]; last != "$ROOT/store/system-tower/bin/switch-to-configuration boot" {
+		t.Errorf("last command %s", last)
+	}
+}
+
+func TestDryRunPrintsExactCommands(t *testing.T) {
+	w := newWorld(t)
+	w.deps.Env.Priv.Geteuid = func() int { return 1000 }
+	out, code := w.run(t, activate.ModeSwitch, "", "--dry-run", "--sudo")
+	if code != exitcode.OK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("dry run ran commands:\n%s", strings.Join(log, "\n"))
+	}
+	link := filepath.Join(os.TempDir(), "axios-tower", "result")
+	cur := w.deps.Env.CurrentSystem
+	want := strings.Join([]string{
+		"# dry run: these commands would run, in this order (nothing was changed)",
+		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.tower.config.system.build.toplevel --out-link " + link + " --print-out-paths",
+		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + cur,
+		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + link,
+		"# ask before activating (--yes skips the question)",
+		"sudo -- nix-env -p " + w.profile + " --set " + link,
+		"sudo -- " + link + "/bin/switch-to-configuration switch",
+	}, "\n") + "\n"
+	if out != want {
+		t.Errorf("dry run output:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestUnknownHost(t *testing.T) {
+	w := newWorld(t)
+	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
+	t.Setenv("FAKE_HOSTS", `["tower","laptop","server"]`)
+	out, code := w.run(t, activate.ModeSwitch, "", "nosuch", "--yes")
+	if code != exitcode.Usage {
+		t.Fatalf("exit %d, want 2:\n%s", code, out)
+	}
+	if !strings.Contains(out, `unknown host "nosuch": `+w.dir+` defines laptop, server, tower (pass one of them as HOST)`) {
+		t.Errorf("output:\n%s", out)
+	}
+	expectLog(t, w.fake.Log(t), nixFlags+"eval "+strings.Replace(w.dir, w.fake.Root, "$ROOT", 1)+"#nixosConfigurations --apply builtins.attrNames --json")
+}
+
+func TestNixHostSkipsTOMLCheck(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("FAKE_HOSTS", `["tower","nixhost"]`)
+	if err := os.Symlink(w.new, filepath.Join(w.fake.Store, "system-nixhost")); err != nil {
+		t.Fatal(err)
+	}
+	out, code := w.run(t, activate.ModeBuild, "", "nixhost", "--out-link", filepath.Join(w.fake.Root, "res"))
+	if code != 0 || !strings.Contains(out, "host nixhost is written in Nix") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestMissingConfigDir(t *testing.T) {
+	w := newWorld(t)
+	empty := t.TempDir()
+	w.deps.Resolver = configdir.Resolver{
+		Getenv:  func(string) string { return "" },
+		Getwd:   func() (string, error) { return empty, nil },
+		HomeDir: func() (string, error) { return empty, nil },
+	}
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Usage || !strings.Contains(out, "no axiOS configuration directory found") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	out, code = w.run(t, activate.ModeSwitch, "", "--yes", "--dir", filepath.Join(empty, "nope"))
+	if code != exitcode.Usage || !strings.Contains(out, "no such directory") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestNotRoot(t *testing.T) {
+	w := newWorld(t)
+	w.deps.Env.Priv.Geteuid = func() int { return 1000 }
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Usage {
+		t.Fatalf("exit %d, want 2:\n%s", code, out)
+	}
+	if !strings.Contains(out, "switch needs root to set the system profile and activate the system: run `sudo axios switch`, or add --sudo") {
+		t.Errorf("output:\n%s", out)
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("commands ran:\n%s", strings.Join(log, "\n"))
+	}
+	// build needs no root.
+	if out, code := w.run(t, activate.ModeBuild, "", "-o", filepath.Join(w.fake.Root, "res")); code != 0 {
+		t.Errorf("build as a user: exit %d\n%s", code, out)
+	}
+}
+
+func TestSudoOnlyForPrivilegedSteps(t *testing.T) {
+	w := newWorld(t)
+	w.deps.Env.Priv.Geteuid = func() int { return 1000 }
+	w.fake.Script(t, "sudo", "#!/bin/sh\n{ printf '%s' \"$0\"; for a in \"$@\"; do printf ' %s' \"$a\"; done; printf '\\n'; } >> \"$FAKE_LOG\"\nshift\nexec \"$@\"\n")
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes", "--sudo")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		w.buildLine(), nixFlags+"path-info", nixFlags+"path-info",
+		"sudo -- nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"sudo -- $ROOT/store/system-tower/bin/switch-to-configuration switch",
+		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
+	)
+}
+
+func TestNotNixOS(t *testing.T) {
+	w := newWorld(t)
+	if err := os.Remove(w.deps.Env.NixOSMarker); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []activate.Mode{activate.ModeSwitch, activate.ModeBoot, activate.ModeTest} {
+		out, code := w.run(t, mode, "", "--yes")
+		if code != exitcode.Failed || !strings.Contains(out, "this is not NixOS") || !strings.Contains(out, "`axios build` still works here") {
+			t.Errorf("%s: exit %d:\n%s", mode, code, out)
+		}
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("commands ran:\n%s", strings.Join(log, "\n"))
+	}
+	out, code := w.run(t, activate.ModeBuild, "", "-o", filepath.Join(w.fake.Root, "res"))
+	if code != 0 || !strings.Contains(out, "built tower: "+w.new) {
+		t.Errorf("build off NixOS: exit %d\n%s", code, out)
+	}
+}
+
+func TestConfirmation(t *testing.T) {
+	w := newWorld(t)
+	out, code := w.run(t, activate.ModeSwitch, "")
+	if code != exitcode.Usage || !strings.Contains(out, "standard input is not a terminal") || !strings.Contains(out, "axios switch --yes") {
+		t.Errorf("non-terminal: exit %d\n%s", code, out)
+	}
+	w.deps.Interactive = func() bool { return true }
+	out, code = w.run(t, activate.ModeSwitch, "n\n")
+	if code != exitcode.Aborted || !strings.Contains(out, "Switch to this system now? [y/N]") || !strings.Contains(out, "not activated") {
+		t.Errorf("declined: exit %d\n%s", code, out)
+	}
+	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
+		t.Errorf("declined but profile is %s", got)
+	}
+	if out, code = w.run(t, activate.ModeSwitch, "y\n"); code != 0 {
+		t.Errorf("accepted: exit %d\n%s", code, out)
+	}
+	if got := fakenix.Target(t, w.profile); got != "system-2-link" {
+		t.Errorf("accepted but profile is %s", got)
+	}
+}
+
+func TestBuildKeepsResultLink(t *testing.T) {
+	w := newWorld(t)
+	link := filepath.Join(w.fake.Root, "out")
+	out, code := w.run(t, activate.ModeBuild, "", "--out-link", link, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if target, err := os.Readlink(link); err != nil || target != w.new {
+		t.Errorf("result link %s %v", target, err)
+	}
+	if !strings.Contains(out, `"kind": "added"`) {
+		t.Errorf("--json diff missing:\n%s", out)
+	}
+	for _, l := range w.fake.Log(t) {
+		if strings.Contains(l, "nix-env") || strings.Contains(l, "switch-to-configuration") {
+			t.Errorf("build activated: %s", l)
+		}
+	}
+	if out, _ := w.run(t, activate.ModeBuild, "", "--yes"); !strings.Contains(out, "unknown flag: --yes") {
+		t.Errorf("build --yes: %s", out)
+	}
+}
