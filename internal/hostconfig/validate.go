@@ -110,6 +110,45 @@ type vars struct {
 	value, allowed, expected, suggestion, requires, flag string
 }
 
+// fill replaces the placeholders of a code's template; an unknown
+// placeholder is kept as written.
+func (v vars) fill(tmpl, field string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(tmpl[:i])
+		name := tmpl[i+1 : i+j]
+		switch name {
+		case "field":
+			b.WriteString(field)
+		case "value":
+			b.WriteString(v.value)
+		case "allowed":
+			b.WriteString(v.allowed)
+		case "expected":
+			b.WriteString(v.expected)
+		case "suggestion":
+			b.WriteString(v.suggestion)
+		case "requires":
+			b.WriteString(v.requires)
+		case "flag":
+			b.WriteString(v.flag)
+		default:
+			b.WriteString(tmpl[i : i+j+1])
+		}
+		tmpl = tmpl[i+j+1:]
+	}
+	b.WriteString(tmpl)
+	return b.String()
+}
+
 func (in *interp) report(code, field string, v vars) {
 	in.reportAt(code, field, v, nil)
 }
@@ -118,22 +157,14 @@ func (in *interp) report(code, field string, v vars) {
 // was never written (e.g. the if fields of a rule on an unset field).
 func (in *interp) reportAt(code, field string, v vars, alt []string) {
 	c := in.rules.Codes[code]
-	r := strings.NewReplacer(
-		"{field}", field,
-		"{value}", v.value,
-		"{allowed}", v.allowed,
-		"{expected}", v.expected,
-		"{suggestion}", v.suggestion,
-		"{requires}", v.requires,
-		"{flag}", v.flag,
-	)
+	fill := func(tmpl string) string { return v.fill(tmpl, field) }
 	sev := c.Severity
 	if sev == "" {
 		sev = SeverityError
 	}
 	d := Diagnostic{
 		Code: code, Severity: sev, Field: field,
-		Message: r.Replace(c.Message), Fix: r.Replace(c.Fix),
+		Message: fill(c.Message), Fix: fill(c.Fix),
 		File: in.h.File,
 	}
 	for _, f := range append([]string{field}, alt...) {
