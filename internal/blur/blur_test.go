@@ -386,3 +386,25 @@ func BenchmarkImage4K(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFile4K runs the whole command path (read, 1/8-scale decode,
+// blur, parallel encode, write) on a 3840×2160 JPEG.
+func BenchmarkFile4K(b *testing.B) {
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in.jpg")
+	f, err := os.Create(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := jpeg.Encode(f, testImage(3840, 2160, 5), &jpeg.Options{Quality: 92}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	out := filepath.Join(dir, "out.jpg")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := File(in, out, Options{}, DefaultQuality); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package blur
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -38,12 +39,15 @@ func FormatOf(path string) (Format, error) {
 
 // Decode reads a JPEG or PNG file (recognised by content).
 func Decode(path string) (image.Image, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening input: %w", err)
 	}
-	defer f.Close()
-	img, _, err := image.Decode(bufio.NewReaderSize(f, 1<<16))
+	return decodeBytes(path, data)
+}
+
+func decodeBytes(path string, data []byte) (image.Image, error) {
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
 			return nil, fmt.Errorf("decoding %s: not a JPEG or PNG image", path)
@@ -109,13 +113,29 @@ func File(in, out string, o Options, quality int) error {
 	if _, err := FormatOf(out); err != nil {
 		return err
 	}
-	img, err := Decode(in)
+	data, err := os.ReadFile(in)
 	if err != nil {
-		return err
+		return fmt.Errorf("opening input: %w", err)
 	}
-	blurred, err := Image(img, o)
-	if err != nil {
-		return fmt.Errorf("blurring %s: %w", in, err)
+	var blurred image.Image
+	if useDC(o) && bytes.HasPrefix(data, []byte{0xff, 0xd8}) {
+		// The 1/8-scale read; a JPEG it does not handle (progressive, CMYK …)
+		// or cannot read takes the full decode below, which reports real
+		// damage.
+		if dc, err := decodeDC(data); err == nil {
+			if blurred, err = dc.blur(o); err != nil {
+				return fmt.Errorf("blurring %s: %w", in, err)
+			}
+		}
+	}
+	if blurred == nil {
+		img, err := decodeBytes(in, data)
+		if err != nil {
+			return err
+		}
+		if blurred, err = Image(img, o); err != nil {
+			return fmt.Errorf("blurring %s: %w", in, err)
+		}
 	}
 	return Encode(out, blurred, quality)
 }

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
-	"math"
 	"sync"
 )
 
@@ -52,7 +51,7 @@ type huffTable struct {
 // tables are the quantisation (natural order) and Huffman tables of one
 // quality.
 type tables struct {
-	quant [2][64]float32 // divisors including the AAN scale factors
+	quant [2][64]float32 // reciprocals of the divisors, AAN scale factors included
 	dqt   []byte         // DQT segment payloads as image/jpeg writes them
 	dht   []byte
 	huff  [4]*huffTable // DC0, AC0, DC1, AC1
@@ -97,7 +96,7 @@ func tablesFor(q int) (*tables, error) {
 				}
 				for i := 0; i < 64; i++ {
 					nat := zigzag[i]
-					t.quant[id][nat] = float32(float64(s[1+i]) * aan[nat/8] * aan[nat%8] * 8)
+					t.quant[id][nat] = float32(1 / (float64(s[1+i]) * aan[nat/8] * aan[nat%8] * 8))
 				}
 			}
 		case 0xc4: // DHT
@@ -233,7 +232,12 @@ func (w *bitWriter) block(b *[64]float32, q *[64]float32, dc, ac *huffTable, pre
 	var zz [64]int32
 	for i := 0; i < 64; i++ {
 		nat := zigzag[i]
-		zz[i] = int32(math.Round(float64(b[nat] / q[nat])))
+		v := b[nat] * q[nat]
+		if v < 0 {
+			zz[i] = int32(v - 0.5)
+		} else {
+			zz[i] = int32(v + 0.5)
+		}
 	}
 	d := zz[0] - prev
 	n, bits := magnitude(d)

@@ -92,6 +92,35 @@ func downscale(src plane, fx, fy, workers int) fplane {
 	return dst
 }
 
+// edgeProfiles averages src's border rows and columns over the cells of
+// a fx×fy downscale.
+func edgeProfiles(src plane, fx, fy int) *edges {
+	lw, lh := (src.w+fx-1)/fx, (src.h+fy-1)/fy
+	e := &edges{left: make([]float32, lh), right: make([]float32, lh), top: make([]float32, lw), bottom: make([]float32, lw)}
+	top, bottom := src.row(0), src.row(src.h-1)
+	for i := 0; i < lw; i++ {
+		x0, x1 := i*fx, min(i*fx+fx, src.w)
+		var a, b float32
+		for x := x0; x < x1; x++ {
+			a += float32(top[x])
+			b += float32(bottom[x])
+		}
+		e.top[i], e.bottom[i] = a/float32(x1-x0), b/float32(x1-x0)
+	}
+	for j := 0; j < lh; j++ {
+		y0, y1 := j*fy, min(j*fy+fy, src.h)
+		var a, b float32
+		for y := y0; y < y1; y++ {
+			r := src.row(y)
+			a += float32(r[0])
+			b += float32(r[src.w-1])
+		}
+		e.left[j], e.right[j] = a/float32(y1-y0), b/float32(y1-y0)
+	}
+	e.corners = [4]float32{float32(top[0]), float32(top[src.w-1]), float32(bottom[0]), float32(bottom[src.w-1])}
+	return e
+}
+
 // toFloat copies an 8-bit plane into a float plane.
 func toFloat(src plane, workers int) fplane {
 	dst := newFplane(src.w, src.h)
@@ -106,34 +135,66 @@ func toFloat(src plane, workers int) fplane {
 	return dst
 }
 
-// convolve blurs p separably with kx along rows and ky along columns. Pixels
-// beyond an edge repeat the edge pixel (ImageMagick's default "Edge" virtual
-// pixel method).
-func convolve(p fplane, kx, ky []float64, workers int) fplane {
+// edges holds what lies beyond a low-resolution plane's borders: the
+// full-resolution edge pixels, repeated outwards as ImageMagick's "Edge"
+// virtual pixels, averaged over each low-resolution cell. left and right
+// have one value per row, top and bottom one per column; corners are the
+// corner pixels (top-left, top-right, bottom-left, bottom-right). Without
+// it the plane's own border cells are repeated.
+type edges struct {
+	left, right, top, bottom []float32
+	corners                  [4]float32
+}
+
+// edgesOf returns the edges of p itself (its border samples).
+func edgesOf(p fplane) *edges {
+	e := &edges{left: make([]float32, p.h), right: make([]float32, p.h), top: append([]float32(nil), p.row(0)...), bottom: append([]float32(nil), p.row(p.h-1)...)}
+	for y := 0; y < p.h; y++ {
+		e.left[y], e.right[y] = p.pix[y*p.w], p.pix[y*p.w+p.w-1]
+	}
+	e.corners = [4]float32{e.top[0], e.top[p.w-1], e.bottom[0], e.bottom[p.w-1]}
+	return e
+}
+
+// hblur convolves one row with k, padding it with lo and hi.
+func hblur(out, src []float32, lo, hi float32, k []float32, padded []float32) {
+	r := len(k) / 2
+	for i := 0; i < r; i++ {
+		padded[i] = lo
+		padded[r+len(src)+i] = hi
+	}
+	copy(padded[r:], src)
+	for x := range out {
+		win := padded[x : x+len(k)]
+		var s float32
+		for j, w := range k {
+			s += win[j] * w
+		}
+		out[x] = s
+	}
+}
+
+// convolve blurs p separably with kx along rows and ky along columns. The
+// image continues beyond its borders as described by e (nil: p's own border
+// samples repeat).
+func convolve(p fplane, kx, ky []float64, e *edges, workers int) fplane {
+	if e == nil {
+		e = edgesOf(p)
+	}
 	tmp := newFplane(p.w, p.h)
 	rx := len(kx) / 2
 	wx := toF32(kx)
 	parallel(p.h, workers, func(lo, hi int) {
 		padded := make([]float32, p.w+2*rx)
 		for y := lo; y < hi; y++ {
-			src := p.row(y)
-			first, last := src[0], src[p.w-1]
-			for i := 0; i < rx; i++ {
-				padded[i] = first
-				padded[rx+p.w+i] = last
-			}
-			copy(padded[rx:], src)
-			out := tmp.row(y)
-			for x := range out {
-				win := padded[x : x+len(wx)]
-				var s float32
-				for k, w := range wx {
-					s += win[k] * w
-				}
-				out[x] = s
-			}
+			hblur(tmp.row(y), p.row(y), e.left[y], e.right[y], wx, padded)
 		}
 	})
+	// The rows beyond the top and bottom: the edge rows, blurred the same.
+	padded := make([]float32, p.w+2*rx)
+	above, below := make([]float32, p.w), make([]float32, p.w)
+	hblur(above, e.top, e.corners[0], e.corners[1], wx, padded)
+	hblur(below, e.bottom, e.corners[2], e.corners[3], wx, padded)
 	dst := newFplane(p.w, p.h)
 	ry := len(ky) / 2
 	wy := toF32(ky)
@@ -141,8 +202,16 @@ func convolve(p fplane, kx, ky []float64, workers int) fplane {
 		for y := lo; y < hi; y++ {
 			out := dst.row(y)
 			for k, w := range wy {
-				sy := min(max(y+k-ry, 0), p.h-1)
-				in := tmp.row(sy)
+				sy := y + k - ry
+				var in []float32
+				switch {
+				case sy < 0:
+					in = above
+				case sy >= p.h:
+					in = below
+				default:
+					in = tmp.row(sy)
+				}
 				for x := range out {
 					out[x] += in[x] * w
 				}
@@ -243,14 +312,14 @@ func clamp8(v float32) uint8 {
 // have variance sigma², and interpolated onto dst.
 func blurPlane(dst, src plane, sigma float64, f, sx, sy, dx, dy, workers int) {
 	if f == 1 || f < max(sx, sy, dx, dy) {
-		f := convolve(toFloat(src, workers), IMKernel(sigma/float64(sx)), IMKernel(sigma/float64(sy)), workers)
+		f := convolve(toFloat(src, workers), IMKernel(sigma/float64(sx)), IMKernel(sigma/float64(sy)), nil, workers)
 		store(dst, f, workers)
 		return
 	}
 	low := downscale(src, f/sx, f/sy, workers)
 	kx := lowKernel(sigma, f, f/sx, f/dx)
 	ky := lowKernel(sigma, f, f/sy, f/dy)
-	upscale(dst, convolve(low, kx, ky, workers), f/dx, f/dy, workers)
+	upscale(dst, convolve(low, kx, ky, edgeProfiles(src, f/sx, f/sy), workers), f/dx, f/dy, workers)
 }
 
 // lowKernel returns the Gaussian kernel to apply on the grid of f image
