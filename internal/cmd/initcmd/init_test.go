@@ -96,21 +96,25 @@ func checkGenerated(t *testing.T, dir, host string) {
 	if _, err := os.Stat(filepath.Join(core, "default.nix")); err != nil {
 		t.Fatalf("lib/core is missing: %v", err)
 	}
-	var errs []map[string]any
-	expr := `(import ` + core + ` { }).checkHost { host = builtins.fromTOML (builtins.readFile ` +
-		filepath.Join(dir, "hosts", host+".toml") + `); name = "` + host + `"; form = "toml"; }`
-	testutil.NixEval(t, dir, "("+expr+").errors", &errs)
-	if len(errs) != 0 {
-		t.Errorf("the Nix core rejects the host: %v", errs)
+	// One evaluation: the core's checkHost on the host file, and what
+	// mkHosts would find in hosts/ (exactly this host, with its hardware.nix).
+	var res struct {
+		Errors []map[string]any `json:"errors"`
+		Found  map[string]struct {
+			Name      string `json:"name"`
+			HasHWFile bool   `json:"hw"`
+		} `json:"found"`
 	}
-	// mkHosts finds exactly this host and its hardware file.
-	var found map[string]struct {
-		Name      string `json:"name"`
-		HasHWFile bool   `json:"hw"`
+	expr := `let core = import ` + core + ` { }; in {
+	  errors = (core.checkHost { host = builtins.fromTOML (builtins.readFile ` + filepath.Join(dir, "hosts", host+".toml") + `); name = "` + host + `"; form = "toml"; }).errors;
+	  found = builtins.mapAttrs (n: d: { name = d.name; hw = d.hardwareConfigPath != null; }) (core.discoverHosts ` + filepath.Join(dir, "hosts") + `);
+	}`
+	testutil.NixEval(t, dir, expr, &res)
+	if len(res.Errors) != 0 {
+		t.Errorf("the Nix core rejects the host: %v", res.Errors)
 	}
-	testutil.NixEval(t, dir, `builtins.mapAttrs (n: d: { name = d.name; hw = d.hardwareConfigPath != null; }) ((import `+core+` { }).discoverHosts `+filepath.Join(dir, "hosts")+`)`, &found)
-	if len(found) != 1 || found[host].Name != host || !found[host].HasHWFile {
-		t.Errorf("discoverHosts found %+v, want only %s with its hardware.nix", found, host)
+	if len(res.Found) != 1 || res.Found[host].Name != host || !res.Found[host].HasHWFile {
+		t.Errorf("discoverHosts found %+v, want only %s with its hardware.nix", res.Found, host)
 	}
 }
 
