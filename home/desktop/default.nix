@@ -16,12 +16,13 @@
   config = {
     axios.pwa.enable = lib.mkDefault true;
 
+    # No "ssh" component: the SSH agent is gcr-ssh-agent on NixOS, or the
+    # one home/security starts (see that module), never two.
     services.gnome-keyring = {
       enable = lib.mkDefault true;
       components = [
         "pkcs11"
         "secrets"
-        "ssh"
       ];
     };
 
