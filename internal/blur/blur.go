@@ -17,8 +17,9 @@ const DefaultSigma = 18
 type Options struct {
 	Sigma float64 // Gaussian standard deviation in pixels; 0 means DefaultSigma
 	// Scale is the downscale factor of the working copy: 0 picks one from
-	// sigma (4 for sigma 18), 1 convolves at full resolution with
-	// ImageMagick's exact kernel.
+	// sigma (AutoScale; File reads a JPEG straight at 1/8 scale when sigma
+	// is 16 or more), 1 convolves at full resolution with ImageMagick's
+	// exact kernel.
 	Scale   int
 	Workers int // goroutines; 0 means GOMAXPROCS
 }
@@ -31,9 +32,9 @@ func (o Options) sigma() float64 {
 }
 
 // AutoScale is the working-copy factor picked for sigma: the largest power
-// of two not above sigma/4, at most 8. Measured on 3840×2160 photos and
-// renders, factor 4 at sigma 18 stays above 45 dB PSNR against the
-// full-resolution blur.
+// of two not above sigma/4, at most 8. TestFastMatchesExact measures 48 to
+// 60 dB PSNR against the full-resolution blur at sigma 18 with factors 4
+// and 8.
 func AutoScale(sigma float64) int {
 	f := 1
 	for f < 8 && float64(2*f) <= sigma/4 {
