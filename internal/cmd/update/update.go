@@ -1,0 +1,329 @@
+// Package update implements `axios update`: update flake.lock, build every
+// host, and keep the new lock only when everything builds; otherwise put the
+// old lock back byte for byte.
+package update
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/closure"
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/flakelock"
+	"github.com/axios-nix/axios/internal/fsutil"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/ui"
+)
+
+// Deps are what the command needs from the outside world; tests replace
+// them. The zero value is the real machine.
+type Deps struct {
+	Env      activate.Env // runner and the running system
+	Resolver configdir.Resolver
+	Hostname func() (string, error)
+	LookPath func(string) (string, error) // finds nom; nil means exec.LookPath
+}
+
+// Commands returns the update command.
+func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
+
+// HostResult is the build of one host.
+type HostResult struct {
+	Host   string `json:"host"`
+	OK     bool   `json:"ok"`
+	System string `json:"system,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Report is what `axios update --json` prints.
+type Report struct {
+	Dir     string             `json:"dir"`
+	Changes []flakelock.Change `json:"changes"`
+	Hosts   []HostResult       `json:"hosts"`
+	Diff    *closure.Diff      `json:"diff,omitempty"` // this machine's host against the running system
+	Kept    bool               `json:"kept"`           // the new flake.lock was kept
+}
+
+// New returns the `axios update` command.
+func New(deps Deps) *cobra.Command {
+	var dir string
+	var dryRun, asJSON bool
+	cmd := &cobra.Command{
+		Use:           "update [INPUT...]",
+		Short:         "Update flake.lock, build every host, and keep the new lock only if all build",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Long: `Update the inputs of the configuration's flake.lock (all of them, or the
+named INPUTs), then build every host of the configuration (hosts/*.toml, or
+the flake's nixosConfigurations) and show the closure diff of this machine's
+host against the running system.
+
+The new flake.lock is kept only when every host builds. When a build fails,
+or the command is interrupted (Ctrl-C), the old flake.lock is written back
+byte for byte and axios reports which host failed and the last lines of its
+build. Nothing is activated: run ` + "`axios switch`" + ` afterwards.
+
+Exit status: 0 updated (or already up to date), 1 a build failed (the old lock
+is back), 2 bad usage, 3 interrupted (the old lock is back).`,
+		Example: "  axios update\n  axios update nixpkgs\n  axios update --dry-run",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			env := deps.Env
+			env.Stdout, env.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			lp := deps.LookPath
+			if lp == nil {
+				lp = exec.LookPath
+			}
+			if _, err := lp("nom"); err == nil {
+				env.UseNom = true
+			}
+			env = env.WithDefaults()
+			d, err := deps.Resolver.Resolve(dir)
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			for _, in := range args {
+				if in == "" || strings.HasPrefix(in, "-") {
+					return exitcode.New(exitcode.Usage, fmt.Errorf("input name %q is invalid: name an input of flake.nix, such as nixpkgs", in))
+				}
+			}
+			hn := deps.Hostname
+			if hn == nil {
+				hn = os.Hostname
+			}
+			this, _ := hn()
+			u := &updater{env: env, dir: d.Path, inputs: args, this: this, json: asJSON}
+			if dryRun {
+				return u.dryRun(ctx)
+			}
+			return u.run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dir, "dir", "", "the configuration directory (flake)")
+	f.BoolVar(&dryRun, "dry-run", false, "print the exact commands instead of running them")
+	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+type updater struct {
+	env    activate.Env
+	dir    string
+	inputs []string
+	this   string // this machine's hostname
+	json   bool
+}
+
+// UpdateCmd is `nix flake update [INPUT...] --flake DIR`.
+func UpdateCmd(dir string, inputs []string) runner.Cmd {
+	args := append(append([]string{}, closure.NixFlags...), "flake", "update")
+	args = append(args, inputs...)
+	args = append(args, "--flake", dir)
+	return runner.Cmd{Name: "nix", Args: args}
+}
+
+func (u *updater) lockPath() string { return filepath.Join(u.dir, "flake.lock") }
+
+func (u *updater) dryRun(ctx context.Context) error {
+	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	w := u.env.Stdout
+	fmt.Fprintln(w, "# dry run: these commands would run, in this order (nothing was changed)")
+	fmt.Fprintf(w, "# save %s\n", u.lockPath())
+	fmt.Fprintln(w, UpdateCmd(u.dir, u.inputs).String())
+	tmp := filepath.Join(os.TempDir(), "axios-update")
+	for _, h := range hosts {
+		fmt.Fprintln(w, activate.BuildCmd(u.dir, h, filepath.Join(tmp, h), u.env.UseNom).String())
+	}
+	if contains(hosts, u.this) && u.env.RunningSystem() != "" {
+		fmt.Fprintln(w, closure.PathInfoCmd(u.env.CurrentSystem).String())
+		fmt.Fprintln(w, closure.PathInfoCmd(filepath.Join(tmp, u.this)).String())
+	}
+	fmt.Fprintf(w, "# keep the new flake.lock if every host built, else write the saved one back\n")
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (u *updater) run(ctx context.Context) (err error) {
+	pt := ui.NewPainter(u.env.Stderr)
+	lock := u.lockPath()
+	oldLock, readErr := os.ReadFile(lock)
+	hadLock := readErr == nil
+	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
+		return exitcode.New(exitcode.Usage, fmt.Errorf("reading %s: %w", lock, readErr))
+	}
+	perm := fs.FileMode(0o644)
+	if info, err := os.Stat(lock); err == nil {
+		perm = info.Mode().Perm()
+	}
+	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if len(hosts) == 0 {
+		return exitcode.New(exitcode.Usage, fmt.Errorf("%s defines no hosts to build: add hosts/<name>.toml (`axios init`)", u.dir))
+	}
+
+	keep := false
+	defer func() {
+		if keep {
+			return
+		}
+		if rerr := restore(lock, oldLock, hadLock, perm); rerr != nil {
+			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Red, "RESTORING flake.lock FAILED: "+rerr.Error()))
+			err = exitcode.New(exitcode.Failed, fmt.Errorf("%v; and restoring the old flake.lock failed: %v (the old lock is in git: `git -C %s checkout flake.lock`)", err, rerr, runner.Quote(u.dir)))
+			return
+		}
+		fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "the old flake.lock was put back unchanged"))
+	}()
+
+	fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Bold, "updating flake.lock"))
+	up := UpdateCmd(u.dir, u.inputs)
+	up.Stderr = u.env.Stderr
+	if err := u.env.Runner.Run(ctx, up); err != nil {
+		if ctx.Err() != nil {
+			return exitcode.New(exitcode.Aborted, errors.New("interrupted while updating flake.lock"))
+		}
+		return exitcode.New(exitcode.Failed, fmt.Errorf("updating flake.lock failed: %w", err))
+	}
+	newLock, err := os.ReadFile(lock)
+	if err != nil {
+		return exitcode.New(exitcode.Failed, fmt.Errorf("reading the updated %s: %w", lock, err))
+	}
+	rep := &Report{Dir: u.dir, Changes: []flakelock.Change{}, Hosts: []HostResult{}}
+	if hadLock && string(newLock) == string(oldLock) {
+		keep = true
+		fmt.Fprintln(u.env.Stderr, "flake.lock is already up to date; nothing to build")
+		return u.print(rep, true)
+	}
+	if hadLock {
+		if o, err := flakelock.Parse(oldLock); err == nil {
+			if n, err := flakelock.Parse(newLock); err == nil {
+				rep.Changes = flakelock.Changes(o, n)
+			}
+		}
+	}
+	if !u.json {
+		writeChanges(u.env.Stdout, rep.Changes)
+	}
+
+	tmp, err := os.MkdirTemp("", "axios-update-")
+	if err != nil {
+		return exitcode.New(exitcode.Usage, fmt.Errorf("creating a folder for build results: %w", err))
+	}
+	defer os.RemoveAll(tmp)
+	failed := 0
+	for _, h := range hosts {
+		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Bold, "building %s", h))
+		out := filepath.Join(tmp, h)
+		sys, err := activate.Build(ctx, u.env.Runner, h, activate.BuildCmd(u.dir, h, out, u.env.UseNom), out, u.env.Stderr)
+		if ctx.Err() != nil {
+			return exitcode.New(exitcode.Aborted, fmt.Errorf("interrupted while building %s", h))
+		}
+		if err != nil {
+			failed++
+			rep.Hosts = append(rep.Hosts, HostResult{Host: h, Error: err.Error()})
+			continue
+		}
+		rep.Hosts = append(rep.Hosts, HostResult{Host: h, OK: true, System: sys})
+		if h == u.this {
+			if running := u.env.RunningSystem(); running != "" {
+				if d, err := closure.Between(ctx, u.env.Runner, running, sys); err == nil {
+					rep.Diff = &d
+				} else {
+					fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "warning: cannot show what changes: "+err.Error()))
+				}
+			}
+		}
+	}
+	if rep.Diff != nil && !u.json {
+		fmt.Fprintf(u.env.Stdout, "changes for this machine (%s) against the running system:\n", u.this)
+		rep.Diff.Write(u.env.Stdout)
+	}
+	if failed > 0 {
+		if perr := u.print(rep, false); perr != nil {
+			return perr
+		}
+		var lines []string
+		for _, h := range rep.Hosts {
+			if !h.OK {
+				lines = append(lines, h.Error)
+			}
+		}
+		return exitcode.New(exitcode.Failed, fmt.Errorf("%d of %d hosts failed to build, so the update was not kept:\n%s", failed, len(hosts), strings.Join(lines, "\n")))
+	}
+	keep = true
+	return u.print(rep, true)
+}
+
+func (u *updater) print(rep *Report, kept bool) error {
+	rep.Kept = kept
+	if u.json {
+		if err := ui.WriteJSON(u.env.Stdout, rep); err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+		return nil
+	}
+	if kept && len(rep.Hosts) > 0 {
+		pt := ui.NewPainter(u.env.Stderr)
+		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Green, "all %d hosts build; the new flake.lock is kept (run `axios switch` to activate it)", len(rep.Hosts)))
+	}
+	return nil
+}
+
+func writeChanges(w io.Writer, changes []flakelock.Change) {
+	if len(changes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "inputs updated:")
+	for _, c := range changes {
+		switch {
+		case c.Before == "":
+			fmt.Fprintf(w, "  + %s %s\n", c.Node, c.After)
+		case c.After == "":
+			fmt.Fprintf(w, "  - %s %s\n", c.Node, c.Before)
+		default:
+			fmt.Fprintf(w, "  ~ %s %s → %s\n", c.Node, c.Before, c.After)
+		}
+	}
+}
+
+// restore writes the saved lock back atomically, or removes the lock when
+// there was none.
+func restore(path string, data []byte, existed bool, perm fs.FileMode) error {
+	if !existed {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", path, err)
+		}
+		return nil
+	}
+	return fsutil.WriteFileAtomic(path, data, perm)
+}

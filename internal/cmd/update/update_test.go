@@ -1,0 +1,282 @@
+package update
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/runner"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// The old lock is written with CRLF line ends, no final newline and mode
+// 0600, so a restore that re-encodes it or loses its mode fails the test.
+const oldLock = "{\r\n  \"nodes\": {\r\n    \"nixpkgs\": {\"locked\": {\"lastModified\": 1763800000, \"narHash\": \"sha256-N\", \"rev\": \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\", \"type\": \"github\"}},\r\n    \"root\": {\"inputs\": {\"nixpkgs\": \"nixpkgs\"}}\r\n  },\r\n  \"root\": \"root\",\r\n  \"version\": 7\r\n}"
+
+const newLock = `{"nodes":{"nixpkgs":{"locked":{"lastModified":1764500000,"narHash":"sha256-N2","rev":"cccccccccccccccccccccccccccccccccccccccc","type":"github"}},"root":{"inputs":{"nixpkgs":"nixpkgs"}}},"root":"root","version":7}
+`
+
+type world struct {
+	fake *fakenix.Fake
+	dir  string
+	old  string
+	deps Deps
+}
+
+func write(t *testing.T, path, content string, perm os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "internal", "closure", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	testutil.RequireTool(t, "sh")
+	f := fakenix.New(t)
+	w := &world{fake: f, dir: filepath.Join(f.Root, "config")}
+	write(t, filepath.Join(w.dir, "flake.nix"), "{ }\n", 0o644)
+	write(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
+	for _, h := range []string{"tower", "laptop"} {
+		write(t, filepath.Join(w.dir, "hosts", h+".toml"), "hostname = \""+h+"\"\ntimeZone = \"UTC\"\n", 0o644)
+		f.System(t, "system-"+h, fixture(t, "new-object.json"))
+	}
+	w.old = f.System(t, "old", fixture(t, "old-list.json"))
+	current := filepath.Join(f.Root, "current-system")
+	if err := os.Symlink(w.old, current); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FAKE_NEW_LOCK", newLock)
+	w.deps = Deps{
+		Env:      activate.Env{Runner: runner.Exec{}, CurrentSystem: current},
+		Resolver: configdir.Resolver{Getenv: func(string) string { return w.dir }},
+		Hostname: func() (string, error) { return "tower", nil },
+		LookPath: func(string) (string, error) { return "", errors.New("no") },
+	}
+	return w
+}
+
+func (w *world) run(t *testing.T, ctx context.Context, args ...string) (string, int) {
+	t.Helper()
+	cmd := New(w.deps)
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return out.String(), 0
+	}
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) {
+		return out.String() + "error: " + err.Error(), -1
+	}
+	if coded.Err != nil {
+		out.WriteString("error: " + coded.Err.Error())
+	}
+	return out.String(), coded.Code
+}
+
+func (w *world) lock(t *testing.T) (string, os.FileMode) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, "flake.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(w.dir, "flake.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), info.Mode().Perm()
+}
+
+const nixFlags = "nix --extra-experimental-features nix-command flakes "
+
+func expectLog(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("ran %d commands, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("command %d:\n got %s\nwant %s…", i+1, got[i], want[i])
+		}
+	}
+}
+
+func TestUpdateKeepsLockWhenAllBuild(t *testing.T) {
+	w := newWorld(t)
+	out, code := w.run(t, context.Background(), "nixpkgs")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		nixFlags+"flake update nixpkgs --flake $ROOT/config",
+		nixFlags+"build $ROOT/config#nixosConfigurations.laptop.config.system.build.toplevel --out-link ",
+		nixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
+		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
+		nixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
+	)
+	if got, _ := w.lock(t); got != newLock {
+		t.Errorf("lock not kept:\n%s", got)
+	}
+	for _, want := range []string{"  ~ nixpkgs bbbbbbb (2025-11-22) → ccccccc (2025-11-30)", "changes for this machine (tower)", "  + ghostty 1.0.0", "all 2 hosts build; the new flake.lock is kept"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFailedBuildRestoresLockByteForByte(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("FAKE_FAIL_BUILD", "laptop")
+	out, code := w.run(t, context.Background())
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	got, perm := w.lock(t)
+	if got != oldLock || perm != 0o600 {
+		t.Errorf("lock not restored byte for byte (mode %o):\n%q", perm, got)
+	}
+	for _, want := range []string{"1 of 2 hosts failed to build, so the update was not kept", "building laptop failed", "option 'services.foo' does not exist (laptop)", "the old flake.lock was put back unchanged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "building tower failed") {
+		t.Errorf("tower reported as failed:\n%s", out)
+	}
+	entries, _ := os.ReadDir(w.dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestFailedUpdateRestoresLock(t *testing.T) {
+	w := newWorld(t)
+	// A nix that breaks the lock and then fails.
+	t.Setenv("FAKE_FAIL_UPDATE", "cannot fetch github:NixOS/nixpkgs")
+	write(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
+	w.fake.Script(t, "nix", "#!/bin/sh\necho garbage > \"$FAKE_DIR/flake.lock\"\necho \"error: $FAKE_FAIL_UPDATE\" >&2\nexit 1\n")
+	t.Setenv("FAKE_DIR", w.dir)
+	out, code := w.run(t, context.Background())
+	if code != exitcode.Failed || !strings.Contains(out, "updating flake.lock failed") || !strings.Contains(out, "cannot fetch github:NixOS/nixpkgs") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if got, _ := w.lock(t); got != oldLock {
+		t.Errorf("lock not restored: %q", got)
+	}
+}
+
+// cancelOnBuild cancels the context when a build starts, like Ctrl-C in the
+// middle of a build, and then runs the command (which the context kills).
+type cancelOnBuild struct {
+	runner.Runner
+	cancel context.CancelFunc
+}
+
+func (c cancelOnBuild) Run(ctx context.Context, cmd runner.Cmd) error {
+	for _, a := range cmd.Args {
+		if a == "build" {
+			c.cancel()
+		}
+	}
+	return c.Runner.Run(ctx, cmd)
+}
+
+func TestInterruptRestoresLock(t *testing.T) {
+	w := newWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w.deps.Env.Runner = cancelOnBuild{Runner: runner.Exec{}, cancel: cancel}
+	out, code := w.run(t, ctx)
+	if code != exitcode.Aborted || !strings.Contains(out, "interrupted while building laptop") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if got, perm := w.lock(t); got != oldLock || perm != 0o600 {
+		t.Errorf("lock not restored after interrupt: %q", got)
+	}
+}
+
+func TestNoLockBeforeFailureRemovesIt(t *testing.T) {
+	w := newWorld(t)
+	if err := os.Remove(filepath.Join(w.dir, "flake.lock")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FAKE_FAIL_BUILD", "all")
+	if out, code := w.run(t, context.Background()); code != exitcode.Failed {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(w.dir, "flake.lock")); !os.IsNotExist(err) {
+		t.Errorf("a lock that did not exist before is still there: %v", err)
+	}
+}
+
+func TestAlreadyUpToDate(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("FAKE_NEW_LOCK", oldLock)
+	out, code := w.run(t, context.Background())
+	if code != 0 || !strings.Contains(out, "already up to date") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t), nixFlags+"flake update --flake")
+}
+
+func TestUpdateDryRunAndJSON(t *testing.T) {
+	w := newWorld(t)
+	out, code := w.run(t, context.Background(), "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	tmp := filepath.Join(os.TempDir(), "axios-update")
+	want := strings.Join([]string{
+		"# dry run: these commands would run, in this order (nothing was changed)",
+		"# save " + filepath.Join(w.dir, "flake.lock"),
+		"nix --extra-experimental-features 'nix-command flakes' flake update --flake " + w.dir,
+		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.laptop.config.system.build.toplevel --out-link " + tmp + "/laptop --print-out-paths",
+		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.tower.config.system.build.toplevel --out-link " + tmp + "/tower --print-out-paths",
+		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + w.deps.Env.CurrentSystem,
+		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + tmp + "/tower",
+		"# keep the new flake.lock if every host built, else write the saved one back",
+	}, "\n") + "\n"
+	if out != want {
+		t.Errorf("dry run:\n%s\nwant:\n%s", out, want)
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("dry run ran commands: %v", log)
+	}
+	t.Setenv("FAKE_FAIL_BUILD", "tower")
+	out, code = w.run(t, context.Background(), "--json")
+	if code != exitcode.Failed || !strings.Contains(out, `"kept": false`) || !strings.Contains(out, `"host": "tower",`) || !strings.Contains(out, `"ok": false`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInputName(t *testing.T) {
+	w := newWorld(t)
+	if out, code := w.run(t, context.Background(), "--", "-x"); code != exitcode.Usage || !strings.Contains(out, `input name "-x" is invalid`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
