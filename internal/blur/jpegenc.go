@@ -229,14 +229,18 @@ func magnitude(v int32) (uint, uint32) {
 // block quantises a transformed block and writes it; prev is the DC
 // predictor.
 func (w *bitWriter) block(b *[64]float32, q *[64]float32, dc, ac *huffTable, prev int32) int32 {
+	// Adding and subtracting 1.5·2²³ rounds a float32 to the nearest
+	// integer (|v| is far below 2²²).
+	const magic = 12582912
 	var zz [64]int32
+	last := 0
 	for i := 0; i < 64; i++ {
 		nat := zigzag[i]
-		v := b[nat] * q[nat]
-		if v < 0 {
-			zz[i] = int32(v - 0.5)
-		} else {
-			zz[i] = int32(v + 0.5)
+		r := float32(b[nat]*q[nat] + magic)
+		v := int32(r - magic)
+		zz[i] = v
+		if v != 0 {
+			last = i
 		}
 	}
 	d := zz[0] - prev
@@ -246,7 +250,7 @@ func (w *bitWriter) block(b *[64]float32, q *[64]float32, dc, ac *huffTable, pre
 		w.emit(bits, n)
 	}
 	run := 0
-	for i := 1; i < 64; i++ {
+	for i := 1; i <= last; i++ {
 		v := zz[i]
 		if v == 0 {
 			run++
@@ -261,8 +265,8 @@ func (w *bitWriter) block(b *[64]float32, q *[64]float32, dc, ac *huffTable, pre
 		w.emit(bits, n)
 		run = 0
 	}
-	if run > 0 {
-		w.huff(ac, 0x00)
+	if last < 63 {
+		w.huff(ac, 0x00) // end of block
 	}
 	return zz[0]
 }
