@@ -312,10 +312,20 @@ func TestHomeMCPServersWithoutSecrets(t *testing.T) {
 		t.Errorf("claude-code package = %v; the system installs it when services.ai is on", m.Package)
 	}
 	joined := strings.Join(m.Warnings, "\n")
-	for _, s := range []string{"brave-search is off", "tavily is off", "nix-devshell-mcp is off"} {
+	for _, s := range []string{"brave-search is off", "tavily is off"} {
 		if !strings.Contains(joined, s) {
 			t.Errorf("no warning %q in %q", s, m.Warnings)
 		}
+	}
+	// A server off for lack of a flake input nobody asked for is not noise
+	// in every build...
+	if strings.Contains(joined, "nix-devshell-mcp") {
+		t.Errorf("unrequested unavailable server reported: %q", m.Warnings)
+	}
+	// ...but it is when the user named it.
+	named := mcpOf(t, `{ home = { axios.ai.mcp.servers.nix-devshell-mcp.enable = true; }; }`)
+	if !strings.Contains(strings.Join(named.Warnings, "\n"), "nix-devshell-mcp is off: the flake has no nix-devshell-mcp input") {
+		t.Errorf("named unavailable server not reported: %q", named.Warnings)
 	}
 }
 
@@ -356,7 +366,7 @@ func TestHomeMCPServersWithSecrets(t *testing.T) {
 
 func TestHomeMCPServersDegrade(t *testing.T) {
 	t.Parallel()
-	m := mcpOf(t, `{ inputs = [ ]; home = { axios.ai.mcp.githubTokenFromGh = false; }; }`)
+	m := mcpOf(t, `{ inputs = [ ]; home = { axios.ai.mcp.githubTokenFromGh = false; axios.ai.mcp.servers = { axios.enable = true; git.enable = true; }; }; }`)
 	if got := keysOf(m.Servers); !reflect.DeepEqual(got, []string{"mcp-nixos"}) {
 		t.Errorf("without inputs or secrets, servers = %v, want only mcp-nixos (from nixpkgs)", got)
 	}

@@ -2,8 +2,10 @@
 #
 # Which servers are on is decided by the pure function in
 # lib/core/mcp.nix: a server is off when you disable it, when its package is
-# not available, or when it needs a secret that is not configured. Off
-# servers are reported as home-manager warnings (axios.ai.mcp.warnWhenOff).
+# not available, or when it needs a secret that is not configured. A server
+# off for a missing secret is reported as a home-manager warning
+# (axios.ai.mcp.warnWhenOff); one off for a missing package only when you
+# named it in axios.ai.mcp.servers.
 #
 # No secret ever reaches the Nix store: a server that needs one is started
 # through a small wrapper that reads the secret at run time (from a file such
@@ -264,7 +266,11 @@ in
     warnWhenOff = lib.mkOption {
       type = lib.types.bool;
       default = true;
-      description = "Whether to print a warning for every built-in server that is off for lack of a secret or a package.";
+      description = ''
+        Whether to print a warning for every built-in server that is off for
+        lack of a secret, and for those you named in axios.ai.mcp.servers
+        that are off for lack of a package.
+      '';
     };
 
     active = lib.mkOption {
@@ -286,7 +292,16 @@ in
         }
       ];
 
-      warnings = lib.optionals cfg.warnWhenOff selection.messages;
+      # A missing secret is yours to provide, so it is always reported; a
+      # missing package or flake input only when you named the server in
+      # axios.ai.mcp.servers.
+      warnings = lib.optionals cfg.warnWhenOff (
+        map (o: o.message) (
+          lib.filter (
+            o: o.reason == "missing-secret" || (o.reason == "unavailable" && cfg.servers ? ${o.name})
+          ) selection.off
+        )
+      );
 
       programs.claude-code.mcpServers = lib.mapAttrs render selection.on // cfg.extraServers;
     })
