@@ -20,7 +20,10 @@
       ...
     }:
     let
-      devshell = import inputs.devshell { nixpkgs = pkgs; };
+      devshell = import inputs.devshell {
+        inherit system;
+        nixpkgs = pkgs;
+      };
 
       # { name = "help"; } lists → devshell commands in one category.
       commandsIn =
