@@ -29,6 +29,11 @@ const MaxFileSize = 256 << 10
 // maxNesting is the deepest bracket nesting Parse accepts.
 const maxNesting = 64
 
+// maxKeyDepth is the largest number of parts a dotted key (with its table
+// header and inline tables) may have; deeper keys would make parsing slow.
+// Host fields have at most three.
+const maxKeyDepth = 32
+
 // Position is a place in a host file; Line and Column count from 1.
 type Position struct {
 	Line   int `json:"line"`
@@ -119,6 +124,10 @@ func Parse(data []byte, filename string) (h *Host, err error) {
 	if line, ok := tooDeep(data); ok {
 		return nil, &ParseError{File: filename, Line: line, Msg: fmt.Sprintf("arrays or inline tables are nested more than %d levels deep", maxNesting)}
 	}
+	pos, deep := keyPositions(data)
+	if deep > 0 {
+		return nil, &ParseError{File: filename, Line: deep, Msg: fmt.Sprintf("a key has more than %d dotted parts", maxKeyDepth)}
+	}
 	values := map[string]any{}
 	if err := toml.Unmarshal(data, &values); err != nil {
 		var de *toml.DecodeError
@@ -128,7 +137,7 @@ func Parse(data []byte, filename string) (h *Host, err error) {
 		}
 		return nil, &ParseError{File: filename, Msg: "TOML syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
-	h = &Host{File: filename, Form: FormTOML, Values: values, positions: keyPositions(data)}
+	h = &Host{File: filename, Form: FormTOML, Values: values, positions: pos}
 	if base := filepath.Base(filename); strings.HasSuffix(base, ".toml") && len(base) > len(".toml") {
 		h.Name = strings.TrimSuffix(base, ".toml")
 	}
@@ -147,38 +156,69 @@ func FromValues(values map[string]any, name, form string) *Host {
 // keyPositions records, for every dotted key path and each of its prefixes,
 // the first place it appears: a key in a key/value pair, a table header or a
 // key inside an inline table. Keys inside arrays are not recorded (a list
-// element is named by its list).
-func keyPositions(data []byte) map[string]Position {
-	pos := map[string]Position{}
+// element is named by its list). When a key path has more than maxKeyDepth
+// parts it stops and returns that key's line as deep. A syntax error just
+// ends the scan: toml.Unmarshal reports it.
+func keyPositions(data []byte) (pos map[string]Position, deep int) {
+	pos = map[string]Position{}
 	var p unstable.Parser
 	p.Reset(data)
 	var prefix []string
 	inArray := false
-	record := func(path []string, n *unstable.Node) {
-		key := strings.Join(path, ".")
-		if _, seen := pos[key]; seen {
-			return
+	// record notes the place of path (when store is set) and reports false
+	// when path is too deep.
+	record := func(path []string, n *unstable.Node, store bool) bool {
+		if len(path) > maxKeyDepth {
+			deep = p.Shape(n.Raw).Start.Line
+			return false
 		}
-		sh := p.Shape(n.Raw)
-		pos[key] = Position{Line: sh.Start.Line, Column: sh.Start.Column}
+		if !store {
+			return true
+		}
+		key := strings.Join(path, ".")
+		if _, seen := pos[key]; !seen {
+			sh := p.Shape(n.Raw)
+			pos[key] = Position{Line: sh.Start.Line, Column: sh.Start.Column}
+		}
+		return true
 	}
-	var keyval func(base []string, n *unstable.Node)
-	keyval = func(base []string, n *unstable.Node) {
+	var keyval func(base []string, n *unstable.Node, store bool) bool
+	var value func(base []string, v *unstable.Node, store bool) bool
+	keyval = func(base []string, n *unstable.Node, store bool) bool {
 		path := append([]string(nil), base...)
 		it := n.Key()
 		for it.Next() {
 			k := it.Node()
 			path = append(path, string(k.Data))
-			record(path, k)
+			if !record(path, k, store) {
+				return false
+			}
 		}
-		if v := n.Value(); v != nil && v.Kind == unstable.InlineTable {
+		return value(path, n.Value(), store)
+	}
+	// value descends into inline tables (recording their keys) and arrays
+	// (checking the depth of the keys of inline tables inside them only).
+	value = func(base []string, v *unstable.Node, store bool) bool {
+		if v == nil {
+			return true
+		}
+		switch v.Kind {
+		case unstable.InlineTable:
 			children := v.Children()
 			for children.Next() {
-				if c := children.Node(); c.Kind == unstable.KeyValue {
-					keyval(path, c)
+				if c := children.Node(); c.Kind == unstable.KeyValue && !keyval(base, c, store) {
+					return false
+				}
+			}
+		case unstable.Array:
+			children := v.Children()
+			for children.Next() {
+				if !value(base, children.Node(), false) {
+					return false
 				}
 			}
 		}
+		return true
 	}
 	for p.NextExpression() {
 		e := p.Expression()
@@ -189,16 +229,18 @@ func keyPositions(data []byte) map[string]Position {
 			for it.Next() {
 				k := it.Node()
 				prefix = append(prefix, string(k.Data))
-				record(prefix, k)
+				if !record(prefix, k, true) {
+					return pos, deep
+				}
 			}
 			inArray = e.Kind == unstable.ArrayTable
 		case unstable.KeyValue:
-			if !inArray {
-				keyval(prefix, e)
+			if !keyval(prefix, e, !inArray) {
+				return pos, deep
 			}
 		}
 	}
-	return pos
+	return pos, 0
 }
 
 // tooDeep reports whether brackets nest deeper than maxNesting outside of

@@ -146,3 +146,26 @@ func TestParseErrorString(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyDepth: very deep dotted keys are refused before the TOML decoder
+// sees them (decoding them takes time quadratic in their length).
+func TestKeyDepth(t *testing.T) {
+	long := strings.Repeat("a.", 5000) + "b"
+	for _, src := range []string{
+		long + " = 1\n",
+		"[[x]]\n" + long + " = 1\n",
+		"x = [{" + long + " = 1}]\n",
+		"[" + long + "]\n",
+		"x = {" + strings.Repeat("a = {", 40) + strings.Repeat("}", 41) + "\n",
+	} {
+		_, err := Parse([]byte(src), "x.toml")
+		var pe *ParseError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "dotted parts") || pe.Line == 0 {
+			t.Errorf("%.40q...: err = %v", src, err)
+		}
+	}
+	ok := strings.Repeat("a.", maxKeyDepth-2) + "b = 1\n"
+	if _, err := Parse([]byte(ok), "x.toml"); err != nil {
+		t.Errorf("%d parts: %v", maxKeyDepth-1, err)
+	}
+}
