@@ -23,6 +23,7 @@ import (
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/rules"
+	"github.com/axios-nix/axios/internal/runner"
 )
 
 // Config is what the server reads. The zero value reads this machine: the
@@ -38,8 +39,10 @@ type Config struct {
 	ConfigDir string
 	// Hostname returns this machine's name; nil means os.Hostname.
 	Hostname func() (string, error)
-	Catalog  *catalog.Catalog // nil means catalog.Default()
-	Rules    *rules.Rules     // nil means rules.Default()
+	// Runner runs systemctl for failed_units; nil means runner.Exec{}.
+	Runner  runner.Runner
+	Catalog *catalog.Catalog // nil means catalog.Default()
+	Rules   *rules.Rules     // nil means rules.Default()
 }
 
 // Tool names.
@@ -49,6 +52,7 @@ const (
 	ToolModules     = "list_modules"
 	ToolHostFields  = "list_host_fields"
 	ToolGenerations = "list_generations"
+	ToolUnits       = "failed_units"
 )
 
 // MaxGenerations is the most generations list_generations returns.
@@ -111,6 +115,12 @@ func New(cfg Config) *mcp.Server {
 		Description: "List NixOS system generations, newest first: number, date, NixOS version, kernel, specialisations, and which one is current.",
 		Annotations: readOnly,
 	}, h.generations)
+	mcp.AddTool(s, &mcp.Tool{
+		Name:        ToolUnits,
+		Title:       "List failed systemd units",
+		Description: "List the systemd units in the failed state (systemctl list-units --failed), system-wide or for the user; query journal_query with a unit for why.",
+		Annotations: readOnly,
+	}, h.units)
 	return s
 }
 

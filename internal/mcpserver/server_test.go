@@ -164,7 +164,7 @@ func TestTools(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	want := []string{ToolHost, ToolGenerations, ToolHostFields, ToolModules, ToolJournal}
+	want := []string{ToolHost, ToolGenerations, ToolHostFields, ToolModules, ToolJournal, ToolUnits}
 	sort.Strings(want)
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("tools %v, want %v", names, want)

@@ -34,6 +34,7 @@ An MCP client (Claude Code, an editor …) starts it and may call these tools:
   list_modules      the modules of the axiOS catalog
   list_host_fields  the fields a host file may set
   list_generations  NixOS system generations, newest first
+  failed_units      systemd units in the failed state (system or user)
 
 Every tool is read-only, runs no shell and returns bounded output.`,
 		Args: cobra.NoArgs,
