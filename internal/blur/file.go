@@ -113,6 +113,9 @@ func File(in, out string, o Options, quality int) error {
 	if _, err := FormatOf(out); err != nil {
 		return err
 	}
+	if quality < 1 || quality > 100 {
+		return fmt.Errorf("JPEG quality %d is out of range: use 1 to 100", quality)
+	}
 	data, err := os.ReadFile(in)
 	if err != nil {
 		return fmt.Errorf("opening input: %w", err)
