@@ -1,0 +1,20 @@
+package mcp
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestJournalFlagsExclude(t *testing.T) {
+	cmd := Commands()[0]
+	cmd.SetArgs([]string{"--journal-directory", "/a", "--journal-file", "/b"})
+	err := cmd.Execute()
+	if err == nil || !strings.Contains(err.Error(), "exclude each other") {
+		t.Errorf("both journal flags: %v", err)
+	}
+	cmd = Commands()[0]
+	cmd.SetArgs([]string{"extra"})
+	if err := cmd.Execute(); err == nil {
+		t.Error("positional argument accepted")
+	}
+}
