@@ -1,7 +1,6 @@
 package activate
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +21,9 @@ func BuildCmd(dir, host, outLink string, useNom bool) runner.Cmd {
 	if useNom {
 		return runner.Cmd{Name: "nom", Args: []string{"build", Toplevel(dir, host), "--out-link", outLink}}
 	}
-	args := append(append([]string{}, closure.NixFlags...), "build", Toplevel(dir, host), "--out-link", outLink, "--print-out-paths")
+	// The result is read from outLink, so this works with Nix releases
+	// older than --print-out-paths (2.9) too.
+	args := append(append([]string{}, closure.NixFlags...), "build", Toplevel(dir, host), "--out-link", outLink)
 	return runner.Cmd{Name: "nix", Args: args}
 }
 
@@ -56,8 +57,7 @@ func indent(s string) string {
 // kept for the error.
 func Build(ctx context.Context, r runner.Runner, host string, cmd runner.Cmd, outLink string, log io.Writer) (string, error) {
 	tail := &TailBuffer{Max: 16 << 10}
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	cmd.Stdout = log
 	cmd.Stderr = tail
 	if log != nil {
 		cmd.Stderr = io.MultiWriter(log, tail)
@@ -70,9 +70,6 @@ func Build(ctx context.Context, r runner.Runner, host string, cmd runner.Cmd, ou
 	}
 	target, err := os.Readlink(outLink)
 	if err != nil {
-		if out := strings.TrimSpace(stdout.String()); strings.HasPrefix(out, "/") && !strings.Contains(out, "\n") {
-			return out, nil
-		}
 		return "", fmt.Errorf("building %s: the build finished but left no result at %s: %w", host, outLink, err)
 	}
 	if !filepath.IsAbs(target) {

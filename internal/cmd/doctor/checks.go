@@ -139,6 +139,9 @@ func (m Machine) Flakes(ctx context.Context) Result {
 	out, err := m.runner().Output(ctx, runner.Cmd{Name: "nix", Args: []string{"config", "show", "experimental-features"}})
 	if err == nil {
 		features, source = string(out), "`nix config show`"
+	} else if out, serr := m.runner().Output(ctx, runner.Cmd{Name: "nix", Args: []string{"show-config"}}); serr == nil {
+		// Nix before 2.20 has only `nix show-config`.
+		features, source = confFeatures(out), "`nix show-config`"
 	} else if b, ferr := os.ReadFile(m.path("/etc/nix/nix.conf")); ferr == nil {
 		features, source = confFeatures(b), "/etc/nix/nix.conf"
 	} else {

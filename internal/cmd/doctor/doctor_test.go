@@ -20,12 +20,19 @@ import (
 // fakeNix answers `nix config show` and passes everything else (git) to the
 // real runner.
 type fakeNix struct {
-	features string // "" makes nix fail
+	features   string // "" makes `nix config show` fail
+	showConfig string // "" makes `nix show-config` fail
 }
 
 func (f fakeNix) Run(ctx context.Context, c runner.Cmd) error { return runner.Exec{}.Run(ctx, c) }
 
 func (f fakeNix) Output(ctx context.Context, c runner.Cmd) ([]byte, error) {
+	if c.Name == "nix" && c.Args[0] == "show-config" {
+		if f.showConfig == "" {
+			return nil, &runner.ExitError{Cmd: c.String(), Code: 1}
+		}
+		return []byte(f.showConfig), nil
+	}
 	if c.Name == "nix" {
 		if f.features == "" {
 			return nil, &runner.ExitError{Cmd: c.String(), Code: 1, Stderr: "error: 'config' is not a recognised command"}
@@ -247,5 +254,18 @@ func TestZoneNames(t *testing.T) {
 		if got := m.TimeZone(tz).Status; got != want {
 			t.Errorf("TimeZone(%q) = %s, want %s", tz, got, want)
 		}
+	}
+}
+
+func TestFlakesFromOldNix(t *testing.T) {
+	m := machine("bios", "", 0)
+	m.Runner = fakeNix{showConfig: "allowed-users = *\nexperimental-features = flakes nix-command\nwarn-dirty = true\n"}
+	r := m.Flakes(context.Background())
+	if r.Status != Pass || !strings.Contains(r.Message, "`nix show-config`") {
+		t.Errorf("%+v", r)
+	}
+	m.Runner = fakeNix{showConfig: "experimental-features = nix-command\n"}
+	if r := m.Flakes(context.Background()); r.Status != Warn || !strings.Contains(r.Message, ": flakes (") {
+		t.Errorf("%+v", r)
 	}
 }

@@ -260,7 +260,7 @@ func TestDryRunPrintsExactCommands(t *testing.T) {
 	cur := w.deps.Env.CurrentSystem
 	want := strings.Join([]string{
 		"# dry run: these commands would run, in this order (nothing was changed)",
-		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.tower.config.system.build.toplevel --out-link " + link + " --print-out-paths",
+		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.tower.config.system.build.toplevel --out-link " + link + "",
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + cur,
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + link,
 		"# ask before activating (--yes skips the question)",
