@@ -350,7 +350,7 @@ func TestModulesGaming(t *testing.T) {
 		udev = map (p: p._pkg) c.services.udev.packages;
 		alvr = c.programs.alvr.enable && c.programs.alvr.openFirewall;
 		wivrn = c.services.wivrn.enable && c.services.wivrn.openFirewall;
-		default = c.services.wivrn.defaultRuntime;
+		default = !(c.services.wivrn ? defaultRuntime);
 		overlays = builtins.filter (n: n == "wayvr") (map (p: p._pkg) c.environment.systemPackages);
 	}`, &got)
 	if !got.Steam || !reflect.DeepEqual(got.Compat, []string{"proton-ge-bin"}) || !got.Remote || !got.Session {

@@ -26,6 +26,7 @@ const (
 	nixosOptionsTSV = "../shared/data/nixos-options-2024-12.tsv"
 	homeOptionsTSV  = "../shared/data/home-manager-options-2026-08.tsv"
 	allowlistFile   = "tests/fixtures/options-allowlist.txt"
+	removedFile     = "tests/fixtures/options-removed.txt"
 	packagesFile    = "tests/fixtures/packages-confirmed.txt"
 )
 
@@ -213,6 +214,41 @@ func TestOptionsExist(t *testing.T) {
 	}
 	for _, u := range checkModules(mods, nixos, home) {
 		t.Errorf("%s: unknown option %s (check current nixpkgs: rename it, remove it, or add it to %s with the file that declares it)", u.where, u.path, allowlistFile)
+	}
+}
+
+// TestOptionsNotRemoved: no module defines an option that current nixpkgs
+// has removed or renamed since the option list was taken.
+func TestOptionsNotRemoved(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	f, err := os.Open(filepath.Join(root, removedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := nixopts.ParseAllowlist(f)
+	if err != nil {
+		t.Fatalf("%s: %v", removedFile, err)
+	}
+	removed := nixopts.NewIndex()
+	cites := map[string]string{}
+	for _, e := range entries {
+		removed.Add(e.Path, false)
+		cites[strings.Join(e.Path, ".")] = e.Citation
+	}
+	if len(entries) == 0 {
+		t.Fatalf("%s lists no option", removedFile)
+	}
+	probe := nixopts.Path{{Name: "services"}, {Name: "wivrn"}, {Name: "defaultRuntime"}}
+	if !removed.Covers(probe) {
+		t.Fatalf("removed-option index does not cover %s", probe)
+	}
+	for rel, m := range nixosModules(t, root) {
+		for _, d := range m.Defs {
+			if !d.Home && removed.Covers(d.Path) {
+				t.Errorf("%s:%d: %s was removed or renamed in current nixpkgs (see %s)", rel, d.Line, d.Path, removedFile)
+			}
+		}
 	}
 }
 

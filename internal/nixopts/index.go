@@ -127,6 +127,28 @@ func (ix *Index) Known(p Path) bool {
 	return ix.root.match(p, 0, false)
 }
 
+// Covers reports whether an option of the index is the path itself or a
+// prefix of it (used for lists of removed options: defining anything at or
+// below one is an error).
+func (ix *Index) Covers(p Path) bool {
+	return ix.root.covers(p, 0)
+}
+
+func (t *trie) covers(p Path, i int) bool {
+	if t.option {
+		return true
+	}
+	if i == len(p) {
+		return false
+	}
+	if c := p[i]; !c.Dynamic {
+		if next := t.children[c.Name]; next != nil && next.covers(p, i+1) {
+			return true
+		}
+	}
+	return t.wildcard != nil && t.wildcard.covers(p, i+1)
+}
+
 func (t *trie) match(p Path, i int, free bool) bool {
 	free = free || (t.option && t.freeform)
 	if i == len(p) {

@@ -46,7 +46,8 @@ in
       defaultText = lib.literalExpression ''if WiVRn is a wireless backend then "wivrn" else "steamvr"'';
       description = ''
         The system's default OpenXR runtime: "wivrn" (needs WiVRn as a
-        wireless backend), "monado" (wired headsets without SteamVR) or
+        wireless backend; WiVRn makes itself the active runtime while it
+        runs), "monado" (wired headsets without SteamVR) or
         "steamvr" (SteamVR sets itself as the runtime when it starts; nothing
         is written system-wide).
       '';
@@ -103,7 +104,6 @@ in
           autoStart = lib.mkDefault true;
           # cap_sys_nice for asynchronous reprojection
           highPriority = lib.mkDefault true;
-          defaultRuntime = cfg.runtime == "wivrn";
           # lets Steam games inside pressure-vessel find the WiVRn runtime
           steam.importOXRRuntimes = lib.mkDefault true;
         };
