@@ -10,7 +10,10 @@
 { inputs, self }:
 let
   inherit (builtins)
+    attrNames
+    concatMap
     concatStringsSep
+    filter
     foldl'
     isAttrs
     length
@@ -41,10 +44,27 @@ let
     };
   };
 
+  # A wrapper also imports the wrappers of what its entry requires (home
+  # entries name home modules, NixOS entries name flags), so an exported
+  # module works on its own; the keys keep each module imported once.
+  required =
+    section: e:
+    if section == "home" then
+      map (r: homeModules.${r}) (e.requires or [ ])
+    else
+      concatMap (
+        f: map (n: nixosModules.${n}) (filter (n: (cat.nixos.${n}.flag or null) == f) (attrNames cat.nixos))
+      ) (e.requires or [ ]);
+
   wrap = section: name: e: {
     key = "axios#${section}/${name}";
     _file = "axios catalog: ${section}.${name}";
-    imports = [ (root + "/${e.path}") ] ++ map getInput e.importPaths ++ [ argsModule ];
+    imports = [
+      (root + "/${e.path}")
+    ]
+    ++ map getInput e.importPaths
+    ++ required section e
+    ++ [ argsModule ];
   };
 
   nixosModules = mapAttrs (wrap "nixos") cat.nixos;

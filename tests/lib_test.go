@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -333,17 +334,42 @@ func TestHardwareModulesAndWrappers(t *testing.T) {
 	var wrappers map[string]map[string]wrapper
 	harness(t, `h.wrappers`, &wrappers)
 	var entries map[string]map[string]struct {
-		Path    string   `json:"path"`
-		Imports []string `json:"imports"`
+		Path     string   `json:"path"`
+		Imports  []string `json:"imports"`
+		Requires []string `json:"requires"`
+		Flag     string   `json:"flag"`
 	}
 	testutil.NixEval(t, testutil.RepoRoot(t), `let c = (import ./lib/core { }).catalog; in { nixos = c.nixos; home = c.home; }`, &entries)
+	// A wrapper imports the wrappers of what its entry requires: home entries
+	// by name, NixOS entries by flag.
+	requiredKeys := func(section string, requires []string) []string {
+		var keys []string
+		for _, r := range requires {
+			if section == "home" {
+				keys = append(keys, "axios#home/"+r)
+				continue
+			}
+			var names []string
+			for n, e := range entries["nixos"] {
+				if e.Flag == r {
+					names = append(names, n)
+				}
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				keys = append(keys, "axios#nixos/"+n)
+			}
+		}
+		return keys
+	}
 	for section, es := range entries {
 		if len(wrappers[section]) != len(es) {
 			t.Errorf("%s: %d wrappers for %d catalog entries", section, len(wrappers[section]), len(es))
 		}
 		for name, e := range es {
 			w := wrappers[section][name]
-			want := append(append([]string{"./" + e.Path}, e.Imports...), "axios#flake-args")
+			want := append(append([]string{"./" + e.Path}, e.Imports...), requiredKeys(section, e.Requires)...)
+			want = append(want, "axios#flake-args")
 			if w.Key != "axios#"+section+"/"+name || !reflect.DeepEqual(w.Imports, want) {
 				t.Errorf("%s.%s wrapper = %+v, want key axios#%s/%s imports %v", section, name, w, section, name, want)
 			}

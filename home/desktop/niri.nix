@@ -23,7 +23,8 @@ let
   ghostty =
     if (config.programs.ghostty.package or null) != null then config.programs.ghostty.package else pkgs.ghostty;
 
-  dropdownAppId = "com.kc.dropterm";
+  # Declared by home/terminal (ghostty.nix), which writes its desktop entry.
+  dropdownAppId = config.axios.terminal.dropdownAppId or "com.kc.dropterm";
 
   # Mod+Grave: focus or close the drop-down terminal, or start it.
   dropdown = pkgs.writeShellApplication {
