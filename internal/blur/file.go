@@ -46,7 +46,18 @@ func Decode(path string) (image.Image, error) {
 	return decodeBytes(path, data)
 }
 
+// MaxPixels is the largest image accepted (134 megapixels; an 8K
+// wallpaper has 33).
+const MaxPixels = 1 << 27
+
+func tooLarge(w, h int) error {
+	return fmt.Errorf("image is %dx%d, more than the %d megapixels accepted", w, h, MaxPixels/1000000)
+}
+
 func decodeBytes(path string, data []byte) (image.Image, error) {
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > MaxPixels {
+		return nil, fmt.Errorf("decoding %s: %w", path, tooLarge(cfg.Width, cfg.Height))
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {

@@ -52,6 +52,9 @@ func newHuffDecoder(counts [16]byte, values []byte) (*huffDecoder, error) {
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
 		n := int32(counts[l-1])
+		if code+n > 1<<l {
+			return nil, errors.New("bad Huffman table")
+		}
 		d.valptr[l] = k
 		d.mincode[l] = code
 		if n == 0 {
@@ -69,9 +72,6 @@ func newHuffDecoder(counts [16]byte, values []byte) (*huffDecoder, error) {
 			}
 			code++
 			k++
-		}
-		if l < 16 && code > 1<<l {
-			return nil, errors.New("bad Huffman table")
 		}
 		code <<= 1
 	}
@@ -270,6 +270,9 @@ func decodeDC(data []byte) (*dcImage, error) {
 			if nc != 1 && nc != 3 || len(seg) < 6+3*nc || img.w == 0 || img.h == 0 {
 				return nil, errUnsupported
 			}
+			if img.w*img.h > MaxPixels {
+				return nil, tooLarge(img.w, img.h)
+			}
 			for i := 0; i < nc; i++ {
 				c := seg[6+3*i:]
 				comp := &dcComponent{id: int(c[0]), h: int(c[1] >> 4), v: int(c[1] & 15), tq: int(c[2] & 3)}
@@ -344,6 +347,9 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 			}
 		}
 		mx, my := m%mcuW, m/mcuW
+		if mx == 0 && r.eof {
+			return errors.New("decoding JPEG: the image data is truncated")
+		}
 		for _, c := range img.comps {
 			qt := &quant[c.tq]
 			q := float32(qt[0]) / 8

@@ -164,3 +164,33 @@ func TestDCPathMatchesExact(t *testing.T) {
 		t.Logf("fast JPEG path: %.2f dB against the exact blur", p)
 	}
 }
+
+// FuzzDecodeDC feeds damaged JPEGs to the 1/8-scale reader: it may fail,
+// never panic. `go test` runs the seeds; `go test -fuzz DecodeDC` explores.
+func FuzzDecodeDC(f *testing.F) {
+	src := testImage(40, 24, 15)
+	for _, q := range []int{50, 95} {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: q}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+		var ours bytes.Buffer
+		if err := encodeJPEG(&ours, src, q, 1); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(ours.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dc, err := decodeDC(data)
+		if err != nil {
+			return
+		}
+		if dc.w*dc.h > 1<<22 {
+			return // keep the blur cheap
+		}
+		if _, err := dc.blur(Options{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
