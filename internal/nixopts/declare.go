@@ -133,27 +133,35 @@ func (w *walker) submoduleShape(n *Node, sc *scope, depth int) ([]Decl, bool) {
 	if n.Kind != KAttrs {
 		return nil, true
 	}
-	var opts *Node
+	type optBind struct {
+		value *Node
+		path  Path
+		line  int
+	}
+	var opts []optBind
 	free := false
 	for _, b := range n.Binds {
-		name, ok := b.StaticName()
-		if !ok {
+		if len(b.Path) == 0 || b.Path[0].Dynamic {
 			continue
 		}
-		switch name {
+		switch b.Path[0].Name {
 		case "options":
-			opts = b.Value
+			opts = append(opts, optBind{b.Value, appendPath(nil, b.Path[1:]), b.Line})
 		case "freeformType":
 			free = true
 		case "modules": // submoduleWith { modules = [ … ]; }
-			return w.submoduleShape(b.Value, sc, depth+1)
+			if len(b.Path) == 1 {
+				return w.submoduleShape(b.Value, sc, depth+1)
+			}
 		}
 	}
-	if opts == nil {
+	if len(opts) == 0 {
 		return nil, true
 	}
 	sub := &Module{}
 	inner := &walker{m: sub, resolving: w.resolving, depth: w.depth}
-	inner.options(opts, sc, nil, n.Line)
+	for _, o := range opts {
+		inner.options(o.value, sc, o.path, o.line)
+	}
 	return sub.Decls, free
 }

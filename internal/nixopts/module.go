@@ -20,13 +20,25 @@ func (p Path) String() string {
 	for i, c := range p {
 		if c.Dynamic {
 			parts[i] = "<name>"
-		} else if strings.ContainsAny(c.Name, ". \"") || c.Name == "" {
+		} else if !isIdentifier(c.Name) {
 			parts[i] = `"` + c.Name + `"`
 		} else {
 			parts[i] = c.Name
 		}
 	}
 	return strings.Join(parts, ".")
+}
+
+func isIdentifier(s string) bool {
+	if s == "" || !isIDStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isIDChar(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Def is an option path a module assigns.
