@@ -3,7 +3,9 @@ package tests
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -415,4 +417,61 @@ func graphicsPlanPackages(t *testing.T) []string {
 		t.Fatalf("graphics plan lists only %v", names)
 	}
 	return names
+}
+
+// TestOptionsParserAgreesWithNix: the walker finds the same definitions,
+// declarations and packages in each module file as in the normalised
+// expression Nix's own parser prints for it (nix-instantiate --parse:
+// nested attribute paths merged, explicit parentheses), so a misparse that
+// changes what the checker sees shows up as a difference.
+func TestOptionsParserAgreesWithNix(t *testing.T) {
+	nix := testutil.RequireTool(t, "nix-instantiate")
+	root := testutil.RepoRoot(t)
+	mods := nixosModules(t, root)
+	if len(mods) < 30 {
+		t.Fatalf("only %d module files", len(mods))
+	}
+	summary := func(m *nixopts.Module) []string {
+		var out []string
+		for _, d := range m.Defs {
+			out = append(out, fmt.Sprintf("def %v %s", d.Home, d.Path))
+		}
+		for _, d := range m.Decls {
+			out = append(out, fmt.Sprintf("decl %s %v", strings.Join(d.Path, "."), d.Freeform))
+		}
+		for _, p := range m.Pkgs {
+			out = append(out, "pkg "+p.Attr)
+		}
+		for _, imp := range m.Imports {
+			out = append(out, "import "+filepath.Base(imp))
+		}
+		sort.Strings(out)
+		return dedupe(out)
+	}
+	for rel, m := range mods {
+		cmd := exec.Command(nix, "--parse", filepath.Join(root, rel))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Errorf("nix-instantiate --parse %s: %v", rel, err)
+			continue
+		}
+		norm, err := nixopts.Analyze(rel+" (normalised)", string(out))
+		if err != nil {
+			t.Errorf("%s: parsing Nix's normalised form: %v", rel, err)
+			continue
+		}
+		if got, want := summary(m), summary(norm); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: walker results differ from Nix's parse:\n ours %q\n nix's %q", rel, got, want)
+		}
+	}
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
