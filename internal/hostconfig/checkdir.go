@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -56,6 +57,34 @@ func (r *Report) finish() {
 	r.Valid = !HasErrors(r.Diagnostics)
 }
 
+// CheckBytes parses and validates the text of one host; filename names it
+// in diagnostics and gives the host its name (see Parse). A TOML syntax
+// error becomes an AX001 diagnostic.
+func CheckBytes(data []byte, filename string, opts Options) HostReport {
+	rep := HostReport{File: filename, Diagnostics: []Diagnostic{}}
+	h, err := Parse(data, filename)
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			pe = &ParseError{File: filename, Msg: err.Error()}
+		}
+		rep.Diagnostics = append(rep.Diagnostics, syntaxDiag(pe, filename))
+		return rep
+	}
+	rep.Name = h.Name
+	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
+	rep.Valid = !HasErrors(rep.Diagnostics)
+	return rep
+}
+
+func syntaxDiag(pe *ParseError, file string) Diagnostic {
+	return Diagnostic{
+		Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg,
+		Fix:  "fix the TOML syntax at this place (https://toml.io)",
+		File: file, Line: pe.Line, Column: pe.Column,
+	}
+}
+
 // CheckFile parses and validates one host file. A TOML syntax error becomes
 // an AX001 diagnostic; only an unreadable file is an error.
 func CheckFile(path string, opts Options) (HostReport, error) {
@@ -66,11 +95,7 @@ func CheckFile(path string, opts Options) (HostReport, error) {
 		if !errors.As(err, &pe) {
 			return rep, err
 		}
-		rep.Diagnostics = append(rep.Diagnostics, Diagnostic{
-			Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg,
-			Fix:  "fix the TOML syntax at this place (https://toml.io)",
-			File: path, Line: pe.Line, Column: pe.Column,
-		})
+		rep.Diagnostics = append(rep.Diagnostics, syntaxDiag(pe, path))
 		return rep, nil
 	}
 	rep.Name = h.Name
@@ -84,13 +109,28 @@ type DirOptions struct {
 	Options
 	// Runner runs git; nil means runner.Exec{}.
 	Runner runner.Runner
+	// Stdin is read for the path "-"; StdinName names that host in
+	// diagnostics ("<stdin>" when empty; a name ending in .toml also gives
+	// the host its name, for AX110).
+	Stdin     io.Reader
+	StdinName string
 }
 
 // Check checks every path: a file is a host; a directory is a
-// configuration directory (see CheckDir). Errors are I/O errors only.
+// configuration directory (see CheckDir); "-" is a host read from
+// opts.Stdin. Errors are I/O errors only.
 func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error) {
 	rep := &Report{}
 	for _, p := range paths {
+		if p == "-" {
+			hr, err := checkStdin(opts)
+			if err != nil {
+				return nil, err
+			}
+			rep.Hosts = append(rep.Hosts, hr)
+			rep.add(hr.Diagnostics...)
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("checking %s: %w", p, err)
@@ -110,6 +150,21 @@ func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error
 	}
 	rep.finish()
 	return rep, nil
+}
+
+func checkStdin(opts DirOptions) (HostReport, error) {
+	name := opts.StdinName
+	if name == "" {
+		name = "<stdin>"
+	}
+	if opts.Stdin == nil {
+		return HostReport{}, errors.New("checking -: no standard input")
+	}
+	data, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxFileSize+1))
+	if err != nil {
+		return HostReport{}, fmt.Errorf("reading standard input: %w", err)
+	}
+	return CheckBytes(data, name, opts.Options), nil
 }
 
 // CheckDir checks a configuration directory: flake.nix and hosts/ exist,

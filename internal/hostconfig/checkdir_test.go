@@ -231,3 +231,20 @@ func TestFlakeReads(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckStdinAndBytes(t *testing.T) {
+	rep, err := Check(context.Background(), []string{"-"}, DirOptions{Stdin: strings.NewReader("x = [\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Valid || len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != CodeSyntax || rep.Diagnostics[0].File != "<stdin>" {
+		t.Errorf("report %+v", rep)
+	}
+	if _, err := Check(context.Background(), []string{"-"}, DirOptions{}); err == nil {
+		t.Error("no stdin is an error")
+	}
+	hr := CheckBytes([]byte(goodHost("a")), "hosts/b.toml", Options{})
+	if hr.Valid || hr.Name != "b" || len(hr.Diagnostics) != 1 || hr.Diagnostics[0].Code != "AX110" {
+		t.Errorf("CheckBytes %+v", hr)
+	}
+}

@@ -32,7 +32,7 @@ func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
 // New returns the `axios check` command.
 func New(deps Deps) *cobra.Command {
 	var asJSON bool
-	var dir string
+	var dir, stdinName string
 	cmd := &cobra.Command{
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -42,7 +42,8 @@ func New(deps Deps) *cobra.Command {
 against the axiOS rules (lib/rules.toml and the module catalog), the same
 rules the Nix library turns into assertions, in milliseconds.
 
-Each PATH is a host file or a configuration directory. A directory is checked
+Each PATH is a host file, a configuration directory, or - for a host read
+from standard input (name it with --stdin-filename). A directory is checked
 completely: flake.nix and hosts/ exist, every hosts/<name>.toml is a valid host
 with a hosts/<name>/hardware.nix, and, in a git repository, every file the
 flake reads is tracked (flakes see only tracked files). Without PATH the
@@ -58,6 +59,7 @@ is an error, 2 for bad usage or an unreadable path.`,
 		Example: `  axios check                      # the configuration directory
   axios check hosts/tower.toml     # one host file
   axios check ~/src/machines       # another configuration directory
+  axios check --stdin-filename hosts/tower.toml - < buffer.toml   # from an editor
   axios check --json . | jq '.diagnostics[] | .code'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths := args
@@ -74,7 +76,7 @@ is an error, 2 for bad usage or an unreadable path.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			rep, err := hostconfig.Check(ctx, paths, hostconfig.DirOptions{Runner: deps.Runner})
+			rep, err := hostconfig.Check(ctx, paths, hostconfig.DirOptions{Runner: deps.Runner, Stdin: cmd.InOrStdin(), StdinName: stdinName})
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
@@ -96,6 +98,7 @@ is an error, 2 for bad usage or an unreadable path.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (hosts, diagnostics, valid)")
 	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory to check when no PATH is given")
+	cmd.Flags().StringVar(&stdinName, "stdin-filename", "", "the file name of the host read from standard input (PATH -), for messages and the hostname check")
 	return cmd
 }
 

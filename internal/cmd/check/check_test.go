@@ -191,3 +191,29 @@ func TestLine(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestCheckStdin(t *testing.T) {
+	cmd := New(Deps{})
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetIn(strings.NewReader("hostname = \"tower\"\ntimeZone = \"UTC\"\n[hardware]\ncpu = \"arm\"\n"))
+	cmd.SetArgs([]string{"--stdin-filename", "hosts/desk.toml", "-"})
+	err := cmd.Execute()
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) || coded.Code != exitcode.Failed {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"hosts/desk.toml:4: AX104 hardware.cpu", "hosts/desk.toml:1: AX110 hostname"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	cmd = New(Deps{})
+	cmd.SetOut(&out)
+	cmd.SetIn(strings.NewReader("hostname = \"tower\"\ntimeZone = \"UTC\"\n"))
+	cmd.SetArgs([]string{"-"})
+	if err := cmd.Execute(); err != nil || !strings.Contains(out.String(), "no problems") {
+		t.Errorf("stdin without a name: %v\n%s", err, out.String())
+	}
+}
