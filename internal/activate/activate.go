@@ -125,6 +125,9 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 		out = io.Discard
 	}
 	pt := ui.NewPainter(out)
+	// Once activation starts it must run to the end: killing
+	// switch-to-configuration half-way leaves a half-activated system.
+	ctx = context.WithoutCancel(ctx)
 	if p.SetProfile != nil {
 		c := a.ProfileCmd(p.SetProfile...)
 		c.Stdout, c.Stderr = out, out
@@ -143,8 +146,6 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 		return aerr
 	}
 	fmt.Fprintln(out, pt.Paint(ui.Red, "activation failed; putting the previous system back"))
-	// Restoring must happen even when the user pressed Ctrl-C.
-	rctx := context.WithoutCancel(ctx)
 	var restore []runner.Cmd
 	if p.SetProfile != nil && p.Previous.Generation > 0 {
 		restore = append(restore, a.ProfileCmd("--switch-generation", strconv.Itoa(p.Previous.Generation)))
@@ -152,7 +153,7 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 	restore = append(restore, a.SwitchCmd(p.Previous.Path, p.Mode))
 	for i, rc := range restore {
 		rc.Stdout, rc.Stderr = out, out
-		if rerr := a.Runner.Run(rctx, rc); rerr != nil {
+		if rerr := a.Runner.Run(ctx, rc); rerr != nil {
 			aerr.RestoreErr = rerr
 			for _, m := range restore[i:] {
 				aerr.Manual = append(aerr.Manual, m.String())

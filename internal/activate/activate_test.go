@@ -26,7 +26,7 @@ func TestToplevelQuotesAttr(t *testing.T) {
 
 func TestBuildCmdUsesNomWhenInstalled(t *testing.T) {
 	got := BuildCmd("/c", "tower", "/tmp/r", true).String()
-	if got != "nom build /c#nixosConfigurations.tower.config.system.build.toplevel --out-link /tmp/r" {
+	if got != "nom build /c#nixosConfigurations.tower.config.system.build.toplevel --out-link /tmp/r --extra-experimental-features 'nix-command flakes'" {
 		t.Errorf("nom: %s", got)
 	}
 	got = BuildCmd("/c", "tower", "/tmp/r", false).String()

@@ -2,7 +2,6 @@ package activate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +18,8 @@ import (
 // readable on a terminal.
 func BuildCmd(dir, host, outLink string, useNom bool) runner.Cmd {
 	if useNom {
-		return runner.Cmd{Name: "nom", Args: []string{"build", Toplevel(dir, host), "--out-link", outLink}}
+		args := append([]string{"build", Toplevel(dir, host), "--out-link", outLink}, closure.NixFlags...)
+		return runner.Cmd{Name: "nom", Args: args}
 	}
 	// The result is read from outLink, so this works with Nix releases
 	// older than --print-out-paths (2.9) too.
@@ -57,10 +57,13 @@ func indent(s string) string {
 // kept for the error.
 func Build(ctx context.Context, r runner.Runner, host string, cmd runner.Cmd, outLink string, log io.Writer) (string, error) {
 	tail := &TailBuffer{Max: 16 << 10}
-	cmd.Stdout = log
 	cmd.Stderr = tail
 	if log != nil {
-		cmd.Stderr = io.MultiWriter(log, tail)
+		// Standard output and error are copied by two goroutines; one
+		// lock keeps their writes to log apart.
+		sw := &syncWriter{w: log}
+		cmd.Stdout = sw
+		cmd.Stderr = io.MultiWriter(sw, tail)
 	}
 	if err := r.Run(ctx, cmd); err != nil {
 		return "", &BuildError{Host: host, Tail: tail.LastLines(15), Err: err}
@@ -113,5 +116,13 @@ func (t *TailBuffer) LastLines(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// ErrCanceled is returned when the user interrupted the command.
-var ErrCanceled = errors.New("interrupted")
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
