@@ -67,7 +67,10 @@ type Result struct {
 	// MaxEntries, or the byte budget ran out. Note says which.
 	Truncated bool   `json:"truncated"`
 	Note      string `json:"note,omitempty"`
-	Command   string `json:"command"` // the journalctl command that ran
+	// Warnings are what journalctl said on standard error, such as the
+	// hint that only the user's own entries are visible.
+	Warnings []string `json:"warnings,omitempty"`
+	Command  string   `json:"command"` // the journalctl command that ran
 }
 
 // Source says which journal to read. The zero value reads the system
@@ -129,7 +132,7 @@ func priorityValue(s string) (int, bool) {
 // is passed as --option=value, so none can be read as another option.
 func (c Client) Args(q Query) ([]string, error) {
 	// --all: without it journalctl writes null for fields over 4096 bytes.
-	args := []string{"--output=json", "--all", "--no-pager", "--quiet"}
+	args := []string{"--output=json", "--all", "--no-pager"}
 	if c.Source.Directory != "" {
 		args = append(args, "--directory="+c.Source.Directory)
 	}
@@ -225,7 +228,8 @@ func (c Client) Query(ctx context.Context, q Query) (*Result, error) {
 	if r == nil {
 		r = runner.Exec{}
 	}
-	cmd := runner.Cmd{Name: prog, Args: args}
+	var stderr bytes.Buffer
+	cmd := runner.Cmd{Name: prog, Args: args, Stderr: &stderr}
 	out, err := r.Output(ctx, cmd)
 	var exit *runner.ExitError
 	if errors.As(err, &exit) && exit.Code == 1 && strings.TrimSpace(exit.Stderr) == "" && q.Grep != "" {
@@ -242,6 +246,13 @@ func (c Client) Query(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Entries: []Entry{}, Command: cmd.String()}
+	if err == nil {
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			if line = strings.TrimSpace(line); line != "" && len(res.Warnings) < 5 {
+				res.Warnings = append(res.Warnings, line)
+			}
+		}
+	}
 	if len(entries) > maxEntries {
 		entries = entries[len(entries)-maxEntries:]
 		res.Truncated = true

@@ -167,13 +167,39 @@ func TestArgsQuoteEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "--output=json --all --no-pager --quiet --file=/x/y.journal --unit=foo@bar.service --priority=4 --since=-1h --until=now --boot=-1 --grep=a\\.b\\* --case-sensitive=false --lines=6"
+	want := "--output=json --all --no-pager --file=/x/y.journal --unit=foo@bar.service --priority=4 --since=-1h --until=now --boot=-1 --grep=a\\.b\\* --case-sensitive=false --lines=6"
 	if got := strings.Join(args, " "); got != want {
 		t.Errorf("args\n got %s\nwant %s", got, want)
 	}
 	for _, a := range args {
-		if !strings.HasPrefix(a, "--") || !strings.Contains(a, "=") && a != "--no-pager" && a != "--quiet" && a != "--all" {
+		if !strings.HasPrefix(a, "--") || !strings.Contains(a, "=") && a != "--no-pager" && a != "--all" {
 			t.Errorf("argument %q is not of the form --option=value", a)
 		}
+	}
+}
+
+// hintRunner answers like journalctl run by a user outside the
+// systemd-journal group: one entry, and a hint on standard error.
+type hintRunner struct{}
+
+func (hintRunner) Run(context.Context, runner.Cmd) error { return nil }
+
+func (hintRunner) Output(_ context.Context, c runner.Cmd) ([]byte, error) {
+	if c.Stderr != nil {
+		c.Stderr.Write([]byte("Hint: You are currently not seeing messages from other users and the system.\n"))
+	}
+	return []byte(`{"__REALTIME_TIMESTAMP":"1767225600000000","MESSAGE":[104,105],"PRIORITY":"5","_PID":"9"}` + "\n"), nil
+}
+
+func TestWarningsAndBinaryMessage(t *testing.T) {
+	r, err := Client{Runner: hintRunner{}}.Query(context.Background(), Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "Hint: You are currently not seeing") {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+	if len(r.Entries) != 1 || r.Entries[0].Message != "hi" || r.Entries[0].Level != "notice" || !r.Entries[0].Time.Equal(t0) {
+		t.Errorf("entries: %+v", r.Entries)
 	}
 }
