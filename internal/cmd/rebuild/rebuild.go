@@ -101,6 +101,11 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
+			if mode != activate.ModeBuild && len(args) == 1 {
+				if this, err := hostArg(nil, deps); err == nil && this != host {
+					fmt.Fprintf(env.Stderr, "note: this machine is %s, but you asked to activate host %s here\n", this, host)
+				}
+			}
 			if !dryRun {
 				if err := env.Preflight(name, mode); err != nil {
 					return err

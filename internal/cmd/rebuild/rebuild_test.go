@@ -416,3 +416,12 @@ func TestBuildKeepsResultLink(t *testing.T) {
 		t.Errorf("build --yes: %s", out)
 	}
 }
+
+func TestOtherHostNote(t *testing.T) {
+	w := newWorld(t)
+	w.deps.Hostname = func() (string, error) { return "laptop", nil }
+	out, code := w.run(t, activate.ModeSwitch, "", "tower", "--yes")
+	if code != 0 || !strings.Contains(out, "note: this machine is laptop, but you asked to activate host tower here") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

@@ -294,7 +294,11 @@ func (u *updater) print(rep *Report, kept bool) error {
 	}
 	if kept && len(rep.Hosts) > 0 {
 		pt := ui.NewPainter(u.env.Stderr)
-		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Green, "all %d hosts build; the new flake.lock is kept (run `axios switch` to activate it)", len(rep.Hosts)))
+		hosts := "the only host"
+		if len(rep.Hosts) > 1 {
+			hosts = fmt.Sprintf("all %d hosts", len(rep.Hosts))
+		}
+		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Green, "%s built; the new flake.lock is kept (run `axios switch` to activate it)", hosts))
 	}
 	return nil
 }

@@ -140,7 +140,7 @@ func TestUpdateKeepsLockWhenAllBuild(t *testing.T) {
 	if got, _ := w.lock(t); got != newLock {
 		t.Errorf("lock not kept:\n%s", got)
 	}
-	for _, want := range []string{"  ~ nixpkgs bbbbbbb (2025-11-22) → ccccccc (2025-11-30)", "changes for this machine (tower)", "  + ghostty 1.0.0", "all 2 hosts build; the new flake.lock is kept"} {
+	for _, want := range []string{"  ~ nixpkgs bbbbbbb (2025-11-22) → ccccccc (2025-11-30)", "changes for this machine (tower)", "  + ghostty 1.0.0", "all 2 hosts built; the new flake.lock is kept"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -278,5 +278,28 @@ func TestBadInputName(t *testing.T) {
 	w := newWorld(t)
 	if out, code := w.run(t, context.Background(), "--", "-x"); code != exitcode.Usage || !strings.Contains(out, `input name "-x" is invalid`) {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestNixOnlyHostsComeFromNixEval(t *testing.T) {
+	w := newWorld(t)
+	for _, h := range []string{"tower", "laptop"} {
+		if err := os.Remove(filepath.Join(w.dir, "hosts", h+".toml")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("FAKE_HOSTS", `["tower"]`)
+	out, code := w.run(t, context.Background())
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	expectLog(t, w.fake.Log(t),
+		nixFlags+"eval $ROOT/config#nixosConfigurations --apply builtins.attrNames --json",
+		nixFlags+"flake update --flake $ROOT/config",
+		nixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
+		nixFlags+"path-info", nixFlags+"path-info",
+	)
+	if !strings.Contains(out, "the only host built; the new flake.lock is kept") {
+		t.Errorf("output:\n%s", out)
 	}
 }
