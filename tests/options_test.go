@@ -439,20 +439,21 @@ func TestOptionsParserAgreesWithNix(t *testing.T) {
 		return dedupe(out)
 	}
 	for rel, m := range mods {
-		cmd := exec.Command(nix, "--parse", filepath.Join(root, rel))
-		out, err := cmd.Output()
-		if err != nil {
-			t.Errorf("nix-instantiate --parse %s: %v", rel, err)
-			continue
-		}
-		norm, err := nixopts.Analyze(rel+" (normalised)", string(out))
-		if err != nil {
-			t.Errorf("%s: parsing Nix's normalised form: %v", rel, err)
-			continue
-		}
-		if got, want := summary(m), summary(norm); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: walker results differ from Nix's parse:\n ours %q\n nix's %q", rel, got, want)
-		}
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(nix, "--parse", filepath.Join(root, rel))
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("nix-instantiate --parse %s: %v", rel, err)
+			}
+			norm, err := nixopts.Analyze(rel+" (normalised)", string(out))
+			if err != nil {
+				t.Fatalf("%s: parsing Nix's normalised form: %v", rel, err)
+			}
+			if got, want := summary(m), summary(norm); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: walker results differ from Nix's parse:\n ours %q\n nix's %q", rel, got, want)
+			}
+		})
 	}
 }
 
