@@ -54,7 +54,7 @@ let
       rocm = pkgs.ollama-rocm;
       cuda = pkgs.ollama-cuda;
       vulkan = pkgs.ollama-vulkan;
-      cpu = pkgs.ollama-cpu;
+      cpu = pkgs.ollama-cpu or (pkgs.ollama.override { acceleration = false; });
     }
     .${acceleration};
 
