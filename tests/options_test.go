@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/nixopts"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -563,6 +564,58 @@ func TestOptionsFixturesMatchSharedLists(t *testing.T) {
 		}
 		if string(got) != want {
 			t.Errorf("%s is out of date with %s; regenerate with go test ./tests/ -run OptionsFixtures -update-option-fixtures", c.fixture, dir)
+		}
+	}
+}
+
+// TestOptionsCatalogPathsAreDeclared: the option paths mkSystem sets from
+// modules/catalog.toml (enable, fromHost, vendorSettings) are options the
+// entry's own module declares, and a settings key names a namespace it
+// declares options under.
+func TestOptionsCatalogPathsAreDeclared(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	mods := nixosModules(t, root)
+	cat := catalog.Default()
+	if len(cat.NixOS) == 0 {
+		t.Fatal("empty catalog")
+	}
+	toPath := func(s string) nixopts.Path {
+		var p nixopts.Path
+		for _, c := range nixopts.SplitOptionPath(s) {
+			p = append(p, nixopts.Comp{Name: c})
+		}
+		return p
+	}
+	for _, e := range cat.NixOS {
+		// The options the entry's files declare.
+		declared := nixopts.NewIndex()
+		prefix := filepath.Clean(e.Path) + string(filepath.Separator)
+		for rel, m := range mods {
+			if strings.HasPrefix(rel, prefix) {
+				for _, d := range m.Decls {
+					declared.Add(d.Path, d.Freeform)
+				}
+			}
+		}
+		var paths []string
+		if e.Enable != "" {
+			paths = append(paths, e.Enable)
+		}
+		for p := range e.FromHost {
+			paths = append(paths, p)
+		}
+		for _, settings := range e.VendorSettings {
+			for p := range settings {
+				paths = append(paths, p)
+			}
+		}
+		for _, p := range paths {
+			if !declared.Covers(toPath(p)) {
+				t.Errorf("modules/catalog.toml [nixos.%s]: %s is not an option declared under %s", e.Name, p, e.Path)
+			}
+		}
+		if e.Settings != "" && !declared.Known(toPath(e.Settings)) {
+			t.Errorf("modules/catalog.toml [nixos.%s]: settings = %q, but %s declares no options under it", e.Name, e.Settings, e.Path)
 		}
 	}
 }
