@@ -418,6 +418,12 @@ func (w *walker) apply(n *Node, sc *scope, path Path, line int, home bool) {
 		for _, e := range list.Kids {
 			w.walk(e, sc, path, e.Line, home)
 		}
+	case name == "recursiveUpdate" && len(args) == 2:
+		w.walk(args[0], sc, path, line, home)
+		w.walk(args[1], sc, path, line, home)
+	case name == "listToAttrs" && len(args) == 1:
+		// listToAttrs (map (x: { name = …; value = …; }) list)
+		w.listToAttrs(w.resolve(args[0], sc), sc, path, line, home)
 	case (name == "mapAttrs" || name == "genAttrs") && len(args) == 2:
 		fn, params := args[0], 2
 		if name == "genAttrs" {
@@ -461,4 +467,40 @@ func lambdaParams(n *Node) []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+func (w *walker) listToAttrs(n *Node, sc *scope, path Path, line int, home bool) {
+	sub := append(append(Path{}, path...), Comp{Dynamic: true})
+	head, args := flatten(n)
+	if libName(head) != "map" || len(args) != 2 {
+		w.def(path, line, home)
+		return
+	}
+	fn := w.resolve(args[0], sc)
+	if fn.Kind != KLambda || w.resolving[fn] {
+		w.def(path, line, home)
+		return
+	}
+	body := fn.Body
+	inner := sc.shadow(lambdaParams(fn)...)
+	for body.Kind == KLet {
+		inner = inner.with(body.Binds)
+		body = body.Body
+	}
+	if body.Kind != KAttrs {
+		w.def(path, line, home)
+		return
+	}
+	found := false
+	w.resolving[fn] = true
+	for _, b := range body.Binds {
+		if len(b.Path) > 0 && !b.Path[0].Dynamic && b.Path[0].Name == "value" {
+			w.walk(b.Value, inner, appendPath(sub, b.Path[1:]), b.Line, home)
+			found = true
+		}
+	}
+	delete(w.resolving, fn)
+	if !found {
+		w.def(path, line, home)
+	}
 }

@@ -159,6 +159,8 @@ in
     { home-manager.users.${cfg.name}.xdg.configFile."a/b".text = "x"; }
     { users.groups.plugdev = { }; }
     { i18n.extraLocaleSettings = lib.genAttrs [ "LC_TIME" ] (_: "C"); }
+    { systemd.services = lib.recursiveUpdate { a.enable = true; } { b.wantedBy = [ ]; }; }
+    { environment.etc = lib.listToAttrs (map (n: { name = n; value.text = "x"; }) [ "f" ]); }
   ]);
 }
 `
@@ -172,10 +174,13 @@ in
 		"d",
 		"e.f",
 		"e.g",
+		"environment.etc.<name>.text",
 		"home:programs.git.enable",
 		"home:xdg.configFile.\"a/b\".text",
 		"i18n.extraLocaleSettings.<name>",
 		"services.a.enable",
+		"systemd.services.a.enable",
+		"systemd.services.b.wantedBy",
 		"systemd.slices.user.sliceConfig.Limit",
 		"users.groups.plugdev",
 		"users.users.<name>.description",
