@@ -88,9 +88,34 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 			return nil
 		},
 	}
+	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return HostNames(deps.Resolver, dir), cobra.ShellCompDirectiveDefault
+	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
 	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory holding hosts/HOST.toml")
 	return cmd
+}
+
+// HostNames lists the hosts of the configuration directory (the stems of
+// hosts/*.toml), for shell completion; nil when there is no directory.
+func HostNames(r configdir.Resolver, dir string) []string {
+	d, err := r.Resolve(dir)
+	if err != nil {
+		return nil
+	}
+	return hostsIn(d.Path)
+}
+
+func hostsIn(dir string) []string {
+	var names []string
+	matches, _ := filepath.Glob(filepath.Join(dir, "hosts", "*.toml"))
+	for _, m := range matches {
+		names = append(names, strings.TrimSuffix(filepath.Base(m), ".toml"))
+	}
+	return names
 }
 
 // hostFile turns the argument into a host file path: an existing file, a
@@ -108,11 +133,7 @@ func hostFile(arg, dir string, r configdir.Resolver) (string, error) {
 	}
 	file := filepath.Join(d.Path, "hosts", arg+".toml")
 	if _, err := os.Stat(file); err != nil {
-		var names []string
-		matches, _ := filepath.Glob(filepath.Join(d.Path, "hosts", "*.toml"))
-		for _, m := range matches {
-			names = append(names, strings.TrimSuffix(filepath.Base(m), ".toml"))
-		}
+		names := hostsIn(d.Path)
 		known := "there are no hosts"
 		if len(names) > 0 {
 			known = "hosts: " + strings.Join(names, ", ")

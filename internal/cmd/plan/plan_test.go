@@ -149,3 +149,26 @@ func TestPlanHostName(t *testing.T) {
 		t.Errorf("no argument: code %d", code)
 	}
 }
+
+func TestPlanCompletion(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "hosts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"tower.toml", "laptop.toml", "notes.md"} {
+		if err := os.WriteFile(filepath.Join(dir, "hosts", n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := New(Deps{})
+	if err := cmd.Flags().Set("dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := cmd.ValidArgsFunction(cmd, nil, "")
+	if strings.Join(names, ",") != "laptop,tower" {
+		t.Errorf("completion %q", names)
+	}
+	if names, _ := cmd.ValidArgsFunction(cmd, []string{"tower"}, ""); names != nil {
+		t.Errorf("second argument completes %q", names)
+	}
+}
