@@ -350,47 +350,17 @@ func (in *interp) checkUsers(fp string, f *rules.Field, t map[string]any) {
 	}
 }
 
-// checkRequired is step 4.
+// checkRequired is step 4: required schema paths without "*".
 func (in *interp) checkRequired() {
 	for _, path := range in.rules.FieldPaths() {
 		f := in.rules.Fields[path]
-		if !f.Required {
+		if !f.Required || strings.Contains(path, "*") {
 			continue
 		}
-		for _, missing := range missingPaths(in.h.Values, "", strings.Split(path, ".")) {
-			in.report("AX103", missing, vars{expected: expectedName(f.Type)})
+		if _, set := rawLookup(in.h.Values, path); !set {
+			in.report("AX103", path, vars{expected: expectedName(f.Type)})
 		}
 	}
-}
-
-// missingPaths expands a schema path over the host and returns every
-// concrete path that is not set. A "*" segment ranges over the keys of the
-// table present; a missing or non-table parent makes a non-wildcard path
-// missing only at the top level of the walk (a required field below an
-// absent optional table is not required).
-func missingPaths(t map[string]any, prefix string, segs []string) []string {
-	seg := segs[0]
-	if seg == "*" {
-		var out []string
-		for _, k := range sortedKeys(t) {
-			if sub, ok := t[k].(map[string]any); ok && len(segs) > 1 {
-				out = append(out, missingPaths(sub, join(prefix, k), segs[1:])...)
-			}
-		}
-		return out
-	}
-	v, ok := t[seg]
-	if !ok {
-		return []string{join(prefix, strings.Join(segs, "."))}
-	}
-	if len(segs) == 1 {
-		return nil
-	}
-	sub, ok := v.(map[string]any)
-	if !ok {
-		return nil
-	}
-	return missingPaths(sub, join(prefix, seg), segs[1:])
 }
 
 // checkPrimaryUser is step 5.

@@ -252,3 +252,23 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
+
+func TestRequiredNested(t *testing.T) {
+	src := strings.Replace(string(axios.RulesTOML), "[field.\"hardware.cpu\"]\n", "[field.\"hardware.cpu\"]\nrequired = true\n", 1)
+	src = strings.Replace(src, "[field.\"users.*.email\"]\n", "[field.\"users.*.email\"]\nrequired = true\n", 1)
+	rl, err := rules.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]string{
+		validBase:                    {"AX103 hardware.cpu"},
+		validBase + "hardware = 3\n": {"AX102 hardware", "AX103 hardware.cpu"},
+		validBase + "[hardware]\ncpu = \"amd\"\n[users.a]\n": {},
+	}
+	for host, want := range cases {
+		got := keys(Validate(mustParse(t, host, ""), Options{Rules: rl}))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, want %q", host, got, want)
+		}
+	}
+}
