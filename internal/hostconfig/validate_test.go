@@ -272,3 +272,10 @@ func TestRequiredNested(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderLikeNix(t *testing.T) {
+	// builtins.toJSON escaping: control characters as \u00XX, <>& verbatim.
+	if got := render("a<b>&\x01\"é"); got != `"a<b>&\u0001\"é"` {
+		t.Errorf("render = %s", got)
+	}
+}

@@ -1,6 +1,7 @@
 package hostconfig
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -68,7 +69,7 @@ func render(v any) string {
 	case nil:
 		return "unset"
 	case string:
-		return strconv.Quote(x)
+		return quoteJSON(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case int64:
@@ -87,6 +88,18 @@ func render(v any) string {
 		return "a time"
 	}
 	return fmt.Sprintf("a %T", v)
+}
+
+// quoteJSON quotes s as JSON does (and as builtins.toJSON does in the Nix
+// interpreter), without escaping HTML characters.
+func quoteJSON(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return strconv.Quote(s)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // renderList renders values joined by ", ".
@@ -187,5 +200,5 @@ func suggestion(candidate string) string {
 	if candidate == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", candidate)
+	return " (did you mean " + quoteJSON(candidate) + "?)"
 }
