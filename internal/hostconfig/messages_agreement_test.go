@@ -1,0 +1,58 @@
+package hostconfig
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// messagesExpr gives every diagnostic of every vector from lib/core.
+const messagesExpr = `
+let
+  core = import ./lib/core { };
+  dir = ./tests/hosts;
+  entries = builtins.readDir dir;
+  files = builtins.filter (n: builtins.match ".*\\.toml" n != null) (builtins.attrNames entries);
+  stem = n: builtins.substring 0 (builtins.stringLength n - 5) n;
+in
+builtins.listToAttrs (map (f: {
+  name = stem f;
+  value = map (d: { inherit (d) code field severity message fix; }) (core.checkHost {
+    host = builtins.fromTOML (builtins.readFile (dir + "/${f}"));
+    name = stem f;
+    form = "toml";
+  }).diagnostics;
+}) files)
+`
+
+// TestMessagesAgree requires `axios check` to print the very message, fix
+// and severity that the NixOS assertion gives, on every vector.
+func TestMessagesAgree(t *testing.T) {
+	dir, stems := vectorStems(t)
+	var nix map[string][]struct{ Code, Field, Severity, Message, Fix string }
+	testutil.NixEval(t, testutil.RepoRoot(t), messagesExpr, &nix)
+	compared := 0
+	for _, stem := range stems {
+		h, err := ParseFile(filepath.Join(dir, stem+".toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Validate(h, Options{})
+		want := nix[stem]
+		if len(got) != len(want) {
+			t.Errorf("%s: Go has %d diagnostics, Nix %d", stem, len(got), len(want))
+			continue
+		}
+		for i, d := range got {
+			w := want[i]
+			if d.Code != w.Code || d.Field != w.Field || d.Severity != w.Severity || d.Message != w.Message || d.Fix != w.Fix {
+				t.Errorf("%s %s %s:\n  Go: %s | %s | %s\n Nix: %s | %s | %s", stem, d.Code, d.Field, d.Severity, d.Message, d.Fix, w.Severity, w.Message, w.Fix)
+			}
+			compared++
+		}
+	}
+	if compared < 30 {
+		t.Errorf("only %d diagnostics compared", compared)
+	}
+}
