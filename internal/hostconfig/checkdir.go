@@ -117,8 +117,9 @@ type DirOptions struct {
 }
 
 // Check checks every path: a file is a host; a directory is a
-// configuration directory (see CheckDir); "-" is a host read from
-// opts.Stdin. Errors are I/O errors only.
+// configuration directory (see CheckDir), or, when it has .toml files but
+// neither flake.nix nor hosts/, a folder of host files each checked alone;
+// "-" is a host read from opts.Stdin. Errors are I/O errors only.
 func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error) {
 	rep := &Report{}
 	for _, p := range paths {
@@ -136,6 +137,17 @@ func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error
 			return nil, fmt.Errorf("checking %s: %w", p, err)
 		}
 		if info.IsDir() {
+			if files := hostFilesOnly(p); files != nil {
+				for _, f := range files {
+					hr, err := CheckFile(f, opts.Options)
+					if err != nil {
+						return nil, err
+					}
+					rep.Hosts = append(rep.Hosts, hr)
+					rep.add(hr.Diagnostics...)
+				}
+				continue
+			}
 			if err := checkDir(ctx, p, opts, rep); err != nil {
 				return nil, err
 			}
@@ -150,6 +162,28 @@ func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error
 	}
 	rep.finish()
 	return rep, nil
+}
+
+// hostFilesOnly returns the *.toml files of dir when dir is a folder of
+// host files rather than a configuration (it has .toml files but neither
+// flake.nix nor hosts/, e.g. the hosts folder itself); nil otherwise.
+func hostFilesOnly(dir string) []string {
+	for _, marker := range []string{"flake.nix", "hosts"} {
+		if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+			return nil
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".toml") {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	return files
 }
 
 func checkStdin(opts DirOptions) (HostReport, error) {

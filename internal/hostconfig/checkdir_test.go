@@ -248,3 +248,17 @@ func TestCheckStdinAndBytes(t *testing.T) {
 		t.Errorf("CheckBytes %+v", hr)
 	}
 }
+
+func TestCheckHostsFolder(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.toml"), goodHost("a"))
+	write(t, filepath.Join(dir, "b.toml"), goodHost("x"))
+	write(t, filepath.Join(dir, "a", "hardware.nix"), "{ }\n")
+	rep, err := Check(context.Background(), []string{dir}, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesAndFiles(dir, rep.Diagnostics); !reflect.DeepEqual(got, []string{"AX110 hostname b.toml"}) || len(rep.Hosts) != 2 {
+		t.Errorf("a folder of host files: %q, %d hosts", got, len(rep.Hosts))
+	}
+}

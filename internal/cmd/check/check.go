@@ -43,7 +43,9 @@ against the axiOS rules (lib/rules.toml and the module catalog), the same
 rules the Nix library turns into assertions, in milliseconds.
 
 Each PATH is a host file, a configuration directory, or - for a host read
-from standard input (name it with --stdin-filename). A directory is checked
+from standard input (name it with --stdin-filename). A folder of host files
+(with .toml files but neither flake.nix nor hosts/, such as hosts/ itself)
+has each file checked alone. A configuration directory is checked
 completely: flake.nix and hosts/ exist, every hosts/<name>.toml is a valid host
 with a hosts/<name>/hardware.nix, and, in a git repository, every file the
 flake reads is tracked (flakes see only tracked files). Without PATH the
