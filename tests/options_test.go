@@ -530,9 +530,9 @@ func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool) string 
 
 // TestOptionsFixturesMatchSharedLists: tests/fixtures/options/*.tsv are
 // exactly the shared option lists' entries under the namespaces the modules
-// define. The shared lists live outside the repository, so without them
-// (CI) this test skips; a module that starts using a new namespace fails
-// TestOptionsExist there until the fixtures are regenerated.
+// define. The shared lists live outside the repository (beside it, in CI and
+// in a developer's workspace); elsewhere this test skips, and in CI their
+// absence is a failure.
 func TestOptionsFixturesMatchSharedLists(t *testing.T) {
 	root := testutil.RepoRoot(t)
 	dir := filepath.Join(root, sharedDataDir)
@@ -540,6 +540,9 @@ func TestOptionsFixturesMatchSharedLists(t *testing.T) {
 		dir = env
 	}
 	if _, err := os.Stat(dir); err != nil {
+		if testutil.InCI() {
+			t.Fatalf("shared option lists not found in %s: CI lays shared/ beside the clone (or set AXIOS_OPTIONS_DATA)", dir)
+		}
 		t.Skipf("shared option lists not found in %s (set AXIOS_OPTIONS_DATA); the fixtures cannot be compared", dir)
 	}
 	nixosNS, homeNS := namespaces(nixosModules(t, root))
