@@ -43,8 +43,8 @@ in
           let
             name = lib.attrByPath [ "axios" "user" "name" ] "" config;
           in
-          if name == "" then null else "/home/${name}";
-        defaultText = lib.literalExpression ''"/home/''${config.axios.user.name}" when axios.user.name is set, else null'';
+          if name == "" then null else config.users.users.${name}.home or "/home/${name}";
+        defaultText = lib.literalExpression "config.users.users.\${config.axios.user.name}.home when axios.user.name is set, else null";
         example = "/home/alice";
         description = ''
           Home folder whose DankMaterialShell settings, session and colours the

@@ -25,6 +25,11 @@ in
         programs.xwayland.enable = true;
         environment.systemPackages = [ pkgs.xwayland-satellite ];
 
+        # niri-flake's NixOS module starts a KDE polkit agent for niri
+        # sessions; DankMaterialShell has its own, and a second agent makes
+        # every authentication prompt race between the two.
+        systemd.user.services.niri-flake-polkit.enable = lib.mkDefault false;
+
         programs.dank-material-shell = {
           enable = true;
           quickshell.package = quickshell;

@@ -1,0 +1,146 @@
+// Package desktop_test evaluates the NixOS desktop module's files with
+// builtins-only stand-ins for lib and pkgs (mkIf keeps its content when the
+// condition holds, mkMerge merges recursively, priorities pass values
+// through) and checks what they set.
+package desktop_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+const stubs = `
+  merge = a: b: a // builtins.mapAttrs (n: v:
+    if builtins.isAttrs v && builtins.isAttrs (a.${n} or null) && !(v ? outPath) then merge a.${n} v else v) b;
+  pkg = name: { outPath = "/store/${name}"; inherit name; };
+  lib = {
+    mkIf = c: x: if c then x else { };
+    mkMerge = builtins.foldl' merge { };
+    mkDefault = x: x;
+    mkOverride = p: x: x;
+    mkOption = a: a;
+    mkEnableOption = d: { default = false; description = d; };
+    mkPackageOption = p: n: o: { default = p.${n}; };
+    literalExpression = x: x;
+    types = { bool = "bool"; str = "str"; nullOr = t: "null or ${t}"; };
+    attrByPath = path: d: s: if path == [ ] then s else if builtins.isAttrs s && s ? ${builtins.head path} then lib.attrByPath (builtins.tail path) d s.${builtins.head path} else d;
+    concatMapStrings = f: l: builtins.concatStringsSep "" (map f l);
+    escapeShellArgs = l: builtins.concatStringsSep " " l;
+  };
+  pkgs = builtins.listToAttrs (map (n: { name = n; value = pkg n; }) [
+    "niri" "xwayland-satellite" "xdg-desktop-portal-gnome" "xdg-desktop-portal-gtk"
+  ]) // {
+    stdenv.hostPlatform.system = "x86_64-linux";
+    writeTextFile = a: pkg a.name // { inherit (a) text destination; };
+  };
+  axiosFlake.inputs.quickshell.packages.x86_64-linux.default = pkg "quickshell";
+`
+
+// evalDesktop evaluates `body` with m = the module file `file` called with
+// config = the Nix attribute set `config`.
+func evalDesktop(t *testing.T, file, config, body string, out any) {
+	t.Helper()
+	expr := fmt.Sprintf(`let %s config = %s; m = import ./modules/desktop/%s { inherit config lib pkgs axiosFlake; }; in %s`,
+		stubs, config, file, body)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
+}
+
+const enabled = `{
+  desktop = { enable = true; niri.package = pkg "niri"; greeter = { enable = true; configHome = "/home/alice"; }; };
+  hardware.system76.power-daemon.enable = false;
+}`
+
+func TestGreeterConfigHomeFollowsTheUsersHome(t *testing.T) {
+	cases := []struct {
+		config string
+		want   any
+	}{
+		{`{ axios.user.name = "alice"; users.users.alice.home = "/srv/home/alice"; }`, "/srv/home/alice"},
+		{`{ axios.user.name = "alice"; users.users = { }; }`, "/home/alice"},
+		{`{ axios.user.name = ""; users.users = { }; }`, nil},
+		{`{ users.users = { }; }`, nil},
+	}
+	for _, c := range cases {
+		var got any
+		evalDesktop(t, "default.nix", c.config, "m.options.desktop.greeter.configHome.default", &got)
+		if got != c.want {
+			t.Errorf("config %s: greeter configHome = %v, want %v", c.config, got, c.want)
+		}
+	}
+}
+
+func TestShellRunsOnePolkitAgentAndTheGreeter(t *testing.T) {
+	var cfg struct {
+		Systemd struct {
+			User struct {
+				Services map[string]struct{ Enable *bool }
+			}
+		}
+		Programs struct {
+			Niri struct {
+				Enable  bool
+				Package string
+			}
+			DMS struct {
+				Enable     bool
+				Quickshell struct{ Package string }
+				Greeter    struct {
+					Enable     bool
+					ConfigHome string
+					Compositor struct{ Name string }
+				}
+			} `json:"dank-material-shell"`
+		}
+	}
+	evalDesktop(t, "shell.nix", enabled, "m.config", &cfg)
+	p, ok := cfg.Systemd.User.Services["niri-flake-polkit"]
+	if !ok || p.Enable == nil || *p.Enable {
+		t.Errorf("niri-flake's polkit agent must be off (DMS has its own): %+v", cfg.Systemd.User.Services)
+	}
+	d := cfg.Programs.DMS
+	if !cfg.Programs.Niri.Enable || cfg.Programs.Niri.Package != "/store/niri" {
+		t.Errorf("niri: %+v", cfg.Programs.Niri)
+	}
+	if !d.Enable || d.Quickshell.Package != "/store/quickshell" {
+		t.Errorf("DMS: %+v", d)
+	}
+	if !d.Greeter.Enable || d.Greeter.Compositor.Name != "niri" || d.Greeter.ConfigHome != "/home/alice" {
+		t.Errorf("greeter: %+v", d.Greeter)
+	}
+
+	var off map[string]any
+	evalDesktop(t, "shell.nix", `{ desktop.enable = false; }`, "m.config", &off)
+	if len(off) != 0 {
+		t.Errorf("a disabled desktop must set nothing, got %v", off)
+	}
+}
+
+func TestInputRulesUseUaccessNotWorldWritable(t *testing.T) {
+	var text string
+	evalDesktop(t, "input.nix", enabled, "(builtins.head m.config.services.udev.packages).text", &text)
+	if strings.Contains(text, `"0666"`) {
+		t.Errorf("udev rules make devices world-writable:\n%s", text)
+	}
+	for _, v := range []string{"054c", "045e", "057e", "28de"} {
+		if !strings.Contains(text, `ATTRS{idVendor}=="`+v+`", MODE="0660", TAG+="uaccess"`) {
+			t.Errorf("no uaccess rule for USB vendor %s:\n%s", v, text)
+		}
+	}
+	if !strings.Contains(text, `ENV{ID_INPUT_JOYSTICK}=="1"`) {
+		t.Errorf("no joystick rule:\n%s", text)
+	}
+}
+
+func TestPowerProfilesYieldToSystem76(t *testing.T) {
+	for _, s76 := range []bool{false, true} {
+		var ppd bool
+		config := fmt.Sprintf(`{ desktop.enable = true; hardware.system76.power-daemon.enable = %t; }`, s76)
+		evalDesktop(t, "power.nix", config, "m.config.services.power-profiles-daemon.enable", &ppd)
+		if ppd == s76 {
+			t.Errorf("system76 power daemon %t: power-profiles-daemon = %t", s76, ppd)
+		}
+	}
+}
