@@ -19,7 +19,10 @@ let
 
   hook = pkgs.writeShellApplication {
     name = "axios-wallpaper-changed";
-    runtimeInputs = [ pkgs.coreutils ];
+    runtimeInputs = [
+      pkgs.coreutils
+      pkgs.procps
+    ];
     text = ''
       # DMS hooks pass the hook name, then the wallpaper; accept either form.
       wallpaper=''${2:-''${1:-}}
@@ -32,6 +35,10 @@ let
       ${cfg.blurCommand} "$wallpaper" "$out.tmp.jpg"
       mv -f "$out.tmp.jpg" "$out"
       systemctl --user restart axios-overview-backdrop.service
+      # DMS has rewritten Ghostty's colours (config-dankcolors); SIGUSR2 makes
+      # running Ghostty processes reload their configuration. The wrapped
+      # binary's process name is ".ghostty-wrapped", cut to 15 characters.
+      pkill -USR2 -u "$(id -u)" -x 'ghostty|\.ghostty-wrappe' || true
     '';
   };
 in

@@ -33,7 +33,7 @@ func wallpaperModule(blurCommand, blurOutput string) string {
     mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.${n}) (builtins.attrNames s));
     hm.dag.entryAfter = after: data: { inherit after data; };
   };
-  pkgs = { coreutils = pkg "coreutils"; swaybg = pkg "swaybg"; stdenv.hostPlatform.system = "x86_64-linux";
+  pkgs = { coreutils = pkg "coreutils"; procps = pkg "procps"; swaybg = pkg "swaybg"; stdenv.hostPlatform.system = "x86_64-linux";
     writeShellApplication = a: pkg a.name // { inherit (a) text; }; };
   config = {
     xdg.cacheHome = "/home/alice/.cache";
@@ -97,6 +97,11 @@ func TestWallpaperHookRuns(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "systemctl"), []byte("#!/bin/sh\necho \"$@\" >> "+log+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// pkill finds no Ghostty (exit 1): the hook must still succeed.
+	pkillLog := filepath.Join(tmp, "pkill.log")
+	if err := os.WriteFile(filepath.Join(bin, "pkill"), []byte("#!/bin/sh\necho \"$@\" >> "+pkillLog+"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	wall := filepath.Join(root, "home", "desktop", "wallpapers", "09-bauhaus.jpg")
 	cmd := exec.Command(bash, script, "wallpaperChanged", wall)
 	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
@@ -115,6 +120,9 @@ func TestWallpaperHookRuns(t *testing.T) {
 	logged, _ := os.ReadFile(log)
 	if strings.TrimSpace(string(logged)) != "--user restart axios-overview-backdrop.service" {
 		t.Errorf("systemctl calls: %q", logged)
+	}
+	if p, _ := os.ReadFile(pkillLog); !strings.Contains(string(p), "-USR2") || !strings.Contains(string(p), "ghostty") {
+		t.Errorf("the hook must ask Ghostty to reload its colours (SIGUSR2), pkill calls: %q", p)
 	}
 	bad := exec.Command(bash, script, "wallpaperChanged", filepath.Join(tmp, "missing.jpg"))
 	bad.Env = cmd.Env
