@@ -36,8 +36,8 @@ var homeInputOptions = []struct{ path, source string }{
 	{"programs.dank-material-shell.settings.*", "AvengeMedia/DankMaterialShell:distro/nix/home.nix"},
 	{"programs.dank-material-shell.niri.enableKeybinds", "AvengeMedia/DankMaterialShell:distro/nix/niri.nix"},
 	{"programs.dank-material-shell.niri.enableSpawn", "AvengeMedia/DankMaterialShell:distro/nix/niri.nix"},
-	// AvengeMedia/danksearch: nix/home.nix
-	{"programs.dsearch.enable", "AvengeMedia/danksearch:nix/home.nix"},
+	// AvengeMedia/danksearch: distro/nix/default.nix
+	{"programs.dsearch.enable", "AvengeMedia/danksearch:distro/nix/default.nix"},
 	// niri-flake's settings module types every niri setting; they are
 	// checked when niri-flake evaluates them, not here.
 	{"programs.niri.settings.*", "sodiboo/niri-flake:settings.nix"},
