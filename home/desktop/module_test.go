@@ -38,6 +38,7 @@ const moduleStubs = `
     axios.desktop.niri = { enable = true; residentTerminal = true; };
     axios.pwa.browser = "brave";
     programs.ghostty.package = pkg "ghostty";
+    home.pointerCursor = { enable = true; name = "Bibata-Modern-Ice"; size = 24; };
   };
 `
 
@@ -49,10 +50,14 @@ func evalModule(t *testing.T, body string, out any) {
 
 func TestNiriModuleSettings(t *testing.T) {
 	var s struct {
-		Binds       map[string]any               `json:"binds"`
-		Spawn       []struct{ Command []string } `json:"spawn-at-startup"`
-		WindowRules []map[string]any             `json:"window-rules"`
-		LayerRules  []map[string]any             `json:"layer-rules"`
+		Binds  map[string]any            `json:"binds"`
+		Spawn  []struct{ Argv []string } `json:"spawn-at-startup"`
+		Cursor struct {
+			Theme string
+			Size  int
+		}
+		WindowRules []map[string]any `json:"window-rules"`
+		LayerRules  []map[string]any `json:"layer-rules"`
 	}
 	evalModule(t, `m.config.programs.niri.settings`, &s)
 	if len(s.Binds) != 83 {
@@ -64,11 +69,14 @@ func TestNiriModuleSettings(t *testing.T) {
 	if len(s.Spawn) != 2 {
 		t.Fatalf("spawn-at-startup has %d commands, want the clipboard watcher and the resident terminal", len(s.Spawn))
 	}
-	if got := strings.Join(s.Spawn[0].Command, " "); got != "/store/wl-clipboard/bin/wl-paste --watch /store/cliphist/bin/cliphist store" {
+	if got := strings.Join(s.Spawn[0].Argv, " "); got != "/store/wl-clipboard/bin/wl-paste --watch /store/cliphist/bin/cliphist store" {
 		t.Errorf("clipboard watcher: %s", got)
 	}
-	if got := strings.Join(s.Spawn[1].Command, " "); got != "/store/ghostty/bin/ghostty --gtk-single-instance=true --initial-window=false --quit-after-last-window-closed=false" {
+	if got := strings.Join(s.Spawn[1].Argv, " "); got != "/store/ghostty/bin/ghostty --gtk-single-instance=true --initial-window=false --quit-after-last-window-closed=false" {
 		t.Errorf("resident terminal: %s (the original passed the literal \"$ghostty\")", got)
+	}
+	if s.Cursor.Theme != "Bibata-Modern-Ice" || s.Cursor.Size != 24 {
+		t.Errorf("niri's cursor must follow home.pointerCursor, got %+v", s.Cursor)
 	}
 	if len(s.WindowRules) != 9 {
 		t.Errorf("%d window rules, want 9", len(s.WindowRules))

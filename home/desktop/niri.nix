@@ -153,13 +153,21 @@ in
       screenshot-path = "~/Pictures/Screenshots/Screenshot-from-%Y-%m-%d-%H-%M-%S.png";
       hotkey-overlay.skip-at-startup = true;
 
+      # niri draws the pointer over its own surfaces and exports
+      # XCURSOR_THEME/XCURSOR_SIZE to what it spawns; without this it uses
+      # the "default" theme and undoes home.pointerCursor (theming.nix).
+      cursor = lib.mkIf config.home.pointerCursor.enable {
+        theme = config.home.pointerCursor.name;
+        inherit (config.home.pointerCursor) size;
+      };
+
       binds = niriCore.render (niriCore.table commands);
 
       spawn-at-startup = [
         # Clipboard history: DMS only starts a watcher itself when it is
         # spawned by niri, which axiOS does not do (see enableSpawn above).
         {
-          command = [
+          argv = [
             "${pkgs.wl-clipboard}/bin/wl-paste"
             "--watch"
             (lib.getExe pkgs.cliphist)
@@ -168,7 +176,7 @@ in
         }
       ]
       ++ lib.optional cfg.residentTerminal {
-        command = [
+        argv = [
           (lib.getExe ghostty)
           "--gtk-single-instance=true"
           "--initial-window=false"
