@@ -17,6 +17,17 @@ in
   };
 
   config = lib.mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = pkgs.stdenv.hostPlatform.isx86_64;
+        message = ''
+          gaming.enable needs an x86_64-linux machine: Steam, Proton and their
+          32-bit libraries exist for x86_64 only.
+            fix: set modules.gaming = false for this host (or gaming.enable = false).
+        '';
+      }
+    ];
+
     environment.systemPackages = with pkgs; [
       gamescope
       gamemode

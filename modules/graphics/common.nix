@@ -1,5 +1,6 @@
-# Vendor-neutral graphics: hardware.graphics with 32-bit support, VA-API and
-# Vulkan drivers, tools and session variables from the plan.
+# Vendor-neutral graphics: hardware.graphics (with 32-bit support on
+# x86_64), VA-API and Vulkan drivers, tools and session variables from the
+# plan.
 {
   config,
   lib,
@@ -8,15 +9,20 @@
 }:
 let
   plan = import ./plan.nix config;
+  # 32-bit drivers (for Steam and Wine) exist on x86_64 only; nixpkgs
+  # rejects hardware.graphics.enable32Bit elsewhere.
+  is64BitX86 = pkgs.stdenv.hostPlatform.isx86_64;
   resolve = set: name: lib.getAttrFromPath (lib.splitString "." name) set;
 in
 {
   config = {
     hardware.graphics = {
       enable = lib.mkDefault true;
-      enable32Bit = lib.mkDefault true;
+      enable32Bit = lib.mkDefault is64BitX86;
       extraPackages = map (resolve pkgs) plan.extraPackages;
-      extraPackages32 = map (resolve pkgs.pkgsi686Linux) plan.extraPackages32;
+      extraPackages32 = lib.optionals is64BitX86 (
+        map (resolve pkgs.pkgsi686Linux) plan.extraPackages32
+      );
     };
 
     boot.kernelParams = plan.kernelParams;

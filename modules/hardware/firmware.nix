@@ -13,9 +13,10 @@ let
 in
 {
   config = {
-    # All firmware, including non-redistributable blobs (needs unfree, which
-    # the system module allows); this also turns on the redistributable set.
-    hardware.enableAllFirmware = lib.mkDefault true;
+    # All firmware, including non-redistributable blobs, when unfree packages
+    # are allowed (the system module allows them; nixpkgs asserts it);
+    # otherwise the redistributable set only.
+    hardware.enableAllFirmware = lib.mkDefault (config.nixpkgs.config.allowUnfree or false);
     hardware.enableRedistributableFirmware = lib.mkDefault true;
 
     # Same expression and priority as nixos-generate-config and nixos-hardware

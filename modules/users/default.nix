@@ -98,7 +98,7 @@ in
       description = ''
         The password a new account starts with (change it with `passwd` at first
         login). It is not applied when the account sets hashedPassword,
-        hashedPasswordFile, password or initialHashedPassword. This value is
+        hashedPasswordFile or initialHashedPassword. This value is
         world-readable in the Nix store: use null and a hashedPasswordFile for
         anything but a first boot.
       '';
