@@ -36,6 +36,7 @@ var homeInputOptions = []struct{ path, source string }{
 	{"programs.dank-material-shell.settings.*", "AvengeMedia/DankMaterialShell:distro/nix/home.nix"},
 	{"programs.dank-material-shell.niri.enableKeybinds", "AvengeMedia/DankMaterialShell:distro/nix/niri.nix"},
 	{"programs.dank-material-shell.niri.enableSpawn", "AvengeMedia/DankMaterialShell:distro/nix/niri.nix"},
+	{"programs.dank-material-shell.niri.includes.enable", "AvengeMedia/DankMaterialShell:distro/nix/niri.nix"},
 	// AvengeMedia/danksearch: distro/nix/default.nix
 	{"programs.dsearch.enable", "AvengeMedia/danksearch:distro/nix/default.nix"},
 	// niri-flake's settings module types every niri setting; they are

@@ -97,6 +97,18 @@ func TestNiriModuleSettings(t *testing.T) {
 	}
 }
 
+func TestDMSNiriIntegration(t *testing.T) {
+	var n struct {
+		EnableKeybinds bool
+		EnableSpawn    bool
+		Includes       struct{ Enable bool }
+	}
+	evalModule(t, `m.config.programs.dank-material-shell.niri`, &n)
+	if !n.EnableKeybinds || n.EnableSpawn || n.Includes.Enable {
+		t.Errorf("DMS niri integration: want its keybinds, no second DMS spawned by niri, and no includes overriding the axiOS config; got %+v", n)
+	}
+}
+
 func TestDropdownScriptTargetsItsWindow(t *testing.T) {
 	var text string
 	evalModule(t, `(builtins.head m.config.home.packages).text`, &text)

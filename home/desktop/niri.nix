@@ -146,6 +146,12 @@ in
       # DMS runs as the systemd user service dms.service; a niri spawn would
       # start a second instance.
       enableSpawn = false;
+      # DMS's "includes" (on by default upstream) would move the config
+      # niri-flake renders from these settings to niri/hm.kdl and load DMS's
+      # runtime files (binds, layout, outputs …) after it, overriding the
+      # axiOS table; DMS itself warns against combining them with
+      # enableKeybinds. Turn it on to let the DMS settings UI manage niri.
+      includes.enable = lib.mkDefault false;
     };
 
     programs.niri.settings = {
