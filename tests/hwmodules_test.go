@@ -89,3 +89,24 @@ func TestGamingNeedsX86(t *testing.T) {
 		wantAssertion(t, msgs, "gaming.enable needs an x86_64-linux machine")
 	}
 }
+
+// TestAiWithoutServicesModule: nixosModules.ai used without the services
+// module (plain nixosSystem) must not define selfHosted.* (an undeclared
+// option is an error even under mkIf) and must explain the missing piece.
+func TestAiWithoutServicesModule(t *testing.T) {
+	host := `{ networking.tailscale.domain = "t.ts.net"; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }`
+	var hasRegistry bool
+	foldersEval(t, `[ "ai" ]`, "x86_64-linux", host, "c ? selfHosted", &hasRegistry)
+	if hasRegistry {
+		t.Error("the ai module defines selfHosted.* although no module declares it")
+	}
+	var msgs []string
+	foldersEval(t, `[ "ai" ]`, "x86_64-linux", host, "h.failedAssertions c", &msgs)
+	wantAssertion(t, msgs, "ollamaReverseProxy.enable needs selfHosted.enable")
+	// With the services module the route is registered as before.
+	var ids []string
+	foldersEval(t, `[ "ai" "services" ]`, "x86_64-linux", `{ selfHosted.enable = true; `+host[1:], "builtins.attrNames c.selfHosted.caddy.routes", &ids)
+	if !reflect.DeepEqual(ids, []string{"ollama"}) {
+		t.Errorf("routes = %v, want [ollama]", ids)
+	}
+}

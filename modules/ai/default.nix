@@ -166,7 +166,7 @@ in
     {
       assertions = [
         {
-          assertion = (cfg.enable && local.enable && proxy.enable) -> config.selfHosted.enable;
+          assertion = (cfg.enable && local.enable && proxy.enable) -> (config.selfHosted.enable or false);
           message = ''
             services.ai.local.ollamaReverseProxy.enable needs selfHosted.enable = true.
               fix: set modules.services = true in the host, or turn the proxy off.
@@ -247,22 +247,27 @@ in
       }
     ))
 
-    (lib.mkIf (cfg.enable && local.enable && proxy.enable && proxyDomain != null) {
-      selfHosted.caddy.routes.ollama = {
-        domain = proxyDomain;
-        path = "${proxyPath}/*";
-        target = "http://127.0.0.1:${toString config.services.ollama.port}";
-        priority = 100;
-        # Ollama bound to loopback answers only requests addressed to a local
-        # host name, so the proxy sends its own upstream address as Host.
-        extraConfig = ''
-          header_up Host {upstream_hostport}
-        '';
-        # Ollama serves /api and /v1 at its root.
-        handleConfig = ''
-          uri strip_prefix ${proxyPath}
-        '';
-      };
-    })
+    # The route registry is the services module's (always imported by
+    # mkSystem); with nixosModules.ai alone the option does not exist and the
+    # assertion above explains what is missing.
+    (lib.mkIf (cfg.enable && local.enable && proxy.enable && proxyDomain != null) (
+      lib.optionalAttrs (options ? selfHosted) {
+        selfHosted.caddy.routes.ollama = {
+          domain = proxyDomain;
+          path = "${proxyPath}/*";
+          target = "http://127.0.0.1:${toString config.services.ollama.port}";
+          priority = 100;
+          # Ollama bound to loopback answers only requests addressed to a local
+          # host name, so the proxy sends its own upstream address as Host.
+          extraConfig = ''
+            header_up Host {upstream_hostport}
+          '';
+          # Ollama serves /api and /v1 at its root.
+          handleConfig = ''
+            uri strip_prefix ${proxyPath}
+          '';
+        };
+      }
+    ))
   ];
 }
