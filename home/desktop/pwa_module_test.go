@@ -1,0 +1,81 @@
+package desktop_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// pwaModule evaluates home/desktop/pwa-apps.nix with stand-ins: the flake's
+// pwa-apps package records the arguments its override receives.
+func pwaModule(t *testing.T, pwaConfig, body string, out any) {
+	t.Helper()
+	expr := fmt.Sprintf(`let
+  pkg = name: { outPath = "/store/${name}"; inherit name; };
+  lib = {
+    mkIf = c: x: if c then x else { };
+    mkDefault = x: x;
+    mkOption = a: a;
+    mkEnableOption = d: { default = false; };
+    literalExpression = x: x;
+    types = { bool = "bool"; str = "str"; path = "path"; package = "package";
+      enum = l: l; nullOr = t: t; listOf = t: t; attrsOf = t: t; submodule = m: m; };
+    optional = c: x: if c then [ x ] else [ ];
+    concatMap = f: l: builtins.concatLists (map f l);
+    concatStringsSep = builtins.concatStringsSep;
+    attrNames = builtins.attrNames;
+  };
+  pkgs = { brave = pkg "brave"; chromium = pkg "chromium"; google-chrome = pkg "google-chrome";
+    stdenv.hostPlatform.system = "x86_64-linux"; };
+  axiosFlake.self.packages.x86_64-linux.pwa-apps.override = args: pkg "pwa-apps" // {
+    inherit args;
+    missingIcons = builtins.filter (id: !(args.extraIconPaths != [ ])) (builtins.attrNames args.extraDefs);
+  };
+  cfg = { enable = true; includeDefaults = true; browser = "brave"; iconPath = null; extraApps = { }; } // %s;
+  config.axios.pwa = cfg // { browserPackage = cfg.browserPackage or pkgs.${cfg.browser}; };
+  m = import ./home/desktop/pwa-apps.nix { inherit config lib pkgs axiosFlake; };
+in %s`, pwaConfig, body)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
+}
+
+func TestPWAOptionsReachThePackage(t *testing.T) {
+	var pkgs []struct {
+		IncludeDefaults bool
+		BrowserKind     string
+		Browser         string
+		ExtraDefs       map[string]struct{ Name, URL string }
+		ExtraIconPaths  []string
+	}
+	pwaModule(t, `{ includeDefaults = false; browser = "chromium"; iconPath = "/icons";
+	  extraApps.proton-mail = { name = "Proton Mail"; url = "https://mail.proton.me/"; icon = "proton"; }; }`,
+		"map (p: p.args) m.config.home.packages", &pkgs)
+	if len(pkgs) != 1 {
+		t.Fatalf("home.packages = %+v, want the PWA package", pkgs)
+	}
+	a := pkgs[0]
+	if a.IncludeDefaults || a.BrowserKind != "chromium" || a.Browser != "/store/chromium" {
+		t.Errorf("includeDefaults/browser do not reach the package: %+v", a)
+	}
+	if a.ExtraDefs["proton-mail"].URL != "https://mail.proton.me/" || len(a.ExtraIconPaths) != 1 || a.ExtraIconPaths[0] != "/icons" {
+		t.Errorf("extraApps/iconPath do not reach the package: %+v", a)
+	}
+
+	var assertions []struct {
+		Assertion bool
+		Message   string
+	}
+	pwaModule(t, `{ extraApps."Bad App" = { name = "Bad"; url = "ftp://x"; icon = "bad"; }; }`,
+		"m.config.assertions", &assertions)
+	msgs := fmt.Sprint(assertions)
+	if len(assertions) < 2 || !strings.Contains(msgs, "axios.pwa.extraApps") || !strings.Contains(msgs, "https://") {
+		t.Errorf("an invalid extra app must fail with messages naming the field: %s", msgs)
+	}
+	var none []any
+	pwaModule(t, `{ extraApps."Bad App" = { name = "Bad"; url = "ftp://x"; icon = "bad"; }; }`,
+		"map (p: p.name) m.config.home.packages", &none)
+	if len(none) != 0 {
+		t.Errorf("the package must not be built from invalid definitions: %v", none)
+	}
+}
