@@ -24,8 +24,11 @@ in
       type = lib.types.bool;
       default = false;
       description = ''
-        Whether to capture kernel crash dumps with kdump (reserves memory for
-        a crash kernel; dumps go to /var/crash).
+        Whether to load a crash kernel (NixOS boot.crashDump: reserves
+        boot.crashDump.reservedMemory, 128M by default). After a panic it boots
+        into systemd's rescue shell, where the dump of the crashed kernel is
+        /proc/vmcore; copy it away before rebooting. Note that the crash
+        kernel, not rebootOnPanic, then handles the panic.
       '';
     };
   };
