@@ -76,7 +76,18 @@ let
         extraDefs = cfg.extraApps;
         extraIconPaths = lib.optional (cfg.iconPath != null) cfg.iconPath;
       };
-  problems = lib.concatMap (id: core.check id cfg.extraApps.${id}) (lib.attrNames cfg.extraApps);
+  # The icons are copied into the build, so the folder must be a Nix path
+  # (or already a store path); a plain "/home/…" string cannot be read there.
+  iconPathProblem =
+    let
+      p = cfg.iconPath;
+    in
+    lib.optional (
+      p != null && !(builtins.isPath p) && !(lib.hasPrefix builtins.storeDir (toString p))
+    ) "axios.pwa.iconPath = \"${toString p}\" is a string outside the Nix store, which the PWA build cannot read; fix: give a path in your configuration without quotes, e.g. ./pwa-icons";
+  problems =
+    iconPathProblem
+    ++ lib.concatMap (id: core.check id cfg.extraApps.${id}) (lib.attrNames cfg.extraApps);
 in
 {
   options.axios.pwa = {

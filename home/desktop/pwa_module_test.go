@@ -26,6 +26,7 @@ func pwaModule(t *testing.T, pwaConfig, body string, out any) {
     concatMap = f: l: builtins.concatLists (map f l);
     concatStringsSep = builtins.concatStringsSep;
     attrNames = builtins.attrNames;
+    hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p;
   };
   pkgs = { brave = pkg "brave"; chromium = pkg "chromium"; google-chrome = pkg "google-chrome";
     stdenv.hostPlatform.system = "x86_64-linux"; };
@@ -48,9 +49,9 @@ func TestPWAOptionsReachThePackage(t *testing.T) {
 		ExtraDefs       map[string]struct{ Name, URL string }
 		ExtraIconPaths  []string
 	}
-	pwaModule(t, `{ includeDefaults = false; browser = "chromium"; iconPath = "/icons";
+	pwaModule(t, `{ includeDefaults = false; browser = "chromium"; iconPath = /icons/pwa;
 	  extraApps.proton-mail = { name = "Proton Mail"; url = "https://mail.proton.me/"; icon = "proton"; }; }`,
-		"map (p: p.args) m.config.home.packages", &pkgs)
+		"map (p: p.args // { extraIconPaths = map toString p.args.extraIconPaths; }) m.config.home.packages", &pkgs)
 	if len(pkgs) != 1 {
 		t.Fatalf("home.packages = %+v, want the PWA package", pkgs)
 	}
@@ -58,7 +59,7 @@ func TestPWAOptionsReachThePackage(t *testing.T) {
 	if a.IncludeDefaults || a.BrowserKind != "chromium" || a.Browser != "/store/chromium" {
 		t.Errorf("includeDefaults/browser do not reach the package: %+v", a)
 	}
-	if a.ExtraDefs["proton-mail"].URL != "https://mail.proton.me/" || len(a.ExtraIconPaths) != 1 || a.ExtraIconPaths[0] != "/icons" {
+	if a.ExtraDefs["proton-mail"].URL != "https://mail.proton.me/" || len(a.ExtraIconPaths) != 1 || a.ExtraIconPaths[0] != "/icons/pwa" {
 		t.Errorf("extraApps/iconPath do not reach the package: %+v", a)
 	}
 
@@ -71,6 +72,15 @@ func TestPWAOptionsReachThePackage(t *testing.T) {
 	msgs := fmt.Sprint(assertions)
 	if len(assertions) < 2 || !strings.Contains(msgs, "axios.pwa.extraApps") || !strings.Contains(msgs, "https://") {
 		t.Errorf("an invalid extra app must fail with messages naming the field: %s", msgs)
+	}
+	var msg []string
+	pwaModule(t, `{ iconPath = "/home/alice/icons"; }`, "map (a: a.message) m.config.assertions", &msg)
+	if len(msg) != 1 || !strings.Contains(msg[0], "axios.pwa.iconPath") || !strings.Contains(msg[0], "fix:") {
+		t.Errorf("a string iconPath outside the store must be refused with a fix, got %q", msg)
+	}
+	pwaModule(t, `{ iconPath = builtins.storeDir + "/0000-icons"; }`, "map (a: a.message) m.config.assertions", &msg)
+	if len(msg) != 0 {
+		t.Errorf("a store path iconPath is fine, got %q", msg)
 	}
 	var none []any
 	pwaModule(t, `{ extraApps."Bad App" = { name = "Bad"; url = "ftp://x"; icon = "bad"; }; }`,
