@@ -8,6 +8,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/cli"
 	"github.com/axios-nix/axios/internal/exitcode"
+	_ "github.com/axios-nix/axios/internal/termquiet" // before Bubble Tea's init: no terminal query
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

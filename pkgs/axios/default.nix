@@ -33,6 +33,10 @@ buildGoModule {
 
   subPackages = [ "cmd/axios" ];
 
+  # A static binary starts faster (no dynamic loader), and nothing needs cgo:
+  # os/user and net fall back to their pure-Go implementations.
+  env.CGO_ENABLED = "0";
+
   ldflags = [
     "-s"
     "-w"
