@@ -27,7 +27,6 @@ const moduleStubs = `
     types = { bool = "bool"; str = "str"; package = "package"; };
     optional = c: x: if c then [ x ] else [ ];
     getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
-    escapeRegex = pwa.escapeRegex;
   };
   pkgs = builtins.listToAttrs (map (n: { name = n; value = pkg n; }) [
     "jq" "wf-recorder" "procps" "libnotify" "coreutils" "slurp" "wl-clipboard" "cliphist" "niri" "ghostty" "util-linux"

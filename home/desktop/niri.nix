@@ -297,7 +297,7 @@ in
         )
         ({ matches = [ { app-id = "^org\\.gnome\\.Nautilus$"; } ]; } // floating (size 1200 900))
         {
-          matches = [ { app-id = "^${lib.escapeRegex dropdownAppId}$"; } ];
+          matches = [ { app-id = "^${pwaCore.escapeRegex dropdownAppId}$"; } ];
           open-maximized = false;
           open-floating = true;
           default-column-width.proportion = 0.97;
