@@ -319,7 +319,7 @@ func TestModulesSecrets(t *testing.T) {
 	if got.Files["api-token"] != filepath.Join(dir, "api-token.age") {
 		t.Errorf("file = %q", got.Files["api-token"])
 	}
-	if !reflect.DeepEqual(got.Identities, []string{"/etc/ssh/ssh_host_ed25519_key"}) {
+	if !reflect.DeepEqual(got.Identities, []string{"/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"}) {
 		t.Errorf("identityPaths = %v", got.Identities)
 	}
 	if !reflect.DeepEqual(got.Packages, []string{"age", "agenix"}) {

@@ -23,12 +23,14 @@ in
 
     identityPaths = lib.mkOption {
       type = lib.types.listOf lib.types.path;
-      default = [ "/etc/ssh/ssh_host_ed25519_key" ];
-      example = [
+      # Both host keys NixOS generates by default; agenix skips a path that
+      # is missing or empty, so secrets encrypted to either key decrypt.
+      default = [
         "/etc/ssh/ssh_host_ed25519_key"
         "/etc/ssh/ssh_host_rsa_key"
       ];
-      description = "Private keys agenix tries when decrypting, at activation.";
+      example = [ "/etc/ssh/ssh_host_ed25519_key" ];
+      description = "Private keys agenix tries when decrypting, at activation (missing ones are skipped).";
     };
 
     secretsDir = lib.mkOption {
