@@ -1,6 +1,7 @@
 // Package generate writes a new axiOS configuration directory from a set of
 // answers: flake.nix, hosts/<name>.toml, hosts/<name>/hardware.nix,
-// .gitignore and README.md.
+// .gitignore and README.md; with the secrets module on, also
+// hosts/<name>/secrets.nix and secrets/README.md.
 //
 // Values are escaped for the language of each file (TOMLString, NixString),
 // never pasted into templates. Render produces the files in memory; Write
@@ -102,13 +103,19 @@ func Render(a Answers, hw Hardware, cat *catalog.Catalog, rl *rules.Rules) ([]Fi
 	if a.AxiosURL == "" {
 		a.AxiosURL = DefaultAxiosURL
 	}
-	return []File{
+	files := []File{
 		{"flake.nix", []byte(FlakeNix(a))},
 		{a.HostPath(), []byte(HostTOML(a, cat, rl))},
 		{a.HardwarePath(), hw.Content},
-		{".gitignore", []byte(Gitignore)},
-		{"README.md", []byte(Readme(a, hw, cat))},
-	}, nil
+	}
+	if flagValue(cat, a.Modules, "secrets") {
+		files = append(files,
+			File{a.SecretsModulePath(), []byte(SecretsModule(a))},
+			File{SecretsReadmePath, []byte(SecretsReadme(a))})
+	}
+	return append(files,
+		File{".gitignore", []byte(Gitignore)},
+		File{"README.md", []byte(Readme(a, hw, cat))}), nil
 }
 
 // FlakeNix renders flake.nix.

@@ -38,6 +38,10 @@ func Readme(a Answers, hw Hardware, cat *catalog.Catalog) string {
 	w("| `flake.nix` | inputs (axiOS, nixpkgs following axiOS) and `nixosConfigurations` from `hosts/` |\n")
 	w("| `hosts/%s.toml` | the host: hardware, modules, users (`axios check` validates it) |\n", h)
 	w("| `hosts/%s/hardware.nix` | disks, file systems, kernel modules (from `nixos-generate-config`) |\n", h)
+	if flagValue(cat, a.Modules, "secrets") {
+		w("| `hosts/%s/secrets.nix` | `secrets.secretsDir = ../../secrets;` |\n", h)
+		w("| `secrets/` | age-encrypted secrets; `secrets/README.md` shows how to add one |\n")
+	}
 	w("| `hosts/%s/*.nix` | add any other NixOS module here |\n\n", h)
 
 	w("## Modules\n\n")

@@ -24,7 +24,31 @@ const (
 	CodeNoHardware = "AX403" // hosts/<name>/hardware.nix is missing
 	CodeUntracked  = "AX404" // a file the flake needs is not tracked by git
 	CodeNoHosts    = "AX405" // hosts/ holds no <name>.toml (a warning)
+	// CodePlaceholderHardware: hosts/<name>/hardware.nix is the placeholder
+	// `axios init` writes when it finds no hardware configuration (a
+	// warning: the files are right, the machine's description is missing).
+	CodePlaceholderHardware = "AX406"
 )
+
+// PlaceholderMarker is the first line of the placeholder hardware.nix that
+// `axios init` writes (internal/generate); `axios check` looks for it.
+const PlaceholderMarker = "# PLACEHOLDER: this is not a hardware configuration."
+
+// isPlaceholder reports whether the hardware file at path starts with
+// PlaceholderMarker. An unreadable file is not reported here (the build
+// will say why).
+func isPlaceholder(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(PlaceholderMarker))
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false
+	}
+	return string(head) == PlaceholderMarker
+}
 
 // HostReport is the result of checking one host file.
 type HostReport struct {
@@ -274,6 +298,10 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 				"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")
 			hr.Diagnostics = append(hr.Diagnostics, d)
 			hr.Valid = false
+		} else if isPlaceholder(hw) {
+			hr.Diagnostics = append(hr.Diagnostics, dirDiag(CodePlaceholderHardware, SeverityWarning, hw,
+				"host "+n+" has only the placeholder hardware.nix that `axios init` wrote, so building it stops until the machine's real hardware configuration is there",
+				"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine (booted into NixOS or the installer), then `git add` it"))
 		}
 		rep.Hosts = append(rep.Hosts, hr)
 		rep.add(hr.Diagnostics...)
@@ -293,7 +321,7 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 	if err != nil || strings.TrimSpace(string(out)) != "true" {
 		return nil
 	}
-	out, err = r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "ls-files", "-z", "--others", "--", "flake.nix", "flake.lock", "hosts"}})
+	out, err = r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "ls-files", "-z", "--others", "--", "flake.nix", "flake.lock", "hosts", "secrets"}})
 	if err != nil {
 		return []Diagnostic{dirDiag(CodeUntracked, SeverityWarning, dir,
 			"cannot list the files git does not track: "+err.Error(),
@@ -314,12 +342,15 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 
 // flakeReads reports whether the flake of a configuration reads the file at
 // rel (slash-separated, relative to the directory): flake.nix, flake.lock,
-// hosts/<name>.toml and hosts/<name>/*.nix (see lib/core/hosts.nix).
+// hosts/<name>.toml and hosts/<name>/*.nix (see lib/core/hosts.nix), and
+// the secrets/<name>.age files that `axios init` points secretsDir at.
 func flakeReads(rel string) bool {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
 	switch {
 	case len(parts) == 1:
 		return parts[0] == "flake.nix" || parts[0] == "flake.lock"
+	case parts[0] == "secrets":
+		return len(parts) == 2 && strings.HasSuffix(parts[1], ".age") && parts[1] != ".age"
 	case parts[0] != "hosts":
 		return false
 	case len(parts) == 2:

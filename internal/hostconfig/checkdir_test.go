@@ -186,6 +186,8 @@ func TestCheckDirGit(t *testing.T) {
 	write(t, filepath.Join(dir, "notes.txt"), "not read by the flake\n")
 	write(t, filepath.Join(dir, "hosts", "README.md"), "not read by the flake\n")
 	write(t, filepath.Join(dir, "hosts", "tower", "notes", "x.nix"), "not read by the flake\n")
+	write(t, filepath.Join(dir, "secrets", "README.md"), "not read by the flake\n")
+	write(t, filepath.Join(dir, "secrets", "token.age"), "age-encryption.org/v1\n")
 	run("add", "flake.nix", "hosts/tower.toml")
 
 	rep, err := CheckDir(context.Background(), dir, DirOptions{})
@@ -193,14 +195,14 @@ func TestCheckDirGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := codesAndFiles(dir, rep.Diagnostics)
-	want := []string{"AX404  hosts/tower/extra.nix", "AX404  hosts/tower/hardware.nix"}
+	want := []string{"AX404  hosts/tower/extra.nix", "AX404  hosts/tower/hardware.nix", "AX404  secrets/token.age"}
 	if !reflect.DeepEqual(got, want) || rep.Valid {
 		t.Errorf("got %q valid=%v, want %q", got, rep.Valid, want)
 	}
 	if !strings.Contains(rep.Diagnostics[0].Fix, "git -C") {
 		t.Errorf("fix %q", rep.Diagnostics[0].Fix)
 	}
-	run("add", "-f", "hosts/tower")
+	run("add", "-f", "hosts/tower", "secrets/token.age")
 	rep, err = CheckDir(context.Background(), dir, DirOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -218,8 +220,9 @@ func TestCheckFileIOError(t *testing.T) {
 }
 
 func TestFlakeReads(t *testing.T) {
-	yes := []string{"flake.nix", "flake.lock", "hosts/a.toml", "hosts/a/hardware.nix", "hosts/a/extra.nix"}
-	no := []string{"README.md", "hosts/README.md", "hosts/a/notes.txt", "hosts/a/b/c.nix", "other/x.nix", "hosts"}
+	yes := []string{"flake.nix", "flake.lock", "hosts/a.toml", "hosts/a/hardware.nix", "hosts/a/extra.nix", "secrets/token.age"}
+	no := []string{"README.md", "hosts/README.md", "hosts/a/notes.txt", "hosts/a/b/c.nix", "other/x.nix", "hosts",
+		"secrets/README.md", "secrets/.age", "secrets/old/x.age", "secrets"}
 	for _, p := range yes {
 		if !flakeReads(p) {
 			t.Errorf("%s is read by the flake", p)
@@ -260,5 +263,39 @@ func TestCheckHostsFolder(t *testing.T) {
 	}
 	if got := codesAndFiles(dir, rep.Diagnostics); !reflect.DeepEqual(got, []string{"AX110 hostname b.toml"}) || len(rep.Hosts) != 2 {
 		t.Errorf("a folder of host files: %q, %d hosts", got, len(rep.Hosts))
+	}
+}
+
+// TestCheckDirPlaceholderHardware: the placeholder hardware.nix of `axios
+// init` is a warning that names the file and the command that replaces it;
+// a real hardware file (even one mentioning the word) is not.
+func TestCheckDirPlaceholderHardware(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "tower.toml"), goodHost("tower"))
+	write(t, filepath.Join(dir, "hosts", "nas.toml"), goodHost("nas"))
+	hw := filepath.Join(dir, "hosts", "tower", "hardware.nix")
+	write(t, hw, PlaceholderMarker+"\n_: throw \"replace me\"\n")
+	write(t, filepath.Join(dir, "hosts", "nas", "hardware.nix"), "# not a PLACEHOLDER: this is not a hardware configuration.\n{ }\n")
+
+	rep, err := CheckDir(context.Background(), dir, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := codesAndFiles(dir, rep.Diagnostics)
+	if want := []string{"AX406  hosts/tower/hardware.nix"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	d := rep.Diagnostics[0]
+	if d.Severity != SeverityWarning || !rep.Valid {
+		t.Errorf("a placeholder is a warning, not an error: %+v valid=%v", d, rep.Valid)
+	}
+	if !strings.Contains(d.Message, "placeholder") || !strings.Contains(d.Fix, "nixos-generate-config --show-hardware-config > "+hw) {
+		t.Errorf("message %q, fix %q", d.Message, d.Fix)
+	}
+	for _, h := range rep.Hosts {
+		if h.Name == "tower" && (len(h.Diagnostics) != 1 || !h.Valid) {
+			t.Errorf("host tower: %+v", h)
+		}
 	}
 }
