@@ -2,7 +2,6 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,11 +13,7 @@ import (
 // line: no colour query or cursor request from the form library's init.
 func TestNoTerminalQuery(t *testing.T) {
 	script := testutil.RequireTool(t, "script")
-	bin := filepath.Join(t.TempDir(), "axios")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := axiosBinary(t)
 	out, err := exec.Command(script, "-qec", bin+" --version", "/dev/null").Output()
 	if err != nil {
 		t.Fatalf("script: %v", err)
