@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -157,6 +158,9 @@ func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error
 			continue
 		}
 		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("checking %s: %w (give a host file such as hosts/<name>.toml, a configuration directory, or - for standard input)", p, fs.ErrNotExist)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("checking %s: %w", p, err)
 		}

@@ -151,6 +151,8 @@ func TestCheckPaths(t *testing.T) {
 	}
 	if _, err := Check(context.Background(), []string{filepath.Join(dir, "nope.toml")}, DirOptions{}); err == nil {
 		t.Error("a missing path is an error")
+	} else if msg := err.Error(); !strings.Contains(msg, "nope.toml: file does not exist") || !strings.Contains(msg, "give a host file") {
+		t.Errorf("missing path: %q names neither the file nor what to give", msg)
 	}
 	unreadable := filepath.Join(dir, "locked.toml")
 	write(t, unreadable, goodHost("locked"))
