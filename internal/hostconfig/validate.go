@@ -192,10 +192,14 @@ func (in *interp) position(field string) (Position, bool) {
 	return Position{}, false
 }
 
-// schemaFor returns the schema of key k below schema path sp (step 1).
+// schemaFor returns the schema of key k below schema path sp (step 1). A
+// quoted key with a dot ("hardware.cpu" = …) is one key, not a nested path:
+// it never names a schema field exactly.
 func (in *interp) schemaFor(sp, k string) *rules.Field {
-	if f, ok := in.rules.Fields[join(sp, k)]; ok {
-		return f
+	if !strings.Contains(k, ".") {
+		if f, ok := in.rules.Fields[join(sp, k)]; ok {
+			return f
+		}
 	}
 	return in.rules.Fields[join(sp, "*")]
 }
@@ -226,6 +230,9 @@ func (in *interp) walkTable(hp, sp string, t map[string]any) {
 		fp := join(hp, k)
 		f := in.schemaFor(sp, k)
 		if f == nil {
+			if strings.Contains(k, ".") {
+				fp = join(hp, `"`+k+`"`)
+			}
 			in.report("AX101", fp, vars{suggestion: suggestion(suggest(k, in.children(sp), in.rules.SuggestDistance))})
 			continue
 		}

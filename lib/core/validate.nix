@@ -243,8 +243,11 @@ let
           let
             exact = joinPath sp k;
             wild = joinPath sp "*";
+            # A quoted key with a dot ("hardware.cpu" = …) is one key, not a
+            # nested path: it never names a schema field.
+            dotted = match ".*[.].*" k != null;
             sk =
-              if fields ? ${exact} then
+              if !dotted && fields ? ${exact} then
                 exact
               else if fields ? ${wild} then
                 wild
@@ -253,7 +256,7 @@ let
           in
           if sk == null then
             [
-              (diag "AX101" (joinPath p k) {
+              (diag "AX101" (joinPath p (if dotted then "\"${k}\"" else k)) {
                 suggestion = renderSuggestion (util.suggest suggestDistance k (childrenOf sp));
               })
             ]
