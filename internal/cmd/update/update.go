@@ -149,7 +149,11 @@ func (u *updater) dryRun(ctx context.Context) error {
 	}
 	w := u.env.Stdout
 	fmt.Fprintln(w, "# dry run: these commands would run, in this order (nothing was changed)")
-	fmt.Fprintf(w, "# save %s\n", u.lockPath())
+	if _, err := os.Stat(u.lockPath()); err == nil {
+		fmt.Fprintf(w, "# save %s\n", u.lockPath())
+	} else {
+		fmt.Fprintf(w, "# %s does not exist yet: remove the new one if a host fails\n", u.lockPath())
+	}
 	fmt.Fprintln(w, UpdateCmd(u.dir, u.inputs).String())
 	tmp := filepath.Join(os.TempDir(), "axios-update")
 	for _, h := range hosts {
@@ -202,7 +206,11 @@ func (u *updater) run(ctx context.Context) (err error) {
 			err = exitcode.New(exitcode.Failed, fmt.Errorf("%v; and restoring the old flake.lock failed: %v (the old lock is in git: `git -C %s checkout flake.lock`)", err, rerr, runner.Quote(u.dir)))
 			return
 		}
-		fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "the old flake.lock was put back unchanged"))
+		if hadLock {
+			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "the old flake.lock was put back unchanged"))
+		} else {
+			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "there was no flake.lock before, so the new one was removed"))
+		}
 	}()
 
 	fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Bold, "updating flake.lock"))

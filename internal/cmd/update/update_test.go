@@ -226,11 +226,19 @@ func TestNoLockBeforeFailureRemovesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("FAKE_FAIL_BUILD", "all")
-	if out, code := w.run(t, context.Background()); code != exitcode.Failed {
+	out, code := w.run(t, context.Background())
+	if code != exitcode.Failed {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if !strings.Contains(out, "there was no flake.lock before, so the new one was removed") || strings.Contains(out, "put back unchanged") {
+		t.Errorf("output does not say the new lock was removed:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Join(w.dir, "flake.lock")); !os.IsNotExist(err) {
 		t.Errorf("a lock that did not exist before is still there: %v", err)
+	}
+	out, code = w.run(t, context.Background(), "--dry-run")
+	if want := "# " + filepath.Join(w.dir, "flake.lock") + " does not exist yet: remove the new one if a host fails"; code != 0 || !strings.Contains(out, want) || strings.Contains(out, "# save") {
+		t.Errorf("dry run without a lock (exit %d) lacks %q:\n%s", code, want, out)
 	}
 }
 
