@@ -150,6 +150,11 @@ let
                 nixpkgs.hostPlatform =
                   if h ? system then lib.mkOverride 900 h.system else lib.mkOptionDefault "x86_64-linux";
                 home-manager.sharedModules = map (n: homeModules.${n}) checked.selection.home;
+                # The original's home-manager module arguments, for user
+                # home modules written against it (axiOS's own use axiosFlake).
+                home-manager.extraSpecialArgs = {
+                  inherit inputs self;
+                };
               }
             ]
             ++ map (s: lib.setAttrByPath s.path s.value) (core.hostSettings checked)
@@ -179,10 +184,21 @@ let
 
   buildModules = host: buildModulesWith { inherit host; };
 
+  # specialArgs keep the original's module arguments (spec 1.10.7), so user
+  # modules written as `{ inputs, self, ... }:` still evaluate; axiOS's own
+  # modules use axiosFlake and work without them.
   nixosSystemFor =
     modules:
     inputs.nixpkgs.lib.nixosSystem {
       inherit modules;
+      specialArgs = {
+        inherit
+          inputs
+          self
+          nixosModules
+          homeModules
+          ;
+      };
     };
 
   mkSystem = host: nixosSystemFor (buildModules host);

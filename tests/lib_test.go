@@ -415,3 +415,14 @@ func TestLibraryMisuseErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMkSystemSpecialArgs: user modules written against the original's API
+// (`{ inputs, self, nixosModules, homeModules, ... }:`) get those arguments.
+func TestMkSystemSpecialArgs(t *testing.T) {
+	var got []string
+	harness(t, `h.specialArgs { hostname = "a"; timeZone = "UTC"; }`, &got)
+	want := []string{"homeModules", "inputs", "nixosModules", "self"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("specialArgs = %v, want %v", got, want)
+	}
+}

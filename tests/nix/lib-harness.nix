@@ -129,6 +129,9 @@ in
   # mkSystem attrs -> described modules
   system = host: map describe (axiosLib.mkSystem host).modules;
 
+  # The names of the module arguments mkSystem passes as specialArgs.
+  specialArgs = host: builtins.attrNames (axiosLib.mkSystem host).specialArgs;
+
   hardware = hw: map describe (axiosLib.hardwareModules hw);
 
   wrappers = {
