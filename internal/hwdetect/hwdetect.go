@@ -130,6 +130,13 @@ func Detect(root string) (*Report, error) {
 	r.Hostname = d.hostname()
 	r.Vendor = vendorFor(d.vendor(), r.IsLaptop.Bool())
 	r.NixOS = d.nixos()
+	// Empty lists, not null, in JSON.
+	if r.GPUs == nil {
+		r.GPUs = []GPU{}
+	}
+	if r.Disks == nil {
+		r.Disks = []Disk{}
+	}
 	return r, nil
 }
 

@@ -55,6 +55,17 @@ func TestHardwareJSON(t *testing.T) {
 	}
 }
 
+// A machine without GPUs or disks (an empty tree) lists them as [], not null.
+func TestHardwareJSONEmptyLists(t *testing.T) {
+	out, err := run(t, "--json", "--root", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"gpus": []`) || strings.Contains(out, "null") {
+		t.Errorf("empty lists are not []:\n%s", out)
+	}
+}
+
 func TestHardwareBadRoot(t *testing.T) {
 	if _, err := run(t, "--root", filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Fatal("expected an error for a missing root")
