@@ -124,11 +124,6 @@ func New(cfg Config) *mcp.Server {
 	return s
 }
 
-// Run serves on standard input and output until the client disconnects.
-func Run(ctx context.Context, cfg Config) error {
-	return New(cfg).Run(ctx, &mcp.StdioTransport{})
-}
-
 type handlers struct{ cfg Config }
 
 // JournalInput is the input of journal_query.

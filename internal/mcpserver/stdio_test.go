@@ -1,0 +1,103 @@
+package mcpserver
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFilterLines(t *testing.T) {
+	ok1, ok2, ok3 := `{"jsonrpc":"2.0","id":1}`, `[{"jsonrpc":"2.0","id":2}]`, `{"jsonrpc":"2.0","id":3}`
+	in := ok1 + "\r\nnot json\n\n   \n" + ok2 + "\n" + strings.Repeat("x", 60) + "\n42\n[1]\n{\"x\":1}\n{\"jsonrpc\":\"1.0\"}\n[]\n" + ok3
+	var out, logw strings.Builder
+	if err := filterLines(strings.NewReader(in), &out, &logw, 40); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), ok1+"\n"+ok2+"\n"+ok3+"\n"; got != want {
+		t.Errorf("passed %q, want %q", got, want)
+	}
+	for _, want := range []string{"line 2: not JSON", "line 6: longer than 40 bytes",
+		"line 7: not a JSON-RPC", "line 8: not a JSON-RPC", "line 9: not a JSON-RPC", "line 10: not a JSON-RPC", "line 11: not a JSON-RPC"} {
+		if !strings.Contains(logw.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logw.String())
+		}
+	}
+}
+
+type syncBuilder struct {
+	mu sync.Mutex
+	strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Builder.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Builder.String()
+}
+
+// A malformed line does not end the session: the next request is answered.
+func TestRunIOSurvivesGarbage(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var logw syncBuilder
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- RunIO(ctx, Config{}, inR, outW, &logw) }()
+
+	responses := bufio.NewScanner(outR)
+	responses.Buffer(nil, MaxLineLength)
+	next := func() map[string]any {
+		t.Helper()
+		if !responses.Scan() {
+			t.Fatalf("no response: %v (log: %s)", responses.Err(), logw.String())
+		}
+		var m map[string]any
+		if err := json.Unmarshal(responses.Bytes(), &m); err != nil {
+			t.Fatalf("response %q: %v", responses.Text(), err)
+		}
+		return m
+	}
+	send := func(s string) {
+		t.Helper()
+		if _, err := io.WriteString(inW, s+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	if r := next(); r["id"] != float64(1) || r["result"] == nil {
+		t.Fatalf("initialize: %v", r)
+	}
+	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	send(`garbage{`)
+	send(`42`)
+	send(`{"id":9}`)
+	send(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	r := next()
+	if r["id"] != float64(2) || r["result"] == nil {
+		t.Fatalf("tools/list after a bad line: %v", r)
+	}
+	if !strings.Contains(logw.String(), "not JSON") {
+		t.Errorf("the bad line was not reported: %q", logw.String())
+	}
+	inW.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server ended with %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("server did not end at the end of input")
+	}
+}
