@@ -347,14 +347,17 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 // flakeReads reports whether the flake of a configuration reads the file at
 // rel (slash-separated, relative to the directory): flake.nix, flake.lock,
 // hosts/<name>.toml and hosts/<name>/*.nix (see lib/core/hosts.nix), and
-// the secrets/<name>.age files that `axios init` points secretsDir at.
+// the secrets/<name>.age files (and secrets/README.md) that `axios init`
+// points secretsDir at.
 func flakeReads(rel string) bool {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
 	switch {
 	case len(parts) == 1:
 		return parts[0] == "flake.nix" || parts[0] == "flake.lock"
 	case parts[0] == "secrets":
-		return len(parts) == 2 && strings.HasSuffix(parts[1], ".age") && parts[1] != ".age"
+		// README.md keeps the folder in the flake before the first secret:
+		// without a tracked file, secretsDir does not exist there.
+		return len(parts) == 2 && (strings.HasSuffix(parts[1], ".age") && parts[1] != ".age" || parts[1] == "README.md")
 	case parts[0] != "hosts":
 		return false
 	case len(parts) == 2:

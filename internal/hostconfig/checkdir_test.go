@@ -188,7 +188,7 @@ func TestCheckDirGit(t *testing.T) {
 	write(t, filepath.Join(dir, "notes.txt"), "not read by the flake\n")
 	write(t, filepath.Join(dir, "hosts", "README.md"), "not read by the flake\n")
 	write(t, filepath.Join(dir, "hosts", "tower", "notes", "x.nix"), "not read by the flake\n")
-	write(t, filepath.Join(dir, "secrets", "README.md"), "not read by the flake\n")
+	write(t, filepath.Join(dir, "secrets", "notes.txt"), "not read by the flake\n")
 	write(t, filepath.Join(dir, "secrets", "token.age"), "age-encryption.org/v1\n")
 	run("add", "flake.nix", "hosts/tower.toml")
 
@@ -222,9 +222,9 @@ func TestCheckFileIOError(t *testing.T) {
 }
 
 func TestFlakeReads(t *testing.T) {
-	yes := []string{"flake.nix", "flake.lock", "hosts/a.toml", "hosts/a/hardware.nix", "hosts/a/extra.nix", "secrets/token.age"}
+	yes := []string{"flake.nix", "flake.lock", "hosts/a.toml", "hosts/a/hardware.nix", "hosts/a/extra.nix", "secrets/token.age", "secrets/README.md"}
 	no := []string{"README.md", "hosts/README.md", "hosts/a/notes.txt", "hosts/a/b/c.nix", "other/x.nix", "hosts",
-		"secrets/README.md", "secrets/.age", "secrets/old/x.age", "secrets"}
+		"secrets/notes.txt", "secrets/.age", "secrets/old/x.age", "secrets"}
 	for _, p := range yes {
 		if !flakeReads(p) {
 			t.Errorf("%s is read by the flake", p)
