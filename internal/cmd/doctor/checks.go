@@ -364,6 +364,10 @@ func hostChecks(rep *hostconfig.Report, dir, host string, known []string) (git, 
 		switch {
 		case d.Code == hostconfig.CodeNoHardware:
 			hardware = res("hardware", "hardware file", Fail, d.Message, d.Fix)
+		case d.Code == hostconfig.CodePlaceholderHardware:
+			// Only a warning for `axios check`, but this machine cannot
+			// build its system until the file is real.
+			hardware = res("hardware", "hardware file", Fail, d.Message, d.Fix)
 		case d.Severity == hostconfig.SeverityWarning:
 			warns = append(warns, d)
 		default:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -267,5 +268,23 @@ func TestFlakesFromOldNix(t *testing.T) {
 	m.Runner = fakeNix{showConfig: "experimental-features = nix-command\n"}
 	if r := m.Flakes(context.Background()); r.Status != Warn || !strings.Contains(r.Message, ": flakes (") {
 		t.Errorf("%+v", r)
+	}
+}
+
+// The placeholder hardware.nix of `axios init` fails the hardware check
+// (this machine cannot build), while the host itself still validates.
+func TestPlaceholderHardwareFails(t *testing.T) {
+	dir := config(t, "Europe/Berlin", "follows.lock")
+	write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), hostconfig.PlaceholderMarker+"\n_: throw \"replace me\"\n")
+	out, code := run(t, deps(machine("uefi-secureboot", "nix-command flakes", 400<<20), dir), "--json")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	s := statuses(t, out)
+	if h := s["hardware"]; h.Status != Fail || !strings.Contains(h.Message, "placeholder") || !strings.Contains(h.Fix, "nixos-generate-config --show-hardware-config >") {
+		t.Errorf("hardware: %+v", h)
+	}
+	if s["host"].Status != Pass {
+		t.Errorf("host: %+v", s["host"])
 	}
 }
