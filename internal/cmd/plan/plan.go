@@ -182,6 +182,13 @@ func Write(w io.Writer, p *Plan) {
 	pt := ui.NewPainter(w)
 	head := func(s string) { fmt.Fprintf(w, "\n%s\n", pt.Paint(ui.Bold, s)) }
 	fmt.Fprintf(w, "%s %s  %s\n", pt.Paint(ui.Bold, "host"), pt.Paint(ui.Blue, orNone(p.Host)), pt.Paint(ui.Dim, p.File))
+	if len(p.Diagnostics) == 1 && p.Diagnostics[0].Code == hostconfig.CodeSyntax {
+		// Nothing can be selected from a file that does not parse.
+		head("problems")
+		check.WriteDiagnostics(w, p.Diagnostics)
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ the file is not valid TOML, so there is nothing to plan"))
+		return
+	}
 	list := func(title string, items []hostconfig.Selected) {
 		head(title)
 		if len(items) == 0 {

@@ -85,6 +85,10 @@ func TestPlanInvalid(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != hostconfig.CodeSyntax || len(p.NixOS) != 0 {
 		t.Errorf("syntax error plan %+v (%v)", p, err)
 	}
+	out, code = run(t, Deps{}, bad)
+	if code != exitcode.Failed || !strings.Contains(out, "AX001") || !strings.Contains(out, "not valid TOML, so there is nothing to plan") || strings.Contains(out, "NixOS modules") {
+		t.Errorf("syntax error, human output (code %d):\n%s", code, out)
+	}
 }
 
 func TestPlanJSON(t *testing.T) {
