@@ -172,7 +172,11 @@ func Write(w io.Writer, rep *Report) {
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "%d passed, %d warnings, %d failed", counts[Pass], counts[Warn], counts[Fail])
+	warnings := "warnings"
+	if counts[Warn] == 1 {
+		warnings = "warning"
+	}
+	fmt.Fprintf(w, "%d passed, %d %s, %d failed", counts[Pass], counts[Warn], warnings, counts[Fail])
 	if counts[Skip] > 0 {
 		fmt.Fprintf(w, ", %d skipped", counts[Skip])
 	}

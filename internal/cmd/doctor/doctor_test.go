@@ -288,3 +288,11 @@ func TestPlaceholderHardwareFails(t *testing.T) {
 		t.Errorf("host: %+v", s["host"])
 	}
 }
+
+func TestSummaryCounts(t *testing.T) {
+	var b bytes.Buffer
+	Write(&b, &Report{Checks: []Result{res("a", "a", Pass, "ok", ""), res("b", "b", Warn, "hm", "do x")}})
+	if !strings.Contains(b.String(), "1 passed, 1 warning, 0 failed") {
+		t.Errorf("summary:\n%s", b.String())
+	}
+}
