@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -93,10 +94,10 @@ var levels = []string{"emerg", "alert", "crit", "err", "warning", "notice", "inf
 func Levels() []string { return append([]string(nil), levels...) }
 
 var (
-	unitRe  = regexp.MustCompile(`^[A-Za-z0-9:_.@\\-]+$`)
-	identRe = regexp.MustCompile(`^[A-Za-z0-9:_.@/+-]+$`)
-	timeRe  = regexp.MustCompile(`^[A-Za-z0-9 :.+@-]+$`)
-	bootRe  = regexp.MustCompile(`^(0|-[0-9]{1,4}|[0-9]{1,4}|[0-9a-fA-F]{32})$`)
+	unitRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9:_.@\\-]+$`) })
+	identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9:_.@/+-]+$`) })
+	timeRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9 :.+@-]+$`) })
+	bootRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(0|-[0-9]{1,4}|[0-9]{1,4}|[0-9a-fA-F]{32})$`) })
 )
 
 // InputError is a query field that failed validation.
@@ -140,13 +141,13 @@ func (c Client) Args(q Query) ([]string, error) {
 		args = append(args, "--file="+c.Source.File)
 	}
 	if q.Unit != "" {
-		if len(q.Unit) > 256 || !unitRe.MatchString(q.Unit) {
+		if len(q.Unit) > 256 || !unitRe().MatchString(q.Unit) {
 			return nil, &InputError{"unit", q.Unit, "use a systemd unit name such as sshd.service (letters, digits and : _ . @ \\ - only)"}
 		}
 		args = append(args, "--unit="+q.Unit)
 	}
 	if q.Identifier != "" {
-		if len(q.Identifier) > 256 || !identRe.MatchString(q.Identifier) {
+		if len(q.Identifier) > 256 || !identRe().MatchString(q.Identifier) {
 			return nil, &InputError{"identifier", q.Identifier, "use a syslog identifier such as sshd or kernel (letters, digits and : _ . @ / + - only)"}
 		}
 		args = append(args, "--identifier="+q.Identifier)
@@ -162,13 +163,13 @@ func (c Client) Args(q Query) ([]string, error) {
 		if t.v == "" {
 			continue
 		}
-		if len(t.v) > 64 || !timeRe.MatchString(t.v) {
+		if len(t.v) > 64 || !timeRe().MatchString(t.v) {
 			return nil, &InputError{t.name, t.v, `use a journalctl time such as "2026-01-31 12:00:00", "today", "-2h" or "@1767225600"`}
 		}
 		args = append(args, "--"+t.name+"="+t.v)
 	}
 	if q.Boot != "" {
-		if !bootRe.MatchString(q.Boot) {
+		if !bootRe().MatchString(q.Boot) {
 			return nil, &InputError{"boot", q.Boot, `use "0" for the current boot, "-1" for the previous one, or a 32-digit boot ID`}
 		}
 		args = append(args, "--boot="+q.Boot)

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -167,7 +168,9 @@ type HostOutput struct {
 	Hosts       []string                `json:"hosts"` // every host in the configuration
 }
 
-var hostNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+// hostNameRe is compiled on first use: the bounded repetition expands into
+// dozens of states, which every start of axios would pay for.
+var hostNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`) })
 
 func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) (*mcp.CallToolResult, *HostOutput, error) {
 	name := in.Host
@@ -178,7 +181,7 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 		}
 		name, _, _ = strings.Cut(hn, ".")
 	}
-	if !hostNameRe.MatchString(name) {
+	if !hostNameRe().MatchString(name) {
 		return nil, nil, fmt.Errorf("invalid host %q: use a host name of letters, digits, '-' and '_' (the stem of hosts/<name>.toml)", name)
 	}
 	dir, err := configdir.Resolve(h.cfg.ConfigDir)
