@@ -39,102 +39,32 @@ let
     head
     isAttrs
     isBool
-    isFunction
     isList
     isPath
     isString
-    length
     listToAttrs
     map
     mapAttrs
     match
-    replaceStrings
     split
     substring
-    stringLength
     tail
     ;
-
-  # ---- properties ------------------------------------------------------
-  mkIf = condition: content: {
-    _type = "if";
-    inherit condition content;
-  };
-  mkMerge = contents: {
-    _type = "merge";
-    inherit contents;
-  };
-  mkOverride = priority: content: {
-    _type = "override";
-    inherit priority content;
-  };
-  isProp =
-    v:
-    isAttrs v
-    && elem (v._type or null) [
-      "if"
-      "merge"
-      "override"
-    ];
-  isTree = v: isAttrs v && !(v ? _type) && !(v ? _pkg);
-
-  zip =
-    sets:
-    let
-      names = attrNames (
-        listToAttrs (
-          map (n: {
-            name = n;
-            value = null;
-          }) (concatMap attrNames sets)
-        )
-      );
-    in
-    listToAttrs (
-      map (n: {
-        name = n;
-        value = concatMap (s: if s ? ${n} then [ s.${n} ] else [ ]) sets;
-      }) names
-    );
-
-  pushDown =
-    def:
-    if !isProp def then
-      def
-    else if def._type == "merge" then
-      let
-        ps = map pushDown def.contents;
-      in
-      if ps != [ ] && all isTree ps then mapAttrs (_: mkMerge) (zip ps) else def
-    else
-      let
-        inner = pushDown def.content;
-        wrap = if def._type == "if" then mkIf def.condition else mkOverride def.priority;
-      in
-      if isTree inner then mapAttrs (_: wrap) inner else def;
-
-  discharge =
-    def:
-    if !isProp def then
-      [
-        {
-          priority = 100;
-          value = def;
-        }
-      ]
-    else if def._type == "merge" then
-      concatMap discharge def.contents
-    else if def._type == "if" then
-      (if def.condition then discharge def.content else [ ])
-    else
-      map (d: d // { priority = def.priority; }) (discharge def.content);
-
-  highest =
-    ds:
-    let
-      p = foldl' (acc: d: if d.priority < acc then d.priority else acc) 10000 ds;
-    in
-    filter (d: d.priority == p) ds;
+  modsys = import ./modsys.nix;
+  inherit (modsys)
+    mkOverride
+    isTree
+    isOption
+    zip
+    pushDown
+    discharge
+    alive
+    highest
+    genAttrs
+    lib
+    collectModules
+    configOf
+    ;
 
   showLoc = concatStringsSep ".";
 
@@ -268,7 +198,6 @@ let
     ];
 
   # Option declarations of the modules under test (mkOption values) → nodes.
-  isOption = v: isAttrs v && (v._type or null) == "option";
   declsOf =
     tree:
     foldl' (
@@ -284,7 +213,12 @@ let
             type = v.type.name or "?";
           }
           // (if v ? default then { inherit (v) default; } else { })
-          // (if v.type.kind or "" == "attrsOfSubmodule" then { sub = declsOf v.type.options; } else { })
+          // (
+            if (v.type.kind or "") == "attrsOf" && v.type.elemType.kind == "submodule" then
+              { sub = declsOf v.type.elemType.options; }
+            else
+              { }
+          )
         )
       else
         node
@@ -395,108 +329,12 @@ let
       else
         throw "option ${showLoc loc} = ${builtins.toJSON value} is not of type ${d.type}";
 
-  alive =
-    def:
-    if !isProp def then
-      true
-    else if def._type == "merge" then
-      any alive def.contents
-    else if def._type == "if" then
-      def.condition && alive def.content
-    else
-      alive def.content;
-
-  # ---- lib ---------------------------------------------------------------
-  mkType =
-    name: check: extra:
-    {
-      _type = "type";
-      inherit name check;
-      kind = "unique";
-    }
-    // extra;
-  types = {
-    bool = mkType "bool" isBool { };
-    str = mkType "str" isString { };
-    package = mkType "package" (v: isAttrs v && v ? _pkg) { };
-    path = mkType "path" (v: isPath v || (isString v && match "/.*" v != null)) { };
-    anything = mkType "anything" (_: true) { };
-    strMatching = re: mkType "string matching ${re}" (v: isString v && match re v != null) { };
-    enum = vs: mkType "one of ${concatStringsSep ", " (map toString vs)}" (v: elem v vs) { };
-    nullOr = t: mkType "null or ${t.name}" (v: v == null || t.check v) { };
-    listOf = t: mkType "list of ${t.name}" (v: isList v && all t.check v) { kind = "list"; };
-    attrsOf =
-      t:
-      if (t.kind or "") == "submodule" then
-        mkType "attrs of submodule" isAttrs {
-          kind = "attrsOfSubmodule";
-          inherit (t) options;
-        }
-      else
-        mkType "attrs of ${t.name}" (v: isAttrs v && all (n: t.check v.${n}) (attrNames v)) { };
-    submodule = m: mkType "submodule" isAttrs {
-      kind = "submodule";
-      options = m.options;
-    };
-  };
-
-  hasPrefix = p: s: substring 0 (stringLength p) s == p;
-  lib = {
-    inherit
-      mkIf
-      mkMerge
-      mkOverride
-      types
-      mapAttrs
-      attrNames
-      concatStringsSep
-      filter
-      all
-      any
-      hasPrefix
-      ;
-    mkDefault = mkOverride 1000;
-    mkForce = mkOverride 50;
-    mkOption = attrs: attrs // { _type = "option"; };
-    mkEnableOption = name: {
-      _type = "option";
-      type = types.bool;
-      default = false;
-      description = "Whether to enable ${name}.";
-    };
-    literalExpression = text: {
-      _type = "literalExpression";
-      inherit text;
-    };
-    optionals = c: xs: if c then xs else [ ];
-    optionalAttrs = c: a: if c then a else { };
-    attrValues = s: map (n: s.${n}) (attrNames s);
-    concatStrings = concatStringsSep "";
-    attrByPath =
-      path: default: set:
-      if path == [ ] then
-        set
-      else if isAttrs set && set ? ${head path} then
-        lib.attrByPath (tail path) default set.${head path}
-      else
-        default;
-    getExe = p: "${p.outPath}/bin/${p.mainProgram or p._pkg}";
-    getExe' = p: exe: "${p.outPath}/bin/${exe}";
-  };
-
   # ---- packages and flake inputs -------------------------------------------
   mkPkg = name: {
     _pkg = name;
     outPath = "/nix/store/00000000000000000000000000000000-${name}";
   };
-  pkgSet =
-    names:
-    listToAttrs (
-      map (n: {
-        name = n;
-        value = mkPkg n;
-      }) names
-    );
+  pkgSet = names: genAttrs names mkPkg;
   pkgs =
     pkgSet [
       "fd"
@@ -584,36 +422,19 @@ let
     inherit lib pkgs config axiosFlake;
     osConfig = os;
   };
-  load =
-    m:
-    if isPath m then
-      load (import m)
-    else if isFunction m then
-      m args
-    else
-      m;
-  collect =
-    m:
-    let
-      mod = load m;
-    in
-    [ mod ] ++ concatMap collect (mod.imports or [ ]);
-  mods = concatMap collect (moduleFiles ++ [
-    base
-    home
-  ]);
+  mods = collectModules args (
+    moduleFiles
+    ++ [
+      base
+      home
+    ]
+  );
   ownDecls = foldl' mergeNodes emptyNode (map (m: declsOf (m.options or { })) mods);
   decls = mergeNodes (mergeNodes upstream agenixDecls) ownDecls;
-  defOf =
-    m:
-    if m ? config || m ? options then
-      m.config or { }
-    else
-      removeAttrs m [ "imports" ];
-  config = mergeNode [ ] decls (map defOf mods);
+  config = mergeNode [ ] decls (map configOf mods);
   # Only what the modules define (every path checked against the
   # declarations); serialising it forces every definition.
-  defined = mergeNodeWith true [ ] decls (map defOf mods);
+  defined = mergeNodeWith true [ ] decls (map configOf mods);
 
   failedAssertions = map (a: a.message) (filter (a: !a.assertion) config.assertions);
 in
