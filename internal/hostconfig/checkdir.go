@@ -292,26 +292,40 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 		if err != nil {
 			return err
 		}
-		hw := filepath.Join(hostsDir, n, "hardware.nix")
-		if _, err := os.Stat(hw); err != nil {
-			if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-				return fmt.Errorf("checking %s: %w", hw, err)
-			}
-			d := dirDiag(CodeNoHardware, SeverityError, hw,
-				"host "+n+" has no hardware configuration, so its file systems and boot loader are unknown",
-				"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")
-			hr.Diagnostics = append(hr.Diagnostics, d)
+		hwds, err := HardwareDiagnostics(dir, n)
+		if err != nil {
+			return err
+		}
+		hr.Diagnostics = append(hr.Diagnostics, hwds...)
+		if HasErrors(hwds) {
 			hr.Valid = false
-		} else if isPlaceholder(hw) {
-			hr.Diagnostics = append(hr.Diagnostics, dirDiag(CodePlaceholderHardware, SeverityWarning, hw,
-				"host "+n+" has only the placeholder hardware.nix that `axios init` wrote, so building it stops until the machine's real hardware configuration is there",
-				"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine (booted into NixOS or the installer), then `git add` it"))
 		}
 		rep.Hosts = append(rep.Hosts, hr)
 		rep.add(hr.Diagnostics...)
 	}
 	rep.add(untracked(ctx, dir, opts.Runner)...)
 	return nil
+}
+
+// HardwareDiagnostics checks hosts/<name>/hardware.nix in the configuration
+// dir: AX403 when it is missing, AX406 when it is the placeholder `axios
+// init` writes. Errors are I/O errors only.
+func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
+	hw := filepath.Join(dir, "hosts", name, "hardware.nix")
+	if _, err := os.Stat(hw); err != nil {
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return nil, fmt.Errorf("checking %s: %w", hw, err)
+		}
+		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+			"host "+name+" has no hardware configuration, so its file systems and boot loader are unknown",
+			"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
+	}
+	if isPlaceholder(hw) {
+		return []Diagnostic{dirDiag(CodePlaceholderHardware, SeverityWarning, hw,
+			"host "+name+" has only the placeholder hardware.nix that `axios init` wrote, so building it stops until the machine's real hardware configuration is there",
+			"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine (booted into NixOS or the installer), then `git add` it")}, nil
+	}
+	return nil, nil
 }
 
 // untracked reports the files the flake needs that git does not track, when

@@ -94,7 +94,7 @@ func New(cfg Config) *mcp.Server {
 		Name:  ToolHost,
 		Title: "Check this machine's host configuration",
 		Description: "Read and validate the axiOS host file (hosts/<name>.toml) of this machine or of a named host " +
-			"in the configuration directory, as `axios check` does: diagnostics with code, field, message and fix, " +
+			"in the configuration directory, as `axios check` does (its hardware.nix included): diagnostics with code, field, message and fix, " +
 			"and the selected NixOS modules, home modules and nixos-hardware modules.",
 		Annotations: readOnly,
 	}, h.host)
@@ -201,12 +201,14 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 	if err != nil {
 		return nil, nil, err
 	}
+	hw, err := hostconfig.HardwareDiagnostics(dir.Path, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	diags := append(append([]hostconfig.Diagnostic{}, report.Diagnostics...), hw...)
 	out := &HostOutput{
 		ConfigDir: dir.Path, FoundBy: string(dir.Source), Host: name, File: file,
-		Valid: report.Valid, Diagnostics: report.Diagnostics, Hosts: hosts,
-	}
-	if out.Diagnostics == nil {
-		out.Diagnostics = []hostconfig.Diagnostic{}
+		Valid: !hostconfig.HasErrors(diags), Diagnostics: diags, Hosts: hosts,
 	}
 	if parsed, err := hostconfig.ParseFile(file); err == nil {
 		out.Selection = hostconfig.Select(parsed, opts)

@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/axios-nix/axios/internal/generations"
+	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/journal/journaltest"
 )
@@ -256,6 +257,24 @@ func TestHostTool(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no AX104 hardware.gpu diagnostic: %+v", out.Diagnostics)
+	}
+	// beta has no hardware.nix: the same AX403 as `axios check DIR`.
+	found = false
+	for _, d := range out.Diagnostics {
+		found = found || d.Code == "AX403" && strings.HasSuffix(d.File, "hosts/beta/hardware.nix")
+	}
+	if !found {
+		t.Errorf("no AX403 for the missing hardware.nix: %+v", out.Diagnostics)
+	}
+
+	// The placeholder of `axios init` is a warning (AX406); the host stays valid.
+	if err := os.WriteFile(filepath.Join(dir, "hosts", "alpha", "hardware.nix"), []byte(hostconfig.PlaceholderMarker+"\n_: throw \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = HostOutput{}
+	call(t, cs, ToolHost, map[string]any{"host": "alpha"}, &out)
+	if !out.Valid || len(out.Diagnostics) != 1 || out.Diagnostics[0].Code != hostconfig.CodePlaceholderHardware {
+		t.Errorf("alpha with the placeholder: %+v", out)
 	}
 
 	if msg := call(t, cs, ToolHost, map[string]any{"host": "gamma"}, &out); !strings.Contains(msg, "alpha, beta") {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -22,16 +24,146 @@ func Run(ctx context.Context, cfg Config) error {
 	return RunIO(ctx, cfg, os.Stdin, os.Stdout, os.Stderr)
 }
 
-// RunIO serves cfg over in and out. A line of in that is not JSON (or is
-// longer than MaxLineLength) is reported on logw and skipped: the SDK would
-// otherwise end the session on it, and with it every later request.
+// DrainTimeout bounds how long the server keeps answering requests that
+// were read before its input ended.
+var DrainTimeout = time.Minute
+
+// RunIO serves cfg over in and out. A line of in that is not a JSON-RPC
+// message (or is longer than MaxLineLength) is reported on logw and skipped:
+// the SDK would otherwise end the session on it, and with it every later
+// request. When in ends, requests already read are still answered (for at
+// most DrainTimeout) before the session closes, so
+// `printf '…' | axios mcp` prints every answer.
 func RunIO(ctx context.Context, cfg Config, in io.Reader, out io.Writer, logw io.Writer) error {
 	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pend := newPending()
 	go func() {
-		pw.CloseWithError(filterLines(in, pw, logw, MaxLineLength))
+		err := filterLines(in, pw, logw, MaxLineLength, pend.sent)
+		if err == nil {
+			pend.wait(ctx, DrainTimeout)
+		}
+		pw.CloseWithError(err)
 	}()
 	defer pr.Close()
-	return New(cfg).Run(ctx, &mcp.IOTransport{Reader: pr, Writer: nopWriteCloser{out}})
+	return New(cfg).Run(ctx, &mcp.IOTransport{Reader: pr, Writer: &answerWriter{w: out, done: pend.answered}})
+}
+
+// pending tracks the ids of requests passed to the server and not yet
+// answered.
+type pending struct {
+	mu      sync.Mutex
+	ids     map[string]bool
+	changed chan struct{}
+}
+
+func newPending() *pending {
+	return &pending{ids: map[string]bool{}, changed: make(chan struct{}, 1)}
+}
+
+func (p *pending) sent(id string) {
+	p.mu.Lock()
+	p.ids[id] = true
+	p.mu.Unlock()
+}
+
+func (p *pending) answered(id string) {
+	p.mu.Lock()
+	delete(p.ids, id)
+	p.mu.Unlock()
+	select {
+	case p.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (p *pending) empty() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.ids) == 0
+}
+
+// wait returns when every request is answered, after timeout, or when ctx
+// ends.
+func (p *pending) wait(ctx context.Context, timeout time.Duration) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !p.empty() {
+		select {
+		case <-p.changed:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// answerWriter passes the server's output through and reports the id of
+// every response (a message with an id and no method).
+type answerWriter struct {
+	w    io.Writer
+	buf  []byte
+	done func(id string)
+}
+
+func (a *answerWriter) Write(p []byte) (int, error) {
+	n, err := a.w.Write(p)
+	a.buf = append(a.buf, p[:n]...)
+	for {
+		i := bytes.IndexByte(a.buf, '\n')
+		if i < 0 {
+			break
+		}
+		for _, m := range messages(a.buf[:i]) {
+			if m.ID != nil && m.Method == "" {
+				a.done(string(*m.ID))
+			}
+		}
+		a.buf = a.buf[i+1:]
+	}
+	return n, err
+}
+
+func (a *answerWriter) Close() error { return nil }
+
+// rpcMessage is the part of a JSON-RPC message that matters here.
+type rpcMessage struct {
+	Version *string          `json:"jsonrpc"`
+	ID      *json.RawMessage `json:"id"`
+	Method  string           `json:"method"`
+}
+
+// messages decodes a line holding one JSON-RPC message or a batch; nil when
+// it is neither.
+func messages(b []byte) []rpcMessage {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	var raw []json.RawMessage
+	if b[0] == '[' {
+		if json.Unmarshal(b, &raw) != nil || len(raw) == 0 {
+			return nil
+		}
+	} else {
+		raw = []json.RawMessage{b}
+	}
+	out := make([]rpcMessage, 0, len(raw))
+	for _, r := range raw {
+		r = bytes.TrimSpace(r)
+		var m rpcMessage
+		if len(r) == 0 || r[0] != '{' || json.Unmarshal(r, &m) != nil || m.Version == nil || *m.Version != "2.0" {
+			return nil
+		}
+		if m.ID != nil {
+			id := json.RawMessage(bytes.TrimSpace(*m.ID))
+			m.ID = &id
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 type nopWriteCloser struct{ io.Writer }
@@ -40,7 +172,7 @@ func (nopWriteCloser) Close() error { return nil }
 
 // filterLines copies the lines of in that are valid JSON to out, one per
 // line, and reports the others on logw. It returns nil at the end of in.
-func filterLines(in io.Reader, out io.Writer, logw io.Writer, max int) error {
+func filterLines(in io.Reader, out io.Writer, logw io.Writer, max int, sent func(id string)) error {
 	r := bufio.NewReaderSize(in, 64*1024)
 	n := 0
 	for {
@@ -54,9 +186,16 @@ func filterLines(in io.Reader, out io.Writer, logw io.Writer, max int) error {
 			case len(trimmed) == 0:
 			case !json.Valid(trimmed):
 				fmt.Fprintf(logw, "axios mcp: ignored input line %d: not JSON (each line must be one JSON-RPC message)\n", n)
-			case !isMessage(trimmed):
+			case messages(trimmed) == nil:
 				fmt.Fprintf(logw, "axios mcp: ignored input line %d: not a JSON-RPC 2.0 message (an object with \"jsonrpc\": \"2.0\")\n", n)
 			default:
+				if sent != nil {
+					for _, m := range messages(trimmed) {
+						if m.ID != nil && m.Method != "" {
+							sent(string(*m.ID))
+						}
+					}
+				}
 				if _, werr := out.Write(append(trimmed, '\n')); werr != nil {
 					return werr
 				}
@@ -91,31 +230,4 @@ func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
 		}
 		return line, tooLong, err
 	}
-}
-
-// isMessage reports whether b (valid JSON) is a JSON-RPC 2.0 object, or a
-// non-empty batch of them (the SDK decides whether the protocol version
-// allows batches).
-func isMessage(b []byte) bool {
-	if b[0] == '[' {
-		var batch []json.RawMessage
-		if json.Unmarshal(b, &batch) != nil || len(batch) == 0 {
-			return false
-		}
-		for _, m := range batch {
-			if !isObject(m) {
-				return false
-			}
-		}
-		return true
-	}
-	return isObject(b)
-}
-
-func isObject(b []byte) bool {
-	var m struct {
-		Version *string `json:"jsonrpc"`
-	}
-	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '{' && json.Unmarshal(b, &m) == nil && m.Version != nil && *m.Version == "2.0"
 }

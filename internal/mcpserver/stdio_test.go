@@ -15,7 +15,7 @@ func TestFilterLines(t *testing.T) {
 	ok1, ok2, ok3 := `{"jsonrpc":"2.0","id":1}`, `[{"jsonrpc":"2.0","id":2}]`, `{"jsonrpc":"2.0","id":3}`
 	in := ok1 + "\r\nnot json\n\n   \n" + ok2 + "\n" + strings.Repeat("x", 60) + "\n42\n[1]\n{\"x\":1}\n{\"jsonrpc\":\"1.0\"}\n[]\n" + ok3
 	var out, logw strings.Builder
-	if err := filterLines(strings.NewReader(in), &out, &logw, 40); err != nil {
+	if err := filterLines(strings.NewReader(in), &out, &logw, 40, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := out.String(), ok1+"\n"+ok2+"\n"+ok3+"\n"; got != want {
@@ -99,5 +99,56 @@ func TestRunIOSurvivesGarbage(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("server did not end at the end of input")
+	}
+}
+
+// Requests read before the input ends are all answered, as with
+// `printf '…' | axios mcp`.
+func TestRunIOAnswersBeforeClosing(t *testing.T) {
+	in := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
+		`{"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_modules","arguments":{}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}`,
+	}, "\n") + "\n"
+	var out, logw syncBuilder
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := RunIO(ctx, Config{}, strings.NewReader(in), &out, &logw); err != nil {
+		t.Fatalf("RunIO: %v (log %s)", err, logw.String())
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("took %v: waited for the drain timeout", time.Since(start))
+	}
+	ids := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m struct{ ID json.RawMessage }
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("output line %q: %v", line, err)
+		}
+		ids[string(m.ID)] = true
+	}
+	for _, id := range []string{"1", "2", `"three"`, "4"} {
+		if !ids[id] {
+			t.Errorf("no answer to request %s; output:\n%s", id, out.String())
+		}
+	}
+}
+
+func TestMessages(t *testing.T) {
+	for line, want := range map[string]int{
+		`{"jsonrpc":"2.0","id":1,"method":"x"}`:        1,
+		`[{"jsonrpc":"2.0","id":1},{"jsonrpc":"2.0"}]`: 2,
+		`{"jsonrpc":"1.0","id":1}`:                     0,
+		`[{"jsonrpc":"2.0"}, 3]`:                       0,
+		`[]`:                                           0,
+		`"jsonrpc"`:                                    0,
+		`{"id":1}`:                                     0,
+	} {
+		if got := len(messages([]byte(line))); got != want {
+			t.Errorf("messages(%s) = %d, want %d", line, got, want)
+		}
 	}
 }
