@@ -152,3 +152,21 @@ func TestMessages(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFilterLines: whatever the bytes, filterLines neither panics nor
+// passes a line the SDK could not take.
+func FuzzFilterLines(f *testing.F) {
+	f.Add([]byte(`{"jsonrpc":"2.0","id":1,"method":"x"}` + "\n" + "garbage\n[1]\n"))
+	f.Add([]byte("[{\"jsonrpc\":\"2.0\",\"id\":\"a\"}]\r\n\x00\xff{"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out, logw strings.Builder
+		if err := filterLines(strings.NewReader(string(in)), &out, &logw, 64, func(string) {}); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+			if out.Len() > 0 && messages([]byte(line)) == nil {
+				t.Errorf("passed %q", line)
+			}
+		}
+	})
+}
