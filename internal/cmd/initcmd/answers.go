@@ -121,6 +121,10 @@ var hostnameSanitize = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 // Defaults builds the answers from detection and the environment, then
 // applies the command-line flags. It returns notes about derived values.
+// rootUserNote warns that the primary user is root (the default when init
+// runs as root without --user).
+const rootUserNote = "the primary user would be root; pass --user with your everyday account name"
+
 func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *rules.Rules) (generate.Answers, []Note, error) {
 	var notes []Note
 	set := func(name string) bool { return fl.Set[name] }
@@ -205,7 +209,7 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 		a.User.Name = fl.User
 	}
 	if a.User.Name == "root" && !set("user") {
-		notes = append(notes, Note{true, "the primary user would be root; pass --user with your everyday account name"})
+		notes = append(notes, Note{true, rootUserNote})
 	}
 	if a.User.Name != "" && env.FullName != nil {
 		a.User.FullName = env.FullName(a.User.Name)

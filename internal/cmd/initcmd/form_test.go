@@ -97,3 +97,25 @@ func TestInitFormCancel(t *testing.T) {
 		t.Fatalf("got %v, %s", err, stderr)
 	}
 }
+
+// The warning about root as the primary user follows the answer given in
+// the form, not the default it started from.
+func TestInitFormRootWarning(t *testing.T) {
+	for _, tc := range []struct {
+		user string
+		warn bool
+	}{{"ada", false}, {"", true}} {
+		var transcript bytes.Buffer
+		d := testDeps(map[string]string{"USER": "root"})
+		d.interactive = func() bool { return true }
+		d.ask = scriptedAsk(t, &transcript, "forge", "", "", tc.user, "Someone", "", "", "", "", "", "", "0", "", "", "", "")
+		dir := t.TempDir()
+		out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
+		if err != nil {
+			t.Fatalf("user %q: %v\n%s\n%s\n%s", tc.user, err, out, stderr, transcript.String())
+		}
+		if got := strings.Contains(stderr, "root"); got != tc.warn {
+			t.Errorf("user %q: root warning %v, want %v:\n%s", tc.user, got, tc.warn, stderr)
+		}
+	}
+}
