@@ -352,3 +352,43 @@ func TestInitOddDetectedZone(t *testing.T) {
 		t.Errorf("timeZone = %v", get(v, "timeZone"))
 	}
 }
+
+// With the secrets module, init writes the secrets quick start and the
+// module pointing at the folder, tracks both with --git, and the result
+// checks clean (no untracked file).
+func TestInitSecrets(t *testing.T) {
+	git := testutil.RequireTool(t, "git")
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir, "--user", "ada", "--enable", "secrets", "--git")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, f := range []string{"secrets/README.md", "hosts/xps/secrets.nix"} {
+		if !strings.Contains(out, "  "+f+"\n") {
+			t.Errorf("%s not listed as written:\n%s", f, out)
+		}
+	}
+	ls, err := exec.Command(git, "-C", dir, "ls-files").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"secrets/README.md", "hosts/xps/secrets.nix"} {
+		if !strings.Contains(string(ls), f+"\n") {
+			t.Errorf("%s is not tracked: %s", f, ls)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "secrets", "README.md"))
+	if err != nil || !strings.Contains(string(readme), "age -r") || !strings.Contains(string(readme), "/run/agenix/") {
+		t.Errorf("secrets/README.md: %v\n%s", err, readme)
+	}
+	checkGenerated(t, dir, "xps")
+	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range rep.Diagnostics {
+		if d.Code == hostconfig.CodeUntracked {
+			t.Errorf("untracked after --git: %s", d.File)
+		}
+	}
+}
