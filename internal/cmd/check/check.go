@@ -47,8 +47,9 @@ from standard input (name it with --stdin-filename). A folder of host files
 (with .toml files but neither flake.nix nor hosts/, such as hosts/ itself)
 has each file checked alone. A configuration directory is checked
 completely: flake.nix and hosts/ exist, every hosts/<name>.toml is a valid host
-with a hosts/<name>/hardware.nix, and, in a git repository, every file the
-flake reads is tracked (flakes see only tracked files). Without PATH the
+with a hosts/<name>/hardware.nix that is not the placeholder axios init writes
+(AX406, a warning), and, in a git repository, every file the flake reads is
+tracked (flakes see only tracked files). Without PATH the
 configuration directory is used: --dir, then $AXIOS_FLAKE, then the current
 directory when it holds flake.nix and hosts/, then ~/.config/nixos_config.
 
