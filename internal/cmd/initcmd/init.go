@@ -68,7 +68,9 @@ func newCommand(d deps) *cobra.Command {
 		Use:   "init",
 		Short: "Create a new axiOS configuration for this machine",
 		Long: `Create a new axiOS configuration directory for this machine: flake.nix,
-hosts/<name>.toml, hosts/<name>/hardware.nix, .gitignore and a README.
+hosts/<name>.toml, hosts/<name>/hardware.nix, .gitignore and a README; with
+the secrets module also secrets/README.md (how to add an age-encrypted
+secret) and hosts/<name>/secrets.nix (secrets.secretsDir = ../../secrets).
 
 By default init asks its questions in a terminal form, pre-filled from
 hardware detection (see axios hardware). With --yes it asks nothing: every
