@@ -312,7 +312,13 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 // init` writes. Errors are I/O errors only.
 func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
 	hw := filepath.Join(dir, "hosts", name, "hardware.nix")
-	if _, err := os.Stat(hw); err != nil {
+	info, err := os.Stat(hw)
+	if err == nil && info.IsDir() {
+		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+			"host "+name+"'s hardware.nix is a folder, not a Nix file",
+			"move the folder away and run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
+	}
+	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return nil, fmt.Errorf("checking %s: %w", hw, err)
 		}

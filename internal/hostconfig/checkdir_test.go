@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
@@ -299,5 +300,42 @@ func TestCheckDirPlaceholderHardware(t *testing.T) {
 		if h.Name == "tower" && (len(h.Diagnostics) != 1 || !h.Valid) {
 			t.Errorf("host tower: %+v", h)
 		}
+	}
+}
+
+// A device or pipe as host file is read up to the size limit, never
+// forever; a hardware.nix folder is not a hardware file.
+func TestCheckOddFiles(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		done := make(chan HostReport, 1)
+		go func() {
+			rep, err := CheckFile("/dev/zero", Options{})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- rep
+		}()
+		select {
+		case rep := <-done:
+			if rep.Valid || len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != CodeSyntax || !strings.Contains(rep.Diagnostics[0].Message, "larger than") {
+				t.Errorf("/dev/zero: %+v", rep)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("checking /dev/zero did not end")
+		}
+	}
+
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "tower.toml"), goodHost("tower"))
+	if err := os.MkdirAll(filepath.Join(dir, "hosts", "tower", "hardware.nix"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := CheckDir(context.Background(), dir, DirOptions{Runner: &noGit{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesAndFiles(dir, rep.Diagnostics); rep.Valid || !reflect.DeepEqual(got, []string{"AX403  hosts/tower/hardware.nix"}) || !strings.Contains(rep.Diagnostics[0].Message, "is a folder") {
+		t.Errorf("hardware.nix folder: valid=%v %q %+v", rep.Valid, got, rep.Diagnostics)
 	}
 }

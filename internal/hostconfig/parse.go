@@ -8,6 +8,7 @@ package hostconfig
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,7 +103,14 @@ func ParseFile(path string) (*Host, error) {
 	if info.Size() > MaxFileSize {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
 	}
-	data, err := os.ReadFile(path)
+	// Read at most one byte more than allowed: a device or pipe (e.g.
+	// /dev/zero, or <(…) in a shell) has no size to check beforehand.
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading host %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
