@@ -360,6 +360,20 @@ func TestFileErrors(t *testing.T) {
 			t.Errorf("File(%s, %s): error %v, want one containing %q", filepath.Base(c.in), filepath.Base(c.out), err, c.want)
 		}
 	}
+	// A folder, and a device with no end, are refused without reading
+	// forever.
+	if err := File(dir, filepath.Join(dir, "o.jpg"), Options{}, DefaultQuality); err == nil || !strings.Contains(err.Error(), "is a folder, not an image") {
+		t.Errorf("folder as input: error %v", err)
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		old := maxFileBytes
+		maxFileBytes = 4 << 20
+		err := File("/dev/zero", filepath.Join(dir, "o.jpg"), Options{}, DefaultQuality)
+		maxFileBytes = old
+		if err == nil || !strings.Contains(err.Error(), "more than 4 MiB") {
+			t.Errorf("/dev/zero as input: error %v", err)
+		}
+	}
 	if err := File(good, filepath.Join(dir, "o.jpg"), Options{}, 0); err == nil || !strings.Contains(err.Error(), "quality 0") {
 		t.Errorf("quality 0: error %v", err)
 	}

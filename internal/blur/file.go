@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,11 +40,39 @@ func FormatOf(path string) (Format, error) {
 
 // Decode reads a JPEG or PNG file (recognised by content).
 func Decode(path string) (image.Image, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBytes(path, data)
+}
+
+// MaxFileBytes is the largest input file read (a 134-megapixel PNG with
+// little compression fits).
+const MaxFileBytes = 512 << 20
+
+// maxFileBytes is MaxFileBytes, lowered by tests.
+var maxFileBytes int64 = MaxFileBytes
+
+// readInput reads the input image, at most MaxFileBytes: a device or pipe
+// has no size to check beforehand (axios wallpaper blur /dev/zero …).
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening input: %w", err)
 	}
-	return decodeBytes(path, data)
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("opening input: %s is a folder, not an image", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if int64(len(data)) > maxFileBytes {
+		return nil, fmt.Errorf("reading %s: more than %d MiB, too large for a wallpaper", path, maxFileBytes>>20)
+	}
+	return data, nil
 }
 
 // MaxPixels is the largest image accepted (134 megapixels; an 8K
@@ -127,9 +156,9 @@ func File(in, out string, o Options, quality int) error {
 	if quality < 1 || quality > 100 {
 		return fmt.Errorf("JPEG quality %d is out of range: use 1 to 100", quality)
 	}
-	data, err := os.ReadFile(in)
+	data, err := readInput(in)
 	if err != nil {
-		return fmt.Errorf("opening input: %w", err)
+		return err
 	}
 	var blurred image.Image
 	if useDC(o) && bytes.HasPrefix(data, []byte{0xff, 0xd8}) {
