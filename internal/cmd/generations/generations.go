@@ -200,6 +200,11 @@ func resolveSystem(env activate.Env, arg string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q is neither a generation number, \"current\", nor an existing system path: %w", arg, err)
 	}
+	// A store path, or a system (a folder with nixos-version, as the
+	// toplevel of every NixOS system has).
+	if _, err := os.Stat(filepath.Join(p, "nixos-version")); err != nil && !strings.HasPrefix(p, "/nix/store/") {
+		return "", fmt.Errorf("%s is not a NixOS system or a Nix store path: give a generation number (`axios generations` lists them), \"current\", or a built system such as ./result", arg)
+	}
 	return p, nil
 }
 

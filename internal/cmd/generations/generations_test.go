@@ -144,6 +144,9 @@ func TestDiff(t *testing.T) {
 	if out, code := run(t, NewDiff(w.deps), "7", "1"); code != exitcode.Usage || !strings.Contains(out, "generation 7 does not exist") {
 		t.Errorf("bad generation: %d %s", code, out)
 	}
+	if out, code := run(t, NewDiff(w.deps), t.TempDir(), "1"); code != exitcode.Usage || !strings.Contains(out, "is not a NixOS system or a Nix store path") {
+		t.Errorf("a folder that is no system: code %d, %s", code, out)
+	}
 	if out, code := run(t, NewDiff(w.deps), "nosuch", "1"); code != exitcode.Usage || !strings.Contains(out, "neither a generation number") {
 		t.Errorf("bad path: %d %s", code, out)
 	}
