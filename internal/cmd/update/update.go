@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 
@@ -104,6 +105,9 @@ is back), 2 bad usage, 3 interrupted (the old lock is back).`,
 				if in == "" || strings.HasPrefix(in, "-") {
 					return exitcode.New(exitcode.Usage, fmt.Errorf("input name %q is invalid: name an input of flake.nix, such as nixpkgs", in))
 				}
+			}
+			if err := knownInputs(filepath.Join(d.Path, "flake.lock"), args); err != nil {
+				return exitcode.New(exitcode.Usage, err)
 			}
 			hn := deps.Hostname
 			if hn == nil {
@@ -338,4 +342,33 @@ func restore(path string, data []byte, existed bool, perm fs.FileMode) error {
 		return nil
 	}
 	return fsutil.WriteFileAtomic(path, data, perm)
+}
+
+// knownInputs checks each input (its first segment, for a path such as
+// axios/nixpkgs) against the root inputs of the lock file, when there is a
+// readable one; without it nix itself reports unknown inputs.
+func knownInputs(lockPath string, inputs []string) error {
+	if len(inputs) == 0 {
+		return nil
+	}
+	data, err := os.ReadFile(lockPath)
+	if err != nil {
+		return nil
+	}
+	l, err := flakelock.Parse(data)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for n := range l.Nodes[l.Root].Inputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, in := range inputs {
+		first, _, _ := strings.Cut(in, "/")
+		if _, ok := l.Nodes[l.Root].Inputs[first]; !ok {
+			return fmt.Errorf("flake.lock has no input %q: name one of %s", first, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }

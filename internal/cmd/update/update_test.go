@@ -287,6 +287,14 @@ func TestBadInputName(t *testing.T) {
 	if out, code := w.run(t, context.Background(), "--", "-x"); code != exitcode.Usage || !strings.Contains(out, `input name "-x" is invalid`) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+	// An input the lock does not have stops before anything runs.
+	out, code := w.run(t, context.Background(), "nixpks")
+	if code != exitcode.Usage || !strings.Contains(out, `flake.lock has no input "nixpks": name one of nixpkgs`) {
+		t.Errorf("unknown input: exit %d:\n%s", code, out)
+	}
+	if log := w.fake.Log(t); len(log) != 0 {
+		t.Errorf("commands ran for an unknown input:\n%s", strings.Join(log, "\n"))
+	}
 }
 
 func TestNixOnlyHostsComeFromNixEval(t *testing.T) {
