@@ -338,24 +338,14 @@ in
 	}
 }
 
-// TestOptionsPackagesConfirmed: every pkgs.<attr> a module uses (and every
-// package name the graphics plan resolves in pkgs) is listed in
-// tests/fixtures/packages-confirmed.txt, with the nixpkgs file where it was
-// confirmed or "common" for a long-standing attribute, and every listed
-// package is still used.
+// TestOptionsPackagesConfirmed: every nixpkgs package the repository's Nix
+// code uses (see packageUsers) and every package name the graphics plan
+// resolves in pkgs is listed in tests/fixtures/packages-confirmed.txt, with
+// the nixpkgs file where it was confirmed or "common" for a long-standing
+// attribute, and every listed package is still used.
 func TestOptionsPackagesConfirmed(t *testing.T) {
 	root := testutil.RepoRoot(t)
-	used := map[string]string{}
-	for rel, m := range nixosModules(t, root) {
-		if strings.HasPrefix(rel, "modules/desktop/") {
-			continue // owned and audited by the desktop module's author
-		}
-		for _, p := range m.Pkgs {
-			if _, ok := used[p.Attr]; !ok {
-				used[p.Attr] = fmt.Sprintf("%s:%d", rel, p.Line)
-			}
-		}
-	}
+	used := packageUsers(t, root)
 	for _, name := range graphicsPlanPackages(t) {
 		if _, ok := used[name]; !ok {
 			used[name] = "lib/core/graphics.nix"
@@ -376,9 +366,12 @@ func TestOptionsPackagesConfirmed(t *testing.T) {
 			t.Errorf("%s:%d: want \"<attr> <nixpkgs file>\" or \"<attr> common\", got %q", packagesFile, i+1, line)
 			continue
 		}
+		if listed[fields[0]] {
+			t.Errorf("%s:%d: %s is listed twice", packagesFile, i+1, fields[0])
+		}
 		listed[fields[0]] = true
 		if _, ok := used[fields[0]]; !ok {
-			t.Errorf("%s:%d: %s is not used by any module; remove the line", packagesFile, i+1, fields[0])
+			t.Errorf("%s:%d: %s is not used by any Nix file; remove the line", packagesFile, i+1, fields[0])
 		}
 	}
 	var missing []string
@@ -391,6 +384,115 @@ func TestOptionsPackagesConfirmed(t *testing.T) {
 	for _, m := range missing {
 		t.Errorf("%s is not confirmed: look it up in current nixpkgs and add it to %s", m, packagesFile)
 	}
+}
+
+// packageFiles lists, relative to the repository, the Nix files whose
+// package references the package check reads besides the NixOS modules:
+// every file under home/, devshells/default.nix and every file under pkgs/.
+func packageFiles(t *testing.T, root string) []string {
+	t.Helper()
+	files := []string{"devshells/default.nix"}
+	for _, dir := range []string{"home", "pkgs"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".nix") {
+				return err
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			files = append(files, filepath.ToSlash(rel))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
+}
+
+// packageUsers maps every nixpkgs attribute the repository's Nix code uses
+// to the first place that uses it: pkgs.<attr> selections and free names
+// inside `with pkgs;` in the NixOS modules (modules/desktop included),
+// home/**, devshells/default.nix and pkgs/**, plus the arguments without a
+// default of each pkgs/<name>/default.nix, which callPackage fills from
+// nixpkgs. Attributes the overlay in pkgs/default.nix adds (the folder
+// names under pkgs/) are axiOS's own packages and are left out.
+func packageUsers(t *testing.T, root string) map[string]string {
+	t.Helper()
+	used := map[string]string{}
+	add := func(attr, where string) {
+		if _, ok := used[attr]; !ok {
+			used[attr] = where
+		}
+	}
+	mods := map[string]*nixopts.Module{}
+	for rel, m := range nixosModules(t, root) {
+		mods[filepath.ToSlash(rel)] = m
+	}
+	for _, rel := range packageFiles(t, root) {
+		mods[rel] = analyzeFile(t, filepath.Join(root, rel))
+	}
+	for rel, m := range mods {
+		for _, p := range m.Pkgs {
+			add(p.Attr, fmt.Sprintf("%s:%d", rel, p.Line))
+		}
+	}
+	own := map[string]bool{}
+	entries, err := os.ReadDir(filepath.Join(root, "pkgs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		rel := "pkgs/" + e.Name() + "/default.nix"
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, rel)); err != nil {
+			continue
+		}
+		own[e.Name()] = true
+		for _, f := range callPackageArgs(t, filepath.Join(root, rel)) {
+			add(f.Name, fmt.Sprintf("%s:%d", rel, f.Line))
+		}
+	}
+	for name, where := range used {
+		if own[name] {
+			delete(used, name)
+			_ = where
+		}
+	}
+	return used
+}
+
+type callArg struct {
+	Name string
+	Line int
+}
+
+// callPackageArgs returns the arguments without a default of the function
+// a callPackage file evaluates to, except lib (which callPackage takes from
+// nixpkgs but is no package).
+func callPackageArgs(t *testing.T, path string) []callArg {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := nixopts.Parse(path, string(src))
+	if err != nil {
+		t.Fatalf("parsing: %v", err)
+	}
+	if n.Kind != nixopts.KLambda || len(n.Formals) == 0 {
+		t.Fatalf("%s: not a callPackage function ({ lib, stdenv, ... }: …)", path)
+	}
+	var out []callArg
+	for _, f := range n.Formals {
+		if f.Default == nil && f.Name != "lib" && f.Name != "..." {
+			out = append(out, callArg{Name: f.Name, Line: n.Line})
+		}
+	}
+	return out
 }
 
 // graphicsPlanPackages evaluates lib/core/graphics.nix for every GPU type

@@ -246,14 +246,19 @@ in {
     rocmPackages.rocminfo
     config.foo
     (lib.getExe hello)
-  ] ++ [ pkgs.pkgsi686Linux.mesa (pkgs.wayvr or pkgs.wlx-overlay-s) tool ];
+  ] ++ [ pkgs.pkgsi686Linux.mesa (pkgs.wayvr or pkgs.wlx-overlay-s) tool ]
+    ++ [ pkgs.qt6.qtbase pkgs.nvtopPackages.amd ];
+  options.a.package = lib.mkPackageOption pkgs "niri" { };
+  options.b.package = lib.mkPackageOption pkgs [ "kdePackages" "kate" ] { };
+  options.c.package = lib.mkPackageOption pkgs config.name { };
+  options.d.package = lib.mkPackageOption config.foo "notpkgs" { };
 }`)
 	var got []string
 	for _, p := range m.Pkgs {
 		got = append(got, p.Attr)
 	}
 	sort.Strings(got)
-	want := []string{"hello", "jq", "pkgsi686Linux.mesa", "rocmPackages.rocminfo", "stdenv", "vim", "wayvr", "wlx-overlay-s", "writeShellScriptBin"}
+	want := []string{"hello", "jq", "kdePackages.kate", "niri", "nvtopPackages.amd", "pkgsi686Linux.mesa", "qt6.qtbase", "rocmPackages.rocminfo", "stdenv", "vim", "wayvr", "wlx-overlay-s", "writeShellScriptBin"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("packages:\n got %q\nwant %q", got, want)
 	}

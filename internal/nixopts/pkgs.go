@@ -20,14 +20,22 @@ func (s *scope) has(name string) bool {
 	return false
 }
 
+// packageSets are package sets of nixpkgs whose names do not end in
+// Packages or Plugins: a package in one is named by both attributes.
+var packageSets = map[string]bool{
+	"qt5": true, "qt6": true, "libsForQt5": true, "xorg": true,
+	"gst_all_1": true, "gnome": true, "xfce": true, "lxqt": true,
+}
+
 // pkgAttr names the package of pkgs.<path>: the first attribute, or the
-// first two for package sets (rocmPackages.rocminfo, pkgsi686Linux.mesa).
+// first two for package sets (rocmPackages.rocminfo, pkgsi686Linux.mesa,
+// qt6.qtbase).
 func pkgAttr(path []Key) string {
 	if len(path) == 0 || path[0].Dynamic {
 		return ""
 	}
 	first := path[0].Name
-	if len(path) > 1 && !path[1].Dynamic && (strings.HasSuffix(first, "Packages") || strings.HasPrefix(first, "pkgs") || strings.HasSuffix(first, "Plugins")) {
+	if len(path) > 1 && !path[1].Dynamic && (strings.HasSuffix(first, "Packages") || strings.HasPrefix(first, "pkgs") || strings.HasSuffix(first, "Plugins") || packageSets[first]) {
 		return first + "." + path[1].Name
 	}
 	return first
@@ -101,6 +109,13 @@ func (w *walker) collectPkgs(n *Node, sc *scope, withPkgs bool) {
 		rec(scopeExpr)
 		isPkgs := scopeExpr.Kind == KVar && scopeExpr.Name == "pkgs"
 		w.collectPkgs(n.Body, sc, withPkgs || isPkgs)
+	case KApply:
+		if attr, line := packageOptionAttr(n, sc); attr != "" {
+			w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: attr, Line: line})
+		}
+		for _, k := range n.Kids {
+			rec(k)
+		}
 	case KAssert:
 		rec(n.Kids[0])
 		rec(n.Body)
@@ -123,4 +138,38 @@ func shadowedPkgs(sc *scope) bool {
 		}
 	}
 	return false
+}
+
+// packageOptionAttr recognises `lib.mkPackageOption pkgs "name"` (or a
+// list of names, `[ "qt6" "qtbase" ]`) and returns the package it defaults
+// to; "" for anything else.
+func packageOptionAttr(n *Node, sc *scope) (string, int) {
+	if n.Kind != KApply || n.Kids[0].Kind != KApply {
+		return "", 0
+	}
+	inner := n.Kids[0]
+	fn, set, name := inner.Kids[0], inner.Kids[1], n.Kids[1]
+	isFn := (fn.Kind == KVar && fn.Name == "mkPackageOption" && !sc.has(fn.Name)) ||
+		(fn.Kind == KSelect && len(fn.Kids) == 1 && len(fn.Path) > 0 && !fn.Path[len(fn.Path)-1].Dynamic && fn.Path[len(fn.Path)-1].Name == "mkPackageOption")
+	if !isFn || set.Kind != KVar || set.Name != "pkgs" || shadowedPkgs(sc) {
+		return "", 0
+	}
+	var path []Key
+	switch name.Kind {
+	case KString:
+		if name.Dynamic {
+			return "", 0
+		}
+		path = []Key{{Name: name.Text}}
+	case KList:
+		for _, k := range name.Kids {
+			if k.Kind != KString || k.Dynamic {
+				return "", 0
+			}
+			path = append(path, Key{Name: k.Text})
+		}
+	default:
+		return "", 0
+	}
+	return pkgAttr(path), name.Line
 }
