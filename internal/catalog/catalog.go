@@ -52,6 +52,9 @@ type NixOSEntry struct {
 	// Settings is the host key copied verbatim to the option of the same name
 	// when the entry is active (e.g. "virt").
 	Settings string `json:"settings,omitempty"`
+	// HostKeys lists other host keys only this entry reads (mkSystem maps
+	// them); like Settings they draw AX302 when the entry is inactive.
+	HostKeys []string `json:"hostKeys,omitempty"`
 	// Requires lists other flags that must be on when this entry is active.
 	Requires []string `json:"requires"`
 	// Home lists home entries added for every user when this entry is active.
@@ -104,6 +107,7 @@ type rawNixOS struct {
 	Default        *bool                     `toml:"default"`
 	Enable         string                    `toml:"enable"`
 	Settings       string                    `toml:"settings"`
+	HostKeys       []string                  `toml:"hostKeys"`
 	Requires       []string                  `toml:"requires"`
 	Home           []string                  `toml:"home"`
 	Imports        []string                  `toml:"imports"`
@@ -147,7 +151,7 @@ func Parse(data []byte) (*Catalog, error) {
 	for name, r := range raw.NixOS {
 		e := NixOSEntry{
 			Name: name, Kind: Kind(r.Kind), Path: r.Path, Description: r.Description,
-			Flag: r.Flag, Enable: r.Enable, Settings: r.Settings,
+			Flag: r.Flag, Enable: r.Enable, Settings: r.Settings, HostKeys: r.HostKeys,
 			Requires: nonNil(r.Requires), Home: nonNil(r.Home), Imports: nonNil(r.Imports),
 			Vendors: r.Vendors, FormFactors: r.FormFactors,
 			VendorSettings: r.VendorSettings, FromHost: r.FromHost,

@@ -501,19 +501,25 @@ func (in *interp) checkRequires(sel Selection) {
 	}
 }
 
-// checkUnusedSettings is step 9.
+// checkUnusedSettings is step 9: the settings table and host keys of an
+// inactive entry.
 func (in *interp) checkUnusedSettings(sel Selection) {
 	for _, e := range in.cat.NixOS {
-		if e.Settings == "" || e.Flag == "" {
+		if e.Flag == "" || sel.Active(e) {
 			continue
 		}
-		v, ok := in.lookup(e.Settings)
-		if !ok {
-			continue
+		keys := e.HostKeys
+		if e.Settings != "" {
+			keys = append([]string{e.Settings}, keys...)
 		}
-		if _, isTable := v.(map[string]any); !isTable || sel.Active(e) {
-			continue
+		for _, k := range keys {
+			v, ok := in.lookup(k)
+			if !ok {
+				continue
+			}
+			if _, isTable := v.(map[string]any); isTable {
+				in.report("AX302", k, vars{flag: e.Flag})
+			}
 		}
-		in.report("AX302", e.Settings, vars{flag: e.Flag})
 	}
 }

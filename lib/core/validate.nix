@@ -428,25 +428,23 @@ let
           ) e.requires
       ) activeNames;
 
-      # Step 9: settings tables of inactive modules.
+      # Step 9: settings tables and host keys of inactive modules.
       step9 = concatMap (
         n:
         let
           e = cat.nixos.${n};
-          k = e.settings;
-          v = getPath h k;
+          keys = (if e ? settings then [ e.settings ] else [ ]) ++ (e.hostKeys or [ ]);
         in
-        if
-          e ? settings
-          && e ? flag
-          && isAttrs v
-          && !(isUnset v)
-          && !(typeError k)
-          && !(isActive n)
-        then
-          [ (diag "AX302" k { flag = e.flag; }) ]
-        else
-          [ ]
+        concatMap (
+          k:
+          let
+            v = getPath h k;
+          in
+          if e ? flag && isAttrs v && !(isUnset v) && !(typeError k) && !(isActive n) then
+            [ (diag "AX302" k { flag = e.flag; }) ]
+          else
+            [ ]
+        ) keys
       ) nixosNames;
 
       diagnostics = sortDiagnostics (step7 ++ step8 ++ step9);
