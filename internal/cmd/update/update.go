@@ -21,10 +21,12 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/closure"
+	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/flakelock"
 	"github.com/axios-nix/axios/internal/fsutil"
+	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -67,8 +69,10 @@ func New(deps Deps) *cobra.Command {
 		Short:         "Update flake.lock, build every host, and keep the new lock only if all build",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Long: `Update the inputs of the configuration's flake.lock (all of them, or the
-named INPUTs), then build every host of the configuration (hosts/*.toml, or
+		Long: `Check every host like ` + "`axios check`" + ` first: when a host has errors, axios
+prints them and stops before flake.lock is touched or anything runs. Then
+update the inputs of the configuration's flake.lock (all of them, or the
+named INPUTs), and build every host of the configuration (hosts/*.toml, or
 the flake's nixosConfigurations) and show the closure diff of this machine's
 host against the running system.
 
@@ -77,8 +81,8 @@ or the command is interrupted (Ctrl-C), the old flake.lock is written back
 byte for byte and axios reports which host failed and the last lines of its
 build. Nothing is activated: run ` + "`axios switch`" + ` afterwards.
 
-Exit status: 0 updated (or already up to date), 1 a build failed (the old lock
-is back), 2 bad usage, 3 interrupted (the old lock is back).`,
+Exit status: 0 updated (or already up to date), 1 a host has errors (nothing
+ran) or a build failed (the old lock is back), 2 bad usage, 3 interrupted (the old lock is back).`,
 		Example: "  axios update\n  axios update nixpkgs\n  axios update --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -109,6 +113,9 @@ is back), 2 bad usage, 3 interrupted (the old lock is back).`,
 			if err := knownInputs(filepath.Join(d.Path, "flake.lock"), args); err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
+			if err := checkHosts(ctx, env, d.Path); err != nil {
+				return err
+			}
 			hn := deps.Hostname
 			if hn == nil {
 				hn = os.Hostname
@@ -126,6 +133,58 @@ is back), 2 bad usage, 3 interrupted (the old lock is back).`,
 	f.BoolVar(&dryRun, "dry-run", false, "print the exact commands instead of running them")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+// checkHosts runs the axios check on the configuration at dir when it has
+// hosts/*.toml, printing every problem. A host with errors stops the update
+// before flake.lock is read or nix runs. Hosts written only in Nix are left
+// to nix, which checks them while building.
+func checkHosts(ctx context.Context, env activate.Env, dir string) error {
+	hosts, err := activate.TOMLHosts(dir)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if len(hosts) == 0 {
+		return nil
+	}
+	rep, err := hostconfig.CheckDir(ctx, dir, hostconfig.DirOptions{Runner: env.Runner})
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	check.WriteDiagnostics(env.Stderr, rep.Diagnostics)
+	if !hostconfig.HasErrors(rep.Diagnostics) {
+		return nil
+	}
+	// Name the hosts when every error belongs to one; a problem of the
+	// directory itself (no flake.nix, an untracked file) is the
+	// configuration's.
+	var bad []string
+	hostErrs := 0
+	for _, h := range rep.Hosts {
+		if n := errorCount(h.Diagnostics); n > 0 {
+			hostErrs += n
+			bad = append(bad, strings.TrimSuffix(filepath.Base(h.File), ".toml"))
+		}
+	}
+	what := "the configuration has errors"
+	switch {
+	case hostErrs != errorCount(rep.Diagnostics):
+	case len(bad) == 1:
+		what = "host " + bad[0] + " has errors"
+	case len(bad) > 1:
+		what = "hosts " + strings.Join(bad, ", ") + " have errors"
+	}
+	return exitcode.New(exitcode.Failed, fmt.Errorf("%s (above); fix them and run again — flake.lock was not touched and nothing was built", what))
+}
+
+func errorCount(ds []hostconfig.Diagnostic) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity != hostconfig.SeverityWarning {
+			n++
+		}
+	}
+	return n
 }
 
 type updater struct {

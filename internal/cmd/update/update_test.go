@@ -59,6 +59,7 @@ func newWorld(t *testing.T) *world {
 	write(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
 	for _, h := range []string{"tower", "laptop"} {
 		write(t, filepath.Join(w.dir, "hosts", h+".toml"), "hostname = \""+h+"\"\ntimeZone = \"UTC\"\n", 0o644)
+		write(t, filepath.Join(w.dir, "hosts", h, "hardware.nix"), "{ }\n", 0o644)
 		f.System(t, "system-"+h, fixture(t, "new-object.json"))
 	}
 	w.old = f.System(t, "old", fixture(t, "old-list.json"))
@@ -144,6 +145,40 @@ func TestUpdateKeepsLockWhenAllBuild(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestHostWithErrorsStopsBeforeNixRuns(t *testing.T) {
+	w := newWorld(t)
+	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n", 0o644)
+	for _, args := range [][]string{nil, {"nixpkgs"}, {"--dry-run"}, {"--json"}} {
+		out, code := w.run(t, context.Background(), args...)
+		if code != exitcode.Failed {
+			t.Fatalf("%v: exit %d, want 1:\n%s", args, code, out)
+		}
+		if log := w.fake.Log(t); len(log) != 0 {
+			t.Fatalf("%v: nix ran although host laptop has errors:\n%s", args, strings.Join(log, "\n"))
+		}
+		for _, want := range []string{"laptop.toml:3: AX", "formFactor", "host laptop has errors (above); fix them and run again — flake.lock was not touched and nothing was built"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: output lacks %q:\n%s", args, want, out)
+			}
+		}
+		if strings.Contains(out, "put back") || strings.Contains(out, "# dry run") {
+			t.Errorf("%v: output goes on past the check:\n%s", args, out)
+		}
+		if got, perm := w.lock(t); got != oldLock || perm != 0o600 {
+			t.Errorf("%v: lock touched (mode %o): %q", args, perm, got)
+		}
+	}
+	// A problem of the directory itself is the configuration's, not a host's.
+	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n", 0o644)
+	if err := os.Remove(filepath.Join(w.dir, "flake.nix")); err != nil {
+		t.Fatal(err)
+	}
+	out, code := w.run(t, context.Background())
+	if code != exitcode.Failed || !strings.Contains(out, "the configuration has errors (above)") || len(w.fake.Log(t)) != 0 {
+		t.Errorf("no flake.nix: exit %d:\n%s", code, out)
 	}
 }
 
