@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
 )
 
 // Fake is one fake tool set.
@@ -121,9 +123,11 @@ echo "activating the configuration..."
 `
 
 // New creates the fake tools and puts them first on PATH (t.Setenv). nom
-// is absent, so builds go through the fake nix.
+// is absent, so builds go through the fake nix. The fakes are shell
+// scripts: without sh the test is skipped (and fails in CI).
 func New(t *testing.T) *Fake {
 	t.Helper()
+	testutil.RequireTool(t, "sh")
 	root := t.TempDir()
 	f := &Fake{Root: root, Bin: filepath.Join(root, "bin"), LogFile: filepath.Join(root, "log"), Store: filepath.Join(root, "store")}
 	for _, d := range []string{f.Bin, f.Store} {

@@ -1,21 +1,15 @@
 package generations
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/privilege"
-	"github.com/axios-nix/axios/internal/runner"
-	"github.com/axios-nix/axios/internal/testutil"
-	"github.com/spf13/cobra"
 )
 
 type world struct {
@@ -25,84 +19,25 @@ type world struct {
 	deps     Deps
 }
 
-func fixture(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "internal", "closure", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // newWorld: generation 1 is "old", generation 2 ("new") is current and
 // running.
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	testutil.RequireTool(t, "sh")
 	f := fakenix.New(t)
 	w := &world{fake: f}
-	w.old = f.System(t, "old", fixture(t, "old-list.json"))
-	w.new = f.System(t, "new", fixture(t, "new-object.json"))
+	w.old = f.FixtureSystem(t, "old", "old-list.json")
+	w.new = f.FixtureSystem(t, "new", "new-object.json")
 	if err := os.MkdirAll(filepath.Join(w.new, "kernel-modules", "lib", "modules", "6.6.66"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	w.profile = f.Profile(t, w.old, w.new)
-	current := filepath.Join(f.Root, "current-system")
-	marker := filepath.Join(f.Root, "NIXOS")
-	if err := os.Symlink(w.new, current); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(marker, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w.deps = Deps{
-		Env: activate.Env{
-			Runner: runner.Exec{}, Priv: privilege.Checker{Geteuid: func() int { return 0 }},
-			Profile: w.profile, CurrentSystem: current, NixOSMarker: marker,
-		},
-		Interactive: func() bool { return false },
-	}
+	w.deps = Deps{Env: f.Machine(t, w.new, w.profile), Interactive: func() bool { return false }}
 	return w
-}
-
-func run(t *testing.T, cmd *cobra.Command, args ...string) (string, int) {
-	t.Helper()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetIn(strings.NewReader(""))
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), 0
-	}
-	var coded *exitcode.Error
-	if !errors.As(err, &coded) {
-		return out.String() + "error: " + err.Error(), -1
-	}
-	if coded.Err != nil {
-		out.WriteString("error: " + coded.Err.Error())
-	}
-	return out.String(), coded.Code
-}
-
-const nixFlags = "nix --extra-experimental-features nix-command flakes "
-
-func expectLog(t *testing.T, got []string, want ...string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("ran %d commands, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("command %d:\n got %s\nwant %s", i+1, got[i], want[i])
-		}
-	}
 }
 
 func TestList(t *testing.T) {
 	w := newWorld(t)
-	out, code := run(t, NewGenerations(w.deps))
+	out, code := cmdtest.Run(t, NewGenerations(w.deps))
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -111,7 +46,7 @@ func TestList(t *testing.T) {
 		!strings.Contains(lines[2], "24.11.20241201.abc1234") || !strings.Contains(lines[2], "6.6.66") || !strings.HasSuffix(lines[2], "(current)") {
 		t.Errorf("table:\n%s", out)
 	}
-	out, code = run(t, NewGenerations(w.deps), "--json")
+	out, code = cmdtest.Run(t, NewGenerations(w.deps), "--json")
 	var list []struct {
 		Number  int  `json:"number"`
 		Current bool `json:"current"`
@@ -120,47 +55,47 @@ func TestList(t *testing.T) {
 		t.Errorf("json %v:\n%s", err, out)
 	}
 	w.deps.Env.Profile = filepath.Join(t.TempDir(), "nope", "system")
-	if out, code := run(t, NewGenerations(w.deps)); code != exitcode.Usage || !strings.Contains(out, "is this NixOS?") {
+	if out, code := cmdtest.Run(t, NewGenerations(w.deps)); code != exitcode.Usage || !strings.Contains(out, "is this NixOS?") {
 		t.Errorf("missing profile dir: %d %s", code, out)
 	}
 }
 
 func TestDiff(t *testing.T) {
 	w := newWorld(t)
-	out, code := run(t, NewDiff(w.deps), "1", "current")
+	out, code := cmdtest.Run(t, NewDiff(w.deps), "1", "current")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	if !strings.HasPrefix(out, w.old+" → "+w.new+"\n") || !strings.Contains(out, "  + ghostty 1.0.0") {
 		t.Errorf("diff:\n%s", out)
 	}
-	expectLog(t, w.fake.Log(t),
-		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
-		nixFlags+"path-info --recursive --size --json $ROOT/store/new")
-	out, code = run(t, NewDiff(w.deps), "2", w.old, "--json")
+	fakenix.ExpectLog(t, w.fake.Log(t),
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/old",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/new")
+	out, code = cmdtest.Run(t, NewDiff(w.deps), "2", w.old, "--json")
 	if code != 0 || !strings.Contains(out, `"kind": "removed"`) || !strings.Contains(out, `"name": "ghostty"`) {
 		t.Errorf("json diff %d:\n%s", code, out)
 	}
-	if out, code := run(t, NewDiff(w.deps), "7", "1"); code != exitcode.Usage || !strings.Contains(out, "generation 7 does not exist") {
+	if out, code := cmdtest.Run(t, NewDiff(w.deps), "7", "1"); code != exitcode.Usage || !strings.Contains(out, "generation 7 does not exist") {
 		t.Errorf("bad generation: %d %s", code, out)
 	}
-	if out, code := run(t, NewDiff(w.deps), t.TempDir(), "1"); code != exitcode.Usage || !strings.Contains(out, "is not a NixOS system or a Nix store path") {
+	if out, code := cmdtest.Run(t, NewDiff(w.deps), t.TempDir(), "1"); code != exitcode.Usage || !strings.Contains(out, "is not a NixOS system or a Nix store path") {
 		t.Errorf("a folder that is no system: code %d, %s", code, out)
 	}
-	if out, code := run(t, NewDiff(w.deps), "nosuch", "1"); code != exitcode.Usage || !strings.Contains(out, "neither a generation number") {
+	if out, code := cmdtest.Run(t, NewDiff(w.deps), "nosuch", "1"); code != exitcode.Usage || !strings.Contains(out, "neither a generation number") {
 		t.Errorf("bad path: %d %s", code, out)
 	}
 }
 
 func TestRollback(t *testing.T) {
 	w := newWorld(t)
-	out, code := run(t, NewRollback(w.deps), "--yes")
+	out, code := cmdtest.Run(t, NewRollback(w.deps), "--yes")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
-		nixFlags+"path-info --recursive --size --json $ROOT/store/new",
-		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
+	fakenix.ExpectLog(t, w.fake.Log(t),
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/new",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/old",
 		"nix-env -p $ROOT/profiles/system --switch-generation 1",
 		"$ROOT/store/old/bin/switch-to-configuration switch",
 	)
@@ -175,12 +110,12 @@ func TestRollback(t *testing.T) {
 func TestRollbackRestoresOnFailure(t *testing.T) {
 	w := newWorld(t)
 	w.fake.FailActivation(t, w.old)
-	out, code := run(t, NewRollback(w.deps), "--yes")
+	out, code := cmdtest.Run(t, NewRollback(w.deps), "--yes")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	log := w.fake.Log(t)
-	expectLog(t, log[2:],
+	fakenix.ExpectLog(t, log[2:],
 		"nix-env -p $ROOT/profiles/system --switch-generation 1",
 		"$ROOT/store/old/bin/switch-to-configuration switch",
 		"nix-env -p $ROOT/profiles/system --switch-generation 2",
@@ -197,7 +132,7 @@ func TestRollbackRestoresOnFailure(t *testing.T) {
 func TestRollbackDryRunNotRootAndEdges(t *testing.T) {
 	w := newWorld(t)
 	w.deps.Env.Priv.Geteuid = func() int { return 1000 }
-	out, code := run(t, NewRollback(w.deps), "--dry-run", "--sudo")
+	out, code := cmdtest.Run(t, NewRollback(w.deps), "--dry-run", "--sudo")
 	want := "# dry run: these commands would run, in this order (nothing was changed)\n" +
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + w.new + "\n" +
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + w.old + "\n" +
@@ -207,7 +142,7 @@ func TestRollbackDryRunNotRootAndEdges(t *testing.T) {
 	if code != 0 || out != want {
 		t.Errorf("dry run %d:\n%s\nwant:\n%s", code, out, want)
 	}
-	out, code = run(t, NewRollback(w.deps), "--yes")
+	out, code = cmdtest.Run(t, NewRollback(w.deps), "--yes")
 	if code != exitcode.Usage || !strings.Contains(out, "rollback needs root") {
 		t.Errorf("not root %d:\n%s", code, out)
 	}
@@ -215,13 +150,13 @@ func TestRollbackDryRunNotRootAndEdges(t *testing.T) {
 		t.Errorf("commands ran: %v", log)
 	}
 	w.deps.Env.Priv.Geteuid = func() int { return 0 }
-	if out, code := run(t, NewRollback(w.deps)); code != exitcode.Usage || !strings.Contains(out, "axios rollback --yes") {
+	if out, code := cmdtest.Run(t, NewRollback(w.deps)); code != exitcode.Usage || !strings.Contains(out, "axios rollback --yes") {
 		t.Errorf("non-interactive %d:\n%s", code, out)
 	}
-	if out, code := run(t, NewRollback(w.deps), "--to", "9", "-y"); code != exitcode.Usage || !strings.Contains(out, "generation 9 does not exist") {
+	if out, code := cmdtest.Run(t, NewRollback(w.deps), "--to", "9", "-y"); code != exitcode.Usage || !strings.Contains(out, "generation 9 does not exist") {
 		t.Errorf("--to 9: %d %s", code, out)
 	}
-	if out, code := run(t, NewRollback(w.deps), "--to", "2", "-y"); code != exitcode.Usage || !strings.Contains(out, "already the current one") {
+	if out, code := cmdtest.Run(t, NewRollback(w.deps), "--to", "2", "-y"); code != exitcode.Usage || !strings.Contains(out, "already the current one") {
 		t.Errorf("--to 2: %d %s", code, out)
 	}
 	// From generation 1 there is nothing earlier.
@@ -231,7 +166,7 @@ func TestRollbackDryRunNotRootAndEdges(t *testing.T) {
 	if err := os.Symlink("system-1-link", w.profile); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := run(t, NewRollback(w.deps), "-y"); code != exitcode.Usage || !strings.Contains(out, "no generation before the current one (1)") {
+	if out, code := cmdtest.Run(t, NewRollback(w.deps), "-y"); code != exitcode.Usage || !strings.Contains(out, "no generation before the current one (1)") {
 		t.Errorf("first generation: %d %s", code, out)
 	}
 }

@@ -1,7 +1,7 @@
 package rebuild
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,11 +10,9 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/privilege"
-	"github.com/axios-nix/axios/internal/runner"
-	"github.com/axios-nix/axios/internal/testutil"
 )
 
 type world struct {
@@ -26,56 +24,18 @@ type world struct {
 	deps    Deps
 }
 
-func fixture(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "internal", "closure", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // newWorld makes a NixOS machine "tower" running generation 1 of its
 // profile, a configuration with a valid hosts/tower.toml, and fake tools.
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	testutil.RequireTool(t, "sh")
 	f := fakenix.New(t)
-	w := &world{fake: f, dir: filepath.Join(f.Root, "config")}
-	write(t, filepath.Join(w.dir, "flake.nix"), "{ outputs = _: { }; }\n")
-	write(t, filepath.Join(w.dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\n")
-	write(t, filepath.Join(w.dir, "hosts", "tower", "hardware.nix"), "{ }\n")
-	w.old = f.System(t, "old", fixture(t, "old-list.json"))
-	w.new = f.System(t, "system-tower", fixture(t, "new-object.json"))
+	w := &world{fake: f, dir: f.Config(t, "tower")}
+	w.old = f.FixtureSystem(t, "old", "old-list.json")
+	w.new = f.FixtureSystem(t, "system-tower", "new-object.json")
 	w.profile = f.Profile(t, w.old)
-	current := filepath.Join(f.Root, "run", "current-system")
-	marker := filepath.Join(f.Root, "etc", "NIXOS")
-	write(t, marker, "")
-	if err := os.MkdirAll(filepath.Dir(current), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(w.old, current); err != nil {
-		t.Fatal(err)
-	}
 	w.deps = Deps{
-		Env: activate.Env{
-			Runner:        runner.Exec{},
-			Priv:          privilege.Checker{Geteuid: func() int { return 0 }},
-			Profile:       w.profile,
-			CurrentSystem: current,
-			NixOSMarker:   marker,
-		},
-		Resolver:    configdir.Resolver{Getenv: func(string) string { return w.dir }},
+		Env:         f.Machine(t, w.old, w.profile),
+		Resolver:    cmdtest.ConfigAt(w.dir),
 		Hostname:    func() (string, error) { return "tower", nil },
 		LookPath:    func(string) (string, error) { return "", errors.New("not found") },
 		Interactive: func() bool { return false },
@@ -85,42 +45,11 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) run(t *testing.T, mode activate.Mode, stdin string, args ...string) (string, int) {
 	t.Helper()
-	cmd := New(mode, w.deps)
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetIn(strings.NewReader(stdin))
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), exitcode.OK
-	}
-	var coded *exitcode.Error
-	if !errors.As(err, &coded) {
-		return out.String() + "error: " + err.Error(), -1
-	}
-	if coded.Err != nil {
-		out.WriteString("error: " + coded.Err.Error())
-	}
-	return out.String(), coded.Code
+	return cmdtest.RunContext(t, context.Background(), New(mode, w.deps), stdin, args...)
 }
-
-const nixFlags = "nix --extra-experimental-features nix-command flakes "
 
 func (w *world) buildLine() string {
-	return nixFlags + "build " + strings.Replace(w.dir, w.fake.Root, "$ROOT", 1) + "#nixosConfigurations.tower.config.system.build.toplevel --out-link "
-}
-
-func expectLog(t *testing.T, got []string, want ...string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("ran %d commands, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("command %d:\n got %s\nwant %s…", i+1, got[i], want[i])
-		}
-	}
+	return fakenix.NixFlags + "build " + strings.Replace(w.dir, w.fake.Root, "$ROOT", 1) + "#nixosConfigurations.tower.config.system.build.toplevel --out-link "
 }
 
 func TestSwitchBuildsDiffsAndActivates(t *testing.T) {
@@ -129,10 +58,10 @@ func TestSwitchBuildsDiffsAndActivates(t *testing.T) {
 	if code != exitcode.OK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
 		w.buildLine(),
-		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
-		nixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/old",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
 		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
 	)
@@ -148,7 +77,7 @@ func TestSwitchBuildsDiffsAndActivates(t *testing.T) {
 
 func TestHostWithErrorsIsNeverBuilt(t *testing.T) {
 	w := newWorld(t)
-	write(t, filepath.Join(w.dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n")
+	cmdtest.Write(t, filepath.Join(w.dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n")
 	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
@@ -168,7 +97,7 @@ func TestNoActivationAfterFailedBuild(t *testing.T) {
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t), w.buildLine())
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t), w.buildLine())
 	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
 		t.Errorf("profile changed to %s", got)
 	}
@@ -186,10 +115,10 @@ func TestFailedActivationRestoresPreviousGeneration(t *testing.T) {
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
 		w.buildLine(),
-		nixFlags+"path-info",
-		nixFlags+"path-info",
+		fakenix.NixFlags+"path-info",
+		fakenix.NixFlags+"path-info",
 		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
 		"nix-env -p $ROOT/profiles/system --switch-generation 1",
@@ -225,8 +154,8 @@ func TestTestModeRestoresRunningSystem(t *testing.T) {
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
-		w.buildLine(), nixFlags+"path-info", nixFlags+"path-info",
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
+		w.buildLine(), fakenix.NixFlags+"path-info", fakenix.NixFlags+"path-info",
 		"$ROOT/store/system-tower/bin/switch-to-configuration test",
 		"$ROOT/store/old/bin/switch-to-configuration test",
 	)
@@ -274,7 +203,7 @@ func TestDryRunPrintsExactCommands(t *testing.T) {
 
 func TestUnknownHost(t *testing.T) {
 	w := newWorld(t)
-	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
+	cmdtest.Write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
 	t.Setenv("FAKE_HOSTS", `["tower","laptop","server"]`)
 	out, code := w.run(t, activate.ModeSwitch, "", "nosuch", "--yes")
 	if code != exitcode.Usage {
@@ -283,7 +212,7 @@ func TestUnknownHost(t *testing.T) {
 	if !strings.Contains(out, `unknown host "nosuch": `+w.dir+` defines laptop, server, tower (pass one of them as HOST)`) {
 		t.Errorf("output:\n%s", out)
 	}
-	expectLog(t, w.fake.Log(t), nixFlags+"eval "+strings.Replace(w.dir, w.fake.Root, "$ROOT", 1)+"#nixosConfigurations --apply builtins.attrNames --json")
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t), fakenix.NixFlags+"eval "+strings.Replace(w.dir, w.fake.Root, "$ROOT", 1)+"#nixosConfigurations --apply builtins.attrNames --json")
 }
 
 func TestNixHostSkipsTOMLCheck(t *testing.T) {
@@ -343,8 +272,8 @@ func TestSudoOnlyForPrivilegedSteps(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
-		w.buildLine(), nixFlags+"path-info", nixFlags+"path-info",
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
+		w.buildLine(), fakenix.NixFlags+"path-info", fakenix.NixFlags+"path-info",
 		"sudo -- nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"sudo -- $ROOT/store/system-tower/bin/switch-to-configuration switch",

@@ -1,7 +1,6 @@
 package update
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -9,12 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/activate/fakenix"
-	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/runner"
-	"github.com/axios-nix/axios/internal/testutil"
 )
 
 // The old lock is written with CRLF line ends, no final newline and mode
@@ -31,46 +28,22 @@ type world struct {
 	deps Deps
 }
 
-func write(t *testing.T, path, content string, perm os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), perm); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func fixture(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "internal", "closure", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
+// newWorld makes a configuration with hosts laptop and tower, whose fake
+// builds give the new-object.json closure, on a machine "tower" running the
+// old-list.json system.
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	testutil.RequireTool(t, "sh")
 	f := fakenix.New(t)
-	w := &world{fake: f, dir: filepath.Join(f.Root, "config")}
-	write(t, filepath.Join(w.dir, "flake.nix"), "{ }\n", 0o644)
-	write(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
+	w := &world{fake: f, dir: f.Config(t, "tower", "laptop")}
+	cmdtest.WriteMode(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
 	for _, h := range []string{"tower", "laptop"} {
-		write(t, filepath.Join(w.dir, "hosts", h+".toml"), "hostname = \""+h+"\"\ntimeZone = \"UTC\"\n", 0o644)
-		write(t, filepath.Join(w.dir, "hosts", h, "hardware.nix"), "{ }\n", 0o644)
-		f.System(t, "system-"+h, fixture(t, "new-object.json"))
+		f.FixtureSystem(t, "system-"+h, "new-object.json")
 	}
-	w.old = f.System(t, "old", fixture(t, "old-list.json"))
-	current := filepath.Join(f.Root, "current-system")
-	if err := os.Symlink(w.old, current); err != nil {
-		t.Fatal(err)
-	}
+	w.old = f.FixtureSystem(t, "old", "old-list.json")
 	t.Setenv("FAKE_NEW_LOCK", newLock)
 	w.deps = Deps{
-		Env:      activate.Env{Runner: runner.Exec{}, CurrentSystem: current},
-		Resolver: configdir.Resolver{Getenv: func(string) string { return w.dir }},
+		Env:      f.Machine(t, w.old, ""),
+		Resolver: cmdtest.ConfigAt(w.dir),
 		Hostname: func() (string, error) { return "tower", nil },
 		LookPath: func(string) (string, error) { return "", errors.New("no") },
 	}
@@ -79,23 +52,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) run(t *testing.T, ctx context.Context, args ...string) (string, int) {
 	t.Helper()
-	cmd := New(w.deps)
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
-	if err == nil {
-		return out.String(), 0
-	}
-	var coded *exitcode.Error
-	if !errors.As(err, &coded) {
-		return out.String() + "error: " + err.Error(), -1
-	}
-	if coded.Err != nil {
-		out.WriteString("error: " + coded.Err.Error())
-	}
-	return out.String(), coded.Code
+	return cmdtest.RunContext(t, ctx, New(w.deps), "", args...)
 }
 
 func (w *world) lock(t *testing.T) (string, os.FileMode) {
@@ -111,32 +68,18 @@ func (w *world) lock(t *testing.T) (string, os.FileMode) {
 	return string(b), info.Mode().Perm()
 }
 
-const nixFlags = "nix --extra-experimental-features nix-command flakes "
-
-func expectLog(t *testing.T, got []string, want ...string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("ran %d commands, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("command %d:\n got %s\nwant %s…", i+1, got[i], want[i])
-		}
-	}
-}
-
 func TestUpdateKeepsLockWhenAllBuild(t *testing.T) {
 	w := newWorld(t)
 	out, code := w.run(t, context.Background(), "nixpkgs")
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
-		nixFlags+"flake update nixpkgs --flake $ROOT/config",
-		nixFlags+"build $ROOT/config#nixosConfigurations.laptop.config.system.build.toplevel --out-link ",
-		nixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
-		nixFlags+"path-info --recursive --size --json $ROOT/store/old",
-		nixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
+		fakenix.NixFlags+"flake update nixpkgs --flake $ROOT/config",
+		fakenix.NixFlags+"build $ROOT/config#nixosConfigurations.laptop.config.system.build.toplevel --out-link ",
+		fakenix.NixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/old",
+		fakenix.NixFlags+"path-info --recursive --size --json $ROOT/store/system-tower",
 	)
 	if got, _ := w.lock(t); got != newLock {
 		t.Errorf("lock not kept:\n%s", got)
@@ -150,7 +93,7 @@ func TestUpdateKeepsLockWhenAllBuild(t *testing.T) {
 
 func TestHostWithErrorsStopsBeforeNixRuns(t *testing.T) {
 	w := newWorld(t)
-	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n", 0o644)
+	cmdtest.WriteMode(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\nformFactor = \"spaceship\"\n", 0o644)
 	for _, args := range [][]string{nil, {"nixpkgs"}, {"--dry-run"}, {"--json"}} {
 		out, code := w.run(t, context.Background(), args...)
 		if code != exitcode.Failed {
@@ -172,7 +115,7 @@ func TestHostWithErrorsStopsBeforeNixRuns(t *testing.T) {
 		}
 	}
 	// A problem of the directory itself is the configuration's, not a host's.
-	write(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n", 0o644)
+	cmdtest.WriteMode(t, filepath.Join(w.dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n", 0o644)
 	if err := os.Remove(filepath.Join(w.dir, "flake.nix")); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +156,7 @@ func TestFailedUpdateRestoresLock(t *testing.T) {
 	w := newWorld(t)
 	// A nix that breaks the lock and then fails.
 	t.Setenv("FAKE_FAIL_UPDATE", "cannot fetch github:NixOS/nixpkgs")
-	write(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
+	cmdtest.WriteMode(t, filepath.Join(w.dir, "flake.lock"), oldLock, 0o600)
 	w.fake.Script(t, "nix", "#!/bin/sh\necho garbage > \"$FAKE_DIR/flake.lock\"\necho \"error: $FAKE_FAIL_UPDATE\" >&2\nexit 1\n")
 	t.Setenv("FAKE_DIR", w.dir)
 	out, code := w.run(t, context.Background())
@@ -284,7 +227,7 @@ func TestAlreadyUpToDate(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "already up to date") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t), nixFlags+"flake update --flake")
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t), fakenix.NixFlags+"flake update --flake")
 }
 
 func TestUpdateDryRunAndJSON(t *testing.T) {
@@ -344,11 +287,11 @@ func TestNixOnlyHostsComeFromNixEval(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	expectLog(t, w.fake.Log(t),
-		nixFlags+"eval $ROOT/config#nixosConfigurations --apply builtins.attrNames --json",
-		nixFlags+"flake update --flake $ROOT/config",
-		nixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
-		nixFlags+"path-info", nixFlags+"path-info",
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
+		fakenix.NixFlags+"eval $ROOT/config#nixosConfigurations --apply builtins.attrNames --json",
+		fakenix.NixFlags+"flake update --flake $ROOT/config",
+		fakenix.NixFlags+"build $ROOT/config#nixosConfigurations.tower.config.system.build.toplevel --out-link ",
+		fakenix.NixFlags+"path-info", fakenix.NixFlags+"path-info",
 	)
 	if !strings.Contains(out, "the only host built; the new flake.lock is kept") {
 		t.Errorf("output:\n%s", out)
