@@ -84,25 +84,33 @@ is an error, 2 for bad usage or an unreadable path.`,
 				return exitcode.New(exitcode.Usage, err)
 			}
 			relativize(rep)
-			out := cmd.OutOrStdout()
-			if asJSON {
-				if err := ui.WriteJSON(out, rep); err != nil {
-					return exitcode.New(exitcode.Usage, err)
-				}
-			} else {
-				WriteDiagnostics(out, rep.Diagnostics)
-				writeSummary(out, rep)
-			}
-			if !rep.Valid {
-				return &exitcode.Error{Code: exitcode.Failed}
-			}
-			return nil
+			return Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) {
+				WriteDiagnostics(w, rep.Diagnostics)
+				writeSummary(w, rep)
+			}, rep.Valid)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (hosts, diagnostics, valid)")
 	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory to check when no PATH is given")
 	cmd.Flags().StringVar(&stdinName, "stdin-filename", "", "the file name of the host read from standard input (PATH -), for messages and the hostname check")
 	return cmd
+}
+
+// Emit prints a command's report to w: as JSON when asJSON, else with
+// human. A report that is not ok gives exit status 1 (exitcode.Failed)
+// after it is printed; a report that cannot be written gives 2.
+func Emit(w io.Writer, asJSON bool, report any, human func(io.Writer), ok bool) error {
+	if asJSON {
+		if err := ui.WriteJSON(w, report); err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+	} else {
+		human(w)
+	}
+	if !ok {
+		return &exitcode.Error{Code: exitcode.Failed}
+	}
+	return nil
 }
 
 // Line formats one diagnostic without colour:

@@ -9,57 +9,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
-	"github.com/axios-nix/axios/internal/testutil"
 )
 
 // run executes `axios check` in-process and returns its output and exit code.
 func run(t *testing.T, deps Deps, args ...string) (string, int) {
 	t.Helper()
-	cmd := New(deps)
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	code := exitcode.OK
-	if err != nil {
-		var coded *exitcode.Error
-		if !errors.As(err, &coded) {
-			return out.String() + err.Error(), exitcode.Usage
-		}
-		code = coded.Code
-		if coded.Err != nil {
-			out.WriteString("error: " + coded.Err.Error())
-		}
-	}
-	return out.String(), code
-}
-
-func vector(t *testing.T, stem string) string {
-	return filepath.Join(testutil.RepoRoot(t), "tests", "hosts", stem+".toml")
-}
-
-func noConfig(t *testing.T) configdir.Resolver {
-	empty := t.TempDir()
-	return configdir.Resolver{
-		Getenv:  func(string) string { return "" },
-		Getwd:   func() (string, error) { return empty, nil },
-		HomeDir: func() (string, error) { return empty, nil },
-	}
+	return cmdtest.Run(t, New(deps), args...)
 }
 
 func TestCheckValidFile(t *testing.T) {
-	out, code := run(t, Deps{}, vector(t, "minimal"))
+	out, code := run(t, Deps{}, cmdtest.HostVector(t, "minimal"))
 	if code != exitcode.OK || !strings.Contains(out, "1 host checked, no problems") {
 		t.Errorf("code %d, output:\n%s", code, out)
 	}
 }
 
 func TestCheckInvalidFile(t *testing.T) {
-	file := vector(t, "multiple-problems")
+	file := cmdtest.HostVector(t, "multiple-problems")
 	out, code := run(t, Deps{}, file)
 	if code != exitcode.Failed {
 		t.Errorf("code %d, want 1", code)
@@ -83,14 +53,14 @@ func TestCheckInvalidFile(t *testing.T) {
 }
 
 func TestCheckWarningsOnly(t *testing.T) {
-	out, code := run(t, Deps{}, vector(t, "warn-unused-settings"))
+	out, code := run(t, Deps{}, cmdtest.HostVector(t, "warn-unused-settings"))
 	if code != exitcode.OK || !strings.Contains(out, "valid (") {
 		t.Errorf("code %d:\n%s", code, out)
 	}
 }
 
 func TestCheckJSON(t *testing.T) {
-	out, code := run(t, Deps{}, "--json", vector(t, "bad-requires"), vector(t, "minimal"))
+	out, code := run(t, Deps{}, "--json", cmdtest.HostVector(t, "bad-requires"), cmdtest.HostVector(t, "minimal"))
 	if code != exitcode.Failed {
 		t.Errorf("code %d", code)
 	}
@@ -105,7 +75,7 @@ func TestCheckJSON(t *testing.T) {
 	if d.Code != "AX301" || d.Field == "" || d.Message == "" || d.Fix == "" || d.Severity != "error" || d.Line == 0 {
 		t.Errorf("diagnostic %+v", d)
 	}
-	out, code = run(t, Deps{}, "--json", vector(t, "minimal"))
+	out, code = run(t, Deps{}, "--json", cmdtest.HostVector(t, "minimal"))
 	if code != exitcode.OK || !strings.Contains(out, `"valid": true`) || !strings.Contains(out, `"diagnostics": []`) {
 		t.Errorf("valid JSON report, code %d:\n%s", code, out)
 	}
@@ -136,11 +106,11 @@ func TestCheckUsageErrors(t *testing.T) {
 	if code != exitcode.Usage || !strings.Contains(out, "missing.toml") {
 		t.Errorf("missing file: code %d: %s", code, out)
 	}
-	out, code = run(t, Deps{Resolver: noConfig(t)})
+	out, code = run(t, Deps{Resolver: cmdtest.NoConfig(t)})
 	if code != exitcode.Usage || !strings.Contains(out, "no axiOS configuration directory") {
 		t.Errorf("no config: code %d: %s", code, out)
 	}
-	_, code = run(t, Deps{}, "--dir", t.TempDir(), vector(t, "minimal"))
+	_, code = run(t, Deps{}, "--dir", t.TempDir(), cmdtest.HostVector(t, "minimal"))
 	if code != exitcode.Usage {
 		t.Errorf("PATH with --dir: code %d", code)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
@@ -72,18 +73,7 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed.`,
 				host = h
 			}
 			rep := Run(ctx, deps, dir, host)
-			out := cmd.OutOrStdout()
-			if asJSON {
-				if err := ui.WriteJSON(out, rep); err != nil {
-					return exitcode.New(exitcode.Usage, err)
-				}
-			} else {
-				Write(out, rep)
-			}
-			if !rep.OK {
-				return &exitcode.Error{Code: exitcode.Failed}
-			}
-			return nil
+			return check.Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) { Write(w, rep) }, rep.OK)
 		},
 	}
 	f := cmd.Flags()

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
@@ -51,23 +50,13 @@ func machine(name string, features string, free uint64) Machine {
 	}
 }
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, to, string(b))
+	cmdtest.Write(t, to, string(b))
 }
 
 func gitRun(t *testing.T, dir string, args ...string) {
@@ -84,9 +73,9 @@ func config(t *testing.T, tz, lock string) string {
 	t.Helper()
 	testutil.RequireTool(t, "git")
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
-	write(t, filepath.Join(dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \""+tz+"\"\n")
-	write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), "{ }\n")
+	cmdtest.Write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \""+tz+"\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), "{ }\n")
 	copyFile(t, filepath.Join("testdata", "locks", lock), filepath.Join(dir, "flake.lock"))
 	gitRun(t, dir, "init", "-q")
 	gitRun(t, dir, "add", ".")
@@ -94,25 +83,12 @@ func config(t *testing.T, tz, lock string) string {
 }
 
 func deps(m Machine, dir string) Deps {
-	return Deps{Machine: m, Resolver: configdir.Resolver{Getenv: func(string) string { return dir }}, Hostname: func() (string, error) { return "tower", nil }}
+	return Deps{Machine: m, Resolver: cmdtest.ConfigAt(dir), Hostname: func() (string, error) { return "tower", nil }}
 }
 
 func run(t *testing.T, d Deps, args ...string) (string, int) {
 	t.Helper()
-	cmd := New(d)
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), 0
-	}
-	var coded *exitcode.Error
-	if !errors.As(err, &coded) {
-		return out.String() + err.Error(), -1
-	}
-	return out.String(), coded.Code
+	return cmdtest.Run(t, New(d), args...)
 }
 
 func statuses(t *testing.T, out string) map[string]Result {
@@ -158,8 +134,8 @@ func TestBIOSMachineAndBrokenConfig(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "hosts", "tower")); err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
-	write(t, filepath.Join(dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"Etc/Fake\"\nformFactor = \"spaceship\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"Etc/Fake\"\nformFactor = \"spaceship\"\n")
 	out, code := run(t, deps(machine("bios", "", 10<<20), dir), "--json")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d\n%s", code, out)
@@ -219,8 +195,8 @@ func TestSecureBootOffWithKeysAndLowBoot(t *testing.T) {
 
 func TestNoGitUnknownHostNoConfig(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
-	write(t, filepath.Join(dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "laptop.toml"), "hostname = \"laptop\"\ntimeZone = \"UTC\"\n")
 	out, code := run(t, deps(machine("uefi-secureboot", "nix-command flakes", 1<<30), dir), "--json")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d\n%s", code, out)
@@ -240,9 +216,8 @@ func TestNoGitUnknownHostNoConfig(t *testing.T) {
 	if s := statuses(t, out); code != exitcode.Failed || s["host"].Status != Pass || s["timezone"].Status != Fail || s["hardware"].Status != Fail {
 		t.Errorf("--host laptop: exit %d %+v", code, s)
 	}
-	empty := t.TempDir()
 	d := deps(machine("uefi-secureboot", "nix-command flakes", 1<<30), "")
-	d.Resolver = configdir.Resolver{Getenv: func(string) string { return "" }, Getwd: func() (string, error) { return empty, nil }, HomeDir: func() (string, error) { return empty, nil }}
+	d.Resolver = cmdtest.NoConfig(t)
 	out, code = run(t, d, "--json")
 	if s := statuses(t, out); code != exitcode.Failed || s["config"].Status != Fail || s["timezone"].Status != Skip {
 		t.Errorf("no config: %d\n%s", code, out)
@@ -275,7 +250,7 @@ func TestFlakesFromOldNix(t *testing.T) {
 // (this machine cannot build), while the host itself still validates.
 func TestPlaceholderHardwareFails(t *testing.T) {
 	dir := config(t, "Europe/Berlin", "follows.lock")
-	write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), hostconfig.PlaceholderMarker+"\n_: throw \"replace me\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), hostconfig.PlaceholderMarker+"\n_: throw \"replace me\"\n")
 	out, code := run(t, deps(machine("uefi-secureboot", "nix-command flakes", 400<<20), dir), "--json")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d\n%s", code, out)

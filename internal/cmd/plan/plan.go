@@ -74,18 +74,7 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				if err := ui.WriteJSON(out, p); err != nil {
-					return exitcode.New(exitcode.Usage, err)
-				}
-			} else {
-				Write(out, p)
-			}
-			if !p.Valid {
-				return &exitcode.Error{Code: exitcode.Failed}
-			}
-			return nil
+			return check.Emit(cmd.OutOrStdout(), asJSON, p, func(w io.Writer) { Write(w, p) }, p.Valid)
 		},
 	}
 	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {

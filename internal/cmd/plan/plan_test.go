@@ -1,47 +1,24 @@
 package plan
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
-	"github.com/axios-nix/axios/internal/testutil"
 )
 
 func run(t *testing.T, deps Deps, args ...string) (string, int) {
 	t.Helper()
-	cmd := New(deps)
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), exitcode.OK
-	}
-	var coded *exitcode.Error
-	if !errors.As(err, &coded) {
-		return out.String() + err.Error(), exitcode.Usage
-	}
-	if coded.Err != nil {
-		out.WriteString("error: " + coded.Err.Error())
-	}
-	return out.String(), coded.Code
-}
-
-func vector(t *testing.T, stem string) string {
-	return filepath.Join(testutil.RepoRoot(t), "tests", "hosts", stem+".toml")
+	return cmdtest.Run(t, New(deps), args...)
 }
 
 func TestPlanHuman(t *testing.T) {
-	out, code := run(t, Deps{}, vector(t, "every-flag"))
+	out, code := run(t, Deps{}, cmdtest.HostVector(t, "every-flag"))
 	if code != exitcode.OK {
 		t.Fatalf("code %d:\n%s", code, out)
 	}
@@ -69,7 +46,7 @@ func TestPlanHuman(t *testing.T) {
 }
 
 func TestPlanInvalid(t *testing.T) {
-	out, code := run(t, Deps{}, vector(t, "bad-requires"))
+	out, code := run(t, Deps{}, cmdtest.HostVector(t, "bad-requires"))
 	if code != exitcode.Failed || !strings.Contains(out, "problems") || !strings.Contains(out, "AX301 modules.gaming") || !strings.Contains(out, "✗") {
 		t.Errorf("code %d:\n%s", code, out)
 	}
@@ -92,7 +69,7 @@ func TestPlanInvalid(t *testing.T) {
 }
 
 func TestPlanJSON(t *testing.T) {
-	out, code := run(t, Deps{}, "--json", vector(t, "system76-laptop"))
+	out, code := run(t, Deps{}, "--json", cmdtest.HostVector(t, "system76-laptop"))
 	if code != exitcode.OK {
 		t.Fatalf("code %d:\n%s", code, out)
 	}
@@ -122,7 +99,7 @@ func TestPlanHostName(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "hosts"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(vector(t, "minimal"))
+	src, err := os.ReadFile(cmdtest.HostVector(t, "minimal"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,13 +114,7 @@ func TestPlanHostName(t *testing.T) {
 	if code != exitcode.Usage || !strings.Contains(out, `no host "tower"`) || !strings.Contains(out, "hosts: minimal") {
 		t.Errorf("unknown host: code %d:\n%s", code, out)
 	}
-	empty := t.TempDir()
-	none := configdir.Resolver{
-		Getenv:  func(string) string { return "" },
-		Getwd:   func() (string, error) { return empty, nil },
-		HomeDir: func() (string, error) { return empty, nil },
-	}
-	if _, code := run(t, Deps{Resolver: none}, "tower"); code != exitcode.Usage {
+	if _, code := run(t, Deps{Resolver: cmdtest.NoConfig(t)}, "tower"); code != exitcode.Usage {
 		t.Errorf("no config dir: code %d", code)
 	}
 	if out, code := run(t, Deps{}, filepath.Join(dir, "nope.toml")); code != exitcode.Usage || !strings.Contains(out, "no such file") {
