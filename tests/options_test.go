@@ -433,8 +433,13 @@ func packageUsers(t *testing.T, root string) map[string]string {
 	for _, rel := range packageFiles(t, root) {
 		mods[rel] = analyzeFile(t, filepath.Join(root, rel))
 	}
-	for rel, m := range mods {
-		for _, p := range m.Pkgs {
+	rels := make([]string, 0, len(mods))
+	for rel := range mods {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	for _, rel := range rels {
+		for _, p := range mods[rel].Pkgs {
 			add(p.Attr, fmt.Sprintf("%s:%d", rel, p.Line))
 		}
 	}
@@ -456,13 +461,35 @@ func packageUsers(t *testing.T, root string) map[string]string {
 			add(f.Name, fmt.Sprintf("%s:%d", rel, f.Line))
 		}
 	}
-	for name, where := range used {
+	for name := range used {
 		if own[name] {
 			delete(used, name)
-			_ = where
 		}
 	}
 	return used
+}
+
+// TestOptionsPackagesScanEveryArea: the package check reads packages from
+// every place that uses them, so dropping a folder from the scan (or a
+// walker change that stops seeing `with pkgs;`, mkPackageOption or
+// callPackage arguments there) fails here rather than silently passing.
+func TestOptionsPackagesScanEveryArea(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	used := packageUsers(t, root)
+	count := map[string]int{}
+	for _, where := range used {
+		for _, area := range []string{"modules/desktop/", "modules/", "home/", "devshells/", "pkgs/"} {
+			if strings.HasPrefix(where, area) {
+				count[area]++
+				break
+			}
+		}
+	}
+	for _, area := range []string{"modules/desktop/", "modules/", "home/", "devshells/", "pkgs/"} {
+		if count[area] == 0 {
+			t.Errorf("no package is first used under %s: the package scan does not read it", area)
+		}
+	}
 }
 
 type callArg struct {
@@ -523,6 +550,12 @@ func TestOptionsParserAgreesWithNix(t *testing.T) {
 	mods := nixosModules(t, root)
 	if len(mods) < 30 {
 		t.Fatalf("only %d module files", len(mods))
+	}
+	// The package check also reads home/**, devshells and pkgs/**.
+	for _, rel := range packageFiles(t, root) {
+		if _, ok := mods[rel]; !ok {
+			mods[rel] = analyzeFile(t, filepath.Join(root, rel))
+		}
 	}
 	summary := func(m *nixopts.Module) []string {
 		var out []string
