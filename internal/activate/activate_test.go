@@ -100,3 +100,28 @@ func TestCheckHostIgnoresOtherHosts(t *testing.T) {
 		t.Errorf("no flake.nix: %+v", ds)
 	}
 }
+
+func TestHasNomAndInterruptible(t *testing.T) {
+	found := func(name string) (string, error) {
+		if name == "nom" {
+			return "/run/current-system/sw/bin/nom", nil
+		}
+		return "", os.ErrNotExist
+	}
+	missing := func(string) (string, error) { return "", os.ErrNotExist }
+	if !HasNom(found) || HasNom(missing) {
+		t.Errorf("HasNom: found %v, missing %v", HasNom(found), HasNom(missing))
+	}
+	parent, cancel := context.WithCancel(context.Background())
+	ctx, stop := Interruptible(parent)
+	defer stop()
+	cancel()
+	<-ctx.Done()
+	// cobra gives a command run without a context a nil one.
+	var none context.Context
+	bg, stop2 := Interruptible(none)
+	defer stop2()
+	if bg == nil || bg.Err() != nil {
+		t.Errorf("Interruptible(nil) = %v", bg)
+	}
+}

@@ -53,6 +53,16 @@ func RunContext(t testing.TB, ctx context.Context, cmd *cobra.Command, stdin str
 	return out.String(), coded.Code
 }
 
+// ExpectOutput fails the test for each want that out does not contain.
+func ExpectOutput(t testing.TB, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
 // Write writes content to path with mode 0644, creating its folders.
 func Write(t testing.TB, path, content string) {
 	t.Helper()

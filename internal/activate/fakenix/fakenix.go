@@ -1,5 +1,6 @@
-// Package fakenix puts fake nix, nom, nix-env and git programs on PATH for
-// tests, and builds fake NixOS systems and profiles in a temporary tree.
+// Package fakenix puts fake nix and nix-env programs on PATH for tests (nom
+// stays absent), and builds fake NixOS machines, systems, profiles and
+// configuration directories in a temporary tree.
 // Every fake program appends its command line to a log, and each can be
 // made to fail on demand, so tests check the exact command sequences the
 // axios commands run through the real runner.

@@ -9,9 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -78,11 +75,7 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 (unknown host, missing directory, not root), 3 declined at the question.`,
 		Example: "  axios " + name + "\n  axios " + name + " tower --dir ~/machines\n  axios " + name + " --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := activate.Interruptible(cmd.Context())
 			defer stop()
 			env := deps.Env
 			env.Stdout, env.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -91,7 +84,7 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 			}
 			env.Priv.Sudo = sudo
 			env.Interactive = interactive(deps)
-			env.UseNom = hasNom(deps)
+			env.UseNom = activate.HasNom(deps.LookPath)
 			env = env.WithDefaults()
 			d, err := deps.Resolver.Resolve(dir)
 			if err != nil {
@@ -163,15 +156,6 @@ func hostArg(args []string, deps Deps) (string, error) {
 		return "", fmt.Errorf("cannot read this machine's hostname (%v): pass HOST", err)
 	}
 	return h, nil
-}
-
-func hasNom(deps Deps) bool {
-	lp := deps.LookPath
-	if lp == nil {
-		lp = exec.LookPath
-	}
-	_, err := lp("nom")
-	return err == nil
 }
 
 func interactive(deps Deps) bool {

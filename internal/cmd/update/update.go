@@ -10,12 +10,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -85,21 +82,11 @@ Exit status: 0 updated (or already up to date), 1 a host has errors (nothing
 ran) or a build failed (the old lock is back), 2 bad usage, 3 interrupted (the old lock is back).`,
 		Example: "  axios update\n  axios update nixpkgs\n  axios update --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := activate.Interruptible(cmd.Context())
 			defer stop()
 			env := deps.Env
 			env.Stdout, env.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			lp := deps.LookPath
-			if lp == nil {
-				lp = exec.LookPath
-			}
-			if _, err := lp("nom"); err == nil {
-				env.UseNom = true
-			}
+			env.UseNom = activate.HasNom(deps.LookPath)
 			env = env.WithDefaults()
 			d, err := deps.Resolver.Resolve(dir)
 			if err != nil {
