@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 )
@@ -70,13 +71,7 @@ func TestCheckHostIgnoresOtherHosts(t *testing.T) {
 		"hosts/broken/hardware.nix": "{ }",
 	}
 	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		cmdtest.Write(t, filepath.Join(dir, name), content)
 	}
 	ds, err := CheckHost(context.Background(), noGit{}, dir, "tower")
 	if err != nil || len(ds) != 0 {

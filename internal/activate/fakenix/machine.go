@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/privilege"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
@@ -73,13 +74,7 @@ func (f *Fake) Config(t *testing.T, hosts ...string) string {
 		files[filepath.Join("hosts", h, "hardware.nix")] = "{ }\n"
 	}
 	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		cmdtest.Write(t, filepath.Join(dir, name), content)
 	}
 	return dir
 }
