@@ -13,8 +13,8 @@ import (
 type Change struct {
 	Name      string   `json:"name"`
 	Kind      string   `json:"kind"`   // "added", "removed" or "updated"
-	Before    []string `json:"before"` // versions in the old closure ("" for none)
-	After     []string `json:"after"`  // versions in the new closure
+	Before    []string `json:"before"` // versions in the old closure, sorted; [] when absent ("" is a path without a version)
+	After     []string `json:"after"`  // versions in the new closure, the same way
 	SizeDelta int64    `json:"sizeDelta"`
 }
 
