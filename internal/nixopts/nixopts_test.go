@@ -239,6 +239,12 @@ func TestAnalyzePackages(t *testing.T) {
 let
   tool = pkgs.writeShellScriptBin "x" "";
   inherit (pkgs) jq;
+  fromPkgs = name: if pkgs ? ${name} then pkgs.${name} else null;
+  notPkgs = name: config.${name};
+  a = fromPkgs "mcp-nixos";
+  quoted = n: pkgs."${n}";
+  c = quoted "ripgrep";
+  b = notPkgs "not-a-package";
 in {
   config.environment.systemPackages = with pkgs; [
     vim
@@ -258,7 +264,7 @@ in {
 		got = append(got, p.Attr)
 	}
 	sort.Strings(got)
-	want := []string{"hello", "jq", "kdePackages.kate", "niri", "nvtopPackages.amd", "pkgsi686Linux.mesa", "qt6.qtbase", "rocmPackages.rocminfo", "stdenv", "vim", "wayvr", "wlx-overlay-s", "writeShellScriptBin"}
+	want := []string{"hello", "jq", "kdePackages.kate", "mcp-nixos", "niri", "nvtopPackages.amd", "pkgsi686Linux.mesa", "qt6.qtbase", "ripgrep", "rocmPackages.rocminfo", "stdenv", "vim", "wayvr", "wlx-overlay-s", "writeShellScriptBin"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("packages:\n got %q\nwant %q", got, want)
 	}

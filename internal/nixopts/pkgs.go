@@ -113,6 +113,12 @@ func (w *walker) collectPkgs(n *Node, sc *scope, withPkgs bool) {
 		if attr, line := packageOptionAttr(n, sc); attr != "" {
 			w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: attr, Line: line})
 		}
+		// fromPkgs "github-mcp-server", where fromPkgs = name: … pkgs.${name} …
+		if fn, arg := n.Kids[0], n.Kids[1]; fn.Kind == KVar && arg.Kind == KString && !arg.Dynamic && !shadowedPkgs(sc) {
+			if l := sc.lookup(fn.Name); l != nil && selectsPkgsByParam(l) {
+				w.m.Pkgs = append(w.m.Pkgs, PkgRef{Attr: arg.Text, Line: arg.Line})
+			}
+		}
 		for _, k := range n.Kids {
 			rec(k)
 		}
@@ -172,4 +178,59 @@ func packageOptionAttr(n *Node, sc *scope) (string, int) {
 		return "", 0
 	}
 	return pkgAttr(path), name.Line
+}
+
+// selectsPkgsByParam reports whether fn is a one-parameter function
+// (`name: …`) whose body selects pkgs.${name}: a call with a literal
+// string then names a package.
+func selectsPkgsByParam(fn *Node) bool {
+	if fn.Kind != KLambda || fn.Name == "" || len(fn.Formals) != 0 {
+		return false
+	}
+	return anyNode(fn.Body, func(n *Node) bool {
+		if n.Kind != KSelect || len(n.Path) == 0 || !n.Path[0].Dynamic {
+			return false
+		}
+		base, key := n.Kids[0], n.Path[0].Expr
+		if key != nil && key.Kind == KString && key.Text == "" && len(key.Kids) == 1 {
+			key = key.Kids[0] // pkgs."${name}", as nix-instantiate --parse prints it
+		}
+		return base.Kind == KVar && base.Name == "pkgs" && key != nil && key.Kind == KVar && key.Name == fn.Name
+	})
+}
+
+// anyNode reports whether pred holds for n or any expression inside it.
+func anyNode(n *Node, pred func(*Node) bool) bool {
+	if n == nil {
+		return false
+	}
+	if pred(n) {
+		return true
+	}
+	for _, k := range n.Kids {
+		if anyNode(k, pred) {
+			return true
+		}
+	}
+	for _, k := range n.Path {
+		if k.Dynamic && anyNode(k.Expr, pred) {
+			return true
+		}
+	}
+	for _, b := range n.Binds {
+		if anyNode(b.Value, pred) || anyNode(b.From, pred) {
+			return true
+		}
+		for _, k := range b.Path {
+			if k.Dynamic && anyNode(k.Expr, pred) {
+				return true
+			}
+		}
+	}
+	for _, f := range n.Formals {
+		if anyNode(f.Default, pred) {
+			return true
+		}
+	}
+	return anyNode(n.Body, pred)
 }
