@@ -246,15 +246,20 @@ func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
 	}
 
 	w("\n%s", help(rl, "users"))
-	w("[users.%s]\n", TOMLKey(a.User.Name))
-	w("%sfullName = %s\n", help(rl, "users.*.fullName"), TOMLString(a.User.FullName))
-	w("%s", help(rl, "users.*.email"))
-	if a.User.Email != "" {
-		w("email = %s\n", TOMLString(a.User.Email))
+	if a.User.Name == "" {
+		// No everyday user was given: a commented example to fill in.
+		w("# [users.alice]\n# fullName = \"Alice Example\"\n# email = \"alice@example.org\"\n")
 	} else {
-		w("# email = \"you@example.com\"\n")
+		w("[users.%s]\n", TOMLKey(a.User.Name))
+		w("%sfullName = %s\n", help(rl, "users.*.fullName"), TOMLString(a.User.FullName))
+		w("%s", help(rl, "users.*.email"))
+		if a.User.Email != "" {
+			w("email = %s\n", TOMLString(a.User.Email))
+		} else {
+			w("# email = \"you@example.com\"\n")
+		}
+		w("%s# extraGroups = [ \"dialout\" ]\n", help(rl, "users.*.extraGroups"))
 	}
-	w("%s# extraGroups = [ \"dialout\" ]\n", help(rl, "users.*.extraGroups"))
 
 	if flagValue(cat, a.Modules, "virt") {
 		w("\n%s", help(rl, "virt"))

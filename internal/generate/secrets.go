@@ -56,7 +56,11 @@ func SecretsReadme(a Answers) string {
 	w("   The value is then in `/run/agenix/api-token`; use that path in your\n")
 	w("   configuration (e.g. `config.age.secrets.api-token.path`), never the value.\n\n")
 	w("To give the file to a user or service, add a module in `hosts/%s/`:\n\n", h)
-	w("```nix\n{ age.secrets.api-token.owner = %s; }\n```\n\n", NixString(a.User.Name))
+	owner := a.User.Name
+	if owner == "" {
+		owner = "alice"
+	}
+	w("```nix\n{ age.secrets.api-token.owner = %s; }\n```\n\n", NixString(owner))
 	w("Only regular files ending in `.age` directly in this folder are used; this\n")
 	w("README and sub-folders are ignored. The secrets module is described in\n")
 	w("axiOS's `docs/secrets.md`.\n")

@@ -351,6 +351,10 @@ func (in *interp) checkUsers(fp string, f *rules.Field, t map[string]any) {
 			in.report("AX107", kp, vars{value: render(k)})
 			continue
 		}
+		if in.rules.ReservedUser(k) {
+			in.report("AX111", kp, vars{value: render(k)})
+			continue
+		}
 		if child != nil {
 			in.checkValue(kp, child, t[k])
 		}

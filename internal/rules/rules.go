@@ -82,6 +82,7 @@ type Rule struct {
 type Rules struct {
 	SuggestDistance int
 	UserPattern     string
+	ReservedUsers   []string          // system accounts a host may not declare
 	Fields          map[string]*Field // by schema path
 	Codes           map[string]Code
 	Rules           []Rule // in file order
@@ -91,6 +92,16 @@ type Rules struct {
 
 // MatchUser reports whether name is a valid user name (userPattern).
 func (r *Rules) MatchUser(name string) bool { return r.userRE.MatchString(name) }
+
+// ReservedUser reports whether name is a system account (reservedUsers).
+func (r *Rules) ReservedUser(name string) bool {
+	for _, u := range r.ReservedUsers {
+		if u == name {
+			return true
+		}
+	}
+	return false
+}
 
 // FieldPaths returns every schema path, sorted.
 func (r *Rules) FieldPaths() []string {
@@ -119,6 +130,7 @@ type rawField struct {
 type rawRules struct {
 	SuggestDistance int                 `toml:"suggestDistance"`
 	UserPattern     string              `toml:"userPattern"`
+	ReservedUsers   []string            `toml:"reservedUsers"`
 	Field           map[string]rawField `toml:"field"`
 	Code            map[string]struct {
 		Name     string `toml:"name"`
@@ -158,6 +170,7 @@ func Parse(data []byte) (*Rules, error) {
 	r := &Rules{
 		SuggestDistance: raw.SuggestDistance,
 		UserPattern:     raw.UserPattern,
+		ReservedUsers:   raw.ReservedUsers,
 		Fields:          map[string]*Field{},
 		Codes:           map[string]Code{},
 	}

@@ -36,6 +36,7 @@ let
   codes = rules.code or { };
   suggestDistance = rules.suggestDistance or 2;
   userPattern = rules.userPattern;
+  reservedUsers = rules.reservedUsers or [ ];
 
   typeNames = {
     string = "a string";
@@ -229,6 +230,8 @@ let
             k:
             if match userPattern k == null then
               [ (diag "AX107" (joinPath field k) { value = renderValue k; }) ]
+            else if builtins.elem k reservedUsers then
+              [ (diag "AX111" (joinPath field k) { value = renderValue k; }) ]
             else
               checkValue (joinPath field k) (joinPath sk "*") v.${k}
           ) (attrNames v)

@@ -121,9 +121,10 @@ var hostnameSanitize = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 // Defaults builds the answers from detection and the environment, then
 // applies the command-line flags. It returns notes about derived values.
-// rootUserNote warns that the primary user is root (the default when init
-// runs as root without --user).
-const rootUserNote = "the primary user would be root; pass --user with your everyday account name"
+// rootUserNote warns that no everyday user was found: init runs as root (or
+// another system account) without sudo and without --user, so the host gets
+// no [users] table.
+const rootUserNote = "no everyday user found (axios runs as a system account): the host gets no [users] table; add one, or pass --user with your account name"
 
 func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *rules.Rules) (generate.Answers, []Note, error) {
 	var notes []Note
@@ -208,13 +209,16 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	if set("user") {
 		a.User.Name = fl.User
 	}
-	if a.User.Name == "root" && !set("user") {
+	if !set("user") && rl.ReservedUser(a.User.Name) {
+		// root (without sudo) is no everyday account: NixOS manages it, and
+		// the host rules reject it (AX111). Leave the user out instead.
+		a.User.Name = ""
 		notes = append(notes, Note{true, rootUserNote})
 	}
 	if a.User.Name != "" && env.FullName != nil {
 		a.User.FullName = env.FullName(a.User.Name)
 	}
-	if a.User.FullName == "" {
+	if a.User.FullName == "" && a.User.Name != "" {
 		a.User.FullName = a.User.Name
 	}
 	if set("full-name") {
@@ -319,7 +323,26 @@ func checkUser(rl *rules.Rules, s string) error {
 	if !rl.MatchUser(s) {
 		return fmt.Errorf("user name %q: use lowercase letters, digits, '-' and '_', starting with a letter or '_', at most 32 characters", s)
 	}
+	if rl.ReservedUser(s) {
+		return fmt.Errorf("user name %q is a system account that NixOS manages itself; use your everyday account name", s)
+	}
 	return nil
+}
+
+// checkUserIfAny checks the user name when there is a user: an empty name
+// means the host has no [users] table.
+func checkUserIfAny(rl *rules.Rules, s string) error {
+	if s == "" {
+		return nil
+	}
+	return checkUser(rl, s)
+}
+
+func checkFullNameIfUser(user, full string) error {
+	if user == "" {
+		return nil
+	}
+	return checkFullName(full)
 }
 
 func checkFullName(s string) error {
@@ -360,8 +383,8 @@ func CheckAnswers(a generate.Answers, rl *rules.Rules) error {
 		err  error
 	}{
 		{"--hostname", checkHostname(rl, a.Hostname)},
-		{"--user", checkUser(rl, a.User.Name)},
-		{"--full-name", checkFullName(a.User.FullName)},
+		{"--user", checkUserIfAny(rl, a.User.Name)},
+		{"--full-name", checkFullNameIfUser(a.User.Name, a.User.FullName)},
 		{"--email", checkEmail(a.User.Email)},
 		{"--timezone", checkTimeZone(rl, a.TimeZone)},
 		{"--axios-url", generate.CheckText("axios URL", a.AxiosURL)},

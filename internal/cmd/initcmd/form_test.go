@@ -98,24 +98,22 @@ func TestInitFormCancel(t *testing.T) {
 	}
 }
 
-// The warning about root as the primary user follows the answer given in
-// the form, not the default it started from.
+// Run as root without sudo, init starts with no user and warns; a user name
+// typed in the form replaces the warning.
 func TestInitFormRootWarning(t *testing.T) {
-	for _, tc := range []struct {
-		user string
-		warn bool
-	}{{"ada", false}, {"", true}} {
-		var transcript bytes.Buffer
-		d := testDeps(map[string]string{"USER": "root"})
-		d.interactive = func() bool { return true }
-		d.ask = scriptedAsk(t, &transcript, "forge", "", "", tc.user, "Someone", "", "", "", "", "", "", "0", "", "", "", "")
-		dir := t.TempDir()
-		out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
-		if err != nil {
-			t.Fatalf("user %q: %v\n%s\n%s\n%s", tc.user, err, out, stderr, transcript.String())
-		}
-		if got := strings.Contains(stderr, "root"); got != tc.warn {
-			t.Errorf("user %q: root warning %v, want %v:\n%s", tc.user, got, tc.warn, stderr)
-		}
+	var transcript bytes.Buffer
+	d := testDeps(map[string]string{"USER": "root"})
+	d.interactive = func() bool { return true }
+	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "ada", "Ada", "", "", "", "", "", "", "0", "", "", "", "")
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s\n%s", err, out, stderr, transcript.String())
+	}
+	if strings.Contains(stderr, rootUserNote) {
+		t.Errorf("the no-user warning stayed after the form gave a user:\n%s", stderr)
+	}
+	if got := get(readHost(t, filepath.Join(dir, "hosts", "forge.toml")), "users.ada.fullName"); got != "Ada" {
+		t.Errorf("users.ada.fullName = %v, want Ada", got)
 	}
 }

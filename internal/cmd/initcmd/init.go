@@ -172,15 +172,13 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 		}
 		// The form may have changed modules or the form factor: keep the
 		// warnings, and resolve the module dependencies again.
-		// The root warning only stands if root is still the answer.
+		// The no-user warning is moot once the form has a user name (the
+		// form refuses an empty or system account name).
 		var kept []Note
 		for _, n := range notes {
 			if n.Warning && n.Text != rootUserNote {
 				kept = append(kept, n)
 			}
-		}
-		if a.User.Name == "root" {
-			kept = append(kept, Note{true, "the primary user is root: axiOS makes it a normal login account with a home-manager profile; run `axios init` again and give your everyday account name"})
 		}
 		notes = kept
 		if err := resolve(&a, cat, nil, &notes); err != nil {

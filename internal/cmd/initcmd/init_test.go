@@ -392,3 +392,28 @@ func TestInitSecrets(t *testing.T) {
 		}
 	}
 }
+
+// Run as root without sudo and without --user, init writes no [users] table
+// (root is a system account the rules reject, AX111) and says so; the
+// configuration is still valid. An explicit --user root is refused.
+func TestInitAsRootWritesNoUser(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "config")
+	d := testDeps(map[string]string{"USER": "root"})
+	_, stderr, err := runInit(t, d, "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--hostname", "forge")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, rootUserNote) {
+		t.Errorf("no warning about the missing user:\n%s", stderr)
+	}
+	host := readHost(t, filepath.Join(dir, "hosts", "forge.toml"))
+	if _, ok := host["users"]; ok {
+		t.Errorf("users = %v, want no [users] table", host["users"])
+	}
+	checkGenerated(t, dir, "forge")
+
+	_, stderr, err = runInit(t, d, "--yes", "--root", fixture(t, "amd-desktop"), "--dir", filepath.Join(t.TempDir(), "c2"), "--user", "root")
+	if err == nil || !strings.Contains(stderr+err.Error(), "system account") {
+		t.Errorf("--user root: err %v, stderr %s; want a refusal naming the system account", err, stderr)
+	}
+}
