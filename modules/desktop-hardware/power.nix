@@ -9,8 +9,11 @@ in
     powerManagement.cpuFreqGovernor = lib.mkDefault "powersave";
     services.fstrim.enable = lib.mkDefault true;
     services.irqbalance.enable = lib.mkDefault true;
-    # The governor above manages frequency; a higher-priority assignment than
-    # the desktop module's mkDefault, still overridable with lib.mkForce.
-    services.power-profiles-daemon.enable = lib.mkOverride 900 false;
+    # The governor above manages frequency, so power-profiles-daemon stays
+    # off. Priority 800: the desktop module (modules/desktop/power.nix) turns
+    # it on at 900 and DankMaterialShell at mkDefault (1000); at the same 900
+    # the two would be conflicting definition values on a desktop with
+    # desktop hardware. A host's plain assignment still wins.
+    services.power-profiles-daemon.enable = lib.mkOverride 800 false;
   };
 }

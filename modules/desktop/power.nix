@@ -13,7 +13,7 @@ in
   config = lib.mkIf cfg.enable {
     # Priority 900: above the DankMaterialShell module's mkDefault (1000), so
     # the two opinions never conflict, and below a plain assignment or the
-    # desktop hardware module's mkForce.
+    # desktop hardware module's mkOverride 800 (which turns it off).
     services.power-profiles-daemon.enable = lib.mkOverride 900 (
       !config.hardware.system76.power-daemon.enable
     );

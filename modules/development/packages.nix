@@ -39,7 +39,11 @@ in
 
     # Editors, bundlers and language servers watch many files.
     boot.kernel.sysctl = {
-      "fs.inotify.max_user_watches" = lib.mkDefault 524288;
+      # modules/system/boot.nix sets the same value with mkDefault. A sysctl
+      # value is a unique option (nixpkgs merges it with mergeOneOption), so
+      # two definitions at one priority fail even when equal: 999 makes this
+      # one win over the system default and stay below a host's assignment.
+      "fs.inotify.max_user_watches" = lib.mkOverride 999 524288;
       "fs.inotify.max_user_instances" = lib.mkDefault 1024;
     };
   };

@@ -88,8 +88,10 @@ in
           }
         ];
 
-        # udev rules for Valve Index, Vive and other SteamVR hardware.
-        hardware.steam-hardware.enable = true;
+        # udev rules for Valve Index, Vive and other SteamVR hardware. The
+        # gaming module (required, see the assertion) already sets it; a
+        # default here keeps one owner of the plain assignment.
+        hardware.steam-hardware.enable = lib.mkDefault true;
 
         environment.systemPackages = lib.optionals cfg.overlays cfg.overlayPackages;
       }

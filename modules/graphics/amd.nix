@@ -6,6 +6,9 @@ in
 {
   config = lib.mkIf plan.amdInitrd {
     hardware.amdgpu.initrd.enable = lib.mkDefault true;
-    programs.corectrl.enable = lib.mkDefault plan.corectrl;
+    # 990: the hardware-specific opinion, above the desktop module's
+    # mkDefault (modules/desktop/apps.nix) so the two never sit at one
+    # priority, below a host's plain assignment.
+    programs.corectrl.enable = lib.mkOverride 990 plan.corectrl;
   };
 }

@@ -1,0 +1,430 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/axios-nix/axios/internal/nixopts"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// A real NixOS or home-manager evaluation rejects two definitions of a
+// single-valued option (bool, str, int, enum, package, nullOr …) made at the
+// same priority with different values ("conflicting definition values").
+// CI cannot evaluate a system, so this test lists, with internal/nixopts,
+// every option path that two or more axiOS files define and the priority
+// class of each definition, and fails when two files define a path at the
+// same priority class — unless the option's type merges definitions
+// (mergeableOptions below).
+
+// mergeableOptions are option paths whose types merge definitions from
+// several modules, each with the reason. Keep this short: a single-valued
+// option defined twice needs one owner, with the other definitions at a
+// lower priority (lib.mkDefault) or removed.
+var mergeableOptions = map[string]string{
+	"environment.systemPackages":         "listOf package: definitions are concatenated",
+	"home.packages":                      "home-manager, listOf package: concatenated",
+	"boot.kernelParams":                  "listOf str: concatenated",
+	"boot.kernelModules":                 "listOf str: concatenated",
+	"services.udev.packages":             "listOf package: concatenated",
+	"boot.initrd.availableKernelModules": "listOf str: concatenated",
+	"systemd.tmpfiles.rules":             "listOf str: concatenated",
+	"assertions":                         "listOf submodule: concatenated",
+	"warnings":                           "listOf str: concatenated",
+}
+
+// exclusiveAreas are pairs of file prefixes never active in the same
+// configuration, with the reason: a path both define cannot clash.
+var exclusiveAreas = [][3]string{
+	{"modules/desktop-hardware/", "modules/laptop-hardware/",
+		"a host has one hardware.formFactor; the catalog enables desktopHardware for \"desktop\" and laptopHardware for \"laptop\""},
+	{"home/profiles/laptop.nix", "home/profiles/workstation.nix",
+		"a host has one homeProfile (lib/rules.toml), so one profile module is imported"},
+}
+
+func exclusive(a, b string) bool {
+	for _, e := range exclusiveAreas {
+		if (strings.HasPrefix(a, e[0]) && strings.HasPrefix(b, e[1])) ||
+			(strings.HasPrefix(a, e[1]) && strings.HasPrefix(b, e[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+// defPriority is the priority class of a definition: "plain" (100),
+// "mkDefault" (1000), "mkForce" (50), "mkOverride N", "mkOptionDefault".
+type defSite struct {
+	file     string
+	line     int
+	priority string
+}
+
+func flattenApply(n *nixopts.Node) (*nixopts.Node, []*nixopts.Node) {
+	var args []*nixopts.Node
+	for n.Kind == nixopts.KApply {
+		args = append([]*nixopts.Node{n.Kids[1]}, args...)
+		n = n.Kids[0]
+	}
+	return n, args
+}
+
+func funcName(n *nixopts.Node) string {
+	switch n.Kind {
+	case nixopts.KVar:
+		return n.Name
+	case nixopts.KSelect:
+		if len(n.Kids) == 1 && len(n.Path) > 0 && !n.Path[len(n.Path)-1].Dynamic {
+			return n.Path[len(n.Path)-1].Name
+		}
+	}
+	return ""
+}
+
+// priorityOf returns the priority a definition wrapper sets, or "" for a
+// wrapper that keeps the priority (mkIf, mkBefore, …) and ok=false for a
+// call that is not a definition wrapper.
+func priorityOf(name string, args []*nixopts.Node) (prio string, ok bool) {
+	switch name {
+	case "mkDefault":
+		return "mkDefault", true
+	case "mkForce":
+		return "mkForce", true
+	case "mkOptionDefault":
+		return "mkOptionDefault", true
+	case "mkVMOverride":
+		return "mkOverride 10", true
+	case "mkImageMediaOverride":
+		return "mkOverride 60", true
+	case "mkOverride":
+		if len(args) > 0 && args[0].Kind == nixopts.KInt {
+			return "mkOverride " + args[0].Text, true
+		}
+		return "mkOverride ?", true
+	case "mkIf", "optionalAttrs", "mkBefore", "mkAfter", "mkOrder", "mkMerge":
+		return "", true
+	}
+	return "", false
+}
+
+// linePriorities maps each line of a module where a definition may be
+// recorded (an attribute binding, a mkMerge element) to the priority class
+// of the value there: the outermost mkDefault/mkForce/mkOverride around it
+// wins, as the module system pushes the outer property down.
+func linePriorities(root *nixopts.Node) map[int]string {
+	out := map[int]string{}
+	weak := map[int]bool{} // set from an attribute set or mkMerge, a leaf may replace it
+	// peel returns the priority of a value and whether the value is itself
+	// a definition (not an attribute set or mkMerge whose parts are).
+	var peel func(n *nixopts.Node, ctx string) (string, bool)
+	peel = func(n *nixopts.Node, ctx string) (string, bool) {
+		for n != nil && n.Kind == nixopts.KApply {
+			head, args := flattenApply(n)
+			p, ok := priorityOf(funcName(head), args)
+			if !ok || len(args) == 0 {
+				break
+			}
+			if ctx == "" {
+				ctx = p
+			}
+			if funcName(head) == "mkMerge" {
+				return ctx, false
+			}
+			n = args[len(args)-1]
+		}
+		leaf := n == nil || n.Kind != nixopts.KAttrs || len(n.Binds) == 0
+		if ctx == "" {
+			return "plain", leaf
+		}
+		return ctx, leaf
+	}
+	record := func(line int, n *nixopts.Node, ctx string) {
+		p, leaf := peel(n, ctx)
+		if _, set := out[line]; !set || (weak[line] && leaf) {
+			out[line] = p
+			weak[line] = !leaf
+		}
+	}
+	var walk func(n *nixopts.Node, ctx string)
+	walk = func(n *nixopts.Node, ctx string) {
+		if n == nil {
+			return
+		}
+		switch n.Kind {
+		case nixopts.KApply:
+			head, args := flattenApply(n)
+			p, ok := priorityOf(funcName(head), args)
+			inner := ctx
+			if ok && inner == "" {
+				inner = p
+			}
+			walk(head, ctx)
+			for _, a := range args {
+				walk(a, inner)
+			}
+			return
+		case nixopts.KAttrs:
+			for _, b := range n.Binds {
+				if b.Value == nil {
+					continue
+				}
+				record(b.Line, b.Value, ctx)
+				walk(b.Value, ctx)
+			}
+			return
+		case nixopts.KList:
+			for _, e := range n.Kids {
+				record(e.Line, e, ctx)
+				walk(e, ctx)
+			}
+			return
+		case nixopts.KLet:
+			for _, b := range n.Binds {
+				walk(b.Value, "")
+			}
+			walk(n.Body, ctx)
+			return
+		}
+		for _, k := range n.Kids {
+			walk(k, ctx)
+		}
+		walk(n.Body, ctx)
+	}
+	walk(root, "")
+	return out
+}
+
+// optionDefinitions lists every option path axiOS files define, with the
+// site and priority class of each definition. NixOS paths are keyed by
+// the path, home-manager paths (files under home/ and definitions inside
+// home-manager.users.<name>) by "home:" and the path.
+func optionDefinitions(t *testing.T, root string) map[string][]defSite {
+	t.Helper()
+	files := map[string]*nixopts.Module{}
+	for rel, m := range nixosModules(t, root) {
+		files[rel] = m
+	}
+	var homeFiles []string
+	err := filepath.WalkDir(filepath.Join(root, "home"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".nix") {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		m := analyzeFile(t, path)
+		if m.IsModule {
+			files[rel] = m
+			homeFiles = append(homeFiles, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	isHome := map[string]bool{}
+	for _, f := range homeFiles {
+		isHome[f] = true
+	}
+	out := map[string][]defSite{}
+	for rel, m := range files {
+		src, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := addDefinitions(out, rel, string(src), m, isHome[rel]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// addDefinitions adds the definitions of one analysed module to defs.
+// home is set for a home-manager module file.
+func addDefinitions(defs map[string][]defSite, rel, src string, m *nixopts.Module, home bool) error {
+	ast, err := nixopts.Parse(rel, src)
+	if err != nil {
+		return fmt.Errorf("parsing %s: %w", rel, err)
+	}
+	prios := linePriorities(ast)
+	for _, d := range m.Defs {
+		key := d.Path.String()
+		if d.Home || home {
+			key = "home:" + key
+		}
+		p, ok := prios[d.Line]
+		if !ok {
+			p = "plain"
+		}
+		defs[key] = append(defs[key], defSite{file: rel, line: d.Line, priority: p})
+	}
+	return nil
+}
+
+// samePriorityConflicts returns, for each path defined in two or more
+// files at the same priority class, one line per clash.
+func samePriorityConflicts(defs map[string][]defSite, allow map[string]string) []string {
+	var out []string
+	for key, sites := range defs {
+		if _, ok := allow[strings.TrimPrefix(key, "home:")]; ok {
+			continue
+		}
+		byPrio := map[string][]defSite{}
+		for _, s := range sites {
+			if s.priority == "mkOptionDefault" {
+				continue
+			}
+			byPrio[s.priority] = append(byPrio[s.priority], s)
+		}
+		for prio, ss := range byPrio {
+			clash := false
+			for i := range ss {
+				for j := i + 1; j < len(ss); j++ {
+					if ss[i].file != ss[j].file && !exclusive(ss[i].file, ss[j].file) {
+						clash = true
+					}
+				}
+			}
+			if !clash {
+				continue
+			}
+			var where []string
+			for _, s := range ss {
+				where = append(where, fmt.Sprintf("%s:%d", s.file, s.line))
+			}
+			sort.Strings(where)
+			out = append(out, fmt.Sprintf("%s defined at priority %s in %s", key, prio, strings.Join(where, ", ")))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOptionsNoSamePriorityConflicts(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	defs := optionDefinitions(t, root)
+	if os.Getenv("AXIOS_LIST_SHARED_OPTIONS") != "" {
+		var keys []string
+		for k, ss := range defs {
+			files := map[string]bool{}
+			for _, s := range ss {
+				files[s.file] = true
+			}
+			if len(files) > 1 {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			var where []string
+			for _, s := range defs[k] {
+				where = append(where, fmt.Sprintf("%s:%d(%s)", s.file, s.line, s.priority))
+			}
+			sort.Strings(where)
+			t.Logf("%s: %s", k, strings.Join(where, " "))
+		}
+	}
+	for _, c := range samePriorityConflicts(defs, mergeableOptions) {
+		t.Errorf("%s: a real evaluation fails with conflicting definition values unless one file owns the option and the others use lib.mkDefault (or the type merges: add it to mergeableOptions with the reason)", c)
+	}
+}
+
+// The checker itself: each case is a set of module files and whether they
+// clash.
+func TestOptionsConflictCheckerCatchesClashes(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{
+			name: "plain vs plain",
+			files: map[string]string{
+				"modules/a/default.nix": "{ lib, ... }: { config = lib.mkIf true { services.x.enable = true; }; }",
+				"modules/b/default.nix": "{ ... }: { services.x.enable = false; }",
+			},
+			want: []string{"services.x.enable defined at priority plain in modules/a/default.nix:1, modules/b/default.nix:1"},
+		},
+		{
+			name: "same mkOverride through an attribute set and mkMerge",
+			files: map[string]string{
+				"modules/a/default.nix": "{ lib, ... }: {\n  config = lib.mkMerge [\n    (lib.mkOverride 900 {\n      services.x = {\n        enable = true;\n      };\n    })\n  ];\n}",
+				"modules/b/default.nix": "{ lib, ... }: {\n  services.x.enable = lib.mkOverride 900 false;\n}",
+			},
+			want: []string{"services.x.enable defined at priority mkOverride 900 in modules/a/default.nix:5, modules/b/default.nix:2"},
+		},
+		{
+			name: "mkDefault twice under a quoted sysctl key",
+			files: map[string]string{
+				"modules/a/default.nix": "{ lib, ... }: { boot.kernel.sysctl.\"vm.x\" = lib.mkDefault 1; }",
+				"modules/b/default.nix": "{ lib, ... }: { boot.kernel.sysctl = { \"vm.x\" = lib.mkDefault 2; }; }",
+			},
+			want: []string{`boot.kernel.sysctl."vm.x" defined at priority mkDefault in modules/a/default.nix:1, modules/b/default.nix:1`},
+		},
+		{
+			name: "different priorities do not clash",
+			files: map[string]string{
+				"modules/a/default.nix": "{ lib, ... }: { services.x.enable = lib.mkOverride 800 false; }",
+				"modules/b/default.nix": "{ lib, ... }: { services.x.enable = lib.mkOverride 900 true; }",
+				"modules/c/default.nix": "{ lib, ... }: { services.x.enable = lib.mkDefault true; }",
+			},
+		},
+		{
+			name: "merge-able options, one file, exclusive areas",
+			files: map[string]string{
+				"modules/a/default.nix":                "{ pkgs, ... }: { environment.systemPackages = [ pkgs.a ]; services.y = if true then 1 else 2; }",
+				"modules/b/default.nix":                "{ pkgs, ... }: { environment.systemPackages = [ pkgs.b ]; }",
+				"modules/desktop-hardware/default.nix": "{ ... }: { services.z.enable = true; }",
+				"modules/laptop-hardware/default.nix":  "{ ... }: { services.z.enable = true; }",
+			},
+		},
+		{
+			name: "home-manager users and home files share one namespace",
+			files: map[string]string{
+				"modules/a/default.nix": "{ ... }: { home-manager.users.alice = { programs.x.enable = true; }; }",
+				"home/b/default.nix":    "{ ... }: { programs.x.enable = false; }",
+			},
+			want: []string{"home:programs.x.enable defined at priority plain in home/b/default.nix:1, modules/a/default.nix:1"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			defs := map[string][]defSite{}
+			for rel, src := range c.files {
+				m, err := nixopts.Analyze(rel, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := addDefinitions(defs, rel, src, m, strings.HasPrefix(rel, "home/")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := samePriorityConflicts(defs, mergeableOptions)
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("conflicts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+// Every allowlist entry must still be needed: a merge-able option nothing
+// defines twice is a stale line.
+func TestOptionsConflictAllowlistIsUsed(t *testing.T) {
+	defs := optionDefinitions(t, testutil.RepoRoot(t))
+	for opt, reason := range mergeableOptions {
+		files := map[string]bool{}
+		for _, key := range []string{opt, "home:" + opt} {
+			for _, s := range defs[key] {
+				files[s.file] = true
+			}
+		}
+		if len(files) < 2 {
+			t.Errorf("mergeableOptions: %s (%s) is defined in %d file(s); remove the line", opt, reason, len(files))
+		}
+	}
+}
