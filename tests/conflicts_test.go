@@ -62,6 +62,30 @@ type defSite struct {
 	file     string
 	line     int
 	priority string
+	value    string // the literal (true, false, "text", 3) or "" when not a literal
+}
+
+// lineDef is the priority class and literal value of the definition at a
+// line.
+type lineDef struct {
+	priority string
+	value    string
+}
+
+// literal renders a boolean, integer or plain string literal, "" otherwise.
+func literal(n *nixopts.Node) string {
+	if n == nil {
+		return ""
+	}
+	switch {
+	case n.Kind == nixopts.KVar && (n.Name == "true" || n.Name == "false"):
+		return n.Name
+	case n.Kind == nixopts.KInt:
+		return n.Text
+	case n.Kind == nixopts.KString && !n.Dynamic:
+		return fmt.Sprintf("%q", n.Text)
+	}
+	return ""
 }
 
 func flattenApply(n *nixopts.Node) (*nixopts.Node, []*nixopts.Node) {
@@ -115,13 +139,13 @@ func priorityOf(name string, args []*nixopts.Node) (prio string, ok bool) {
 // recorded (an attribute binding, a mkMerge element) to the priority class
 // of the value there: the outermost mkDefault/mkForce/mkOverride around it
 // wins, as the module system pushes the outer property down.
-func linePriorities(root *nixopts.Node) map[int]string {
-	out := map[int]string{}
+func linePriorities(root *nixopts.Node) map[int]lineDef {
+	out := map[int]lineDef{}
 	weak := map[int]bool{} // set from an attribute set or mkMerge, a leaf may replace it
 	// peel returns the priority of a value and whether the value is itself
 	// a definition (not an attribute set or mkMerge whose parts are).
-	var peel func(n *nixopts.Node, ctx string) (string, bool)
-	peel = func(n *nixopts.Node, ctx string) (string, bool) {
+	var peel func(n *nixopts.Node, ctx string) (string, *nixopts.Node, bool)
+	peel = func(n *nixopts.Node, ctx string) (string, *nixopts.Node, bool) {
 		for n != nil && n.Kind == nixopts.KApply {
 			head, args := flattenApply(n)
 			p, ok := priorityOf(funcName(head), args)
@@ -132,20 +156,20 @@ func linePriorities(root *nixopts.Node) map[int]string {
 				ctx = p
 			}
 			if funcName(head) == "mkMerge" {
-				return ctx, false
+				return ctx, nil, false
 			}
 			n = args[len(args)-1]
 		}
 		leaf := n == nil || n.Kind != nixopts.KAttrs || len(n.Binds) == 0
 		if ctx == "" {
-			return "plain", leaf
+			ctx = "plain"
 		}
-		return ctx, leaf
+		return ctx, n, leaf
 	}
 	record := func(line int, n *nixopts.Node, ctx string) {
-		p, leaf := peel(n, ctx)
+		p, v, leaf := peel(n, ctx)
 		if _, set := out[line]; !set || (weak[line] && leaf) {
-			out[line] = p
+			out[line] = lineDef{priority: p, value: literal(v)}
 			weak[line] = !leaf
 		}
 	}
@@ -257,11 +281,11 @@ func addDefinitions(defs map[string][]defSite, rel, src string, m *nixopts.Modul
 		if d.Home || home {
 			key = "home:" + key
 		}
-		p, ok := prios[d.Line]
+		ld, ok := prios[d.Line]
 		if !ok {
-			p = "plain"
+			ld.priority = "plain"
 		}
-		defs[key] = append(defs[key], defSite{file: rel, line: d.Line, priority: p})
+		defs[key] = append(defs[key], defSite{file: rel, line: d.Line, priority: ld.priority, value: ld.value})
 	}
 	return nil
 }
@@ -426,5 +450,85 @@ func TestOptionsConflictAllowlistIsUsed(t *testing.T) {
 		if len(files) < 2 {
 			t.Errorf("mergeableOptions: %s (%s) is defined in %d file(s); remove the line", opt, reason, len(files))
 		}
+	}
+}
+
+// upstreamDefinitions are definitions made by modules axiOS imports (flake
+// inputs, nixos-hardware) or that every host brings (the
+// hardware-configuration.nix nixos-generate-config writes), each confirmed
+// in the named source. value "*" means the value varies; otherwise axiOS
+// may define the option at the same priority only with the same literal
+// (bool, int and str options accept equal definitions).
+var upstreamDefinitions = []struct {
+	path, priority, value, source string
+}{
+	{"networking.useDHCP", "mkDefault", "true", "nixos-generate-config: hardware-configuration.nix"},
+	{"powerManagement.cpuFreqGovernor", "mkDefault", "*", "nixos-generate-config: hardware-configuration.nix (the CPU's governor)"},
+	{"nixpkgs.hostPlatform", "mkDefault", "*", "nixos-generate-config: hardware-configuration.nix"},
+	{"hardware.enableRedistributableFirmware", "mkDefault", "true", "nixpkgs nixos/modules/installer/scan/not-detected.nix"},
+	{"services.power-profiles-daemon.enable", "mkDefault", "true", "AvengeMedia/DankMaterialShell:distro/nix/nixos.nix"},
+	{"services.accounts-daemon.enable", "mkDefault", "true", "AvengeMedia/DankMaterialShell:distro/nix/nixos.nix"},
+	{"services.geoclue2.enable", "mkDefault", "true", "AvengeMedia/DankMaterialShell:distro/nix/nixos.nix"},
+	{"security.polkit.enable", "mkDefault", "true", "AvengeMedia/DankMaterialShell:distro/nix/nixos.nix"},
+	{"services.greetd.enable", "mkDefault", "true", "AvengeMedia/DankMaterialShell:distro/nix/greeter.nix"},
+	{"security.polkit.enable", "plain", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"services.gnome.gnome-keyring.enable", "plain", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"xdg.portal.enable", "plain", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"hardware.graphics.enable", "mkDefault", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"programs.dconf.enable", "mkDefault", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"xdg.mime.enable", "mkDefault", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"xdg.icons.enable", "mkDefault", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"fonts.enableDefaultPackages", "mkDefault", "true", "sodiboo/niri-flake:modules/nixos.nix"},
+	{"home:programs.niri.package", "mkForce", "*", "sodiboo/niri-flake:modules/nixos.nix (home-manager.sharedModules)"},
+	{"home:programs.quickshell.enable", "plain", "true", "AvengeMedia/DankMaterialShell:distro/nix/home.nix"},
+	{"services.fstrim.enable", "mkDefault", "true", "NixOS/nixos-hardware:common/pc/ssd/default.nix"},
+	{"services.tlp.enable", "mkDefault", "*", "NixOS/nixos-hardware:common/pc/laptop/default.nix"},
+}
+
+// upstreamConflicts lists axiOS definitions at the priority of an upstream
+// definition whose value may differ.
+func upstreamConflicts(defs map[string][]defSite) []string {
+	var out []string
+	for _, u := range upstreamDefinitions {
+		for _, s := range defs[u.path] {
+			if s.priority != u.priority || (u.value != "*" && s.value == u.value) {
+				continue
+			}
+			v := s.value
+			if v == "" {
+				v = "a computed value"
+			}
+			out = append(out, fmt.Sprintf("%s:%d: %s = %s at priority %s, and %s defines it at the same priority as %s",
+				s.file, s.line, u.path, v, s.priority, u.source, u.value))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOptionsNoConflictWithUpstreamDefinitions(t *testing.T) {
+	defs := optionDefinitions(t, testutil.RepoRoot(t))
+	for _, c := range upstreamConflicts(defs) {
+		t.Errorf("%s: a real evaluation fails with conflicting definition values; pick another priority (lib.mkOverride 900 to win, 1100 to yield) and say why", c)
+	}
+}
+
+func TestOptionsUpstreamCheckerCatchesClashes(t *testing.T) {
+	src := "{ lib, ... }: {\n  networking.useDHCP = lib.mkDefault false;\n  services.fstrim.enable = lib.mkDefault true;\n  powerManagement.cpuFreqGovernor = lib.mkOverride 1100 \"powersave\";\n  security.polkit.enable = true;\n  services.tlp.enable = lib.mkDefault false;\n}"
+	m, err := nixopts.Analyze("modules/a/default.nix", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := map[string][]defSite{}
+	if err := addDefinitions(defs, "modules/a/default.nix", src, m, false); err != nil {
+		t.Fatal(err)
+	}
+	got := upstreamConflicts(defs)
+	want := []string{
+		"modules/a/default.nix:2: networking.useDHCP = false at priority mkDefault, and nixos-generate-config: hardware-configuration.nix defines it at the same priority as true",
+		"modules/a/default.nix:6: services.tlp.enable = false at priority mkDefault, and NixOS/nixos-hardware:common/pc/laptop/default.nix defines it at the same priority as *",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

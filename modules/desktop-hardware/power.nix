@@ -6,7 +6,12 @@ in
 {
   config = lib.mkIf cfg.enable {
     powerManagement.enable = lib.mkDefault true;
-    powerManagement.cpuFreqGovernor = lib.mkDefault "powersave";
+    # Priority 1100, below mkDefault: nixos-generate-config writes
+    # `powerManagement.cpuFreqGovernor = lib.mkDefault "<governor>";` (the
+    # one the CPU offers) into hardware-configuration.nix, and a second
+    # mkDefault with another value fails evaluation. The machine's own
+    # choice wins; "powersave" applies when it names none.
+    powerManagement.cpuFreqGovernor = lib.mkOverride 1100 "powersave";
     services.fstrim.enable = lib.mkDefault true;
     services.irqbalance.enable = lib.mkDefault true;
     # The governor above manages frequency, so power-profiles-daemon stays

@@ -28,7 +28,11 @@ in
     {
       networking.networkmanager.enable = lib.mkDefault true;
       networking.networkmanager.wifi.backend = lib.mkDefault cfg.backend;
-      networking.useDHCP = lib.mkDefault false;
+      # NetworkManager runs DHCP. Priority 900: nixos-generate-config writes
+      # `networking.useDHCP = lib.mkDefault true;` into every
+      # hardware-configuration.nix, and a second mkDefault with the opposite
+      # value fails evaluation; a host's plain assignment still wins.
+      networking.useDHCP = lib.mkOverride 900 false;
 
       networking.firewall.enable = lib.mkDefault true;
       # LLMNR (name resolution on the local link)
