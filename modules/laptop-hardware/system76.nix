@@ -11,6 +11,9 @@ in
       # system76-power manages power profiles; power-profiles-daemon must be
       # off for it (the desktop module keys on this option).
       hardware.system76.power-daemon.enable = lib.mkDefault true;
+      # nixos-hardware's common-pc-laptop turns TLP on (mkDefault) whenever
+      # power-profiles-daemon is off; two power managers would fight.
+      services.tlp.enable = lib.mkIf config.hardware.system76.power-daemon.enable (lib.mkOverride 900 false);
       boot.kernelModules = [ "system76_acpi" ];
     })
 
