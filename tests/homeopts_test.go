@@ -58,7 +58,7 @@ var homeInputOptions = []struct{ path, source string }{
 
 func homeOptionIndex(t *testing.T, root string) *nixopts.Index {
 	t.Helper()
-	ix := loadIndex(t, "tests/fixtures/home/options.tsv")
+	ix := loadIndex(t, homeOptionsTSV)
 	for _, d := range homeDecls(t, root) {
 		ix.Add(d.Path, d.Freeform)
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -32,15 +33,23 @@ const (
 	// namespaces the modules define, so CI has them.
 	// TestOptionsFixturesMatchSharedLists keeps them equal to those subsets.
 	nixosOptionsTSV = "tests/fixtures/options/nixos-options-2024-12.tsv"
-	homeOptionsTSV  = "tests/fixtures/options/home-manager-options-2026-08.tsv"
-	sharedDataDir   = "../shared/data"
-	allowlistFile   = "tests/fixtures/options-allowlist.txt"
-	removedFile     = "tests/fixtures/options-removed.txt"
-	packagesFile    = "tests/fixtures/packages-confirmed.txt"
+	// One home-manager subset serves every home check: this test (options
+	// set inside home-manager.users.<name>), tests/homeopts_test.go and the
+	// home harness (tests/nix/home-harness.nix).
+	homeOptionsTSV = "tests/fixtures/home/options.tsv"
+	sharedDataDir  = "../shared/data"
+	allowlistFile  = "tests/fixtures/options-allowlist.txt"
+	removedFile    = "tests/fixtures/options-removed.txt"
+	packagesFile   = "tests/fixtures/packages-confirmed.txt"
 )
 
 var updateOptionFixtures = flag.Bool("update-option-fixtures", false,
-	"rewrite tests/fixtures/options/*.tsv from the shared option lists (AXIOS_OPTIONS_DATA or ../shared/data)")
+	"rewrite the option-list fixtures from the shared option lists (AXIOS_OPTIONS_DATA or ../shared/data)")
+
+// homeOptionPrefixes selects, besides the namespaces the NixOS modules set
+// inside home-manager.users.<name>, the home-manager options axiOS's home
+// modules set or read.
+var homeOptionPrefixes = regexp.MustCompile(`^(programs\.(fish|git|delta|ghostty|starship|eza|ripgrep|fd|fzf|gh|zoxide|direnv|gpg|brave|vdirsyncer|khal|claude-code)|services\.(gpg-agent|ssh-agent|vdirsyncer|gnome-keyring|kdeconnect)|home\.(stateVersion|sessionVariables|packages|shellAliases|username|homeDirectory|pointerCursor|activation|file)|xdg\.(configFile|dataFile|desktopEntries|configHome|cacheHome|stateHome)|systemd\.user\.(services|timers)|accounts\.(calendar|contact)|gtk|qt|dconf|wayland\.systemd|warnings|assertions)(\.|$)`)
 
 func loadIndex(t *testing.T, tsv string) *nixopts.Index {
 	t.Helper()
@@ -630,9 +639,21 @@ func namespaces(mods map[string]*nixopts.Module) (nixos, home map[string]bool) {
 	return nixos, home
 }
 
-// subsetTSV keeps the header and the lines of a shared option list under
-// the given namespaces.
-func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool) string {
+// underNamespaces reports whether an option's first one or two path parts
+// are one of the namespaces.
+func underNamespaces(name string, ns map[string]bool) bool {
+	parts := nixopts.SplitOptionPath(name)
+	for k := 1; k <= 2 && k <= len(parts); k++ {
+		if ns[strings.Join(parts[:k], ".")] {
+			return true
+		}
+	}
+	return false
+}
+
+// subsetTSV keeps the header and the lines of a shared option list whose
+// option name keep accepts; ns only names the namespaces in the header.
+func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool, keep func(name string) bool) string {
 	t.Helper()
 	data, err := os.ReadFile(shared)
 	if err != nil {
@@ -644,28 +665,23 @@ func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool) string 
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# The options of %s under the namespaces axiOS's modules define (%s).\n", filepath.Base(shared), strings.Join(names, " "))
+	fmt.Fprintf(&b, "# The options of %s that axiOS's modules set or read, as TestOptionsFixturesMatchSharedLists (tests/options_test.go) selects them; namespaces defined from NixOS modules: %s.\n", filepath.Base(shared), strings.Join(names, " "))
 	fmt.Fprintf(&b, "# Generated; regenerate with: go test ./tests/ -run OptionsFixtures -update-option-fixtures\n")
 	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 		if strings.HasPrefix(line, "#") {
 			fmt.Fprintf(&b, "%s\n", line)
 			continue
 		}
-		name, _, _ := strings.Cut(line, "\t")
-		parts := nixopts.SplitOptionPath(name)
-		for k := 1; k <= 2 && k <= len(parts); k++ {
-			if ns[strings.Join(parts[:k], ".")] {
-				fmt.Fprintf(&b, "%s\n", line)
-				break
-			}
+		if name, _, _ := strings.Cut(line, "\t"); keep(name) {
+			fmt.Fprintf(&b, "%s\n", line)
 		}
 	}
 	return b.String()
 }
 
-// TestOptionsFixturesMatchSharedLists: tests/fixtures/options/*.tsv are
-// exactly the shared option lists' entries under the namespaces the modules
-// define. The shared lists live outside the repository (beside it, in CI and
+// TestOptionsFixturesMatchSharedLists: the option-list fixtures are exactly
+// the shared option lists' entries under the namespaces the modules define
+// (and, for home-manager, homeOptionPrefixes). The shared lists live outside the repository (beside it, in CI and
 // in a developer's workspace); elsewhere this test skips, and in CI their
 // absence is a failure.
 func TestOptionsFixturesMatchSharedLists(t *testing.T) {
@@ -681,11 +697,20 @@ func TestOptionsFixturesMatchSharedLists(t *testing.T) {
 		t.Skipf("shared option lists not found in %s (set AXIOS_OPTIONS_DATA); the fixtures cannot be compared", dir)
 	}
 	nixosNS, homeNS := namespaces(nixosModules(t, root))
+	nixosKeep := func(name string) bool { return underNamespaces(name, nixosNS) }
+	homeKeep := func(name string) bool {
+		return !strings.Contains(name, "._module.") &&
+			(homeOptionPrefixes.MatchString(name) || underNamespaces(name, homeNS))
+	}
 	for _, c := range []struct {
-		fixture string
-		ns      map[string]bool
-	}{{nixosOptionsTSV, nixosNS}, {homeOptionsTSV, homeNS}} {
-		want := subsetTSV(t, filepath.Join(dir, filepath.Base(c.fixture)), c.fixture, c.ns)
+		fixture, shared string
+		ns              map[string]bool
+		keep            func(string) bool
+	}{
+		{nixosOptionsTSV, "nixos-options-2024-12.tsv", nixosNS, nixosKeep},
+		{homeOptionsTSV, "home-manager-options-2026-08.tsv", homeNS, homeKeep},
+	} {
+		want := subsetTSV(t, filepath.Join(dir, c.shared), c.fixture, c.ns, c.keep)
 		path := filepath.Join(root, c.fixture)
 		if *updateOptionFixtures {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
