@@ -11,10 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -168,10 +166,6 @@ type HostOutput struct {
 	Hosts       []string                `json:"hosts"` // every host in the configuration
 }
 
-// hostNameRe is compiled on first use: the bounded repetition expands into
-// dozens of states, which every start of axios would pay for.
-var hostNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`) })
-
 func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) (*mcp.CallToolResult, *HostOutput, error) {
 	name := in.Host
 	if name == "" {
@@ -181,7 +175,8 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 		}
 		name, _, _ = strings.Cut(hn, ".")
 	}
-	if !hostNameRe().MatchString(name) {
+	// The host rules' hostname pattern: also keeps the name a plain file stem.
+	if !h.cfg.Rules.Fields["hostname"].MatchPattern(name) {
 		return nil, nil, fmt.Errorf("invalid host %q: use a host name of letters, digits, '-' and '_' (the stem of hosts/<name>.toml)", name)
 	}
 	dir, err := configdir.Resolve(h.cfg.ConfigDir)

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -20,6 +19,7 @@ import (
 	"github.com/axios-nix/axios/internal/closure"
 	"github.com/axios-nix/axios/internal/flakelock"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -223,15 +223,14 @@ func (m Machine) BootSpace() Result {
 	return res(id, title, Pass, msg, "")
 }
 
-var zoneName = regexp.MustCompile(`^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$`)
-
 // TimeZone checks that tz names a zone in the system's zoneinfo database.
 func (m Machine) TimeZone(tz string) Result {
 	const id, title = "timezone", "time zone"
 	if tz == "" {
 		return res(id, title, Skip, "the host sets no timeZone", "")
 	}
-	if !zoneName.MatchString(tz) {
+	// The host rules' timeZone pattern (no "." either, so no path escapes).
+	if !rules.Default().Fields["timeZone"].MatchPattern(tz) {
 		return res(id, title, Fail, fmt.Sprintf("timeZone = %q is not a time zone name", tz), "use an IANA name such as \"Europe/Berlin\" (`timedatectl list-timezones`)")
 	}
 	var dbs []string
