@@ -27,6 +27,18 @@ func Run(t testing.TB, cmd *cobra.Command, args ...string) (string, int) {
 	return RunContext(t, context.Background(), cmd, "", args...)
 }
 
+// Execute runs cmd in-process with args and returns standard output and
+// standard error together, and the error the command returned (for tests
+// that inspect the error itself rather than the exit status).
+func Execute(cmd *cobra.Command, args ...string) (string, error) {
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
 // RunContext executes cmd in-process with args, stdin as standard input
 // and ctx as its context. It returns standard output and standard error
 // together, followed by "error: MESSAGE" when the command failed with a

@@ -1,7 +1,6 @@
 package wallpaper
 
 import (
-	"bytes"
 	"errors"
 	"image"
 	"image/color"
@@ -12,18 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := Commands()[0]
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), err
+	return cmdtest.Execute(Commands()[0], args...)
 }
 
 func TestBlurAndPSNR(t *testing.T) {
