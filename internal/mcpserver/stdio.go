@@ -166,10 +166,6 @@ func messages(b []byte) []rpcMessage {
 	return out
 }
 
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
-
 // filterLines copies the lines of in that are valid JSON to out, one per
 // line, and reports the others on logw. It returns nil at the end of in.
 func filterLines(in io.Reader, out io.Writer, logw io.Writer, max int, sent func(id string)) error {

@@ -45,13 +45,12 @@ func (e *SyntaxError) Error() string {
 }
 
 type parser struct {
-	file   string
-	src    string
-	pos    int   // lexer position
-	lines  []int // byte offsets of line starts
-	tok    token
-	have   bool
-	failed *SyntaxError
+	file  string
+	src   string
+	pos   int   // lexer position
+	lines []int // byte offsets of line starts
+	tok   token
+	have  bool
 }
 
 // Parse parses Nix source text; file is used in error messages only.

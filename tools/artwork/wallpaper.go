@@ -238,11 +238,10 @@ func honeycomb() func(x, y float64) rgb {
 		cy := -cx - cz
 		rx, ry, rz := math.Round(cx), math.Round(cy), math.Round(cz)
 		dx, dy, dz := math.Abs(rx-cx), math.Abs(ry-cy), math.Abs(rz-cz)
+		// Cube rounding: fix the coordinate that moved most (y is unused).
 		if dx > dy && dx > dz {
 			rx = -ry - rz
-		} else if dy > dz {
-			ry = -rx - rz
-		} else {
+		} else if dy <= dz {
 			rz = -rx - ry
 		}
 		hx := w * (rx + rz/2)
