@@ -1,6 +1,7 @@
 // Command artwork generates the project's original artwork deterministically:
 // the wallpaper collection (home/desktop/wallpapers/*.jpg) and the icons of
-// the built-in PWAs (pkgs/pwa-apps/icons/<id>.png). Nothing is drawn from
+// the built-in PWAs (pkgs/pwa-apps/icons/<id>.png), and records in
+// tools/artwork/artwork.sum what they were made from. Nothing is drawn from
 // third-party images or fonts.
 //
 //	go run ./tools/artwork -out .          # regenerate in place (repo root)
@@ -56,6 +57,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	files, err := generate(*out, *defs)
 	if err != nil {
+		return err
+	}
+	if err := writeSum(*out, *defs, files); err != nil {
 		return err
 	}
 	for _, f := range files {

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -14,26 +15,55 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// TestCommittedArtIsGenerated regenerates every image into a temporary
-// folder and requires the committed files to be exactly what the program
-// produces: PNGs byte for byte, JPEGs byte for byte or — should a future Go
+// TestCommittedArtIsGenerated requires the committed files to be exactly
+// what the program produces. When tools/artwork/artwork.sum records the
+// current generator sources, PWA definitions, Go release and the committed
+// files' hashes, the art is known to be the program's output and nothing is
+// re-rendered. Otherwise every image is regenerated into a temporary folder:
+// PNGs must match byte for byte, JPEGs byte for byte or — should a Go
 // release change its JPEG encoder — the same size with pixels within 2/255.
 func TestCommittedArtIsGenerated(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	ids, _, err := loadDefs(filepath.Join(root, defaultDefs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := outputNames(ids)
+	for _, dir := range []string{wallpaperDir, iconDir} {
+		committed := listDir(t, filepath.Join(root, dir))
+		var want []string
+		for _, n := range names {
+			if filepath.Dir(n) == dir {
+				want = append(want, filepath.Base(n))
+			}
+		}
+		if strings.Join(committed, ",") != strings.Join(want, ",") {
+			t.Errorf("%s holds %v, the program generates %v; run `go run ./tools/artwork -out .`", dir, committed, want)
+		}
+	}
+	st, err := sumStatus(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.upToDate() {
+		return
+	}
+	t.Logf("re-rendering the art: %s", st.reason())
+	regenerateAndCompare(t, root)
+	if !st.inputsMatch || !st.outputsMatch {
+		t.Errorf("%s is out of date (%s); run `go run ./tools/artwork -out .`", sumFile, st.reason())
+	}
+}
+
+func regenerateAndCompare(t *testing.T, root string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("renders ten 4K images")
 	}
-	root := testutil.RepoRoot(t)
 	tmp := t.TempDir()
 	files, err := generate(tmp, filepath.Join(root, defaultDefs))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, dir := range []string{wallpaperDir, iconDir} {
-		committed := listDir(t, filepath.Join(root, dir))
-		generated := listDir(t, filepath.Join(tmp, dir))
-		if strings.Join(committed, ",") != strings.Join(generated, ",") {
-			t.Errorf("%s holds %v, the program generates %v; run `go run ./tools/artwork -out .`", dir, committed, generated)
-		}
 	}
 	var wallBytes int64
 	for _, rel := range files {
@@ -65,6 +95,65 @@ func TestCommittedArtIsGenerated(t *testing.T) {
 	}
 	if limit := int64(15 << 20); wallBytes > limit {
 		t.Errorf("wallpapers take %d bytes, over the %d byte budget", wallBytes, limit)
+	}
+}
+
+// TestSumDetectsChangedInputsAndOutputs plays the three ways committed art
+// can stop being the program's output — an edited image, edited PWA
+// definitions, another toolchain — on a small tree with a recorded sum.
+func TestSumDetectsChangedInputsAndOutputs(t *testing.T) {
+	repo := testutil.RepoRoot(t)
+	root := t.TempDir()
+	defs, err := os.ReadFile(filepath.Join(repo, defaultDefs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(rel string, data []byte) {
+		t.Helper()
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(defaultDefs, defs)
+	ids, _, err := loadDefs(filepath.Join(root, defaultDefs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := outputNames(ids)
+	for _, n := range names {
+		write(n, []byte("art of "+n))
+	}
+	if err := writeSum(root, filepath.Join(root, defaultDefs), names); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sumStatus(root)
+	if err != nil || !st.upToDate() {
+		t.Fatalf("fresh sum: status %+v, %v; want up to date", st, err)
+	}
+
+	write(names[0], []byte("edited by hand"))
+	if st, _ := sumStatus(root); st.outputsMatch || st.upToDate() {
+		t.Errorf("an edited %s went unnoticed", names[0])
+	}
+	write(names[0], []byte("art of "+names[0]))
+
+	write(defaultDefs, append(defs, ' '))
+	if st, _ := sumStatus(root); st.inputsMatch || st.upToDate() {
+		t.Error("edited PWA definitions went unnoticed")
+	}
+	write(defaultDefs, defs)
+
+	raw, err := os.ReadFile(filepath.Join(root, sumFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(sumFile, bytes.Replace(raw, []byte("go "+runtime.Version()), []byte("go go1.0"), 1))
+	if st, _ := sumStatus(root); st.goMatches || st.upToDate() || !st.inputsMatch || !st.outputsMatch {
+		t.Errorf("another Go release: status %+v, want only goMatches false", st)
 	}
 }
 
