@@ -268,6 +268,9 @@ func (in *interp) checkValue(fp string, f *rules.Field, v any) {
 	if s, ok := v.(string); ok && f.Pattern != "" && !f.MatchPattern(s) {
 		in.report("AX105", fp, vars{value: render(v), expected: f.Help})
 	}
+	if n, ok := v.(int64); ok && !f.InRange(n) {
+		in.report("AX105", fp, vars{value: render(v), expected: f.Help})
+	}
 	switch x := v.(type) {
 	case []any:
 		if f.Items != "" {
@@ -368,10 +371,37 @@ func (in *interp) checkRequired() {
 		if !f.Required || strings.Contains(path, "*") {
 			continue
 		}
-		if _, set := rawLookup(in.h.Values, path); !set {
+		if _, set := rawLookup(in.h.Values, path); !set && in.tablePresent(parentPath(path)) {
 			in.report("AX103", path, vars{expected: expectedName(f.Type)})
 		}
 	}
+}
+
+// parentPath is the dotted path of the table holding path ("" at the top).
+func parentPath(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	return ""
+}
+
+// tablePresent reports whether the table at path is there for step 4: set
+// as a table, or unset with a table default while its own table is there.
+// A required field below the top level is required only inside its table.
+func (in *interp) tablePresent(path string) bool {
+	if path == "" {
+		return true
+	}
+	if v, set := rawLookup(in.h.Values, path); set {
+		_, ok := v.(map[string]any)
+		return ok
+	}
+	f, ok := in.rules.Fields[path]
+	if !ok {
+		return false
+	}
+	_, isTable := f.Default.(map[string]any)
+	return isTable && in.tablePresent(parentPath(path))
 }
 
 // checkPrimaryUser is step 5.

@@ -38,12 +38,18 @@ type Field struct {
 	EnumFrom   string // "flags" or "profiles"
 	Pattern    string // POSIX ERE the whole value must match
 	Items      string // element type of a list
+	Min, Max   *int64 // (int) inclusive bounds, nil when unbounded
 	Open       bool   // free-form table
 	Keys       string // "flags" or "users"
 	NixOnly    bool
 	Help       string
 
 	re *regexp.Regexp
+}
+
+// InRange reports whether n lies within the field's min and max.
+func (f *Field) InRange(n int64) bool {
+	return (f.Min == nil || n >= *f.Min) && (f.Max == nil || n <= *f.Max)
 }
 
 // MatchPattern reports whether s matches the field's pattern as a whole. A
@@ -121,6 +127,8 @@ type rawField struct {
 	EnumFrom string `toml:"enumFrom"`
 	Pattern  string `toml:"pattern"`
 	Items    string `toml:"items"`
+	Min      *int64 `toml:"min"`
+	Max      *int64 `toml:"max"`
 	Open     bool   `toml:"open"`
 	Keys     string `toml:"keys"`
 	NixOnly  bool   `toml:"nixOnly"`
@@ -184,8 +192,11 @@ func Parse(data []byte) (*Rules, error) {
 		fd := &Field{
 			Path: path, Type: f.Type, Required: f.Required, Default: f.Default,
 			HasDefault: f.Default != nil, Enum: f.Enum, EnumFrom: f.EnumFrom,
-			Pattern: f.Pattern, Items: f.Items, Open: f.Open, Keys: f.Keys,
-			NixOnly: f.NixOnly, Help: f.Help,
+			Pattern: f.Pattern, Items: f.Items, Min: f.Min, Max: f.Max,
+			Open: f.Open, Keys: f.Keys, NixOnly: f.NixOnly, Help: f.Help,
+		}
+		if (f.Min != nil || f.Max != nil) && f.Type != TypeInt {
+			errs = append(errs, fmt.Sprintf("field.%q: min and max apply to type int only", path))
 		}
 		if !validType(f.Type) {
 			errs = append(errs, fmt.Sprintf("field.%q: type %q is unknown", path, f.Type))

@@ -183,6 +183,17 @@ let
               [ ]
           )
           ++ (
+            if builtins.isInt v && ((s ? min && v < s.min) || (s ? max && v > s.max)) then
+              [
+                (diag "AX105" field {
+                  value = renderValue v;
+                  expected = s.help or "";
+                })
+              ]
+            else
+              [ ]
+          )
+          ++ (
             if s ? items && !(all (typeOk s.items) v) then
               [
                 (diag "AX102" field {
@@ -269,10 +280,31 @@ let
 
       walked = walk "" "" h;
 
-      # Step 4: required fields.
+      # Step 4: required fields. A field below the top level is required
+      # only while its table is there: set as a table, or unset with a
+      # table default and its own table there.
+      parentOf =
+        f:
+        let
+          segs = util.splitDots f;
+          n = length segs;
+        in
+        if n < 2 then "" else builtins.concatStringsSep "." (builtins.genList (i: builtins.elemAt segs i) (n - 1));
+      tablePresent =
+        p:
+        let
+          v = getPath h p;
+        in
+        p == ""
+        || (if isUnset v then isAttrs ((fields.${p} or { }).default or null) && tablePresent (parentOf p) else isAttrs v);
       required = concatMap (
         f:
-        if (fields.${f}.required or false) && match ".*\\*.*" f == null && isUnset (getPath h f) then
+        if
+          (fields.${f}.required or false)
+          && match ".*\\*.*" f == null
+          && isUnset (getPath h f)
+          && tablePresent (parentOf f)
+        then
           [ (diag "AX103" f { expected = expectedOf fields.${f}.type; }) ]
         else
           [ ]
