@@ -5,6 +5,7 @@
 #   mkHosts ./hosts      one system per hosts/<name>.toml
 #   buildModules host    the module list mkSystem evaluates
 #   hardwareModules hw   nixos-hardware modules for a host's `hardware` table
+#   colmenaHive, deployNodes   the same hosts for colmena and deploy-rs
 #   nixosModules, homeModules   the exported module wrappers (catalog)
 #   core                 the pure core (checkHost, discoverHosts, catalog …)
 { inputs, self }:
@@ -222,9 +223,131 @@ let
       else
         throw "axiOS: mkHosts: ${toString dir} does not exist (it should hold one <name>.toml per host)"
     );
+
+  # The hosts of a folder as mkHosts reads them, each with its checked
+  # result, its module list and its deployment settings.
+  hostEntries =
+    dir:
+    mapAttrs (
+      name: d:
+      let
+        checked = core.checkHost {
+          inherit (d) host;
+          inherit name;
+          form = "toml";
+        };
+      in
+      {
+        inherit checked;
+        system = checked.host.system or "x86_64-linux";
+        deploy = core.deploySettings checked;
+        modules = buildModulesWith {
+          inherit (d) host;
+          inherit name;
+          form = "toml";
+          folderModules =
+            (if d.hardwareConfigPath != null then [ d.hardwareConfigPath ] else [ ]) ++ d.extraModules;
+        };
+      }
+    ) (
+      if builtins.pathExists dir then
+        core.discoverHosts dir
+      else
+        throw "axiOS: ${toString dir} does not exist (it should hold one <name>.toml per host)"
+    );
+
+  # colmena's hive from the same host files (docs/deploy.md):
+  #   outputs.colmenaHive = axios.lib.colmenaHive { inherit colmena; hostsDir = ./hosts; };
+  # Every host is a node; one with [deploy] is reached at its targetHost
+  # (as its targetUser, building on the target when buildOn = "target"),
+  # one without can only be applied locally (colmena apply-local).
+  colmenaHive =
+    {
+      colmena,
+      hostsDir,
+      nixpkgs ? inputs.nixpkgs,
+    }:
+    let
+      hosts = hostEntries hostsDir;
+      pkgsFor = system: import nixpkgs { inherit system; };
+      node = name: e: {
+        imports = e.modules;
+        deployment =
+          if e.deploy == null then
+            {
+              targetHost = null;
+              allowLocalDeployment = true;
+            }
+          else
+            {
+              inherit (e.deploy) targetHost targetUser;
+              buildOnTarget = e.deploy.buildOn == "target";
+              allowLocalDeployment = true;
+            };
+      };
+    in
+    colmena.lib.makeHive (
+      {
+        meta = {
+          nixpkgs = pkgsFor "x86_64-linux";
+          nodeNixpkgs = mapAttrs (_: e: pkgsFor e.system) hosts;
+          specialArgs = {
+            inherit
+              inputs
+              self
+              nixosModules
+              homeModules
+              ;
+          };
+        };
+      }
+      // mapAttrs node hosts
+    );
+
+  # deploy-rs's deploy.nodes from the same host files (docs/deploy.md):
+  #   outputs.deploy.nodes = axios.lib.deployNodes { inherit deploy-rs; hostsDir = ./hosts; };
+  # Only hosts with [deploy] are nodes. Magic rollback stays on: the
+  # target restores its previous system when the deployer cannot confirm
+  # within confirmTimeout seconds.
+  deployNodes =
+    {
+      deploy-rs,
+      hostsDir,
+      nixosConfigurations ? mkHosts hostsDir,
+    }:
+    let
+      hosts = hostEntries hostsDir;
+      deployed = builtins.filter (n: hosts.${n}.deploy != null) (attrNames hosts);
+      node =
+        name:
+        let
+          e = hosts.${name};
+          d = e.deploy;
+        in
+        {
+          hostname = d.targetHost;
+          inherit (d) sshOpts confirmTimeout;
+          remoteBuild = d.buildOn == "target";
+          magicRollback = true;
+          autoRollback = true;
+          profiles.system = {
+            user = "root";
+            path = deploy-rs.lib.${e.system}.activate.nixos nixosConfigurations.${name};
+          };
+        }
+        // (if d.targetUser != null then { sshUser = d.targetUser; } else { });
+    in
+    builtins.listToAttrs (
+      map (name: {
+        inherit name;
+        value = node name;
+      }) deployed
+    );
 in
 {
   inherit
+    colmenaHive
+    deployNodes
     mkSystem
     mkHosts
     buildModules

@@ -13,11 +13,13 @@ let
   validate = import ./validate.nix { inherit rules cat; };
   hosts = import ./hosts.nix;
   plan = import ./plan.nix { inherit cat; };
+  deploy = import ./deploy.nix { inherit rules; };
 in
 {
   inherit (validate) checkHost;
   inherit (hosts) discoverHosts;
   inherit (plan) hostSettings;
+  inherit (deploy) deploySettings;
   inherit catalog rules;
   # Catalog helpers: entries with `importPaths`, flags, profiles, paths …
   catalogInfo = cat;
