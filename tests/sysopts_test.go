@@ -1,0 +1,57 @@
+package tests
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// These tests evaluate single module folders through the stand-in module
+// system (tests/fixtures/modules/eval.nix, `folders`) and check what the
+// options of issue 13 set: Bluetooth, the hardware watchdog, Tailscale's
+// unattended login and fingerprint readers.
+
+// folderCase: a host module, an expression over c (the configuration) and
+// the JSON it must evaluate to.
+type folderCase struct {
+	host, body, want string
+}
+
+func runFolderCases(t *testing.T, names string, cases map[string]folderCase) {
+	t.Helper()
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got, want any
+			foldersEval(t, names, "x86_64-linux", c.host, c.body, &got)
+			if err := json.Unmarshal([]byte(c.want), &want); err != nil {
+				t.Fatalf("bad want JSON: %v", err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				g, _ := json.Marshal(got)
+				t.Errorf("got  %s\nwant %s", g, c.want)
+			}
+		})
+	}
+}
+
+func TestBluetoothOptions(t *testing.T) {
+	body := `{
+		enable = c.hardware.bluetooth.enable;
+		powerOnBoot = c.hardware.bluetooth.powerOnBoot;
+		noPlugins = c.hardware.bluetooth.disabledPlugins;
+		wireplumber = c.services.pipewire.wireplumber.extraConfig or null;
+	}`
+	seatOff := `{"10-axios-bluez-no-seat-monitoring":{"wireplumber.profiles":{"main":{"monitor.bluez.seat-monitoring":"disabled"}}}}`
+	runFolderCases(t, `[ "system" ]`, map[string]folderCase{
+		"defaults": {`{ axios.system.timeZone = "UTC"; }`, body,
+			`{"enable":true,"powerOnBoot":true,"noPlugins":["hfp"],"wireplumber":null}`},
+		"power off at boot": {`{ axios.system.timeZone = "UTC"; axios.system.bluetooth.powerOnBoot = false; }`, body,
+			`{"enable":true,"powerOnBoot":false,"noPlugins":["hfp"],"wireplumber":null}`},
+		"headless": {`{ axios.system.timeZone = "UTC"; axios.system.bluetooth.disableSeatMonitoring = true; }`, body,
+			`{"enable":true,"powerOnBoot":true,"noPlugins":["hfp"],"wireplumber":` + seatOff + `}`},
+		"own plugins are kept": {`{ axios.system.timeZone = "UTC"; hardware.bluetooth.disabledPlugins = [ "sap" ]; }`,
+			`builtins.sort builtins.lessThan c.hardware.bluetooth.disabledPlugins`, `["hfp","sap"]`},
+		"a plain assignment wins": {`{ axios.system.timeZone = "UTC"; hardware.bluetooth.powerOnBoot = false; }`,
+			`c.hardware.bluetooth.powerOnBoot`, `false`},
+	})
+}
