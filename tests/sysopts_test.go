@@ -55,3 +55,32 @@ func TestBluetoothOptions(t *testing.T) {
 			`c.hardware.bluetooth.powerOnBoot`, `false`},
 	})
 }
+
+func TestHardwareWatchdog(t *testing.T) {
+	body := `{
+		watchdog = let v = c.systemd.settings.Manager.RuntimeWatchdogSec or null; in if (v._type or "") == "absent" then null else v;
+		params = c.boot.kernelParams;
+	}`
+	runFolderCases(t, `[ "crash-diagnostics" ]`, map[string]folderCase{
+		"off by default": {`{ hardware.crashDiagnostics.enable = true; }`, body,
+			`{"watchdog":null,"params":["panic=30","oops=panic"]}`},
+		"on": {`{ hardware.crashDiagnostics = { enable = true; enableHardwareWatchdog = true; }; }`, body,
+			`{"watchdog":"30s","params":["panic=30","oops=panic"]}`},
+		"own time": {`{ hardware.crashDiagnostics = { enable = true; enableHardwareWatchdog = true; runtimeWatchdogSec = "2min"; }; }`, body,
+			`{"watchdog":"2min","params":["panic=30","oops=panic"]}`},
+		"nothing without crash diagnostics": {`{ hardware.crashDiagnostics.enableHardwareWatchdog = true; }`,
+			`c.systemd.settings.Manager.RuntimeWatchdogSec or null`, `null`},
+		"a plain assignment wins": {`{ hardware.crashDiagnostics = { enable = true; enableHardwareWatchdog = true; }; systemd.settings.Manager.RuntimeWatchdogSec = "10s"; }`,
+			`c.systemd.settings.Manager.RuntimeWatchdogSec`, `"10s"`},
+	})
+}
+
+func TestHardwareWatchdogRejectsBadTimeSpan(t *testing.T) {
+	var ok bool
+	foldersEval(t, `[ "crash-diagnostics" ]`, "x86_64-linux",
+		`{ hardware.crashDiagnostics = { enable = true; enableHardwareWatchdog = true; runtimeWatchdogSec = "soon"; }; }`,
+		`(builtins.tryEval (builtins.deepSeq c.systemd.settings true)).success`, &ok)
+	if ok {
+		t.Error(`runtimeWatchdogSec = "soon" was accepted`)
+	}
+}

@@ -1,5 +1,6 @@
 # Crash diagnostics: reboot after a kernel panic, optionally treat oopses as
-# panics and capture a crash dump with kdump.
+# panics, reboot through the hardware watchdog after a hard freeze, and
+# capture a crash dump with kdump.
 { config, lib, ... }:
 let
   cfg = config.hardware.crashDiagnostics;
@@ -18,6 +19,30 @@ in
       type = lib.types.bool;
       default = true;
       description = "Whether a kernel oops panics (and so reboots) instead of limping on.";
+    };
+
+    enableHardwareWatchdog = lib.mkOption {
+      type = lib.types.bool;
+      default = false;
+      description = ''
+        Whether systemd arms the machine's hardware watchdog
+        (/dev/watchdog0: the chipset's iTCO_wdt, sp5100_tco, a Super I/O
+        timer …) and pets it while PID 1 runs. A hard freeze, where the
+        kernel cannot even panic, then reboots the machine after
+        runtimeWatchdogSec. Sets systemd.settings.Manager.RuntimeWatchdogSec.
+      '';
+    };
+
+    runtimeWatchdogSec = lib.mkOption {
+      type = lib.types.strMatching "[0-9]+(ms|s|min|h)?";
+      default = "30s";
+      example = "2min";
+      description = ''
+        How long the machine may hang before the hardware watchdog resets it
+        (systemd's RuntimeWatchdogSec, a time span such as "30s" or "2min";
+        the device may round it to what it supports). Used when
+        enableHardwareWatchdog is true.
+      '';
     };
 
     enableCrashDump = lib.mkOption {
@@ -40,5 +65,9 @@ in
     ++ lib.optional cfg.treatOopsAsPanic "oops=panic";
 
     boot.crashDump.enable = cfg.enableCrashDump;
+
+    systemd.settings.Manager.RuntimeWatchdogSec = lib.mkIf cfg.enableHardwareWatchdog (
+      lib.mkDefault cfg.runtimeWatchdogSec
+    );
   };
 }
