@@ -84,3 +84,39 @@ func TestHardwareWatchdogRejectsBadTimeSpan(t *testing.T) {
 		t.Error(`runtimeWatchdogSec = "soon" was accepted`)
 	}
 }
+
+func TestTailscaleOptions(t *testing.T) {
+	body := `{
+		key = let v = c.services.tailscale.authKeyFile or null; in if (v._type or "") == "absent" then null else v;
+		set = c.services.tailscale.extraSetFlags;
+	}`
+	runFolderCases(t, `[ "networking" "users" ]`, map[string]folderCase{
+		"operator is the primary user": {`{ axios.user.name = "alice"; }`, body,
+			`{"key":null,"set":["--operator=alice","--accept-routes=false"]}`},
+		"no primary user, no operator": {`{ }`, body,
+			`{"key":null,"set":["--accept-routes=false"]}`},
+		"auth key, routes, another operator": {`{
+			axios.user.name = "alice";
+			users.users.bob.isNormalUser = true;
+			networking.tailscale = { authKeyFile = "/run/agenix/tailscale"; operator = "bob"; acceptRoutes = true; };
+		}`, body, `{"key":"/run/agenix/tailscale","set":["--operator=bob","--accept-routes=true"]}`},
+		"operator off": {`{ axios.user.name = "alice"; networking.tailscale.operator = null; }`, body,
+			`{"key":null,"set":["--accept-routes=false"]}`},
+		"tailscale off sets nothing": {`{ axios.user.name = "alice"; services.tailscale.enable = false; networking.tailscale.authKeyFile = "/run/agenix/ts"; }`,
+			`let v = c.services.tailscale.extraSetFlags or [ ]; in if (v._type or "") == "absent" then [ ] else v`, `[]`},
+	})
+}
+
+func TestTailscaleRejectsUnsafeInput(t *testing.T) {
+	// A Nix path would be copied into the world-readable store.
+	var ok bool
+	foldersEval(t, `[ "networking" ]`, "x86_64-linux", `{ networking.tailscale.authKeyFile = ./go.mod; }`,
+		`(builtins.tryEval (builtins.deepSeq c.services.tailscale.authKeyFile true)).success`, &ok)
+	if ok {
+		t.Error("a Nix path was accepted as networking.tailscale.authKeyFile")
+	}
+	var msgs []string
+	foldersEval(t, `[ "networking" "users" ]`, "x86_64-linux", `{ axios.user.name = "alice"; networking.tailscale.operator = "mallory"; }`,
+		`h.failedAssertions c`, &msgs)
+	wantAssertion(t, msgs, `networking.tailscale.operator = "mallory"`, "is not a user")
+}
