@@ -120,3 +120,18 @@ func TestTailscaleRejectsUnsafeInput(t *testing.T) {
 		`h.failedAssertions c`, &msgs)
 	wantAssertion(t, msgs, `networking.tailscale.operator = "mallory"`, "is not a user")
 }
+
+func TestFingerprintOnLaptops(t *testing.T) {
+	body := `let v = x: if (x._type or "") == "absent" then null else x; in {
+		fprintd = v (c.services.fprintd.enable or null);
+		greeter = v (c.security.pam.services.greetd.fprintAuth or null);
+		sudo = v (c.security.pam.services.sudo.fprintAuth or null);
+	}`
+	runFolderCases(t, `[ "laptop-hardware" ]`, map[string]folderCase{
+		"laptop":       {`{ hardware.laptop.enable = true; }`, body, `{"fprintd":true,"greeter":true,"sudo":true}`},
+		"switched off": {`{ hardware.laptop = { enable = true; enableFingerprint = false; }; }`, body, `{"fprintd":null,"greeter":null,"sudo":null}`},
+		"not a laptop": {`{ }`, body, `{"fprintd":null,"greeter":null,"sudo":null}`},
+		"a plain assignment wins": {`{ hardware.laptop.enable = true; security.pam.services.sudo.fprintAuth = false; }`, body,
+			`{"fprintd":true,"greeter":true,"sudo":false}`},
+	})
+}
