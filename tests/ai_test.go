@@ -97,3 +97,54 @@ func TestOpencodeConfigBadInput(t *testing.T) {
 		t.Errorf("unexpected error:\n%s", out)
 	}
 }
+
+// TestAiVendorSwitches: all four vendors by default (the seed's three agents
+// and the workflow tools); each switch drops exactly its own packages, and
+// the missing-input assertion names only what is wanted.
+func TestAiVendorSwitches(t *testing.T) {
+	all := []string{"backlog-md", "claude-code", "claude-code", "claude-monitor", "copilot-cli", "gemini-cli", "nodejs", "spec-kit", "whisper-cpp"}
+	cases := map[string]struct {
+		host string
+		want []string
+	}{
+		"defaults":    {``, all},
+		"no claude":   {`services.ai.claude.enable = false;`, []string{"backlog-md", "copilot-cli", "gemini-cli", "nodejs", "spec-kit", "whisper-cpp"}},
+		"no openai":   {`services.ai.openai.enable = false;`, []string{"backlog-md", "claude-code", "claude-code", "claude-monitor", "gemini-cli", "nodejs", "spec-kit", "whisper-cpp"}},
+		"no gemini":   {`services.ai.gemini.enable = false;`, []string{"backlog-md", "claude-code", "claude-code", "claude-monitor", "copilot-cli", "nodejs", "spec-kit", "whisper-cpp"}},
+		"no workflow": {`services.ai.workflow.enable = false;`, []string{"claude-code", "claude-code", "claude-monitor", "copilot-cli", "gemini-cli", "nodejs", "whisper-cpp"}},
+		"none":        {`services.ai = { claude.enable = false; openai.enable = false; gemini.enable = false; workflow.enable = false; };`, []string{"nodejs", "whisper-cpp"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			moduleEval(t, `{ host = { services.ai.enable = true; `+c.host+` }; }`,
+				`builtins.sort builtins.lessThan (map (p: p._pkg) c.environment.systemPackages)`, &got)
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("environment.systemPackages = %v\nwant %v", got, c.want)
+			}
+		})
+	}
+	msgs := assertionsOf(t, `{ withAiTools = false; host = { services.ai = { enable = true; claude.enable = false; workflow.enable = false; }; }; }`)
+	wantAssertion(t, msgs, "needs the nix-ai-tools flake input for copilot-cli, gemini-cli")
+	for _, m := range msgs {
+		if strings.Contains(m, "claude-code") || strings.Contains(m, "spec-kit") {
+			t.Errorf("assertion names a tool of a switched-off vendor: %q", m)
+		}
+	}
+}
+
+// TestAiHomeFollowsClaudeSwitch: the home module's Claude Code follows
+// services.ai.claude.enable on the system.
+func TestAiHomeFollowsClaudeSwitch(t *testing.T) {
+	for os, want := range map[string]bool{
+		`{ services.ai.enable = true; }`:                                    true,
+		`{ services.ai.enable = true; services.ai.claude.enable = false; }`: false,
+		`null`: true,
+	} {
+		var got bool
+		homeEval(t, `{ os = `+os+`; }`, `h.config.axios.ai.enable`, &got)
+		if got != want {
+			t.Errorf("os %s: axios.ai.enable = %v, want %v", os, got, want)
+		}
+	}
+}

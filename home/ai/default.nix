@@ -10,12 +10,15 @@
 let
   cfg = config.axios.ai;
   systemAi = osConfig != null && (osConfig.services.ai.enable or false);
+  # services.ai.claude.enable = false on the system drops Claude Code here too.
+  systemClaudeOff = osConfig != null && !(osConfig.services.ai.claude.enable or true);
 in
 {
   imports = [ ./mcp.nix ];
 
   options.axios.ai.enable = lib.mkEnableOption "Claude Code with the axiOS MCP servers" // {
-    default = true;
+    default = !systemClaudeOff;
+    defaultText = lib.literalExpression "osConfig.services.ai.claude.enable (true without a NixOS configuration)";
   };
 
   config = lib.mkIf cfg.enable {

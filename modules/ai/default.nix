@@ -1,5 +1,5 @@
 # AI tools: three CLI coding agents (Claude Code, GitHub Copilot CLI, Gemini
-# CLI) and workflow tools, plus an optional local LLM stack: Ollama with the
+# CLI) and workflow tools, each vendor behind its own switch, plus an optional local LLM stack: Ollama with the
 # acceleration that matches the GPU, OpenCode pointed at it, and an optional
 # Caddy route publishing Ollama on the tailnet.
 {
@@ -20,15 +20,24 @@ let
   # flake (numtide, now published as llm-agents.nix).
   aiTools = axiosFlake.inputs.nix-ai-tools.packages.${system} or null;
   aiTool = name: if aiTools != null then aiTools.${name} or null else null;
-  missingTools = builtins.filter (n: aiTool n == null) (
-    [
-      "claude-code"
-      "copilot-cli"
-      "gemini-cli"
+  # The nix-ai-tools packages each vendor switch installs.
+  vendorTools = {
+    claude = [ "claude-code" ];
+    openai = [ "copilot-cli" ];
+    gemini = [ "gemini-cli" ];
+    workflow = [
       "spec-kit"
       "backlog-md"
-    ]
-    ++ lib.optional (local.enable && local.cli) "opencode"
+    ];
+  };
+  wantedTools = lib.concatMap (v: lib.optionals cfg.${v}.enable vendorTools.${v}) [
+    "claude"
+    "openai"
+    "gemini"
+    "workflow"
+  ];
+  missingTools = builtins.filter (n: aiTool n == null) (
+    wantedTools ++ lib.optional (local.enable && local.cli) "opencode"
   );
   present = builtins.filter (p: p != null);
 
@@ -86,6 +95,34 @@ in
 
   options.services.ai = {
     enable = lib.mkEnableOption "AI coding agents and workflow tools";
+
+    claude.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install Anthropic's Claude Code (with the `claude-code` wrapper) and claude-monitor, when services.ai.enable is on.";
+    };
+
+    openai.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install GitHub Copilot CLI (OpenAI's and other vendors' models through a GitHub Copilot plan), when services.ai.enable is on.";
+    };
+
+    gemini.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install Google's Gemini CLI, when services.ai.enable is on.";
+    };
+
+    workflow.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install the agent workflow tools spec-kit and backlog-md, when services.ai.enable is on.";
+    };
 
     local = {
       enable = lib.mkEnableOption "the local LLM stack (Ollama, OpenCode)";
@@ -204,18 +241,10 @@ in
         (with pkgs; [
           whisper-cpp
           nodejs
-          claude-monitor
         ])
-        ++ present (
-          map aiTool [
-            "claude-code"
-            "copilot-cli"
-            "gemini-cli"
-            "spec-kit"
-            "backlog-md"
-          ]
-        )
-        ++ lib.optional (aiTool "claude-code" != null) claudeCodeWrapper;
+        ++ lib.optional cfg.claude.enable pkgs.claude-monitor
+        ++ present (map aiTool wantedTools)
+        ++ lib.optional (cfg.claude.enable && aiTool "claude-code" != null) claudeCodeWrapper;
     })
 
     (lib.mkIf (cfg.enable && local.enable) {
