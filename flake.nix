@@ -1,18 +1,9 @@
 {
   description = "axiOS - a modular NixOS framework";
 
-  nixConfig = {
-    extra-substituters = [
-      "https://numtide.cachix.org"
-      "https://niri.cachix.org"
-    ];
-    extra-trusted-substituters = [ "https://niri.cachix.org" ];
-    extra-trusted-public-keys = [
-      "cache.nixos.org-1:6NCHdD59X431kS1gBOk6429S9g0f1NXtv+FIsf8Xma0="
-      "numtide.cachix.org-1:2ps1kLBUWjxIneOy1Ik6cQjb41X0iXVXeHigGmycPPE="
-      "niri.cachix.org-1:Wv0OmO7PsuocRKzfDoJ3mulSl7Z6oezYhGhR+3W2964="
-    ];
-  };
+  # No nixConfig: nothing this flake builds comes from a third-party cache,
+  # and a host gets each cache from the module that installs its packages
+  # (docs/system.md, "Binary caches").
 
   inputs = {
     nixpkgs.url = "github:NixOS/nixpkgs/nixpkgs-unstable";

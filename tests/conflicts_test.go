@@ -35,6 +35,8 @@ var mergeableOptions = map[string]string{
 	"systemd.tmpfiles.rules":             "listOf str: concatenated",
 	"assertions":                         "listOf submodule: concatenated",
 	"warnings":                           "listOf str: concatenated",
+	"nix.settings.substituters":          "listOf str: concatenated (each module adds the cache of its packages)",
+	"nix.settings.trusted-public-keys":   "listOf str: concatenated (each cache's key)",
 }
 
 // exclusiveAreas are pairs of file prefixes never active in the same

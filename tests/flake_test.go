@@ -84,8 +84,10 @@ func TestFlakeOutputs(t *testing.T) {
 	if !reflect.DeepEqual(got.Aarch64Checks, []string{"core-vectors"}) {
 		t.Errorf("aarch64-linux checks = %v; the x86_64 example hosts must not be checked there", got.Aarch64Checks)
 	}
-	if len(got.NixConfig["extra-substituters"]) != 2 || len(got.NixConfig["extra-trusted-public-keys"]) != 3 {
-		t.Errorf("nixConfig = %v", got.NixConfig)
+	// Binary caches come from the modules whose packages they serve, not
+	// from a flake-wide nixConfig that every `nix run` of this flake offers.
+	if got.NixConfig != nil {
+		t.Errorf("nixConfig = %v; want none", got.NixConfig)
 	}
 }
 

@@ -457,3 +457,19 @@ func TestHomeCalendar(t *testing.T) {
 		t.Errorf("relative config: %q", failed)
 	}
 }
+
+// TestHomeGnuPGFetchesNoKeysByItself: a signature check must not look the
+// key up on a keyserver (a network request per check that tells the
+// keyserver which key is being verified); fetching stays an explicit
+// `gpg --recv-keys`.
+func TestHomeGnuPGFetchesNoKeysByItself(t *testing.T) {
+	t.Parallel()
+	var got map[string]any
+	homeEval(t, `{ }`, `h.config.programs.gpg.settings`, &got)
+	if v, ok := got["auto-key-retrieve"]; !ok || v != false {
+		t.Errorf("programs.gpg.settings.auto-key-retrieve = %v (set: %v), want false", v, ok)
+	}
+	if got["keyserver"] != "hkps://keys.openpgp.org" {
+		t.Errorf("keyserver = %v", got["keyserver"])
+	}
+}

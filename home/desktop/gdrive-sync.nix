@@ -6,6 +6,12 @@
 # No credential is ever in the Nix store: the OAuth token lives only in the
 # user's rclone.conf, written by rclone itself. Until setup has run for a
 # folder, its service is skipped (ConditionPathExists), not failed.
+#
+# Every scheduled run keeps what it deletes or overwrites on the local side
+# (rclone bisync --backup-dir2; Path2 is the local folder) in a folder of its
+# own under backup.directory/<name>/, and removes run folders older than
+# backup.keepDays. On Drive, deleted files go to Drive's trash
+# (--drive-use-trash). docs/desktop.md explains how to restore.
 {
   config,
   lib,
@@ -18,7 +24,8 @@ let
   rcloneConf = "${config.xdg.configHome}/rclone/rclone.conf";
   logDir = "${config.xdg.stateHome}/rclone";
   readyDir = "${config.xdg.stateHome}/axios-gdrive";
-  rclone = lib.getExe cfg.package;
+
+  backupRoot = cfg.backup.directory;
 
   remoteOf = f: "${cfg.remote}:${f.remotePath}";
   localOf = f: "${home}/${f.localPath}";
@@ -51,6 +58,45 @@ let
     ]
     ++ commonArgs
     ++ cfg.extraArgs;
+
+  # One scheduled run: `gdrive-sync-run NAME`, the bisync arguments after
+  # NAME. With backups on it makes this run's backup folder (a fresh
+  # mktemp folder, so two runs never share one), passes it as
+  # --backup-dir2, drops it again when the run backed nothing up, and then
+  # removes run folders older than keepDays. A failed mkdir or mktemp (a
+  # full disk) stops before rclone touches a file.
+  runner = pkgs.writeShellApplication {
+    name = "gdrive-sync-run";
+    runtimeInputs = [
+      cfg.package
+      pkgs.coreutils
+      pkgs.findutils
+    ];
+    text = ''
+      name=$1
+      shift
+      mkdir -p ${lib.escapeShellArg logDir}
+    ''
+    + (
+      if cfg.backup.enable then
+        ''
+          root=${lib.escapeShellArg backupRoot}/"$name"
+          mkdir -p "$root"
+          chmod 700 ${lib.escapeShellArg backupRoot}
+          run=$(mktemp -d "$root/$(date -u +%Y-%m-%dT%H%M%SZ)-XXXXXX")
+          status=0
+          rclone "$@" --backup-dir2 "$run" || status=$?
+          rmdir "$run" 2>/dev/null || true
+          find "$root" -mindepth 1 -maxdepth 1 -type d -mmin +${toString (cfg.backup.keepDays * 1440)} \
+            -exec rm -rf -- {} +
+          exit "$status"
+        ''
+      else
+        ''
+          exec rclone "$@"
+        ''
+    );
+  };
 
   folderType = lib.types.submodule {
     options = {
@@ -186,6 +232,35 @@ in
         --max-delete is a percentage; 100 would disable the check).
       '';
     };
+    backup = {
+      enable = lib.mkOption {
+        type = lib.types.bool;
+        default = true;
+        description = ''
+          Whether each scheduled run keeps a local copy of every local file it
+          deletes or overwrites (rclone bisync --backup-dir2), so a mass
+          deletion or modification on Drive can be undone locally. Each run
+          gets its own folder, backup.directory/<folder>/<UTC time>-<random>.
+        '';
+      };
+      directory = lib.mkOption {
+        type = lib.types.str;
+        default = "${config.xdg.stateHome}/axios-gdrive/backup";
+        defaultText = lib.literalExpression ''"''${config.xdg.stateHome}/axios-gdrive/backup"'';
+        description = ''
+          Where the run folders go. It must be on the same file system as the
+          synced folders (rclone moves the files there) and outside them.
+        '';
+      };
+      keepDays = lib.mkOption {
+        type = lib.types.ints.positive;
+        default = 30;
+        description = ''
+          How long a run folder is kept, in days; after each run, older ones
+          are removed.
+        '';
+      };
+    };
     extraArgs = lib.mkOption {
       type = lib.types.listOf lib.types.str;
       default = [ ];
@@ -201,6 +276,7 @@ in
     home.packages = [
       cfg.package
       setup
+      runner
     ];
 
     systemd.user.services = lib.mapAttrs' (
@@ -216,8 +292,7 @@ in
         };
         Service = {
           Type = "oneshot";
-          ExecStartPre = "${pkgs.coreutils}/bin/mkdir -p ${logDir}";
-          ExecStart = "${rclone} ${lib.escapeShellArgs (bisyncArgs name f)}";
+          ExecStart = "${lib.getExe runner} ${lib.escapeShellArgs ([ name ] ++ bisyncArgs name f)}";
         };
       }
     ) cfg.folders;

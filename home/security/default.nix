@@ -1,7 +1,8 @@
 # GnuPG and the SSH agent.
 #
-# GnuPG: keys.openpgp.org as keyserver with automatic key retrieval, and a
-# gpg-agent whose pinentry fits the session (GNOME's dialog on a desktop host,
+# GnuPG: keys.openpgp.org as keyserver (keys are fetched only when asked:
+# automatic retrieval would make every signature check a network lookup that
+# tells the keyserver which key is being checked), and a gpg-agent whose pinentry fits the session (GNOME's dialog on a desktop host,
 # curses elsewhere), unless the system runs programs.gnupg.agent.
 #
 # SSH agent: one agent per session, never two. On a desktop host GNOME
@@ -59,7 +60,7 @@ in
           enable = true;
           settings = {
             keyserver = lib.mkDefault "hkps://keys.openpgp.org";
-            auto-key-retrieve = lib.mkDefault true;
+            auto-key-retrieve = lib.mkDefault false;
             auto-key-import = lib.mkDefault true;
             keyserver-options = lib.mkDefault "honor-keyserver-url";
           };

@@ -48,11 +48,14 @@ let
       fact = "networkmanager";
       groups = [ "networkmanager" ];
     }
+    # No "input": membership lets every process of the user read every
+    # keyboard. The compositor gets input devices from logind, and game
+    # controllers get `uaccess` udev rules (modules/desktop/input.nix,
+    # modules/gaming), which reach only the user at the active seat.
     {
       fact = "desktop";
       groups = [
         "video"
-        "input"
         "audio"
       ];
     }

@@ -245,6 +245,22 @@ in
         ++ lib.optional cfg.claude.enable pkgs.claude-monitor
         ++ present (map aiTool wantedTools)
         ++ lib.optional (cfg.claude.enable && aiTool "claude-code" != null) claudeCodeWrapper;
+
+      # The binary caches of what this module installs, trusted only on
+      # hosts with AI on: numtide's for the nix-ai-tools agents, axiOS's own
+      # for the `axios` MCP server of the home module (unless the desktop
+      # module, which adds the same cache, is on: nix.conf lists it once).
+      nix.settings =
+        let
+          axiosCache = !(config.desktop.enable or false);
+        in
+        {
+          substituters = [ "https://numtide.cachix.org" ] ++ lib.optional axiosCache "https://axios.cachix.org";
+          trusted-public-keys = [
+            "numtide.cachix.org-1:2ps1kLBUWjxIneOy1Ik6cQjb41X0iXVXeHigGmycPPE="
+          ]
+          ++ lib.optional axiosCache "axios.cachix.org-1:8c7nj72raLM0Q4Fie799J/70D2/5oDd7rxqnOuxObh4=";
+        };
     })
 
     (lib.mkIf (cfg.enable && local.enable) {

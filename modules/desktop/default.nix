@@ -17,6 +17,7 @@ in
 {
   imports = [
     ./shell.nix
+    ./caches.nix
     ./pim.nix
     ./files.nix
     ./apps.nix

@@ -144,3 +144,23 @@ func TestPowerProfilesYieldToSystem76(t *testing.T) {
 		}
 	}
 }
+
+// TestDesktopBinaryCaches: the desktop trusts axiOS's cache (its PWA
+// launchers and the `axios` command) while it is on, and turns niri-flake's
+// cache off because it runs nixpkgs' niri.
+func TestDesktopBinaryCaches(t *testing.T) {
+	var got []any
+	expr := `let ` + stubs + `
+	  eval = config: options: (import ./modules/desktop/caches.nix {
+	    inherit config options;
+	    lib = lib // { optionalAttrs = c: x: if c then x else { }; };
+	  }).config;
+	  on = eval { desktop.enable = true; } { niri-flake.cache.enable = { }; };
+	  off = eval { desktop.enable = false; } { };
+	in [ on.niri-flake.cache.enable on.nix.settings off ]`
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &got)
+	want := `[false map[substituters:[https://axios.cachix.org] trusted-public-keys:[axios.cachix.org-1:8c7nj72raLM0Q4Fie799J/70D2/5oDd7rxqnOuxObh4=]] map[]]`
+	if fmt.Sprint(got) != want {
+		t.Errorf("caches.nix:\n got %v\nwant %s", got, want)
+	}
+}

@@ -78,6 +78,10 @@ in
 
         boot.loader.grub.enable = lib.mkDefault false;
         boot.loader.systemd-boot.enable = lib.mkDefault (!secureBoot);
+        # Keep the newest 10 generations in the boot menu, so /boot (often a
+        # few hundred MiB) cannot fill up and make activation fail; older
+        # generations stay in the Nix profile until garbage collection.
+        boot.loader.systemd-boot.configurationLimit = lib.mkDefault 10;
         boot.loader.efi.canTouchEfiVariables = lib.mkDefault true;
         boot.bootspec.enable = lib.mkDefault true;
 

@@ -1,4 +1,10 @@
-# Nix settings, binary caches, garbage collection and the state version.
+# Nix settings, garbage collection and the state version.
+#
+# Trusted users of the Nix daemon are root-equivalent (they can add
+# substituters, import unsigned paths, turn the sandbox off), so only root is
+# trusted unless axios.nix.trustWheel says otherwise. Third-party binary
+# caches are not set here: each module adds the cache of the packages it
+# installs (docs/system.md lists them), so a host trusts only what it uses.
 {
   config,
   lib,
@@ -9,6 +15,19 @@ let
   cfg = config.axios.system;
 in
 {
+  options.axios.nix.trustWheel = lib.mkOption {
+    type = lib.types.bool;
+    default = false;
+    example = true;
+    description = ''
+      Whether to make every member of the wheel group a trusted user of the
+      Nix daemon (`nix.settings.trusted-users = [ "@wheel" ]`). A trusted user
+      is root-equivalent without typing the sudo password: it can add binary
+      caches, import unsigned store paths and disable the build sandbox. Off
+      by default; use `sudo nix …` for the rare command that needs it.
+    '';
+  };
+
   config = lib.mkIf cfg.enable {
     environment.systemPackages = [ pkgs.cachix ];
 
@@ -27,26 +46,9 @@ in
         "flakes"
       ];
       auto-optimise-store = lib.mkDefault true;
-      # Appended to nixpkgs' own cache.nixos.org entries (list options merge).
-      substituters = [
-        "https://axios.cachix.org"
-        "https://numtide.cachix.org"
-        "https://niri.cachix.org"
-      ];
-      trusted-substituters = [
-        "https://axios.cachix.org"
-        "https://niri.cachix.org"
-      ];
-      trusted-public-keys = [
-        "cache.nixos.org-1:6NCHdD59X431kS1gBOk6429S9g0f1NXtv+FIsf8Xma0="
-        "axios.cachix.org-1:8c7nj72raLM0Q4Fie799J/70D2/5oDd7rxqnOuxObh4="
-        "numtide.cachix.org-1:2ps1kLBUWjxIneOy1Ik6cQjb41X0iXVXeHigGmycPPE="
-        "niri.cachix.org-1:Wv0OmO7PsuocRKzfDoJ3mulSl7Z6oezYhGhR+3W2964="
-      ];
-      trusted-users = [
-        "root"
-        "@wheel"
-      ];
+      # NixOS itself sets trusted-users = [ "root" ] and the cache.nixos.org
+      # substituter and key; list options merge, so this only adds.
+      trusted-users = lib.mkIf config.axios.nix.trustWheel [ "@wheel" ];
     };
 
     nixpkgs.config.allowUnfree = lib.mkDefault true;

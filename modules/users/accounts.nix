@@ -45,6 +45,17 @@ let
       isNormalUser = lib.mkDefault true;
       description = lib.mkDefault account.fullName;
       extraGroups = groupsFor name;
+      # The host's hash is the account's first password (mutable users
+      # change it with passwd); initialHashedPassword, not hashedPassword, so
+      # that a later `passwd` is never undone and systemd-sysusers/userborn
+      # (which only apply initial passwords to mutable users) accept it.
+      initialHashedPassword = lib.mkIf (account.hashedPassword != null) (
+        lib.mkDefault account.hashedPassword
+      );
+      hashedPasswordFile = lib.mkIf (account.hashedPasswordFile != null) (
+        lib.mkDefault account.hashedPasswordFile
+      );
+      openssh.authorizedKeys.keys = account.sshKeys;
       initialPassword = lib.mkIf (cfg.initialPassword != null && !hasPassword) (
         lib.mkDefault cfg.initialPassword
       );

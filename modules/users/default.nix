@@ -28,6 +28,40 @@ let
         example = [ "dialout" ];
         description = "Groups for this account beyond the automatic ones.";
       };
+      hashedPassword = lib.mkOption {
+        type = lib.types.nullOr lib.types.str;
+        default = null;
+        example = "$y$j9T$…";
+        description = ''
+          A crypt(3) hash of the account's first password (`axios init` writes
+          one; `mkpasswd` makes one). It becomes
+          users.users.<name>.initialHashedPassword: set when the account is
+          created, then changed with `passwd` as usual (with
+          users.mutableUsers = false NixOS applies it on every activation).
+          The hash is world-readable in the Nix store; use hashedPasswordFile
+          to keep it out.
+        '';
+      };
+      hashedPasswordFile = lib.mkOption {
+        type = lib.types.nullOr lib.types.str;
+        default = null;
+        example = "/run/agenix/alice-password";
+        description = ''
+          A file holding the account's password hash on one line (for example
+          an agenix secret), read on every activation; it becomes
+          users.users.<name>.hashedPasswordFile. The hash never enters the
+          Nix store.
+        '';
+      };
+      sshKeys = lib.mkOption {
+        type = lib.types.listOf lib.types.str;
+        default = [ ];
+        example = [ "ssh-ed25519 AAAAC3Nza… alice@laptop" ];
+        description = ''
+          SSH public keys that may log in as this account
+          (users.users.<name>.openssh.authorizedKeys.keys).
+        '';
+      };
     };
   };
 in
@@ -94,13 +128,14 @@ in
 
     initialPassword = lib.mkOption {
       type = lib.types.nullOr lib.types.str;
-      default = "changeme";
+      default = null;
+      example = "changeme";
       description = ''
-        The password a new account starts with (change it with `passwd` at first
-        login). It is not applied when the account sets hashedPassword,
-        hashedPasswordFile or initialHashedPassword. This value is
-        world-readable in the Nix store: use null and a hashedPasswordFile for
-        anything but a first boot.
+        A plain-text password every new account starts with, unless the
+        account has a password hash or hash file. Null by default: no account
+        is created with a known password. Anything set here is world-readable
+        in the Nix store (a warning says so); prefer
+        axios.users.accounts.<name>.hashedPassword or hashedPasswordFile.
       '';
     };
 
@@ -124,6 +159,17 @@ in
   };
 
   config = {
+    # Only wheel may run sudo at all (its binary is not executable for
+    # others), so a bug in sudo cannot be used by other accounts.
+    security.sudo.execWheelOnly = lib.mkDefault true;
+
+    warnings = lib.optional (config.axios.users.initialPassword != null) ''
+      axios.users.initialPassword is set: every new account starts with that
+      password, which is world-readable in the Nix store. Use
+      axios.users.accounts.<name>.hashedPassword (a hash from `mkpasswd`) or
+      hashedPasswordFile instead.
+    '';
+
     axios.users.accounts = lib.mkIf (user.name != "") {
       ${user.name} = {
         fullName = lib.mkDefault user.fullName;

@@ -59,6 +59,6 @@ in
       inherit (p) checks treefmt;
     };
   aarch64Checks = attrNames (perSystem "aarch64-linux").checks;
-  nixConfig = flake.nixConfig;
+  nixConfig = flake.nixConfig or null;
   description = flake.description;
 }
