@@ -36,8 +36,12 @@ const (
 
 // Previous is the system to put back when activation fails.
 type Previous struct {
-	Generation int    // generation to point the profile back at; 0 when the profile is not touched
-	Path       string // the system whose switch-to-configuration runs
+	// Generation is the profile generation that points at Path, to make
+	// the boot default again; 0 when no generation does (the profile is
+	// then set to Path, which adds a generation).
+	Generation int
+	Path       string // the system to put back
+	Running    bool   // Path was the running system (/run/current-system)
 }
 
 // Plan is one activation.
@@ -54,6 +58,12 @@ type Activator struct {
 	Priv    privilege.Checker
 	Profile string    // "" means DefaultProfile
 	Out     io.Writer // progress messages and the activation's output
+	// Transient runs switch-to-configuration in a transient systemd unit
+	// (see Transient); without it, activation runs as a child of axios in
+	// a process group of its own. Either way axios itself ignores Ctrl-C
+	// and hang-ups until activation and any restore have finished.
+	Transient bool
+	Getenv    func(string) string // the environment passed into the unit; nil means os.Getenv
 }
 
 func (a Activator) profile() string {
@@ -65,13 +75,21 @@ func (a Activator) profile() string {
 
 // ProfileCmd is `nix-env -p PROFILE ARGS…`, through sudo when asked.
 func (a Activator) ProfileCmd(args ...string) runner.Cmd {
-	return a.Priv.Wrap(runner.Cmd{Name: "nix-env", Args: append([]string{"-p", a.profile()}, args...)})
+	c := a.Priv.Wrap(runner.Cmd{Name: "nix-env", Args: append([]string{"-p", a.profile()}, args...)})
+	c.Detach = true
+	return c
 }
 
-// SwitchCmd is `SYSTEM/bin/switch-to-configuration ACTION`, through sudo
-// when asked.
+// SwitchCmd is `SYSTEM/bin/switch-to-configuration ACTION`, in a transient
+// systemd unit when a.Transient, through sudo when asked.
 func (a Activator) SwitchCmd(system string, action Mode) runner.Cmd {
-	return a.Priv.Wrap(runner.Cmd{Name: filepath.Join(system, "bin", "switch-to-configuration"), Args: []string{string(action)}})
+	c := runner.Cmd{Name: filepath.Join(system, "bin", "switch-to-configuration"), Args: []string{string(action)}}
+	if a.Transient {
+		c = Transient(c, a.Getenv)
+	}
+	c = a.Priv.Wrap(c)
+	c.Detach = true
+	return c
 }
 
 // Commands returns the commands Activate runs when nothing fails.
@@ -83,6 +101,40 @@ func (a Activator) Commands(p Plan) []runner.Cmd {
 	return append(cmds, a.SwitchCmd(p.Target, p.Mode))
 }
 
+// RestoreCmds returns the commands that put p.Previous back after a failed
+// activation, each with a sentence saying what it did.
+func (a Activator) RestoreCmds(p Plan) ([]runner.Cmd, []string) {
+	prev := p.Previous
+	if prev == nil {
+		return nil, nil
+	}
+	var cmds []runner.Cmd
+	var done []string
+	if p.SetProfile != nil {
+		if prev.Generation > 0 {
+			cmds = append(cmds, a.ProfileCmd("--switch-generation", strconv.Itoa(prev.Generation)))
+			done = append(done, fmt.Sprintf("the system profile points at generation %d (%s) again", prev.Generation, prev.Path))
+		} else {
+			cmds = append(cmds, a.ProfileCmd("--set", prev.Path))
+			done = append(done, fmt.Sprintf("the system profile points at %s again, as a new generation (no generation pointed at it)", prev.Path))
+		}
+	}
+	what := "the previous system " + prev.Path
+	if prev.Running {
+		what = "the system that was running, " + prev.Path + ","
+	}
+	cmds = append(cmds, a.SwitchCmd(prev.Path, p.Mode))
+	switch p.Mode {
+	case ModeSwitch:
+		done = append(done, what+" was activated again and is the boot default (switch-to-configuration switch)")
+	case ModeBoot:
+		done = append(done, what+" is the boot default again (switch-to-configuration boot); the running system was not touched")
+	default:
+		done = append(done, what+" was activated again (switch-to-configuration test); the boot default was not touched")
+	}
+	return cmds, done
+}
+
 // ActivationError is a failed activation and what happened to the previous
 // system.
 type ActivationError struct {
@@ -90,6 +142,7 @@ type ActivationError struct {
 	Err        error
 	Previous   *Previous
 	Restored   bool
+	Done       []string // what the restore did, in order
 	RestoreErr error
 	Manual     []string // commands to run by hand when restoring failed
 }
@@ -98,12 +151,20 @@ func (e *ActivationError) Error() string {
 	msg := fmt.Sprintf("activating %s failed: %v", e.Target, e.Err)
 	switch {
 	case e.Previous == nil:
-		msg += "\nthere is no previous generation to put back; fix the configuration and run the command again"
-	case e.Restored && e.Previous.Generation > 0:
-		msg += fmt.Sprintf("\nthe previous generation %d (%s) was put back and activated; the failed generation stays in the list (`axios generations`)", e.Previous.Generation, e.Previous.Path)
+		msg += "\nthere is no previous system to put back; fix the configuration and run the command again"
 	case e.Restored:
-		msg += fmt.Sprintf("\nthe previous system %s was activated again", e.Previous.Path)
+		msg += "\nput back:"
+		for _, d := range e.Done {
+			msg += "\n  - " + d
+		}
+		msg += "\nthe failed generation stays in the list (`axios generations`)"
 	default:
+		if len(e.Done) > 0 {
+			msg += "\nput back so far:"
+			for _, d := range e.Done {
+				msg += "\n  - " + d
+			}
+		}
 		msg += fmt.Sprintf("\nputting the previous system back ALSO failed: %v\nrun these commands by hand:", e.RestoreErr)
 		for _, c := range e.Manual {
 			msg += "\n  " + c
@@ -115,19 +176,30 @@ func (e *ActivationError) Error() string {
 func (e *ActivationError) Unwrap() error { return e.Err }
 
 // Activate runs the plan. When setting the profile fails nothing has
-// changed. When switch-to-configuration fails, the profile is pointed back
-// at the previous generation and the previous system's
-// switch-to-configuration runs with the same action; the returned
-// *ActivationError says whether that worked.
+// changed. When switch-to-configuration fails, the previous system is put
+// back (RestoreCmds); the returned *ActivationError says what was done.
+//
+// Once started, activation and restore run to the end: ctx's cancellation
+// is ignored, the commands run in a process group of their own (and
+// switch-to-configuration in a transient systemd unit when a.Transient),
+// and Ctrl-C, SIGTERM, hang-up and SIGPIPE are held off (Shield) until
+// Activate returns; the signals that arrived are reported on a.Out.
 func (a Activator) Activate(ctx context.Context, p Plan) error {
-	out := a.Out
-	if out == nil {
-		out = io.Discard
-	}
-	pt := ui.NewPainter(out)
-	// Once activation starts it must run to the end: killing
-	// switch-to-configuration half-way leaves a half-activated system.
+	out := &drain{w: a.Out}
+	release := Shield(out)
+	defer release()
 	ctx = context.WithoutCancel(ctx)
+	pt := ui.NewPainter(a.Out)
+	if a.Priv.Sudo && !a.Priv.IsRoot() {
+		// The steps below run in a process group of their own, where sudo
+		// cannot ask for a password on the terminal (it would be stopped
+		// by SIGTTIN), so ask now, in the foreground.
+		v := a.Priv.ValidateCmd()
+		v.Stdout, v.Stderr = out, out
+		if err := a.Runner.Run(ctx, v); err != nil {
+			return fmt.Errorf("sudo did not give root (nothing was activated): %w", err)
+		}
+	}
 	if p.SetProfile != nil {
 		c := a.ProfileCmd(p.SetProfile...)
 		c.Stdout, c.Stderr = out, out
@@ -146,11 +218,7 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 		return aerr
 	}
 	fmt.Fprintln(out, pt.Paint(ui.Red, "activation failed; putting the previous system back"))
-	var restore []runner.Cmd
-	if p.SetProfile != nil && p.Previous.Generation > 0 {
-		restore = append(restore, a.ProfileCmd("--switch-generation", strconv.Itoa(p.Previous.Generation)))
-	}
-	restore = append(restore, a.SwitchCmd(p.Previous.Path, p.Mode))
+	restore, done := a.RestoreCmds(p)
 	for i, rc := range restore {
 		rc.Stdout, rc.Stderr = out, out
 		if rerr := a.Runner.Run(ctx, rc); rerr != nil {
@@ -160,6 +228,7 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 			}
 			return aerr
 		}
+		aerr.Done = append(aerr.Done, done[i])
 	}
 	aerr.Restored = true
 	return aerr

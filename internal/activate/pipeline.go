@@ -26,10 +26,17 @@ type Env struct {
 	Profile       string            // "" means DefaultProfile
 	CurrentSystem string            // "" means DefaultCurrentSystem
 	NixOSMarker   string            // "" means DefaultNixOSMarker
-	Stdin         io.Reader         // answers to the confirmation
-	Interactive   bool              // Stdin is a terminal
-	Stdout        io.Writer
-	Stderr        io.Writer
+	// SystemdDir exists when systemd is PID 1 ("" means
+	// DefaultSystemdDir); with it and systemd-run on PATH (found with
+	// LookPath, nil meaning exec.LookPath), activation runs in a transient
+	// systemd unit.
+	SystemdDir  string
+	LookPath    func(string) (string, error)
+	Getenv      func(string) string // nil means os.Getenv
+	Stdin       io.Reader           // answers to the confirmation
+	Interactive bool                // Stdin is a terminal
+	Stdout      io.Writer
+	Stderr      io.Writer
 	// UseNom builds through nix-output-monitor.
 	UseNom bool
 }
@@ -48,6 +55,9 @@ func (e Env) WithDefaults() Env {
 	if e.NixOSMarker == "" {
 		e.NixOSMarker = DefaultNixOSMarker
 	}
+	if e.SystemdDir == "" {
+		e.SystemdDir = DefaultSystemdDir
+	}
 	if e.Stdout == nil {
 		e.Stdout = io.Discard
 	}
@@ -60,8 +70,49 @@ func (e Env) WithDefaults() Env {
 	return e
 }
 
-func (e Env) activator() Activator {
-	return Activator{Runner: e.Runner, Priv: e.Priv, Profile: e.Profile, Out: e.Stdout}
+// Activator returns the activator for this machine: switch-to-configuration
+// runs in a transient systemd unit when systemd-run can be used here.
+func (e Env) Activator() Activator {
+	return Activator{
+		Runner: e.Runner, Priv: e.Priv, Profile: e.Profile, Out: e.Stdout,
+		Transient: SystemdRunUsable(e.LookPath, e.SystemdDir),
+		Getenv:    e.Getenv,
+	}
+}
+
+// Previous returns what to put back when activating in mode fails, read
+// before anything changes. For switch and test it is the system that is
+// running (/run/current-system), not the profile's current generation,
+// which `axios boot` may have pointed at a system that never ran; for
+// switch, the generation pointing at it is found so the boot default goes
+// back to it too. For boot it is the profile's current generation (the boot
+// default before), since boot does not touch the running system. Without a
+// running system, switch falls back to the profile's current generation.
+func (e Env) Previous(mode Mode) *Previous {
+	running := e.RunningSystem()
+	lister := profileLister(e.Profile)
+	switch {
+	case mode == ModeTest:
+		if running == "" {
+			return nil
+		}
+		return &Previous{Path: running, Running: true}
+	case mode == ModeSwitch && running != "":
+		prev := &Previous{Path: running, Running: true}
+		if list, err := lister.List(); err == nil {
+			for _, g := range list {
+				if !g.Missing && g.Number > prev.Generation && samePath(g.StorePath, running) {
+					prev.Generation = g.Number
+				}
+			}
+		}
+		return prev
+	case mode.SetsProfile():
+		if g, err := lister.Current(); err == nil {
+			return &Previous{Generation: g.Number, Path: g.StorePath}
+		}
+	}
+	return nil
 }
 
 // Preflight returns the error that stops an activating command before it
@@ -134,7 +185,7 @@ func Run(ctx context.Context, env Env, o Options) (*Result, error) {
 	}
 	defer cleanup()
 	build := BuildCmd(o.Dir, o.Host, outLink, env.UseNom)
-	act := env.activator()
+	act := env.Activator()
 	running := env.RunningSystem()
 
 	if o.DryRun {
@@ -201,20 +252,25 @@ func Run(ctx context.Context, env Env, o Options) (*Result, error) {
 		}
 	}
 
-	var prev *Previous
-	if o.Mode.SetsProfile() {
-		if g, err := profileLister(env.Profile).Current(); err == nil {
-			prev = &Previous{Generation: g.Number, Path: g.StorePath}
-		}
-	} else if running != "" {
-		prev = &Previous{Path: running}
+	if ctx.Err() != nil {
+		return res, exitcode.New(exitcode.Aborted, fmt.Errorf("interrupted before activation; nothing was activated (the built system is %s)", system))
 	}
-	if err := act.Activate(ctx, planFor(o.Mode, system, prev)); err != nil {
+	if err := act.Activate(ctx, planFor(o.Mode, system, env.Previous(o.Mode))); err != nil {
 		return res, exitcode.New(exitcode.Failed, err)
 	}
 	res.Activated = true
 	fmt.Fprintln(env.Stderr, pt.Sprintf(ui.Green, "%s: %s is %s", o.Host, system, done(o.Mode)))
 	return res, nil
+}
+
+// samePath reports whether a generation's store path is the resolved path
+// running.
+func samePath(storePath, running string) bool {
+	if storePath == running {
+		return true
+	}
+	resolved, err := filepath.EvalSymlinks(storePath)
+	return err == nil && resolved == running
 }
 
 func planFor(mode Mode, target string, prev *Previous) Plan {

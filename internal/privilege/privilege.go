@@ -37,17 +37,27 @@ func (c Checker) Require(command, what string) error {
 	return fmt.Errorf("%s needs root to %s: run `sudo axios %s`, or add --sudo to run only the privileged steps through sudo", command, what, command)
 }
 
+// ValidateCmd is `sudo -v`: it asks for the password when sudo needs one
+// and refreshes sudo's timestamp, so the privileged commands that follow
+// run without asking.
+func (c Checker) ValidateCmd() runner.Cmd {
+	return runner.Cmd{Name: c.sudo(), Args: []string{"-v"}}
+}
+
+func (c Checker) sudo() string {
+	if c.SudoCmd == "" {
+		return "sudo"
+	}
+	return c.SudoCmd
+}
+
 // Wrap returns cmd unchanged when running as root, and prefixed with sudo
 // when --sudo was given. Wrap does not check; call Require first.
 func (c Checker) Wrap(cmd runner.Cmd) runner.Cmd {
 	if c.IsRoot() || !c.Sudo {
 		return cmd
 	}
-	sudo := c.SudoCmd
-	if sudo == "" {
-		sudo = "sudo"
-	}
 	args := append([]string{"--", cmd.Name}, cmd.Args...)
-	cmd.Name, cmd.Args = sudo, args
+	cmd.Name, cmd.Args = c.sudo(), args
 	return cmd
 }

@@ -22,6 +22,10 @@ type Cmd struct {
 	Stdin  io.Reader // nil means no input
 	Stdout io.Writer // nil means discard (or captured by Output)
 	Stderr io.Writer // nil means discard (or captured in the error by Output)
+	// Detach runs the command in a process group of its own, so the
+	// signals a terminal sends to axios's group (Ctrl-C, hang-up) do not
+	// reach it. For steps that must not stop half-way (activation).
+	Detach bool
 }
 
 // String renders the command as a shell-like line, for --dry-run and errors.
@@ -121,6 +125,7 @@ func build(ctx context.Context, c Cmd) *exec.Cmd {
 		cmd.Env = append(os.Environ(), c.Env...)
 	}
 	cmd.Stdin = c.Stdin
+	detach(cmd, c)
 	return cmd
 }
 

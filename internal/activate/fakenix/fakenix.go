@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -34,8 +35,17 @@ const header = `#!/bin/sh
 // $FAKE_FAIL_BUILD is set, printing it); path-info prints the closure.json
 // of the system it is given; eval prints $FAKE_HOSTS; flake update writes
 // $FAKE_NEW_LOCK into the flake's flake.lock (or fails with
-// $FAKE_FAIL_UPDATE); config show prints $FAKE_FEATURES.
+// $FAKE_FAIL_UPDATE); config show prints $FAKE_FEATURES. A build, and an
+// update after writing the lock, wait while the file $FAKE_HOLD exists
+// (creating $FAKE_HOLD.started first).
 const nixScript = header + `
+# hold: while the file $FAKE_HOLD exists, create $FAKE_HOLD.started and wait.
+hold() {
+  if [ -n "$FAKE_HOLD" ] && [ -e "$FAKE_HOLD" ]; then
+    : > "$FAKE_HOLD.started"
+    while [ -e "$FAKE_HOLD" ]; do sleep 0.02; done
+  fi
+}
 sub=""
 for a in "$@"; do
   case "$a" in
@@ -51,6 +61,7 @@ case "$sub" in
       prev="$a"
     done
     echo "building $target..." >&2
+    hold
     for f in $FAKE_FAIL_BUILD; do
       if [ "$f" = "$target" ] || [ "$f" = "all" ]; then
         echo "error: builder for '/nix/store/xxx-$target.drv' failed with exit code 1" >&2
@@ -79,6 +90,7 @@ case "$sub" in
     done
     if [ -n "$FAKE_FAIL_UPDATE" ]; then echo "error: $FAKE_FAIL_UPDATE" >&2; exit 1; fi
     printf '%s' "$FAKE_NEW_LOCK" > "$dir/flake.lock"
+    hold
     ;;
   config)
     if [ -n "$FAKE_FAIL_CONFIG" ]; then echo "error: unrecognised command" >&2; exit 1; fi
@@ -115,12 +127,39 @@ case "$op" in
 esac
 `
 
-// The fake switch-to-configuration fails when a file named "fail" sits
-// next to its system's closure.json.
+// The fake switch-to-configuration logs every signal it receives ("signal
+// INT to …/switch-to-configuration"), as a line of the log, so a test that
+// expects an exact log fails when a terminal's signal reaches activation.
+// While a file named "hold" sits next to its system's closure.json it
+// creates "started" there and waits until "hold" is removed; it fails when
+// a file named "fail" is there, and creates "finished" when it ends.
 const switchScript = header + `
 sys=$(dirname "$(dirname "$0")")
+for s in INT HUP TERM PIPE; do
+  trap "echo \"signal $s to $0\" >> \"\$FAKE_LOG\"" "$s"
+done
+if [ -e "$sys/hold" ]; then
+  : > "$sys/started"
+  while [ -e "$sys/hold" ]; do sleep 0.02; done
+fi
+: > "$sys/finished"
 if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
 echo "activating the configuration..."
+`
+
+// The fake systemd-run runs its command (the first argument that is not an
+// option) with the -E NAME=VALUE variables set, and exits with its status,
+// as systemd-run --wait does. It fails when $FAKE_FAIL_SYSTEMD_RUN is set.
+const systemdRunScript = header + `
+if [ -n "$FAKE_FAIL_SYSTEMD_RUN" ]; then echo "Failed to start transient service unit: $FAKE_FAIL_SYSTEMD_RUN" >&2; exit 1; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -E) export "$2"; shift 2;;
+    -*) shift;;
+    *) break;;
+  esac
+done
+"$@"
 `
 
 // New creates the fake tools and puts them first on PATH (t.Setenv). nom
@@ -141,7 +180,7 @@ func New(t *testing.T) *Fake {
 	t.Setenv("PATH", f.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("FAKE_LOG", f.LogFile)
 	t.Setenv("FAKE_STORE", f.Store)
-	for _, v := range []string{"FAKE_FAIL_BUILD", "FAKE_FAIL_UPDATE", "FAKE_FAIL_NIXENV", "FAKE_FAIL_CONFIG", "FAKE_HOSTS", "FAKE_NEW_LOCK", "FAKE_FEATURES", "FAKE_BUILD_RESULT"} {
+	for _, v := range []string{"FAKE_FAIL_BUILD", "FAKE_FAIL_UPDATE", "FAKE_FAIL_NIXENV", "FAKE_FAIL_CONFIG", "FAKE_HOSTS", "FAKE_NEW_LOCK", "FAKE_FEATURES", "FAKE_BUILD_RESULT", "FAKE_HOLD", "FAKE_FAIL_SYSTEMD_RUN"} {
 		t.Setenv(v, "")
 	}
 	return f
@@ -175,6 +214,28 @@ func (f *Fake) System(t *testing.T, name, closureJSON string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// Systemd makes the machine of env (from Machine) one booted with systemd:
+// its systemd directory exists and a fake systemd-run is on PATH, so
+// activation runs through systemd-run.
+func (f *Fake) Systemd(t *testing.T, env activate.Env) {
+	t.Helper()
+	if err := os.MkdirAll(env.SystemdDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.Script(t, "systemd-run", systemdRunScript)
+}
+
+// Hold makes the system's switch-to-configuration wait, after creating
+// SYSTEM/started, until the returned release function is called.
+func (f *Fake) Hold(t *testing.T, system string) (release func()) {
+	t.Helper()
+	hold := filepath.Join(system, "hold")
+	if err := os.WriteFile(hold, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return func() { os.Remove(hold) }
 }
 
 // FailActivation makes the system's switch-to-configuration fail.

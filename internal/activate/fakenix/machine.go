@@ -59,6 +59,9 @@ func (f *Fake) Machine(t *testing.T, system, profile string) activate.Env {
 		Profile:       profile,
 		CurrentSystem: current,
 		NixOSMarker:   marker,
+		// Not booted with systemd until Systemd is called, whatever the
+		// machine running the test is.
+		SystemdDir: filepath.Join(f.Root, "run", "systemd", "system"),
 	}
 }
 

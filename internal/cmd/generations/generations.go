@@ -269,11 +269,17 @@ func rollback(ctx context.Context, env activate.Env, to int, yes, dryRun bool) e
 	case target.Number == cur.Number:
 		return exitcode.New(exitcode.Usage, fmt.Errorf("generation %d is already the current one", cur.Number))
 	}
-	act := activate.Activator{Runner: env.Runner, Priv: env.Priv, Profile: env.Profile, Out: env.Stdout}
+	act := env.Activator()
+	// The system to put back when the rollback fails is the one running,
+	// which may not be the current generation (after `axios boot`).
+	prev := env.Previous(activate.ModeSwitch)
+	if prev == nil {
+		prev = &activate.Previous{Generation: cur.Number, Path: cur.StorePath}
+	}
 	plan := activate.Plan{
 		Mode: activate.ModeSwitch, Target: target.StorePath,
 		SetProfile: []string{"--switch-generation", strconv.Itoa(target.Number)},
-		Previous:   &activate.Previous{Generation: cur.Number, Path: cur.StorePath},
+		Previous:   prev,
 	}
 	if dryRun {
 		fmt.Fprintln(env.Stdout, "# dry run: these commands would run, in this order (nothing was changed)")

@@ -124,7 +124,7 @@ func TestRollbackRestoresOnFailure(t *testing.T) {
 	if got := fakenix.Target(t, w.profile); got != "system-2-link" {
 		t.Errorf("profile %s, want back at 2", got)
 	}
-	if !strings.Contains(out, "the previous generation 2 ("+w.new+") was put back and activated") {
+	if !strings.Contains(out, "the system profile points at generation 2 ("+w.new+") again") || !strings.Contains(out, "the system that was running, "+w.new+", was activated again and is the boot default") {
 		t.Errorf("output:\n%s", out)
 	}
 }

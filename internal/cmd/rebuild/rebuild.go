@@ -52,7 +52,7 @@ var shorts = map[activate.Mode]string{
 // New returns the command for one mode.
 func New(mode activate.Mode, deps Deps) *cobra.Command {
 	var dir, outLink string
-	var yes, dryRun, sudo, asJSON bool
+	var yes, dryRun, sudo, asJSON, force bool
 	name := string(mode)
 	cmd := &cobra.Command{
 		Use:           name + " [HOST]",
@@ -67,7 +67,8 @@ HOST defaults to this machine's hostname; the configuration directory is
 and hosts/, then ~/.config/nixos_config.
 
 Steps: the host is checked like ` + "`axios check`" + ` and nothing is built when it
-has errors; the system is built with nix (through nix-output-monitor when
+has errors, or when its hosts/HOST/hardware.nix is still the placeholder
+` + "`axios init`" + ` writes (--force builds anyway); the system is built with nix (through nix-output-monitor when
 ` + "`nom`" + ` is installed); the closure diff against the running system is shown
 (packages added, removed and updated, and the size change); ` + activationText(mode) + `
 
@@ -104,7 +105,7 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 					return err
 				}
 			}
-			if err := CheckHost(ctx, env, d.Path, host); err != nil {
+			if err := CheckHost(ctx, env, d.Path, host, force); err != nil {
 				return err
 			}
 			if mode == activate.ModeBuild && outLink == "" {
@@ -121,6 +122,7 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 	f.StringVar(&dir, "dir", "", "the configuration directory (flake) to build from")
 	f.BoolVar(&dryRun, "dry-run", false, "print the exact commands instead of running them")
 	f.BoolVar(&asJSON, "json", false, "print the closure diff as JSON")
+	f.BoolVar(&force, "force", false, "build even when the host has only the placeholder hardware.nix (the build is then expected to fail)")
 	if mode == activate.ModeBuild {
 		f.StringVarP(&outLink, "out-link", "o", "", "where to put the link to the built system (default ./result)")
 	} else {
@@ -168,23 +170,47 @@ func interactive(deps Deps) bool {
 
 // CheckHost makes sure host exists in the configuration at dir and, when it
 // is a TOML host, runs the axios check on it; errors stop the command before
-// anything is built.
-func CheckHost(ctx context.Context, env activate.Env, dir, host string) error {
+// anything is built. So does the placeholder hardware.nix `axios init`
+// writes (AX406), whose build is certain to fail, unless force.
+func CheckHost(ctx context.Context, env activate.Env, dir, host string, force bool) error {
 	hasTOML, err := activate.ResolveHost(ctx, env.Runner, dir, host)
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	if !hasTOML {
+	var ds []hostconfig.Diagnostic
+	if hasTOML {
+		ds, err = activate.CheckHost(ctx, env.Runner, dir, host)
+		if err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+		check.WriteDiagnostics(env.Stderr, ds)
+		if hostconfig.HasErrors(ds) {
+			return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has errors (above); fix them and run again — nothing was built", host))
+		}
+	} else {
 		fmt.Fprintf(env.Stderr, "host %s is written in Nix; nix checks it while building\n", host)
-		return nil
+		// A Nix host may keep its hardware file elsewhere; only the
+		// placeholder at the usual place matters here.
+		hw, err := hostconfig.HardwareDiagnostics(dir, host)
+		if err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+		for _, d := range hw {
+			if d.Code == hostconfig.CodePlaceholderHardware {
+				check.WriteDiagnostics(env.Stderr, []hostconfig.Diagnostic{d})
+				ds = append(ds, d)
+			}
+		}
 	}
-	ds, err := activate.CheckHost(ctx, env.Runner, dir, host)
-	if err != nil {
-		return exitcode.New(exitcode.Usage, err)
-	}
-	check.WriteDiagnostics(env.Stderr, ds)
-	if hostconfig.HasErrors(ds) {
-		return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has errors (above); fix them and run again — nothing was built", host))
+	for _, d := range ds {
+		if d.Code != hostconfig.CodePlaceholderHardware {
+			continue
+		}
+		if force {
+			fmt.Fprintf(env.Stderr, "building %s anyway (--force), although its hardware.nix is the placeholder\n", host)
+			return nil
+		}
+		return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has only the placeholder hardware.nix (%s), so its build would fail: run `nixos-generate-config --show-hardware-config > %s` on that machine, or pass --force to try anyway — nothing was built", host, d.File, d.File))
 	}
 	return nil
 }

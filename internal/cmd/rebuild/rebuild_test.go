@@ -13,6 +13,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/hostconfig"
 )
 
 type world struct {
@@ -119,7 +120,7 @@ func TestFailedActivationRestoresPreviousGeneration(t *testing.T) {
 	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
 		t.Errorf("profile points at %s, want the previous generation", got)
 	}
-	cmdtest.ExpectOutput(t, out, "activation failed; putting the previous system back", "exit status 4", "the previous generation 1 ("+w.old+") was put back and activated")
+	cmdtest.ExpectOutput(t, out, "activation failed; putting the previous system back", "exit status 4", "the system profile points at generation 1 ("+w.old+") again", "the system that was running, "+w.old+", was activated again and is the boot default (switch-to-configuration switch)")
 }
 
 func TestFailedRestoreSaysWhatToRunByHand(t *testing.T) {
@@ -147,7 +148,7 @@ func TestTestModeRestoresRunningSystem(t *testing.T) {
 		"$ROOT/store/system-tower/bin/switch-to-configuration test",
 		"$ROOT/store/old/bin/switch-to-configuration test",
 	)
-	if !strings.Contains(out, "the previous system "+w.old+" was activated again") {
+	if !strings.Contains(out, "the system that was running, "+w.old+", was activated again (switch-to-configuration test); the boot default was not touched") {
 		t.Errorf("output:\n%s", out)
 	}
 }
@@ -262,6 +263,7 @@ func TestSudoOnlyForPrivilegedSteps(t *testing.T) {
 	}
 	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
 		w.buildLine(), fakenix.NixFlags+"path-info", fakenix.NixFlags+"path-info",
+		"sudo -v",
 		"sudo -- nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
 		"sudo -- $ROOT/store/system-tower/bin/switch-to-configuration switch",
@@ -340,5 +342,140 @@ func TestOtherHostNote(t *testing.T) {
 	out, code := w.run(t, activate.ModeSwitch, "", "tower", "--yes")
 	if code != 0 || !strings.Contains(out, "note: this machine is laptop, but you asked to activate host tower here") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// Scenario: `axios boot` made generation 2 the boot default, the machine
+// still runs generation 1, and then `axios switch` fails. The restore
+// brings back what was running (generation 1), live and as the boot
+// default, not generation 2, which never ran.
+func TestFailedSwitchAfterBootRestoresRunningSystem(t *testing.T) {
+	f := fakenix.New(t)
+	w := &world{fake: f, dir: f.Config(t, "tower")}
+	w.old = f.FixtureSystem(t, "old", "old-list.json")
+	booted := f.FixtureSystem(t, "booted", "old-list.json")
+	w.new = f.FixtureSystem(t, "system-tower", "new-object.json")
+	w.profile = f.Profile(t, w.old, booted)
+	w.deps = Deps{
+		Env:         f.Machine(t, w.old, w.profile),
+		Resolver:    cmdtest.ConfigAt(w.dir),
+		Hostname:    func() (string, error) { return "tower", nil },
+		LookPath:    func(string) (string, error) { return "", errors.New("not found") },
+		Interactive: func() bool { return false },
+	}
+	f.FailActivation(t, w.new)
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	fakenix.ExpectLogPrefix(t, w.fake.Log(t),
+		w.buildLine(), fakenix.NixFlags+"path-info", fakenix.NixFlags+"path-info",
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
+		"nix-env -p $ROOT/profiles/system --switch-generation 1",
+		"$ROOT/store/old/bin/switch-to-configuration switch",
+	)
+	if got := fakenix.Target(t, w.profile); got != "system-1-link" {
+		t.Errorf("boot default is %s, want generation 1, the system that was running", got)
+	}
+	cmdtest.ExpectOutput(t, out,
+		"the system profile points at generation 1 ("+w.old+") again",
+		"the system that was running, "+w.old+", was activated again and is the boot default (switch-to-configuration switch)")
+
+	// When no generation points at the running system any more (deleted
+	// generations), the profile gets it back as a new generation.
+	for _, l := range []string{"system-1-link", "system-3-link"} {
+		if err := os.Remove(filepath.Join(w.fake.Root, "profiles", l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(w.profile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("system-2-link", w.profile); err != nil {
+		t.Fatal(err)
+	}
+	out, code = w.run(t, activate.ModeSwitch, "", "--yes")
+	if code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	log := w.fake.Log(t)
+	fakenix.ExpectLog(t, log[len(log)-2:],
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/old",
+		"$ROOT/store/old/bin/switch-to-configuration switch",
+	)
+	if got := fakenix.Target(t, w.profile); got != "system-4-link" {
+		t.Errorf("boot default is %s, want a new generation 4 for the running system", got)
+	}
+	cmdtest.ExpectOutput(t, out, "the system profile points at "+w.old+" again, as a new generation")
+}
+
+func TestActivationRunsInTransientUnit(t *testing.T) {
+	w := newWorld(t)
+	w.fake.Systemd(t, w.deps.Env)
+	w.deps.Env.Getenv = func(k string) string {
+		return map[string]string{"LOCALE_ARCHIVE": "/run/current-system/sw/lib/locale/locale-archive", "NIXOS_INSTALL_BOOTLOADER": "1"}[k]
+	}
+	out, code := w.run(t, activate.ModeTest, "", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	log := w.fake.Log(t)
+	fakenix.ExpectLog(t, log[3:],
+		"systemd-run -E LOCALE_ARCHIVE=/run/current-system/sw/lib/locale/locale-archive -E NIXOS_INSTALL_BOOTLOADER=1 --collect --no-ask-password --pipe --quiet --service-type=exec --unit=nixos-rebuild-switch-to-configuration --wait $ROOT/store/system-tower/bin/switch-to-configuration test",
+		"$ROOT/store/system-tower/bin/switch-to-configuration test",
+	)
+	// systemd-run is on PATH but systemd is not PID 1 (a container, a
+	// chroot): activation runs directly.
+	if err := os.Remove(w.deps.Env.SystemdDir); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := w.run(t, activate.ModeTest, "", "--yes"); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	log = w.fake.Log(t)
+	fakenix.ExpectLog(t, log[len(log)-1:], "$ROOT/store/system-tower/bin/switch-to-configuration test")
+	// A unit that cannot start is a failed activation, and the restore
+	// says so.
+	w.fake.Systemd(t, w.deps.Env)
+	t.Setenv("FAKE_FAIL_SYSTEMD_RUN", "Unit nixos-rebuild-switch-to-configuration.service was already loaded")
+	out, code = w.run(t, activate.ModeTest, "", "--yes")
+	if code != exitcode.Failed || !strings.Contains(out, "was already loaded") || !strings.Contains(out, "putting the previous system back ALSO failed") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// The placeholder hardware.nix of `axios init` makes every build fail, so
+// build, switch, boot and test stop before nix runs; --force tries anyway.
+func TestPlaceholderHardwareStopsBeforeNix(t *testing.T) {
+	w := newWorld(t)
+	hw := filepath.Join(w.dir, "hosts", "tower", "hardware.nix")
+	cmdtest.Write(t, hw, hostconfig.PlaceholderMarker+"\nthrow \"replace me\"\n")
+	for _, mode := range []activate.Mode{activate.ModeBuild, activate.ModeSwitch, activate.ModeBoot, activate.ModeTest} {
+		args := []string{"--yes"}
+		if mode == activate.ModeBuild {
+			args = []string{"-o", filepath.Join(w.fake.Root, "res")}
+		}
+		out, code := w.run(t, mode, "", args...)
+		if code != exitcode.Failed {
+			t.Fatalf("%s: exit %d, want 1:\n%s", mode, code, out)
+		}
+		cmdtest.ExpectOutput(t, out, "AX406", "host tower has only the placeholder hardware.nix ("+hw+"), so its build would fail", "nixos-generate-config --show-hardware-config > "+hw, "pass --force to try anyway — nothing was built")
+		if log := w.fake.Log(t); len(log) != 0 {
+			t.Fatalf("%s: nix ran:\n%s", mode, strings.Join(log, "\n"))
+		}
+	}
+	out, code := w.run(t, activate.ModeSwitch, "", "--yes", "--force")
+	if code != 0 || !strings.Contains(out, "building tower anyway (--force)") {
+		t.Fatalf("--force: exit %d:\n%s", code, out)
+	}
+	// A host written in Nix with the placeholder at the usual place.
+	if err := os.Remove(filepath.Join(w.dir, "hosts", "tower.toml")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FAKE_HOSTS", `["tower"]`)
+	out, code = w.run(t, activate.ModeBuild, "", "-o", filepath.Join(w.fake.Root, "res2"))
+	if code != exitcode.Failed || !strings.Contains(out, "host tower has only the placeholder hardware.nix") {
+		t.Errorf("nix host: exit %d:\n%s", code, out)
 	}
 }
