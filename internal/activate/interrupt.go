@@ -2,6 +2,7 @@ package activate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"github.com/axios-nix/axios/internal/runner"
 )
 
 // Interruptible returns ctx (context.Background when nil) cancelled by
@@ -20,6 +23,18 @@ func Interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 		ctx = context.Background()
 	}
 	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+}
+
+// Interrupted reports whether err, from a command run with ctx, means the
+// command was interrupted: ctx was cancelled (Ctrl-C, hang-up), or the
+// command was killed by a signal. The terminal sends Ctrl-C to the child
+// too, which may die of it before axios has seen the same signal.
+func Interrupted(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	var exit *runner.ExitError
+	return errors.As(err, &exit) && exit.Code == -1
 }
 
 // shielded are the signals that must not end axios while the system is

@@ -209,7 +209,7 @@ func Run(ctx context.Context, env Env, o Options) (*Result, error) {
 	fmt.Fprintln(env.Stderr, pt.Sprintf(ui.Bold, "building %s", o.Host))
 	system, err := Build(ctx, env.Runner, o.Host, build, outLink, env.Stderr)
 	if err != nil {
-		if ctx.Err() != nil {
+		if Interrupted(ctx, err) {
 			return nil, exitcode.New(exitcode.Aborted, fmt.Errorf("build of %s interrupted; nothing was activated", o.Host))
 		}
 		return nil, exitcode.New(exitcode.Failed, fmt.Errorf("%w\nnothing was activated", err))
