@@ -186,7 +186,7 @@ func (e *ActivationError) Unwrap() error { return e.Err }
 // Activate returns; the signals that arrived are reported on a.Out.
 func (a Activator) Activate(ctx context.Context, p Plan) error {
 	out := &drain{w: a.Out}
-	release := Shield(out)
+	release := Shield(out, ActivationNote)
 	defer release()
 	ctx = context.WithoutCancel(ctx)
 	pt := ui.NewPainter(a.Out)

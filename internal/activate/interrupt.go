@@ -41,13 +41,17 @@ func Interrupted(ctx context.Context, err error) bool {
 // being activated or put back.
 var shielded = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE}
 
+// ActivationNote is what Shield says during activation.
+const ActivationNote = "during activation; it goes on to the end (stopping switch-to-configuration half-way leaves a half-activated system)"
+
 // Shield keeps Ctrl-C (SIGINT), SIGTERM, a hang-up (SIGHUP) and a broken
 // output pipe (SIGPIPE) from ending axios until the returned release
 // function is called; release returns the signals that arrived meanwhile.
-// Each arrival is reported on out (write errors are ignored: after a
-// hang-up the terminal is gone). Activation and the restore after it run
-// shielded, so a second Ctrl-C cannot kill the restore.
-func Shield(out io.Writer) (release func() []os.Signal) {
+// Each arrival is reported on out as "axios: SIGNAL received NOTE" (write
+// errors are ignored: after a hang-up the terminal is gone). Activation and
+// the restore after it run shielded, so a second Ctrl-C cannot kill the
+// restore.
+func Shield(out io.Writer, note string) (release func() []os.Signal) {
 	ch := make(chan os.Signal, 16)
 	signal.Notify(ch, shielded...)
 	var mu sync.Mutex
@@ -62,7 +66,7 @@ func Shield(out io.Writer) (release func() []os.Signal) {
 				mu.Lock()
 				got = append(got, s)
 				mu.Unlock()
-				fmt.Fprintf(out, "axios: %s received during activation; it goes on to the end (stopping switch-to-configuration half-way leaves a half-activated system)\n", signalName(s))
+				fmt.Fprintf(out, "axios: %s received %s\n", signalName(s), note)
 			case <-done:
 				return
 			}

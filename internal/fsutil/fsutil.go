@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // WriteFileAtomic writes data to path with the given permissions. The folder
@@ -69,4 +70,30 @@ func Exists(path string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("checking %s: %w", path, err)
+}
+
+// ErrLocked is returned by LockDir when another process holds the lock.
+var ErrLocked = errors.New("locked by another process")
+
+// LockDir takes an exclusive flock(2) on the folder dir itself (no lock file
+// is created, so nothing appears in the folder or in `git status`) and
+// returns the function that releases it. It does not wait: when another
+// process holds the lock the error wraps ErrLocked. The lock ends with the
+// process too, so a killed holder never leaves a stale lock.
+func LockDir(dir string) (unlock func(), err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("locking %s: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -1,6 +1,7 @@
 package fsutil
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,5 +63,27 @@ func TestExists(t *testing.T) {
 	}
 	if ok, err := Exists(link); !ok || err != nil {
 		t.Errorf("dangling link: %v %v", ok, err)
+	}
+}
+
+func TestLockDirIsExclusive(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := LockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flock locks belong to an open file, so a second open in the same
+	// process conflicts like another process would.
+	if _, err := LockDir(dir); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second lock: %v, want ErrLocked", err)
+	}
+	unlock()
+	unlock2, err := LockDir(dir)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock2()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("locking left files: %v", entries)
 	}
 }

@@ -35,9 +35,11 @@ const header = `#!/bin/sh
 // $FAKE_FAIL_BUILD is set, printing it); path-info prints the closure.json
 // of the system it is given; eval prints $FAKE_HOSTS; flake update writes
 // $FAKE_NEW_LOCK into the flake's flake.lock (or fails with
-// $FAKE_FAIL_UPDATE); config show prints $FAKE_FEATURES. A build, and an
-// update after writing the lock, wait while the file $FAKE_HOLD exists
-// (creating $FAKE_HOLD.started first).
+// $FAKE_FAIL_UPDATE; with $FAKE_REPLACE_LOCK it first removes flake.lock,
+// replacing a symbolic link with a file, as a tool that writes a new file
+// does); config show prints $FAKE_FEATURES. A build waits while the file
+// $FAKE_HOLD exists (creating $FAKE_HOLD.started first), an update after
+// writing the lock while $FAKE_HOLD_UPDATE exists.
 const nixScript = header + `
 # hold: while the file $FAKE_HOLD exists, create $FAKE_HOLD.started and wait.
 hold() {
@@ -89,8 +91,9 @@ case "$sub" in
       prev="$a"
     done
     if [ -n "$FAKE_FAIL_UPDATE" ]; then echo "error: $FAKE_FAIL_UPDATE" >&2; exit 1; fi
+    if [ -n "$FAKE_REPLACE_LOCK" ]; then rm -f "$dir/flake.lock"; fi
     printf '%s' "$FAKE_NEW_LOCK" > "$dir/flake.lock"
-    hold
+    FAKE_HOLD="$FAKE_HOLD_UPDATE" hold
     ;;
   config)
     if [ -n "$FAKE_FAIL_CONFIG" ]; then echo "error: unrecognised command" >&2; exit 1; fi
@@ -180,7 +183,7 @@ func New(t *testing.T) *Fake {
 	t.Setenv("PATH", f.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("FAKE_LOG", f.LogFile)
 	t.Setenv("FAKE_STORE", f.Store)
-	for _, v := range []string{"FAKE_FAIL_BUILD", "FAKE_FAIL_UPDATE", "FAKE_FAIL_NIXENV", "FAKE_FAIL_CONFIG", "FAKE_HOSTS", "FAKE_NEW_LOCK", "FAKE_FEATURES", "FAKE_BUILD_RESULT", "FAKE_HOLD", "FAKE_FAIL_SYSTEMD_RUN"} {
+	for _, v := range []string{"FAKE_FAIL_BUILD", "FAKE_FAIL_UPDATE", "FAKE_FAIL_NIXENV", "FAKE_FAIL_CONFIG", "FAKE_HOSTS", "FAKE_NEW_LOCK", "FAKE_FEATURES", "FAKE_BUILD_RESULT", "FAKE_HOLD", "FAKE_FAIL_SYSTEMD_RUN", "FAKE_REPLACE_LOCK", "FAKE_HOLD_UPDATE"} {
 		t.Setenv(v, "")
 	}
 	return f

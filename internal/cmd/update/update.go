@@ -35,6 +35,9 @@ type Deps struct {
 	Resolver configdir.Resolver
 	Hostname func() (string, error)
 	LookPath func(string) (string, error) // finds nom; nil means exec.LookPath
+	// WriteFile writes a file atomically; nil means fsutil.WriteFileAtomic.
+	// Tests inject a full disk here.
+	WriteFile func(path string, data []byte, perm fs.FileMode) error
 }
 
 // Commands returns the update command.
@@ -74,9 +77,15 @@ the flake's nixosConfigurations) and show the closure diff of this machine's
 host against the running system.
 
 The new flake.lock is kept only when every host builds. When a build fails,
-or the command is interrupted (Ctrl-C), the old flake.lock is written back
-byte for byte and axios reports which host failed and the last lines of its
-build. Nothing is activated: run ` + "`axios switch`" + ` afterwards.
+or the command is interrupted (Ctrl-C, hang-up), the old flake.lock is
+written back byte for byte and axios reports which host failed and the last
+lines of its build. Nothing is activated: run ` + "`axios switch`" + ` afterwards.
+
+One update runs at a time per configuration (a second one stops at once).
+Until the update is kept or the old lock is verifiably back, the old lock
+stays on disk as flake.lock.axios-old; a flake.lock changed by someone else
+during the update is never overwritten (the old lock then stays in that
+file, and axios says so).
 
 Exit status: 0 updated (or already up to date), 1 a host has errors (nothing
 ran) or a build failed (the old lock is back), 2 bad usage, 3 interrupted (the old lock is back).`,
@@ -108,7 +117,10 @@ ran) or a build failed (the old lock is back), 2 bad usage, 3 interrupted (the o
 				hn = os.Hostname
 			}
 			this, _ := hn()
-			u := &updater{env: env, dir: d.Path, inputs: args, this: this, json: asJSON}
+			u := &updater{env: env, dir: d.Path, inputs: args, this: this, json: asJSON, writeFile: deps.WriteFile}
+			if u.writeFile == nil {
+				u.writeFile = fsutil.WriteFileAtomic
+			}
 			if dryRun {
 				return u.dryRun(ctx)
 			}
@@ -175,11 +187,12 @@ func errorCount(ds []hostconfig.Diagnostic) int {
 }
 
 type updater struct {
-	env    activate.Env
-	dir    string
-	inputs []string
-	this   string // this machine's hostname
-	json   bool
+	env       activate.Env
+	dir       string
+	inputs    []string
+	this      string // this machine's hostname
+	json      bool
+	writeFile func(path string, data []byte, perm fs.FileMode) error
 }
 
 // UpdateCmd is `nix flake update [INPUT...] --flake DIR`.
@@ -192,6 +205,12 @@ func UpdateCmd(dir string, inputs []string) runner.Cmd {
 
 func (u *updater) lockPath() string { return filepath.Join(u.dir, "flake.lock") }
 
+// OldSuffix names the copy of flake.lock that `axios update` keeps on disk
+// until the update is accepted or the old lock is verifiably back.
+const OldSuffix = ".axios-old"
+
+func (u *updater) oldPath() string { return u.lockPath() + OldSuffix }
+
 func (u *updater) dryRun(ctx context.Context) error {
 	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
 	if err != nil {
@@ -199,8 +218,9 @@ func (u *updater) dryRun(ctx context.Context) error {
 	}
 	w := u.env.Stdout
 	fmt.Fprintln(w, "# dry run: these commands would run, in this order (nothing was changed)")
+	fmt.Fprintf(w, "# lock %s against a second axios update\n", u.dir)
 	if _, err := os.Stat(u.lockPath()); err == nil {
-		fmt.Fprintf(w, "# save %s\n", u.lockPath())
+		fmt.Fprintf(w, "# save %s as %s\n", u.lockPath(), u.oldPath())
 	} else {
 		fmt.Fprintf(w, "# %s does not exist yet: remove the new one if a host fails\n", u.lockPath())
 	}
@@ -228,15 +248,23 @@ func contains(list []string, s string) bool {
 
 func (u *updater) run(ctx context.Context) (err error) {
 	pt := ui.NewPainter(u.env.Stderr)
-	lock := u.lockPath()
-	oldLock, readErr := os.ReadFile(lock)
-	hadLock := readErr == nil
-	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
-		return exitcode.New(exitcode.Usage, fmt.Errorf("reading %s: %w", lock, readErr))
+	unlock, err := fsutil.LockDir(u.dir)
+	if errors.Is(err, fsutil.ErrLocked) {
+		return exitcode.New(exitcode.Failed, fmt.Errorf("another `axios update` is running on %s; wait for it to finish and run again (nothing was changed)", u.dir))
 	}
-	perm := fs.FileMode(0o644)
-	if info, err := os.Stat(lock); err == nil {
-		perm = info.Mode().Perm()
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	defer unlock()
+	lf, err := openLock(u.lockPath())
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if ok, err := fsutil.Exists(u.oldPath()); err != nil || ok {
+		if err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+		return exitcode.New(exitcode.Failed, fmt.Errorf("%s exists: an earlier `axios update` could not put the old flake.lock back and kept it there. Compare it with flake.lock, then either move it back (`mv %s %s`) or delete it, and run again — nothing was changed", u.oldPath(), runner.Quote(u.oldPath()), runner.Quote(lf.target)))
 	}
 	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
 	if err != nil {
@@ -245,21 +273,31 @@ func (u *updater) run(ctx context.Context) (err error) {
 	if len(hosts) == 0 {
 		return exitcode.New(exitcode.Usage, fmt.Errorf("%s defines no hosts to build: add hosts/<name>.toml (`axios init`)", u.dir))
 	}
+	if lf.existed {
+		if err := u.writeFile(u.oldPath(), lf.old, lf.perm); err != nil {
+			return exitcode.New(exitcode.Failed, fmt.Errorf("saving the old flake.lock as %s failed, so the update did not start (nothing was changed): %w", u.oldPath(), err))
+		}
+	}
 
 	keep := false
+	var newLock []byte // what nix wrote; nil until known
 	defer func() {
+		// A second Ctrl-C or a hang-up must not cut the restore short.
+		release := activate.Shield(u.env.Stderr, "while flake.lock is put back; that goes on to the end")
+		defer release()
 		if keep {
+			if lf.existed {
+				if rerr := os.Remove(u.oldPath()); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+					fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "warning: "+rerr.Error()))
+				}
+			}
 			return
 		}
-		if rerr := restore(lock, oldLock, hadLock, perm); rerr != nil {
-			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Red, "RESTORING flake.lock FAILED: "+rerr.Error()))
-			err = exitcode.New(exitcode.Failed, fmt.Errorf("%v; and restoring the old flake.lock failed: %v (the old lock is in git: `git -C %s checkout flake.lock`)", err, rerr, runner.Quote(u.dir)))
-			return
-		}
-		if hadLock {
-			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "the old flake.lock was put back unchanged"))
+		if msg, rerr := u.restore(ctx, lf, newLock); rerr != nil {
+			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Red, "THE OLD flake.lock WAS NOT PUT BACK"))
+			err = exitcode.New(exitcode.Failed, fmt.Errorf("%v\n%v", err, rerr))
 		} else {
-			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "there was no flake.lock before, so the new one was removed"))
+			fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, msg))
 		}
 	}()
 
@@ -267,15 +305,20 @@ func (u *updater) run(ctx context.Context) (err error) {
 	up := UpdateCmd(u.dir, u.inputs)
 	up.Stderr = u.env.Stderr
 	if err := u.env.Runner.Run(ctx, up); err != nil {
-		if ctx.Err() != nil {
+		if activate.Interrupted(ctx, err) {
 			return exitcode.New(exitcode.Aborted, errors.New("interrupted while updating flake.lock"))
 		}
 		return exitcode.New(exitcode.Failed, fmt.Errorf("updating flake.lock failed: %w", err))
 	}
-	newLock, err := os.ReadFile(lock)
-	if err != nil {
-		return exitcode.New(exitcode.Failed, fmt.Errorf("reading the updated %s: %w", lock, err))
+	if err := lf.relink(u.writeFile); err != nil {
+		return exitcode.New(exitcode.Failed, err)
 	}
+	updated, err := os.ReadFile(lf.target)
+	if err != nil {
+		return exitcode.New(exitcode.Failed, fmt.Errorf("reading the updated %s: %w", lf.target, err))
+	}
+	newLock = updated
+	oldLock, hadLock := lf.old, lf.existed
 	rep := &Report{Dir: u.dir, Changes: []flakelock.Change{}, Hosts: []HostResult{}}
 	if hadLock && string(newLock) == string(oldLock) {
 		keep = true
@@ -303,7 +346,7 @@ func (u *updater) run(ctx context.Context) (err error) {
 		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Bold, "building %s", h))
 		out := filepath.Join(tmp, h)
 		sys, err := activate.Build(ctx, u.env.Runner, h, activate.BuildCmd(u.dir, h, out, u.env.UseNom), out, u.env.Stderr)
-		if ctx.Err() != nil {
+		if err != nil && activate.Interrupted(ctx, err) || ctx.Err() != nil {
 			return exitcode.New(exitcode.Aborted, fmt.Errorf("interrupted while building %s", h))
 		}
 		if err != nil {
@@ -376,18 +419,6 @@ func writeChanges(w io.Writer, changes []flakelock.Change) {
 			fmt.Fprintf(w, "  ~ %s %s → %s\n", c.Node, c.Before, c.After)
 		}
 	}
-}
-
-// restore writes the saved lock back atomically, or removes the lock when
-// there was none.
-func restore(path string, data []byte, existed bool, perm fs.FileMode) error {
-	if !existed {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("removing %s: %w", path, err)
-		}
-		return nil
-	}
-	return fsutil.WriteFileAtomic(path, data, perm)
 }
 
 // knownInputs checks each input (its first segment, for a path such as

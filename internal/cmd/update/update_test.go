@@ -231,7 +231,8 @@ func TestUpdateDryRunAndJSON(t *testing.T) {
 	tmp := filepath.Join(os.TempDir(), "axios-update")
 	want := strings.Join([]string{
 		"# dry run: these commands would run, in this order (nothing was changed)",
-		"# save " + filepath.Join(w.dir, "flake.lock"),
+		"# lock " + w.dir + " against a second axios update",
+		"# save " + filepath.Join(w.dir, "flake.lock") + " as " + filepath.Join(w.dir, "flake.lock.axios-old"),
 		"nix --extra-experimental-features 'nix-command flakes' flake update --flake " + w.dir,
 		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.laptop.config.system.build.toplevel --out-link " + tmp + "/laptop",
 		"nix --extra-experimental-features 'nix-command flakes' build " + w.dir + "#nixosConfigurations.tower.config.system.build.toplevel --out-link " + tmp + "/tower",
