@@ -79,11 +79,6 @@ func TestPackageSourceHasEmbeddedFiles(t *testing.T) {
 					return err
 				}
 				rel = filepath.ToSlash(rel)
-				// Go sources are all in the fileset through its filter on
-				// the .go extension.
-				if strings.HasSuffix(rel, ".go") && bytes.Contains(pkg, []byte(`file.hasExt "go"`)) {
-					continue
-				}
 				if !bytes.Contains(pkg, []byte("../../"+rel)) {
 					t.Errorf("%s embeds %s, which is not in the source fileset of pkgs/axios/default.nix (add ../../%s)", path, rel, rel)
 				}
