@@ -45,7 +45,8 @@ func evalPlan(t *testing.T, args string) graphicsPlan {
 	return p
 }
 
-var neutralTools = []string{"clinfo", "vulkan-tools", "libva-utils", "wayland-utils", "renderdoc"}
+// The tools every host with a GPU gets; without one only wayland-utils.
+var neutralTools = []string{"wayland-utils", "clinfo", "vulkan-tools", "libva-utils", "renderdoc"}
 
 func TestGraphicsPlanPerVendor(t *testing.T) {
 	cases := []struct {
@@ -76,7 +77,11 @@ func TestGraphicsPlanPerVendor(t *testing.T) {
 			if !equalList(p.ExtraPackages, c.extra) || !equalList(p.ExtraPackages32, c.extra32) {
 				t.Errorf("extraPackages = %q / %q, want %q / %q", p.ExtraPackages, p.ExtraPackages32, c.extra, c.extra32)
 			}
-			if want := append(slices.Clone(neutralTools), c.vendorTools...); !equalList(p.Tools, want) {
+			want := append(slices.Clone(neutralTools), c.vendorTools...)
+			if c.gpu == "null" {
+				want = []string{"wayland-utils"}
+			}
+			if !equalList(p.Tools, want) {
 				t.Errorf("tools = %q, want %q", p.Tools, want)
 			}
 			if p.SessionVariables["LIBVA_DRIVER_NAME"] != c.libva || p.SessionVariables["GSK_RENDERER"] != "ngl" {

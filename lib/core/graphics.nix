@@ -80,11 +80,15 @@ assert check;
     ++ when isNvidia [ "nvidia-vaapi-driver" ];
   extraPackages32 = when isIntel [ "intel-media-driver" ];
 
+  # GPU diagnostics only with a GPU to diagnose; wayland-utils
+  # (wayland-info) is about the compositor and stays.
   tools = [
+    "wayland-utils"
+  ]
+  ++ when (gpuType != null) [
     "clinfo"
     "vulkan-tools"
     "libva-utils"
-    "wayland-utils"
     "renderdoc"
   ]
   ++ when isAmd [

@@ -54,7 +54,7 @@ rec {
     fileManager = "nautilus";
     terminal = "ghostty";
     code = "code";
-    chat = "discord";
+    chat = "vesktop";
     textEditor = "gnome-text-editor";
     calculator = "qalculate-gtk";
     dms = "dms";

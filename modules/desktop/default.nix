@@ -57,7 +57,40 @@ in
     applications.enable = lib.mkOption {
       type = lib.types.bool;
       default = true;
-      description = "Whether to install the axiOS application set (productivity, media, utilities, Wayland tools, themes).";
+      description = ''
+        Whether to install the axiOS application set: the base set
+        (utilities, Wayland tools, themes, Bitwarden, 1Password, KDE Connect,
+        LocalSend …) and the groups switched on below. false installs none of
+        them.
+      '';
+    };
+
+    media.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install the media apps: Pitivi, Pinta, Inkscape, Shotwell, Celluloid and Amberol (with desktop.applications.enable).";
+    };
+
+    office.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install the office apps: LibreOffice (fresh), Obsidian and Typora (with desktop.applications.enable).";
+    };
+
+    streaming.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install OBS Studio for recording and streaming the screen (with desktop.applications.enable).";
+    };
+
+    social.enable = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      example = false;
+      description = "Whether to install Vesktop, a Discord client with Wayland screen sharing (with desktop.applications.enable).";
     };
 
     flathub.enable = lib.mkOption {

@@ -202,6 +202,12 @@ let
     mkDefault = mkOverride 1000;
     mkForce = mkOverride 50;
     mkOption = attrs: attrs // { _type = "option"; };
+    mkPackageOption = pkgs: name: extra: {
+      _type = "option";
+      type = types.package;
+      default = pkgs.${name};
+      description = "The ${name} package to use.";
+    };
     mkEnableOption = name: {
       _type = "option";
       type = types.bool;
