@@ -56,7 +56,7 @@ func TestHomeModulesUseOnlyExistingOptions(t *testing.T) {
 		"standalone": `{ }`,
 		"laptop":     `{ profile = "laptop"; os = { services.ai.enable = false; }; }`,
 		"no inputs":  `{ inputs = [ ]; }`,
-		"all inputs": `{ inputs = [ "ghostty" "mcp-servers-nix" "nix-devshell-mcp" "self-axios" ]; }`,
+		"all inputs": `{ inputs = [ "ghostty" "mcp-servers-nix" "self-axios" ]; }`,
 		"secrets": `{ os = ` + desktopOS + `; home = {
 			age.secrets.brave-api-key.file = ./tests/fixtures/secrets/dir/api-token.age;
 			age.secrets.brave-api-key.path = "/run/user/1000/agenix/brave-api-key";
@@ -319,13 +319,24 @@ func TestHomeMCPServersWithoutSecrets(t *testing.T) {
 	}
 	// A server off for lack of a flake input nobody asked for is not noise
 	// in every build...
-	if strings.Contains(joined, "nix-devshell-mcp") {
-		t.Errorf("unrequested unavailable server reported: %q", m.Warnings)
+	noInput := mcpOf(t, `{ inputs = [ "self-axios" ]; }`)
+	if _, on := noInput.Servers["git"]; on {
+		t.Errorf("git server on without the mcp-servers-nix input: %v", noInput.Servers["git"])
+	}
+	if strings.Contains(strings.Join(noInput.Warnings, "\n"), "git is off") {
+		t.Errorf("unrequested unavailable server reported: %q", noInput.Warnings)
 	}
 	// ...but it is when the user named it.
-	named := mcpOf(t, `{ home = { axios.ai.mcp.servers.nix-devshell-mcp.enable = true; }; }`)
-	if !strings.Contains(strings.Join(named.Warnings, "\n"), "nix-devshell-mcp is off: the flake has no nix-devshell-mcp input") {
+	named := mcpOf(t, `{ inputs = [ "self-axios" ]; home = { axios.ai.mcp.servers.git.enable = true; }; }`)
+	if !strings.Contains(strings.Join(named.Warnings, "\n"), "git is off: the flake has no mcp-servers-nix input providing mcp-server-git") {
 		t.Errorf("named unavailable server not reported: %q", named.Warnings)
+	}
+	// The never-runnable nix-devshell-mcp entry (no such flake input) is
+	// gone: naming it is an unknown server, not a silently unavailable one.
+	var failed []string
+	homeEval(t, `{ home = { axios.ai.mcp.servers.nix-devshell-mcp.enable = true; }; }`, `h.failedAssertions`, &failed)
+	if len(failed) != 1 || !strings.Contains(failed[0], "unknown server(s) nix-devshell-mcp") {
+		t.Errorf("failed assertions for nix-devshell-mcp = %q", failed)
 	}
 }
 

@@ -57,7 +57,7 @@ const mcpServers = `{
     args = [ "stdio" ];
     secret = { name = "github-token"; env = "GITHUB_PERSONAL_ACCESS_TOKEN"; hint = "run gh auth login"; };
   };
-  devshell = { command = null; unavailable = "the nix-devshell-mcp input is not in the flake"; };
+  example = { command = null; unavailable = "the example-mcp input is not in the flake"; };
   time = { enable = false; command = "/store/time/bin/mcp-server-time"; };
 }`
 
@@ -75,7 +75,7 @@ func TestMCPSelectWithoutSecrets(t *testing.T) {
 	for _, o := range got.Off {
 		off = append(off, o.Name+":"+o.Reason)
 	}
-	want := []string{"brave-search:missing-secret", "devshell:unavailable", "github:missing-secret", "time:disabled"}
+	want := []string{"brave-search:missing-secret", "example:unavailable", "github:missing-secret", "time:disabled"}
 	if !reflect.DeepEqual(off, want) {
 		t.Errorf("off = %v, want %v (sorted by name)", off, want)
 	}
@@ -85,7 +85,7 @@ func TestMCPSelectWithoutSecrets(t *testing.T) {
 	if m := got.Messages[0]; !strings.Contains(m, "brave-search is off") || !strings.Contains(m, "BRAVE_API_KEY") || !strings.Contains(m, "set axios.ai.mcp.secrets.brave-api-key") {
 		t.Errorf("brave message %q must name the server, the variable and the fix", m)
 	}
-	if m := got.Messages[1]; !strings.Contains(m, "nix-devshell-mcp input is not in the flake") {
+	if m := got.Messages[1]; !strings.Contains(m, "example-mcp input is not in the flake") {
 		t.Errorf("unavailable message %q must carry the reason", m)
 	}
 }
@@ -114,8 +114,8 @@ func TestMCPSelectWithSecrets(t *testing.T) {
 	if gh.Secret != nil && gh.Secret.Hint != "run gh auth login" {
 		t.Errorf("github hint = %q (the wrapper prints it when the token is missing at run time)", gh.Secret.Hint)
 	}
-	if len(got.Messages) != 1 || !strings.Contains(got.Messages[0], "devshell") {
-		t.Errorf("messages = %q, want only the unavailable devshell server", got.Messages)
+	if len(got.Messages) != 1 || !strings.Contains(got.Messages[0], "MCP server example is off") {
+		t.Errorf("messages = %q, want only the unavailable example server", got.Messages)
 	}
 }
 

@@ -48,8 +48,6 @@ let
         unavailable = "nixpkgs has no package ${name}";
       };
 
-  devshellMcp = inputs.nix-devshell-mcp.packages.${system}.default or null;
-
   # Where a secret comes from: the explicit file option, else the agenix
   # secret of the same name (homeModules.secrets), else nothing.
   ageSecrets = config.age.secrets or { };
@@ -120,15 +118,6 @@ let
     mcp-nixos = fromPkgs "mcp-nixos" // {
       env.MCP_NIXOS_CLEANUP_ORPHANS = "true";
     };
-
-    nix-devshell-mcp =
-      if devshellMcp != null then
-        { command = lib.getExe devshellMcp; }
-      else
-        {
-          command = null;
-          unavailable = "the flake has no nix-devshell-mcp input";
-        };
 
     sequential-thinking = fromServersNix "mcp-server-sequential-thinking";
 

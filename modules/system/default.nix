@@ -21,6 +21,7 @@ in
     ./printing.nix
     ./sound.nix
     ./bluetooth.nix
+    ./overlay.nix
   ];
 
   options.axios.system = {

@@ -383,12 +383,6 @@ let
         }
       else
         { }
-    )
-    // (
-      if elem "nix-devshell-mcp" inputs then
-        { nix-devshell-mcp.packages.x86_64-linux.default = mkPkg "nix-devshell-mcp"; }
-      else
-        { }
     );
   axiosFlake = {
     inputs = flakeInputs;
