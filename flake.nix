@@ -91,6 +91,18 @@
           in
           builtins.filter (stem: got.${stem} != want stem) (builtins.attrNames got);
 
+        # What `nix flake init -t` prints after copying a template.
+        templateWelcome = host: hardware: ''
+          # An axiOS configuration
+
+          1. Edit `${host}` (every key: docs/hosts.md) and replace
+             `${hardware}` with the output of
+             `nixos-generate-config --show-hardware-config`.
+          2. `git init && git add -A` (a flake sees only tracked files).
+          3. Check it without building: `nix run github:kcalvelli/axios -- check .`
+          4. Build and switch: `sudo nixos-rebuild switch --flake .#<name>`
+        '';
+
         # The example hosts, evaluated with this checkout's library.
         exampleSystems =
           lib.mapAttrs' (n: v: lib.nameValuePair "example-minimal-${n}" v) (
@@ -115,6 +127,22 @@
         flake = {
           lib = axiosLib;
           inherit (axiosLib) nixosModules homeModules;
+
+          # `nix flake init -t github:kcalvelli/axios` (#default) or
+          # `…#multi-host`. The templates are the example folders themselves,
+          # so what users start from is what the checks above build.
+          templates = {
+            default = {
+              path = ./examples/minimal;
+              description = "One axiOS host described in hosts/mycomputer.toml";
+              welcomeText = templateWelcome "hosts/mycomputer.toml" "hosts/mycomputer/hardware.nix";
+            };
+            multi-host = {
+              path = ./examples/multi-host;
+              description = "Several axiOS machines in one flake: hosts/desktop.toml, laptop.toml, server.toml";
+              welcomeText = templateWelcome "hosts/<name>.toml" "hosts/<name>/hardware.nix";
+            };
+          };
         };
 
         perSystem =
@@ -125,9 +153,13 @@
             ...
           }:
           {
+            # `nix fmt` formats Nix (nixfmt, RFC 166) and Go; checks.treefmt
+            # fails when a tracked file is not formatted.
             treefmt = {
               projectRootFile = "flake.nix";
+              flakeCheck = true;
               programs.nixfmt.enable = true;
+              programs.gofmt.enable = true;
             };
 
             apps = {
@@ -145,6 +177,9 @@
               };
             };
 
+            # `nix flake check` builds all of these (and treefmt's check):
+            # the core vectors, every development shell, and on x86_64-linux
+            # the toplevel of every example host.
             checks = {
               core-vectors =
                 if vectorMismatches == [ ] then
@@ -152,6 +187,7 @@
                 else
                   throw "pure core disagrees with tests/hosts on: ${builtins.concatStringsSep ", " vectorMismatches}";
             }
+            // lib.mapAttrs' (n: v: lib.nameValuePair "devshell-${n}" v) self'.devShells
             // lib.optionalAttrs (system == "x86_64-linux") (
               lib.mapAttrs (_: s: s.config.system.build.toplevel) exampleSystems
             );

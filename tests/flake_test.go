@@ -26,6 +26,7 @@ func TestFlakeOutputs(t *testing.T) {
 			Checks  map[string]string `json:"checks"`
 			Treefmt struct {
 				ProjectRootFile string `json:"projectRootFile"`
+				FlakeCheck      bool   `json:"flakeCheck"`
 				Programs        map[string]struct {
 					Enable bool `json:"enable"`
 				} `json:"programs"`
@@ -59,8 +60,16 @@ func TestFlakeOutputs(t *testing.T) {
 	if a := got.X86.Apps["default"]; a.Type != "app" || a.Program != "/nix/store/axios/bin/axios" {
 		t.Errorf("apps.default = %+v", a)
 	}
-	if got.X86.Treefmt.ProjectRootFile != "flake.nix" || !got.X86.Treefmt.Programs["nixfmt"].Enable {
+	// checks.treefmt (nixfmt and gofmt over the tree) comes from treefmt-nix
+	// while flakeCheck is on.
+	if tf := got.X86.Treefmt; tf.ProjectRootFile != "flake.nix" || !tf.FlakeCheck || !tf.Programs["nixfmt"].Enable || !tf.Programs["gofmt"].Enable {
 		t.Errorf("treefmt = %+v", got.X86.Treefmt)
+	}
+	// Every development shell is a check (the harness gives two shells).
+	for _, n := range []string{"default", "go"} {
+		if v := got.X86.Checks["devshell-"+n]; v != "devshell "+n+" on x86_64-linux" {
+			t.Errorf("checks.devshell-%s = %q", n, v)
+		}
 	}
 	if got.X86.Checks["core-vectors"] == "" {
 		t.Error("checks.core-vectors missing")
@@ -81,7 +90,7 @@ func TestFlakeOutputs(t *testing.T) {
 	if !reflect.DeepEqual(examples, wantExamples) {
 		t.Errorf("example checks = %v, want %v", examples, wantExamples)
 	}
-	if !reflect.DeepEqual(got.Aarch64Checks, []string{"core-vectors"}) {
+	if !reflect.DeepEqual(got.Aarch64Checks, []string{"core-vectors", "devshell-default", "devshell-go"}) {
 		t.Errorf("aarch64-linux checks = %v; the x86_64 example hosts must not be checked there", got.Aarch64Checks)
 	}
 	// Binary caches come from the modules whose packages they serve, not

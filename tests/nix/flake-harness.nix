@@ -42,6 +42,17 @@ let
           outPath = "/nix/store/axios";
           meta.mainProgram = "axios";
         };
+        devShells = builtins.listToAttrs (
+          map
+            (n: {
+              name = n;
+              value = "devshell ${n} on ${system}";
+            })
+            [
+              "default"
+              "go"
+            ]
+        );
       };
     };
 in
@@ -50,6 +61,10 @@ in
   nixosModules = attrNames top.flake.nixosModules;
   homeModules = attrNames top.flake.homeModules;
   lib = attrNames top.flake.lib;
+  templates = mapAttrs (_: t: {
+    path = toString t.path;
+    inherit (t) description welcomeText;
+  }) top.flake.templates;
   x86 =
     let
       p = perSystem "x86_64-linux";
