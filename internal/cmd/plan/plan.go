@@ -22,16 +22,19 @@ import (
 
 // Plan is what `axios plan` reports (also its --json form).
 type Plan struct {
-	Host          string                  `json:"host"`
-	File          string                  `json:"file"`
-	Valid         bool                    `json:"valid"`
-	NixOS         []hostconfig.Selected   `json:"nixos"`
-	NixOSHardware []hostconfig.Selected   `json:"nixosHardware"`
-	HomeProfile   string                  `json:"homeProfile"`
-	Home          []hostconfig.Selected   `json:"home"`
-	Flags         map[string]bool         `json:"flags"`
-	Settings      []hostconfig.Setting    `json:"settings"`
-	Diagnostics   []hostconfig.Diagnostic `json:"diagnostics"`
+	Host          string                `json:"host"`
+	File          string                `json:"file"`
+	Valid         bool                  `json:"valid"`
+	NixOS         []hostconfig.Selected `json:"nixos"`
+	NixOSHardware []hostconfig.Selected `json:"nixosHardware"`
+	HomeProfile   string                `json:"homeProfile"`
+	Home          []hostconfig.Selected `json:"home"`
+	Flags         map[string]bool       `json:"flags"`
+	Settings      []hostconfig.Setting  `json:"settings"`
+	// Deploy is how `axios deploy`, colmena and deploy-rs reach the host;
+	// null when it has no [deploy] table (or has errors).
+	Deploy      *hostconfig.DeploySettings `json:"deploy"`
+	Diagnostics []hostconfig.Diagnostic    `json:"diagnostics"`
 }
 
 // Deps are what the command needs from the outside world; tests replace them.
@@ -163,6 +166,7 @@ func Make(file string, opts hostconfig.Options) (*Plan, error) {
 	p.NixOS, p.NixOSHardware, p.Home = sel.NixOS, sel.NixOSHardware, sel.Home
 	p.HomeProfile, p.Flags = sel.HomeProfile, sel.Flags
 	p.Settings = hostconfig.Settings(h, sel, opts)
+	p.Deploy = hostconfig.Deploy(h, opts)
 	return p, nil
 }
 
@@ -202,6 +206,24 @@ func Write(w io.Writer, p *Plan) {
 		fmt.Fprintf(tw, "  %s = %s\t%s\n", s.Option(), value(s.Value), pt.Paint(ui.Dim, s.Source))
 	}
 	tw.Flush()
+	if d := p.Deploy; d != nil {
+		head("deployment")
+		user := "(ssh's choice)"
+		if d.TargetUser != "" {
+			user = d.TargetUser
+		}
+		opts := "(none)"
+		if len(d.SSHOpts) > 0 {
+			opts = strings.Join(d.SSHOpts, " ")
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  target\t%s\n", d.TargetHost)
+		fmt.Fprintf(tw, "  user\t%s\n", user)
+		fmt.Fprintf(tw, "  build on\t%s\n", d.BuildOn)
+		fmt.Fprintf(tw, "  ssh options\t%s\n", opts)
+		fmt.Fprintf(tw, "  confirm within\t%d s, else the target restores its previous system\n", d.ConfirmTimeout)
+		tw.Flush()
+	}
 	if len(p.Diagnostics) > 0 {
 		head("problems")
 		check.WriteDiagnostics(w, p.Diagnostics)

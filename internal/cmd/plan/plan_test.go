@@ -143,3 +143,27 @@ func TestPlanCompletion(t *testing.T) {
 		t.Errorf("second argument completes %q", names)
 	}
 }
+
+func TestPlanShowsDeployment(t *testing.T) {
+	out, code := run(t, Deps{}, "--json", cmdtest.HostVector(t, "deploy"))
+	if code != exitcode.OK {
+		t.Fatalf("code %d:\n%s", code, out)
+	}
+	var p Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Deploy == nil || p.Deploy.TargetHost != "deploy.example-tailnet.ts.net" || !p.Deploy.BuildOnTarget() || p.Deploy.ConfirmTimeout != 60 {
+		t.Errorf("deploy = %+v", p.Deploy)
+	}
+	human, _ := run(t, Deps{}, cmdtest.HostVector(t, "deploy"))
+	for _, want := range []string{"deployment", "deploy.example-tailnet.ts.net", "-p 2222", "60 s"} {
+		if !strings.Contains(human, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, human)
+		}
+	}
+	out, _ = run(t, Deps{}, "--json", cmdtest.HostVector(t, "minimal"))
+	if err := json.Unmarshal([]byte(out), &p); err != nil || p.Deploy != nil {
+		t.Errorf("a host without [deploy] has deploy %+v (%v)", p.Deploy, err)
+	}
+}
