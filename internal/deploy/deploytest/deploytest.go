@@ -1,0 +1,197 @@
+// Package deploytest builds fake deployment targets for tests: a fake ssh
+// that runs the remote command in a per-destination fake tree (profile,
+// /run/current-system, the activation state), a fake systemd-run that
+// starts units detached from the caller (as systemd does) or waits for
+// them, a fake sudo, a fake `nix copy` / `nix eval` on top of the fakenix
+// tools, a fake nix-store --realise, and systems whose
+// switch-to-configuration switches the fake tree, fails, or cuts the
+// network on demand.
+package deploytest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+// Kit is a fake deployer machine plus any number of fake targets.
+type Kit struct {
+	*fakenix.Fake
+	Targets string // each target's tree is Targets/<dest>
+}
+
+const header = `#!/bin/sh
+{ printf '%s' "$(basename "$0")"; for a in "$@"; do printf ' %s' "$a"; done; printf '\n'; } >> "$FAKE_LOG"
+`
+
+// ssh [options] -- DEST COMMAND: runs COMMAND with sh in this machine's
+// processes; fails like a lost connection (exit 255) when the target's
+// tree holds a file named "cut".
+const sshScript = header + `
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do shift; done
+shift
+dest=${1#*@}; shift
+if [ -e "$FAKE_TARGETS/$dest/cut" ]; then echo "ssh: connect to host $dest port 22: Connection timed out" >&2; exit 255; fi
+exec sh -c "$*"
+`
+
+// systemd-run [options] -- COMMAND: with --wait runs COMMAND and waits;
+// otherwise starts it in a new session and returns at once. It exports
+// the target root the activation script gets as its first argument, so
+// the fake switch-to-configuration knows which tree to switch.
+const systemdRunScript = header + `
+wait=""
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  [ "$1" = "--wait" ] && wait=1
+  shift
+done
+shift
+export FAKE_TARGET_ROOT="$3"
+if [ -n "$wait" ]; then exec "$@"; fi
+setsid "$@" </dev/null >/dev/null 2>&1 &
+`
+
+const sudoScript = header + `
+[ "$1" = "-n" ] && shift
+[ "$1" = "--" ] && shift
+exec "$@"
+`
+
+// nix: copy succeeds (one file system) unless $FAKE_FAIL_COPY is set;
+// eval --raw ...drvPath prints the host's derivation; everything else goes
+// to the fakenix nix.
+const nixScript = header + `
+for a in "$@"; do
+  case "$a" in
+    copy)
+      if [ -n "$FAKE_FAIL_COPY" ]; then echo "error: cannot connect to '$FAKE_FAIL_COPY'" >&2; exit 1; fi
+      exit 0;;
+    *drvPath)
+      h="${a##*#nixosConfigurations.}"; h="${h%%.config.*}"
+      printf '%s' "$FAKE_STORE/system-$h.drv"; exit 0;;
+  esac
+done
+FAKE_LOG=/dev/null exec nix-base "$@"
+`
+
+// nix-store --realise X.drv prints X (the fake build on the target).
+const nixStoreScript = header + `
+for a in "$@"; do last="$a"; done
+printf '%s\n' "${last%.drv}"
+`
+
+// The fake switch-to-configuration: fails when a file "fail" sits in its
+// system; "switch" and "test" point the target's run/current-system at
+// the system; a file "cut" in the system cuts the target off the network
+// once it is active.
+const switchScript = header + `
+sys=$(dirname "$(dirname "$0")")
+if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
+case "$1" in
+  switch|test) ln -sfn "$sys" "$FAKE_TARGET_ROOT/run/current-system";;
+esac
+if [ -e "$sys/cut" ]; then : > "$FAKE_TARGET_ROOT/cut"; fi
+echo "activating the configuration..."
+`
+
+// New creates the kit and puts its tools first on PATH.
+func New(t *testing.T) *Kit {
+	t.Helper()
+	testutil.RequireTool(t, "setsid")
+	f := fakenix.New(t)
+	base, err := os.ReadFile(filepath.Join(f.Bin, "nix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Script(t, "nix-base", string(base))
+	f.Script(t, "nix", nixScript)
+	f.Script(t, "ssh", sshScript)
+	f.Script(t, "systemd-run", systemdRunScript)
+	f.Script(t, "sudo", sudoScript)
+	f.Script(t, "nix-store", nixStoreScript)
+	k := &Kit{Fake: f, Targets: filepath.Join(f.Root, "targets")}
+	t.Setenv("FAKE_TARGETS", k.Targets)
+	t.Setenv("FAKE_FAIL_COPY", "")
+	return k
+}
+
+// System creates a fake system named name (linked by a fake build of a
+// host called like its "system-" suffix) with the closure of fixture.
+func (k *Kit) System(t *testing.T, name, fixture string) string {
+	t.Helper()
+	sys := k.FixtureSystem(t, name, fixture)
+	if err := os.WriteFile(filepath.Join(sys, "bin", "switch-to-configuration"), []byte(switchScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return sys
+}
+
+// Mark creates an empty file in dir (a system's "fail" or "cut").
+func Mark(t *testing.T, dir, name string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Target creates a target tree for dest running system, with a system
+// profile whose one generation is system, and returns its root.
+func (k *Kit) Target(t *testing.T, dest, system string) string {
+	t.Helper()
+	root := filepath.Join(k.Targets, dest)
+	profiles := filepath.Join(root, "nix", "var", "nix", "profiles")
+	for _, d := range []string{filepath.Join(root, "run"), profiles} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		filepath.Join(root, "run", "current-system"): system,
+		filepath.Join(profiles, "system-1-link"):      system,
+		filepath.Join(profiles, "system"):             "system-1-link",
+	}
+	for l, to := range links {
+		if err := os.Symlink(to, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// Running is where the target's run/current-system points.
+func Running(t *testing.T, root string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(filepath.Join(root, "run", "current-system"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Profile is the system the target's system profile points at.
+func Profile(t *testing.T, root string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(filepath.Join(root, "nix", "var", "nix", "profiles", "system"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// WaitRunning waits until the target runs want, up to limit, and reports
+// whether it does.
+func WaitRunning(t *testing.T, root, want string, limit time.Duration) bool {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if p, err := filepath.EvalSymlinks(filepath.Join(root, "run", "current-system")); err == nil && p == want {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
