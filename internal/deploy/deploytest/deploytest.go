@@ -151,8 +151,8 @@ func (k *Kit) Target(t *testing.T, dest, system string) string {
 	}
 	links := map[string]string{
 		filepath.Join(root, "run", "current-system"): system,
-		filepath.Join(profiles, "system-1-link"):      system,
-		filepath.Join(profiles, "system"):             "system-1-link",
+		filepath.Join(profiles, "system-1-link"):     system,
+		filepath.Join(profiles, "system"):            "system-1-link",
 	}
 	for l, to := range links {
 		if err := os.Symlink(to, l); err != nil {
