@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/cmd/check"
+	"github.com/axios-nix/axios/internal/cmd/deploy"
 	"github.com/axios-nix/axios/internal/cmd/doctor"
 	"github.com/axios-nix/axios/internal/cmd/generations"
 	"github.com/axios-nix/axios/internal/cmd/hardware"
@@ -35,6 +36,7 @@ func NewRoot(version string) *cobra.Command {
 		plan.Commands(),
 		modules.Commands(),
 		rebuild.Commands(),
+		deploy.Commands(),
 		generations.Commands(),
 		update.Commands(),
 		doctor.Commands(),

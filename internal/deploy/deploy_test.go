@@ -111,7 +111,7 @@ func TestDeploySwitchesAndConfirms(t *testing.T) {
 		"nix-env -p ",
 		"switch-to-configuration switch",
 		"ssh -- admin@server.tail sudo -n -- touch ",
-		"ssh -- admin@server.tail cat ") {
+		"ssh -- admin@server.tail sudo -n -- cat ") {
 		t.Errorf("commands out of order:\n%s", strings.Join(log, "\n"))
 	}
 }
@@ -284,9 +284,9 @@ func TestDryRunCommands(t *testing.T) {
 		"NIX_SSHOPTS=-p 2222 nix --extra-experimental-features 'nix-command flakes' copy --to ssh://admin@server.tail '<system>'",
 		"ssh -p 2222 -- admin@server.tail :: sudo -n -- sh -c 'umask 077 && mkdir -p \"$1\" && cat > \"$1/$2.sh\"' sh /run/axios-deploy '<token>'",
 		"ssh -p 2222 -- admin@server.tail :: sudo -n -- systemd-run '--unit=axios-deploy-<token>' '--description=axiOS deployment <token>' --collect --service-type=exec --quiet --setenv=PATH=/run/current-system/sw/bin -- /bin/sh '/run/axios-deploy/<token>.sh' '' '<system>' switch '<token>' 60",
-		"ssh -p 2222 -- admin@server.tail :: cat '/run/axios-deploy/<token>'",
+		"ssh -p 2222 -- admin@server.tail :: sudo -n -- cat '/run/axios-deploy/<token>'",
 		"ssh -p 2222 -- admin@server.tail :: sudo -n -- touch '/run/axios-deploy/<token>.confirm'",
-		"ssh -p 2222 -- admin@server.tail :: cat '/run/axios-deploy/<token>'",
+		"ssh -p 2222 -- admin@server.tail :: sudo -n -- cat '/run/axios-deploy/<token>'",
 	}
 	if !logHas(t, lines, want...) {
 		t.Errorf("dry run:\n%s", strings.Join(lines, "\n"))

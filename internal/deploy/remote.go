@@ -150,12 +150,12 @@ func (m Machine) StartActivation(system string, mode activate.Mode, token string
 
 // ReadState reads the run's state file.
 func (m Machine) ReadState(token string) runner.Cmd {
-	return m.SSH("cat", m.stateFile(token))
+	return m.RootCmd("cat", m.stateFile(token))
 }
 
 // ReadLog prints the last lines the activation wrote.
 func (m Machine) ReadLog(token string) runner.Cmd {
-	return m.SSH("tail", "-n", "20", m.stateFile(token)+".log")
+	return m.RootCmd("tail", "-n", "20", m.stateFile(token)+".log")
 }
 
 // Confirm tells the waiting unit that the deployer still reaches the
