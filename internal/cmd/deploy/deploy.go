@@ -83,7 +83,7 @@ which step.
 
 Exit status: 0 every host done, 1 any host failed or was rolled back,
 2 bad usage, 3 declined at the question.`,
-		Example: "  axios deploy --dry-run\n  axios deploy server --yes\n  axios deploy server --target-host root@192.0.2.10\n  axios deploy --jobs 4 --mode boot",
+		Example:       "  axios deploy --dry-run\n  axios deploy server --yes\n  axios deploy server --target-host root@192.0.2.10\n  axios deploy --jobs 4 --mode boot",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
