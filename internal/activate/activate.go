@@ -2,11 +2,13 @@ package activate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strconv"
 
+	"github.com/axios-nix/axios/internal/fsutil"
 	"github.com/axios-nix/axios/internal/privilege"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
@@ -64,6 +66,11 @@ type Activator struct {
 	// and hang-ups until activation and any restore have finished.
 	Transient bool
 	Getenv    func(string) string // the environment passed into the unit; nil means os.Getenv
+	// Prefix runs every command through it, after sudo: ["ssh", "HOST",
+	// "--"] activates another machine. With a prefix the local activation
+	// lock is not taken (the transient unit's name still keeps two
+	// activations of that machine apart).
+	Prefix []string
 }
 
 func (a Activator) profile() string {
@@ -75,7 +82,7 @@ func (a Activator) profile() string {
 
 // ProfileCmd is `nix-env -p PROFILE ARGS…`, through sudo when asked.
 func (a Activator) ProfileCmd(args ...string) runner.Cmd {
-	c := a.Priv.Wrap(runner.Cmd{Name: "nix-env", Args: append([]string{"-p", a.profile()}, args...)})
+	c := WithPrefix(a.Prefix, a.Priv.Wrap(runner.Cmd{Name: "nix-env", Args: append([]string{"-p", a.profile()}, args...)}))
 	c.Detach = true
 	return c
 }
@@ -87,7 +94,7 @@ func (a Activator) SwitchCmd(system string, action Mode) runner.Cmd {
 	if a.Transient {
 		c = Transient(c, a.Getenv)
 	}
-	c = a.Priv.Wrap(c)
+	c = WithPrefix(a.Prefix, a.Priv.Wrap(c))
 	c.Detach = true
 	return c
 }
@@ -190,11 +197,25 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 	defer release()
 	ctx = context.WithoutCancel(ctx)
 	pt := ui.NewPainter(a.Out)
+	if len(a.Prefix) == 0 {
+		// One activation at a time on this machine: a second `axios
+		// switch` (boot, test, rollback) stops here, before it has
+		// changed anything.
+		dir := filepath.Dir(a.profile())
+		unlock, err := fsutil.LockDir(dir)
+		if errors.Is(err, fsutil.ErrLocked) {
+			return fmt.Errorf("another axios activation (switch, boot, test or rollback) is running on this machine; wait for it to finish and run again — nothing was activated")
+		}
+		if err != nil {
+			return fmt.Errorf("%w — nothing was activated", err)
+		}
+		defer unlock()
+	}
 	if a.Priv.Sudo && !a.Priv.IsRoot() {
 		// The steps below run in a process group of their own, where sudo
 		// cannot ask for a password on the terminal (it would be stopped
 		// by SIGTTIN), so ask now, in the foreground.
-		v := a.Priv.ValidateCmd()
+		v := WithPrefix(a.Prefix, a.Priv.ValidateCmd())
 		v.Stdout, v.Stderr = out, out
 		if err := a.Runner.Run(ctx, v); err != nil {
 			return fmt.Errorf("sudo did not give root (nothing was activated): %w", err)

@@ -271,3 +271,68 @@ func TestSignalsDuringRestoreDoNotStopIt(t *testing.T) {
 		})
 	}
 }
+
+// A dropped SSH session can take axios down for good: here its whole
+// process group is killed (SIGKILL, which cannot be held off). The
+// activation still runs to the end: it is in a transient unit, or at least
+// in a process group of its own. (Killing the session's whole cgroup, as
+// logind does with KillUserProcesses=yes, spares only the transient unit.)
+func TestActivationOutlivesKilledAxios(t *testing.T) {
+	for _, unit := range []bool{false, true} {
+		t.Run(fmt.Sprintf("systemd-run=%v", unit), func(t *testing.T) {
+			w := newWorld(t)
+			if unit {
+				w.fake.Systemd(t, w.deps.Env)
+			}
+			release := w.fake.Hold(t, w.new)
+			j := w.start(t, activate.ModeSwitch, "--yes")
+			waitFile(t, j, filepath.Join(w.new, "started"))
+			if err := syscall.Kill(-j.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			if _, code := j.wait(t); code != -1 {
+				t.Fatalf("axios was not killed: exit %d", code)
+			}
+			release()
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				if _, err := os.Stat(filepath.Join(w.new, "finished")); err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("switch-to-configuration did not run to the end after axios was killed:\n%s", strings.Join(w.fake.Log(t), "\n"))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := fakenix.Target(t, w.profile); got != "system-2-link" {
+				t.Errorf("profile points at %s, want the new generation 2", got)
+			}
+		})
+	}
+}
+
+// Two activations at once: the second stops before it changes anything.
+func TestConcurrentActivationsExclude(t *testing.T) {
+	w := newWorld(t)
+	release := w.fake.Hold(t, w.new)
+	j := w.start(t, activate.ModeSwitch, "--yes")
+	waitFile(t, j, filepath.Join(w.new, "started"))
+	out, code := w.run(t, activate.ModeTest, "", "--yes")
+	if code != exitcode.Failed || !strings.Contains(out, "another axios activation (switch, boot, test or rollback) is running on this machine") {
+		t.Errorf("second activation: exit %d:\n%s", code, out)
+	}
+	release()
+	if out, code := j.wait(t); code != 0 {
+		t.Fatalf("first activation: exit %d:\n%s", code, out)
+	}
+	var activations []string
+	for _, l := range w.fake.Log(t) {
+		if strings.Contains(l, "nix-env") || strings.Contains(l, "switch-to-configuration") {
+			activations = append(activations, l)
+		}
+	}
+	fakenix.ExpectLog(t, activations,
+		"nix-env -p $ROOT/profiles/system --set $ROOT/store/system-tower",
+		"$ROOT/store/system-tower/bin/switch-to-configuration switch",
+	)
+}
