@@ -13,7 +13,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,7 +176,7 @@ func Run(ctx context.Context, deps Deps, o Options, stdin io.Reader, stdout, std
 
 	dopts := deploy.Options{Dir: d.Path, Mode: mode, Jobs: o.Jobs}
 	if o.DryRun {
-		writeDryRun(stdout, targets, dopts)
+		deploy.WriteDryRun(stdout, targets, dopts)
 		return nil
 	}
 	if !o.JSON {
@@ -207,7 +206,7 @@ func Run(ctx context.Context, deps Deps, o Options, stdin io.Reader, stdout, std
 			return exitcode.New(exitcode.Failed, err)
 		}
 	} else {
-		writeSummary(stdout, results, mode)
+		deploy.WriteSummary(stdout, results, mode)
 	}
 	failed := 0
 	for _, res := range results {
@@ -261,63 +260,4 @@ func isInteractive(deps Deps) bool {
 	}
 	info, err := os.Stdin.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-func writeDryRun(w io.Writer, targets []deploy.Target, o deploy.Options) {
-	fmt.Fprintln(w, "# dry run: these commands would run, per host (nothing was changed)")
-	fmt.Fprintln(w, "# <system> is the built store path, <token> a fresh random name per run;")
-	fmt.Fprintln(w, "# the activation script written to /run/axios-deploy/<token>.sh is at the end")
-	cmds := deploy.DryRun(targets, o)
-	for _, t := range targets {
-		fmt.Fprintf(w, "\n# %s → %s\n", t.Host, t.Machine.Login())
-		for _, c := range cmds[t.Host] {
-			prefix := ""
-			for _, e := range c.Env {
-				prefix += runner.Quote(e) + " "
-			}
-			fmt.Fprintln(w, prefix+c.String())
-		}
-	}
-	fmt.Fprintln(w, "\n# the activation script:")
-	for _, l := range strings.Split(strings.TrimRight(deploy.ActivateScript(), "\n"), "\n") {
-		fmt.Fprintln(w, "#   "+l)
-	}
-}
-
-func writeSummary(w io.Writer, results []*deploy.Result, mode activate.Mode) {
-	pt := ui.NewPainter(w)
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, r := range results {
-		var what string
-		switch r.Outcome {
-		case deploy.OutcomeDone:
-			what = pt.Paint(ui.Green, done(mode)) + " on " + r.Target
-		case deploy.OutcomeRolledBack:
-			what = pt.Paint(ui.Yellow, "rolled back") + ": " + r.Detail
-		case deploy.OutcomeUnconfirmed:
-			what = pt.Paint(ui.Yellow, "unconfirmed") + ": " + r.Detail
-		default:
-			what = pt.Paint(ui.Red, "failed at "+r.Step) + ": " + firstLine(r.Detail)
-		}
-		fmt.Fprintf(tw, "%s\t%s\n", r.Host, what)
-	}
-	tw.Flush()
-}
-
-func done(mode activate.Mode) string {
-	switch mode {
-	case activate.ModeBoot:
-		return "boot default"
-	case activate.ModeTest:
-		return "tested"
-	}
-	return "switched"
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
 }

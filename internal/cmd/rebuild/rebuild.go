@@ -9,14 +9,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/deploy"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/ui"
 )
 
 // Deps are what the commands need from the outside world; tests replace
@@ -30,6 +34,10 @@ type Deps struct {
 	// Interactive reports whether standard input is a terminal; nil checks
 	// os.Stdin.
 	Interactive func() bool
+	// Poll is how often a remote target's activation state is read (0:
+	// 1 s); TargetRoots maps a destination to its fake file system (tests).
+	Poll        time.Duration
+	TargetRoots map[string]string
 }
 
 // Commands returns build, switch, boot and test.
@@ -52,7 +60,8 @@ var shorts = map[activate.Mode]string{
 // New returns the command for one mode.
 func New(mode activate.Mode, deps Deps) *cobra.Command {
 	var dir, outLink string
-	var yes, dryRun, sudo, asJSON, force bool
+	var yes, dryRun, sudo, asJSON, force, local bool
+	var targetHost, buildHost string
 	name := string(mode)
 	cmd := &cobra.Command{
 		Use:           name + " [HOST]",
@@ -95,6 +104,18 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
+			if mode != activate.ModeBuild && !local {
+				t, remote, err := deploy.TargetFor(d.Path, host, deploy.Overrides{TargetHost: targetHost, BuildHost: buildHost})
+				if err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+				this, _ := hostArg(nil, deps)
+				// [deploy] is the default for another machine's host; this
+				// machine's own host is activated here unless --target-host.
+				if targetHost != "" || remote && this != host {
+					return runRemote(ctx, env, deps, d.Path, t, mode, remoteOptions{yes: yes, dryRun: dryRun, asJSON: asJSON, force: force})
+				}
+			}
 			if mode != activate.ModeBuild && len(args) == 1 {
 				if this, err := hostArg(nil, deps); err == nil && this != host {
 					fmt.Fprintf(env.Stderr, "note: this machine is %s, but you asked to activate host %s here\n", this, host)
@@ -128,6 +149,9 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 	} else {
 		f.BoolVarP(&yes, "yes", "y", false, "activate without asking")
 		f.BoolVar(&sudo, "sudo", false, "run the privileged steps (setting the profile, activation) through sudo")
+		f.StringVar(&targetHost, "target-host", "", "activate on [user@]host over SSH, with the target's own rollback (docs/deploy.md)")
+		f.StringVar(&buildHost, "build-host", "", "with a remote target: build on [user@]host instead of here")
+		f.BoolVar(&local, "local", false, "activate here even when the host has a [deploy] table")
 	}
 	return cmd
 }
@@ -211,6 +235,55 @@ func CheckHost(ctx context.Context, env activate.Env, dir, host string, force bo
 			return nil
 		}
 		return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has only the placeholder hardware.nix (%s), so its build would fail: run `nixos-generate-config --show-hardware-config > %s` on that machine, or pass --force to try anyway — nothing was built", host, d.File, d.File))
+	}
+	return nil
+}
+
+type remoteOptions struct{ yes, dryRun, asJSON, force bool }
+
+// runRemote deploys host to the machine of t (its [deploy] table or
+// --target-host): check here, build, compare with what the target runs,
+// ask, copy, activate there with the target's own rollback.
+func runRemote(ctx context.Context, env activate.Env, deps Deps, dir string, t deploy.Target, mode activate.Mode, o remoteOptions) error {
+	if root, ok := deps.TargetRoots[t.Machine.Dest]; ok {
+		t.Machine.Root = root
+	}
+	dopts := deploy.Options{Dir: dir, Mode: mode, Jobs: 1}
+	if o.dryRun {
+		deploy.WriteDryRun(env.Stdout, []deploy.Target{t}, dopts)
+		return nil
+	}
+	if err := CheckHost(ctx, env, dir, t.Host, o.force); err != nil {
+		return err
+	}
+	if !o.asJSON {
+		dopts.Out = env.Stdout
+	}
+	declined := false
+	if !o.yes {
+		if !env.Interactive {
+			return exitcode.New(exitcode.Usage, errors.New("standard input is not a terminal, so axios cannot ask before activating on "+t.Machine.Dest+": run again with --yes"))
+		}
+		dopts.Confirm = func([]*deploy.Result) (bool, error) {
+			ok, err := activate.Confirm(env, fmt.Sprintf("%s %s on %s now?", strings.ToUpper(string(mode[:1]))+string(mode[1:]), t.Host, t.Machine.Login()), string(mode))
+			declined = err == nil && !ok
+			return ok, err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "deploying %s to %s\n", t.Host, t.Machine.Login())
+	res := deploy.Run(ctx, deploy.Env{Runner: env.Runner, Log: env.Stderr, Poll: deps.Poll}, []deploy.Target{t}, dopts)
+	if o.asJSON {
+		if err := ui.WriteJSON(env.Stdout, res[0]); err != nil {
+			return exitcode.New(exitcode.Failed, err)
+		}
+	} else {
+		deploy.WriteSummary(env.Stdout, res, mode)
+	}
+	switch {
+	case declined:
+		return exitcode.New(exitcode.Aborted, fmt.Errorf("not activated on %s; nothing was copied", t.Machine.Dest))
+	case res[0].Failed():
+		return exitcode.New(exitcode.Failed, fmt.Errorf("%s was not deployed to %s (%s)", t.Host, t.Machine.Login(), res[0].Outcome))
 	}
 	return nil
 }
