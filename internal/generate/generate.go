@@ -39,12 +39,15 @@ type Virt struct {
 // Answers is everything `axios init` asks. An empty string means "not set"
 // (the key is left out of the host file).
 type Answers struct {
-	Hostname    string
-	System      string
-	TimeZone    string
-	FormFactor  string // desktop or laptop
-	CPU         string
-	GPU         string
+	Hostname   string
+	System     string
+	TimeZone   string
+	FormFactor string // desktop or laptop
+	CPU        string
+	GPU        string
+	// GPUDeviceID is the detected GPU's PCI "vendor:device" id; written as
+	// hardware.gpuDeviceId when it belongs to the GPU vendor answered.
+	GPUDeviceID string
 	Vendor      string
 	HasSSD      bool
 	HomeProfile string
@@ -56,6 +59,19 @@ type Answers struct {
 	AxiosURL string
 	// Date is written into the file headers (YYYY-MM-DD).
 	Date string
+}
+
+// pciVendors are the PCI vendor ids of the GPU vendors a host may name.
+var pciVendors = map[string]string{"amd": "1002", "nvidia": "10de", "intel": "8086"}
+
+// gpuDeviceID is GPUDeviceID when it is an id of the answered GPU vendor
+// (a GPU chosen by hand may not be the detected one), else "".
+func (a Answers) gpuDeviceID() string {
+	v, ok := pciVendors[a.GPU]
+	if !ok || !strings.HasPrefix(a.GPUDeviceID, v+":") {
+		return ""
+	}
+	return a.GPUDeviceID
 }
 
 // IsLaptop is derived from the form factor.
@@ -231,6 +247,12 @@ func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
 	}
 	optional("cpu", a.CPU)
 	optional("gpu", a.GPU)
+	if id := a.gpuDeviceID(); id != "" {
+		w("%sgpuDeviceId = %s\n", help(rl, "hardware.gpuDeviceId"), TOMLString(id))
+		if a.GPU == "nvidia" && rl != nil && rl.InBetween("AX206", "hardware.gpuDeviceId", id) {
+			w("%s# (this GPU is older than Turing)\nnvidiaOpen = false\n", help(rl, "hardware.nvidiaOpen"))
+		}
+	}
 	optional("vendor", a.Vendor)
 	w("%shasSSD = %s\n", help(rl, "hardware.hasSSD"), tomlBool(a.HasSSD))
 	w("%sisLaptop = %s\n\n", help(rl, "hardware.isLaptop"), tomlBool(a.IsLaptop()))

@@ -263,7 +263,11 @@ func (in *interp) checkValue(fp string, f *rules.Field, v any) {
 		if s, ok := v.(string); ok {
 			sug = suggest(s, cands, in.rules.SuggestDistance)
 		}
-		in.report("AX104", fp, vars{value: render(v), allowed: renderList(allowed), suggestion: suggestion(sug)})
+		code := "AX104"
+		if f.EnumCode != "" {
+			code = f.EnumCode
+		}
+		in.report(code, fp, vars{value: render(v), allowed: renderList(allowed), suggestion: suggestion(sug)})
 	}
 	if s, ok := v.(string); ok && f.Pattern != "" && !f.MatchPattern(s) {
 		in.report("AX105", fp, vars{value: render(v), expected: f.Help})
@@ -303,6 +307,8 @@ func (in *interp) allowed(f *rules.Field) ([]any, bool) {
 		names = in.cat.Flags()
 	case "profiles":
 		names = in.cat.Profiles()
+	case "timeZones":
+		names = in.rules.TimeZones
 	default:
 		if f.Enum != nil {
 			return f.Enum, true
@@ -454,8 +460,16 @@ func (in *interp) lookup(field string) (any, bool) {
 	return cur, true
 }
 
-// value is lookup falling back to the field's schema default.
+// value is lookup falling back to the field's schema default; for
+// modules.<flag> (which has no schema entry of its own) it is the flag's
+// value of step 8.
 func (in *interp) value(field string) (any, bool) {
+	if flag, ok := strings.CutPrefix(field, "modules."); ok && in.rules.Fields[field] == nil {
+		if in.typeErr[field] || in.typeErr["modules"] {
+			return nil, false
+		}
+		return in.flagValue(flag), true
+	}
 	if v, ok := in.lookup(field); ok {
 		return v, true
 	}
@@ -463,6 +477,14 @@ func (in *interp) value(field string) (any, bool) {
 		return f.Default, true
 	}
 	return nil, false
+}
+
+// between reports whether a field's value is a string from b.Low to
+// b.High, inclusive, in byte order.
+func (in *interp) between(b rules.Range) bool {
+	v, ok := in.value(b.Field)
+	s, isString := v.(string)
+	return ok && isString && b.Low <= s && s <= b.High
 }
 
 func (in *interp) condHolds(c rules.Cond) bool {
@@ -475,8 +497,8 @@ func (in *interp) condHolds(c rules.Cond) bool {
 func (in *interp) checkRules() {
 	for _, r := range in.rules.Rules {
 		skip := false
-		for _, c := range append(append([]rules.Cond(nil), r.If...), r.Then...) {
-			skip = skip || in.has[c.Field]
+		for _, f := range r.Fields() {
+			skip = skip || in.has[f]
 		}
 		if skip {
 			continue
@@ -484,6 +506,9 @@ func (in *interp) checkRules() {
 		fire := true
 		for _, c := range r.If {
 			fire = fire && in.condHolds(c)
+		}
+		for _, b := range r.IfBetween {
+			fire = fire && in.between(b)
 		}
 		if !fire {
 			continue
@@ -494,11 +519,7 @@ func (in *interp) checkRules() {
 		}
 		if broken {
 			v, _ := in.value(r.Field)
-			var alt []string
-			for _, c := range append(append([]rules.Cond(nil), r.If...), r.Then...) {
-				alt = append(alt, c.Field)
-			}
-			in.reportAt(r.Code, r.Field, vars{value: render(v)}, alt)
+			in.reportAt(r.Code, r.Field, vars{value: render(v)}, r.Fields())
 		}
 	}
 }

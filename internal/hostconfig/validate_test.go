@@ -62,7 +62,17 @@ func TestValidateCodes(t *testing.T) {
 		{"missing required", "", "", []string{"AX103 hostname", "AX103 timeZone"}},
 		{"enum", validBase + "system = \"riscv64-linux\"\n", "", []string{"AX104 system"}},
 		{"enumFrom profiles", validBase + "homeProfile = \"server\"\n", "", []string{"AX104 homeProfile"}},
-		{"pattern", "hostname = \"-bad\"\ntimeZone = \"europe/berlin\"\n", "", []string{"AX105 hostname", "AX105 timeZone"}},
+		{"pattern", "hostname = \"-bad\"\ntimeZone = \"UTC\"\n", "", []string{"AX105 hostname"}},
+		{"time zone not in the tz database", "hostname = \"a\"\ntimeZone = \"europe/berlin\"\n", "", []string{"AX112 timeZone"}},
+		{"time zone link", "hostname = \"a\"\ntimeZone = \"Asia/Calcutta\"\n", "", []string{}},
+		{"x86_64 CPU on aarch64", validBase + "system = \"aarch64-linux\"\n[hardware]\ncpu = \"amd\"\n", "", []string{"AX205 hardware.cpu"}},
+		{"gaming on aarch64", validBase + "system = \"aarch64-linux\"\n[modules]\ngraphics = true\ngaming = true\n", "", []string{"AX205 modules.gaming"}},
+		{"gaming not a bool on aarch64: one line", validBase + "system = \"aarch64-linux\"\n[modules]\ngaming = \"yes\"\n", "", []string{"AX102 modules.gaming"}},
+		{"bad system skips the arch rule", validBase + "system = \"riscv64-linux\"\n[hardware]\ncpu = \"amd\"\n", "", []string{"AX104 system"}},
+		{"pre-Turing NVIDIA, open default", validBase + "[hardware]\ngpu = \"nvidia\"\ngpuDeviceId = \"10de:1dff\"\n[modules]\ngraphics = true\n", "", []string{"AX206 hardware.nvidiaOpen"}},
+		{"first id after the range", validBase + "[hardware]\ngpu = \"nvidia\"\ngpuDeviceId = \"10de:1e00\"\n[modules]\ngraphics = true\n", "", []string{}},
+		{"another vendor's id", validBase + "[hardware]\ngpu = \"nvidia\"\ngpuDeviceId = \"8086:1b80\"\n[modules]\ngraphics = true\n", "", []string{}},
+		{"nvidiaOpen not a bool skips the rule", validBase + "[hardware]\ngpu = \"nvidia\"\ngpuDeviceId = \"10de:1b80\"\nnvidiaOpen = 1\n[modules]\ngraphics = true\n", "", []string{"AX102 hardware.nvidiaOpen"}},
 		{"unknown flag and not bool", validBase + "[modules]\ngamin = \"yes\"\n", "", []string{"AX102 modules.gamin", "AX106 modules.gamin"}},
 		{"known flag not bool", validBase + "[modules]\ngaming = 1\n", "", []string{"AX102 modules.gaming"}},
 		{"bad user name", validBase + "[users.Alice]\nfullName = 3\n", "", []string{"AX107 users.Alice"}},
@@ -157,7 +167,7 @@ gamin = 3
 cpu = "arm"
 `
 	got := keys(Validate(mustParse(t, src, ""), Options{}))
-	want := []string{"AX104 hardware.cpu", "AX103 hostname", "AX102 modules.gamin", "AX106 modules.gamin", "AX105 timeZone"}
+	want := []string{"AX104 hardware.cpu", "AX103 hostname", "AX102 modules.gamin", "AX106 modules.gamin", "AX112 timeZone"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -277,5 +287,13 @@ func TestRenderLikeNix(t *testing.T) {
 	// builtins.toJSON escaping: control characters as \u00XX, <>& verbatim.
 	if got := render("a<b>&\x01\"é"); got != `"a<b>&\u0001\"é"` {
 		t.Errorf("render = %s", got)
+	}
+}
+
+func TestTimeZoneSuggestion(t *testing.T) {
+	ds := Validate(mustParse(t, "hostname = \"a\"\ntimeZone = \"Europe/Berln\"\n", ""), Options{})
+	if len(ds) != 1 || ds[0].Code != "AX112" || ds[0].Message != `timeZone = "Europe/Berln" is not an IANA time zone` ||
+		!strings.HasSuffix(ds[0].Fix, `(did you mean "Europe/Berlin"?)`) {
+		t.Errorf("got %+v", ds)
 	}
 }

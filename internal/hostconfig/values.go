@@ -202,3 +202,9 @@ func suggestion(candidate string) string {
 	}
 	return " (did you mean " + quoteJSON(candidate) + "?)"
 }
+
+// Suggest is the "did you mean" candidate of docs/validation.md for input
+// among candidates, or "" when none is close enough.
+func Suggest(input string, candidates []string, suggestDistance int) string {
+	return suggest(input, candidates, suggestDistance)
+}

@@ -21,6 +21,12 @@
 //     among equals NVIDIA wins over AMD over Intel, because NVIDIA makes no
 //     x86 integrated GPU and AMD APU graphics (which may sit on a non-zero
 //     bus) are paired only with NVIDIA or AMD discrete cards.
+//   - GPU device id: the chosen GPU's vendor and device files, written
+//     "vendor:device" as `lspci -nn` shows them (10de:2684).
+//   - NVIDIA open modules: false when the chosen GPU is an NVIDIA one whose
+//     device id lib/rules.toml lists as older than Turing (rule AX206),
+//     which NVIDIA's open kernel modules do not drive; else unknown (the
+//     default, true, applies).
 //   - Laptop: a /sys/class/power_supply entry of type "Battery" whose scope
 //     is not "Device" (a mouse or headset battery has scope Device), or a
 //     DMI chassis type (/sys/class/dmi/id/chassis_type) of 8 portable,
@@ -48,6 +54,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/axios-nix/axios/internal/rules"
 )
 
 // Fact is one detected value and where it came from. An empty Value means
@@ -82,11 +90,15 @@ type Disk struct {
 
 // Report is everything detected on one machine.
 type Report struct {
-	Root       string `json:"root"`
-	System     Fact   `json:"system"`
-	CPU        Fact   `json:"cpu"`
-	GPU        Fact   `json:"gpu"`
-	GPUs       []GPU  `json:"gpus"`
+	Root   string `json:"root"`
+	System Fact   `json:"system"`
+	CPU    Fact   `json:"cpu"`
+	GPU    Fact   `json:"gpu"`
+	GPUs   []GPU  `json:"gpus"`
+	// GPUDeviceID is the chosen GPU's "vendor:device" id (hardware.gpuDeviceId).
+	GPUDeviceID Fact `json:"gpuDeviceId"`
+	// NvidiaOpen is "false" for a pre-Turing NVIDIA GPU (hardware.nvidiaOpen).
+	NvidiaOpen Fact   `json:"nvidiaOpen"`
 	IsLaptop   Fact   `json:"isLaptop"`
 	FormFactor Fact   `json:"formFactor"`
 	HasSSD     Fact   `json:"hasSSD"`
@@ -117,6 +129,7 @@ func Detect(root string) (*Report, error) {
 	r.CPU, r.System = d.cpu()
 	r.GPUs = d.gpus()
 	r.GPU = chooseGPU(r.GPUs)
+	r.GPUDeviceID, r.NvidiaOpen = gpuID(pickGPU(r.GPUs))
 	r.IsLaptop = d.laptop()
 	if r.IsLaptop.Bool() {
 		r.FormFactor = Fact{"laptop", "a laptop (see isLaptop)"}
@@ -259,7 +272,8 @@ func pciBus(addr string) int {
 
 var vendorRank = map[string]int{"nvidia": 3, "amd": 2, "intel": 1}
 
-func chooseGPU(gpus []GPU) Fact {
+// pickGPU returns the GPU the configuration is for, or nil.
+func pickGPU(gpus []GPU) *GPU {
 	var best *GPU
 	better := func(a, b *GPU) bool { // a better than b
 		if a.Integrated != b.Integrated {
@@ -276,6 +290,11 @@ func chooseGPU(gpus []GPU) Fact {
 			best = g
 		}
 	}
+	return best
+}
+
+func chooseGPU(gpus []GPU) Fact {
+	best := pickGPU(gpus)
 	if best == nil {
 		if len(gpus) == 0 {
 			return Fact{Source: "/sys/bus/pci/devices: no display controller (class 0x03xxxx)"}
@@ -301,6 +320,37 @@ func chooseGPU(gpus []GPU) Fact {
 		src += "; preferred over " + strings.Join(others, ", ")
 	}
 	return Fact{best.Vendor, src}
+}
+
+// ID returns the "vendor:device" id of a GPU as `lspci -nn` shows it,
+// or "" when either id is unreadable.
+func (g GPU) ID() string {
+	v, okV := strings.CutPrefix(g.VendorID, "0x")
+	d, okD := strings.CutPrefix(g.DeviceID, "0x")
+	if !okV || !okD || len(v) != 4 || len(d) != 4 {
+		return ""
+	}
+	return v + ":" + d
+}
+
+// gpuID returns the device id fact of the chosen GPU and, for NVIDIA, the
+// open kernel modules fact.
+func gpuID(g *GPU) (id, open Fact) {
+	if g == nil {
+		return Fact{Source: "no GPU chosen"}, Fact{Source: "no NVIDIA GPU"}
+	}
+	if g.ID() == "" {
+		return Fact{Source: "the chosen GPU's vendor and device ids are unreadable"}, Fact{Source: "no NVIDIA device id"}
+	}
+	base := "/sys/bus/pci/devices/" + g.Address
+	id = Fact{g.ID(), base + "/vendor and " + base + "/device"}
+	if g.Vendor != "nvidia" {
+		return id, Fact{Source: "not an NVIDIA GPU"}
+	}
+	if rules.Default().InBetween("AX206", "hardware.gpuDeviceId", id.Value) {
+		return id, Fact{"false", "device " + id.Value + " is older than Turing: NVIDIA's open kernel modules do not drive it (lib/rules.toml, AX206)"}
+	}
+	return id, Fact{Source: "device " + id.Value + " is Turing or newer: the open kernel modules (the default) apply"}
 }
 
 // Laptop chassis types from the SMBIOS specification (System Enclosure).

@@ -12,15 +12,20 @@ func TestDetectFixtures(t *testing.T) {
 		laptop, ssd, uefi, nixos               bool
 		gpus                                   int
 		gpuSource                              string // substring of the GPU fact's source
+		gpuID, nvidiaOpen                      string
 	}
 	cases := map[string]want{
 		"amd-desktop": {
 			system: "x86_64-linux", cpu: "amd", gpu: "amd", vendor: "msi", tz: "America/New_York", hostname: "tower",
-			laptop: false, ssd: true, uefi: true, nixos: true, gpus: 2, gpuSource: "0000:03:00.0",
+			laptop: false, ssd: true, uefi: true, nixos: true, gpus: 2, gpuSource: "0000:03:00.0", gpuID: "1002:744c",
 		},
 		"nvidia-intel-laptop": {
 			system: "x86_64-linux", cpu: "intel", gpu: "nvidia", vendor: "", tz: "Europe/Berlin", hostname: "xps",
-			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "preferred over 0000:00:02.0 Intel",
+			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "preferred over 0000:00:02.0 Intel", gpuID: "10de:28e0",
+		},
+		"pascal-laptop": {
+			system: "x86_64-linux", cpu: "intel", gpu: "nvidia", vendor: "", tz: "Europe/Berlin", hostname: "oldxps",
+			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "0000:01:00.0", gpuID: "10de:1c20", nvidiaOpen: "false",
 		},
 		"vm-nogpu": {
 			system: "x86_64-linux", cpu: "intel", gpu: "", vendor: "", tz: "Etc/UTC", hostname: "nixvm",
@@ -28,15 +33,15 @@ func TestDetectFixtures(t *testing.T) {
 		},
 		"bios-machine": {
 			system: "x86_64-linux", cpu: "intel", gpu: "intel", vendor: "", tz: "Europe/London", hostname: "oldbox",
-			laptop: false, ssd: true, uefi: false, nixos: true, gpus: 1, gpuSource: "integrated",
+			laptop: false, ssd: true, uefi: false, nixos: true, gpus: 1, gpuSource: "integrated", gpuID: "8086:0412",
 		},
 		"system76-laptop": {
 			system: "x86_64-linux", cpu: "amd", gpu: "amd", vendor: "system76", tz: "America/Denver", hostname: "pangolin",
-			laptop: true, ssd: true, uefi: true, nixos: true, gpus: 1, gpuSource: "0000:c4:00.0",
+			laptop: true, ssd: true, uefi: true, nixos: true, gpus: 1, gpuSource: "0000:c4:00.0", gpuID: "1002:15bf",
 		},
 		"msi-laptop": {
 			system: "x86_64-linux", cpu: "amd", gpu: "nvidia", vendor: "", tz: "Asia/Tokyo", hostname: "stealth",
-			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "0000:01:00.0",
+			laptop: true, ssd: true, uefi: true, nixos: false, gpus: 2, gpuSource: "0000:01:00.0", gpuID: "10de:2860",
 		},
 	}
 	for name, w := range cases {
@@ -75,6 +80,8 @@ func TestDetectFixtures(t *testing.T) {
 			check("hasSSD", r.HasSSD, b(w.ssd))
 			check("uefi", r.UEFI, b(w.uefi))
 			check("nixos", r.NixOS, b(w.nixos))
+			check("gpuDeviceId", r.GPUDeviceID, w.gpuID)
+			check("nvidiaOpen", r.NvidiaOpen, w.nvidiaOpen)
 			if len(r.GPUs) != w.gpus {
 				t.Errorf("found %d display devices %+v, want %d", len(r.GPUs), r.GPUs, w.gpus)
 			}
@@ -163,5 +170,34 @@ func TestDetectBadRoot(t *testing.T) {
 	}
 	if r.CPU.Known() || r.GPU.Known() || r.TimeZone.Known() || r.Hostname.Known() || r.IsLaptop.Bool() {
 		t.Errorf("empty root detected something: %+v", r)
+	}
+}
+
+func TestGPUID(t *testing.T) {
+	for _, c := range []struct {
+		g    GPU
+		want string
+	}{
+		{GPU{VendorID: "0x10de", DeviceID: "0x1b80"}, "10de:1b80"},
+		{GPU{VendorID: "0x10de", DeviceID: ""}, ""},
+		{GPU{VendorID: "10de", DeviceID: "0x1b80"}, ""},
+		{GPU{VendorID: "0x10de", DeviceID: "0x1b80x"}, ""},
+	} {
+		if got := c.g.ID(); got != c.want {
+			t.Errorf("%+v.ID() = %q, want %q", c.g, got, c.want)
+		}
+	}
+	if id, open := gpuID(nil); id.Known() || open.Known() {
+		t.Errorf("no GPU: %+v %+v", id, open)
+	}
+	// The boundary of the pre-Turing range (lib/rules.toml, AX206).
+	for dev, want := range map[string]string{"0x1dff": "false", "0x1e00": "", "0x1e02": "", "0x0fc6": "false"} {
+		_, open := gpuID(&GPU{VendorID: "0x10de", DeviceID: dev, Vendor: "nvidia"})
+		if open.Value != want || open.Source == "" {
+			t.Errorf("device %s: nvidiaOpen %+v, want %q", dev, open, want)
+		}
+	}
+	if _, open := gpuID(&GPU{VendorID: "0x1002", DeviceID: "0x1b80", Vendor: "amd"}); open.Known() {
+		t.Errorf("an AMD GPU got nvidiaOpen %+v", open)
 	}
 }

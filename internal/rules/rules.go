@@ -35,7 +35,8 @@ type Field struct {
 	Default    any // nil when HasDefault is false
 	HasDefault bool
 	Enum       []any  // allowed values, in file order
-	EnumFrom   string // "flags" or "profiles"
+	EnumFrom   string // "flags", "profiles" or "timeZones"
+	EnumCode   string // code for a value not allowed: AX104 unless set
 	Pattern    string // POSIX ERE the whole value must match
 	Items      string // element type of a list
 	Min, Max   *int64 // (int) inclusive bounds, nil when unbounded
@@ -76,12 +77,36 @@ type Cond struct {
 	Value any
 }
 
+// Range is one field of a rule's ifBetween table: the field's value is a
+// string from Low to High, inclusive, in byte order.
+type Range struct {
+	Field     string
+	Low, High string
+}
+
 // Rule is one [[rule]] entry.
 type Rule struct {
-	Code  string
-	Field string
-	If    []Cond // sorted by field
-	Then  []Cond // sorted by field
+	Code      string
+	Field     string
+	If        []Cond  // sorted by field
+	IfBetween []Range // sorted by field
+	Then      []Cond  // sorted by field
+}
+
+// Fields returns every field the rule names: its if, ifBetween and then
+// fields, in that order.
+func (r Rule) Fields() []string {
+	var out []string
+	for _, c := range r.If {
+		out = append(out, c.Field)
+	}
+	for _, b := range r.IfBetween {
+		out = append(out, b.Field)
+	}
+	for _, c := range r.Then {
+		out = append(out, c.Field)
+	}
+	return out
 }
 
 // Rules is the parsed rules file.
@@ -92,8 +117,48 @@ type Rules struct {
 	Fields          map[string]*Field // by schema path
 	Codes           map[string]Code
 	Rules           []Rule // in file order
+	// TimeZones are the names of lib/timezones.txt (enumFrom = "timeZones"),
+	// sorted.
+	TimeZones []string
 
 	userRE *regexp.Regexp
+	zones  map[string]bool
+}
+
+// IsTimeZone reports whether name is in lib/timezones.txt.
+func (r *Rules) IsTimeZone(name string) bool { return r.zones[name] }
+
+// InBetween reports whether value lies in the ifBetween range of field in a
+// rule with the given code, e.g. InBetween("AX206", "hardware.gpuDeviceId",
+// "10de:1b80"): a pre-Turing NVIDIA GPU. Init uses it to write what the rule
+// would otherwise warn about, from the same table.
+func (r *Rules) InBetween(code, field, value string) bool {
+	for _, rule := range r.Rules {
+		if rule.Code != code {
+			continue
+		}
+		for _, b := range rule.IfBetween {
+			if b.Field == field && b.Low <= value && value <= b.High {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseNames parses a name list such as lib/timezones.txt: one name a line;
+// empty lines and lines starting with "#" are skipped. The result is sorted.
+func ParseNames(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // MatchUser reports whether name is a valid user name (userPattern).
@@ -125,6 +190,7 @@ type rawField struct {
 	Default  any    `toml:"default"`
 	Enum     []any  `toml:"enum"`
 	EnumFrom string `toml:"enumFrom"`
+	EnumCode string `toml:"enumCode"`
 	Pattern  string `toml:"pattern"`
 	Items    string `toml:"items"`
 	Min      *int64 `toml:"min"`
@@ -147,10 +213,11 @@ type rawRules struct {
 		Fix      string `toml:"fix"`
 	} `toml:"code"`
 	Rule []struct {
-		Code  string         `toml:"code"`
-		Field string         `toml:"field"`
-		If    map[string]any `toml:"if"`
-		Then  map[string]any `toml:"then"`
+		Code      string              `toml:"code"`
+		Field     string              `toml:"field"`
+		If        map[string]any      `toml:"if"`
+		IfBetween map[string][]string `toml:"ifBetween"`
+		Then      map[string]any      `toml:"then"`
 	} `toml:"rule"`
 }
 
@@ -181,6 +248,11 @@ func Parse(data []byte) (*Rules, error) {
 		ReservedUsers:   raw.ReservedUsers,
 		Fields:          map[string]*Field{},
 		Codes:           map[string]Code{},
+		TimeZones:       ParseNames(axios.TimeZonesTXT),
+		zones:           map[string]bool{},
+	}
+	for _, z := range r.TimeZones {
+		r.zones[z] = true
 	}
 	var errs []string
 	re, err := compileERE(raw.UserPattern)
@@ -191,7 +263,7 @@ func Parse(data []byte) (*Rules, error) {
 	for path, f := range raw.Field {
 		fd := &Field{
 			Path: path, Type: f.Type, Required: f.Required, Default: f.Default,
-			HasDefault: f.Default != nil, Enum: f.Enum, EnumFrom: f.EnumFrom,
+			HasDefault: f.Default != nil, Enum: f.Enum, EnumFrom: f.EnumFrom, EnumCode: f.EnumCode,
 			Pattern: f.Pattern, Items: f.Items, Min: f.Min, Max: f.Max,
 			Open: f.Open, Keys: f.Keys, NixOnly: f.NixOnly, Help: f.Help,
 		}
@@ -204,8 +276,8 @@ func Parse(data []byte) (*Rules, error) {
 		if f.Items != "" && !validType(f.Items) {
 			errs = append(errs, fmt.Sprintf("field.%q: items %q is unknown", path, f.Items))
 		}
-		if f.EnumFrom != "" && f.EnumFrom != "flags" && f.EnumFrom != "profiles" {
-			errs = append(errs, fmt.Sprintf("field.%q: enumFrom %q is not flags or profiles", path, f.EnumFrom))
+		if f.EnumFrom != "" && f.EnumFrom != "flags" && f.EnumFrom != "profiles" && f.EnumFrom != "timeZones" {
+			errs = append(errs, fmt.Sprintf("field.%q: enumFrom %q is not flags, profiles or timeZones", path, f.EnumFrom))
 		}
 		if f.Keys != "" && f.Keys != "flags" && f.Keys != "users" {
 			errs = append(errs, fmt.Sprintf("field.%q: keys %q is not flags or users", path, f.Keys))
@@ -225,14 +297,29 @@ func Parse(data []byte) (*Rules, error) {
 		}
 		r.Codes[code] = Code{Code: code, Name: c.Name, Severity: c.Severity, Message: c.Message, Fix: c.Fix}
 	}
+	for path, f := range r.Fields {
+		if code := f.EnumCode; code != "" {
+			if _, ok := r.Codes[code]; !ok {
+				errs = append(errs, fmt.Sprintf("field.%q: enumCode %q is not declared", path, code))
+			}
+		}
+	}
 	for i, rr := range raw.Rule {
 		if _, ok := r.Codes[rr.Code]; !ok {
 			errs = append(errs, fmt.Sprintf("rule[%d]: code %q is not declared", i, rr.Code))
 		}
 		rule := Rule{Code: rr.Code, Field: rr.Field, If: conds(rr.If), Then: conds(rr.Then)}
-		for _, c := range append(append([]Cond{{Field: rr.Field}}, rule.If...), rule.Then...) {
-			if _, ok := r.Fields[c.Field]; !ok {
-				errs = append(errs, fmt.Sprintf("rule[%d]: field %q is not in the schema", i, c.Field))
+		for field, lh := range rr.IfBetween {
+			if len(lh) != 2 || lh[0] > lh[1] {
+				errs = append(errs, fmt.Sprintf("rule[%d]: ifBetween.%q must be [low, high] with low <= high", i, field))
+				continue
+			}
+			rule.IfBetween = append(rule.IfBetween, Range{Field: field, Low: lh[0], High: lh[1]})
+		}
+		sort.Slice(rule.IfBetween, func(a, b int) bool { return rule.IfBetween[a].Field < rule.IfBetween[b].Field })
+		for _, field := range append([]string{rr.Field}, rule.Fields()...) {
+			if !r.ruleField(field) {
+				errs = append(errs, fmt.Sprintf("rule[%d]: field %q is not in the schema", i, field))
 			}
 		}
 		r.Rules = append(r.Rules, rule)
@@ -247,6 +334,21 @@ func Parse(data []byte) (*Rules, error) {
 		return nil, fmt.Errorf("rules: %s", strings.Join(errs, "; "))
 	}
 	return r, nil
+}
+
+// ruleField reports whether a rule may name field: a schema path without
+// "*", or modules.<flag> below a keys = "flags" table (the flag is checked
+// against the catalog by the interpreters, which use its default).
+func (r *Rules) ruleField(field string) bool {
+	if f, ok := r.Fields[field]; ok && !strings.Contains(field, "*") && f != nil {
+		return true
+	}
+	i := strings.LastIndexByte(field, '.')
+	if i < 0 {
+		return false
+	}
+	parent, ok := r.Fields[field[:i]]
+	return ok && parent.Keys == "flags"
 }
 
 func validType(t string) bool {

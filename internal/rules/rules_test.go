@@ -67,13 +67,18 @@ func TestParseErrors(t *testing.T) {
 		"bad items":       strings.Replace(base, `items = "string"`, `items = "text"`, 1),
 		"bad enumFrom":    strings.Replace(base, `enumFrom = "profiles"`, `enumFrom = "colours"`, 1),
 		"bad keys":        strings.Replace(base, `keys = "flags"`, `keys = "anything"`, 1),
-		"bad pattern":     strings.Replace(base, `pattern = '^(UTC`, `pattern = '^((UTC`, 1),
+		"bad pattern":     strings.Replace(base, `pattern = '^[[:alnum:]]`, `pattern = '^([[:alnum:]]`, 1),
 		"bad userPattern": strings.Replace(base, `userPattern = '^`, `userPattern = '(^`, 1),
 		"bad severity":    strings.Replace(base, `severity = "warning"`, `severity = "info"`, 1),
 		"undeclared code": base + "\n[[rule]]\ncode = \"AX999\"\nfield = \"formFactor\"\n",
 		"unknown field":   base + "\n[[rule]]\ncode = \"AX201\"\nfield = \"colour\"\n",
 		"missing code":    strings.Replace(base, "[code.AX110]", "[code.AX110x]", 1),
 		"syntax":          "[field\n",
+		"bad enumCode":    strings.Replace(base, `enumCode = "AX112"`, `enumCode = "AX999"`, 1),
+		"ifBetween order": strings.Replace(base, `["10de:0000", "10de:1dff"]`, `["10de:1dff", "10de:0000"]`, 1),
+		"ifBetween size":  strings.Replace(base, `["10de:0000", "10de:1dff"]`, `["10de:0000"]`, 1),
+		"ifBetween field": base + "\n[[rule]]\ncode = \"AX201\"\nfield = \"formFactor\"\nifBetween = { colour = [\"a\", \"b\"] }\n",
+		"wildcard field":  base + "\n[[rule]]\ncode = \"AX201\"\nfield = \"users.*\"\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -84,5 +89,38 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("err = %v", err)
 			}
 		})
+	}
+}
+
+func TestTimeZonesAndRuleFields(t *testing.T) {
+	r := Default()
+	for _, z := range []string{"UTC", "Europe/Berlin", "US/Eastern", "Asia/Calcutta", "America/Argentina/Buenos_Aires"} {
+		if !r.IsTimeZone(z) {
+			t.Errorf("%s is not a time zone", z)
+		}
+	}
+	for _, z := range []string{"", "Europe/Berln", "Mars/Olympus_Mons", "europe/berlin", "Factory", "# Generated"} {
+		if r.IsTimeZone(z) {
+			t.Errorf("%q is a time zone", z)
+		}
+	}
+	if len(r.TimeZones) < 400 {
+		t.Errorf("only %d time zones", len(r.TimeZones))
+	}
+	got := ParseNames([]byte("# comment\n\nb\n  a  \n"))
+	if strings.Join(got, ",") != "a,b" {
+		t.Errorf("ParseNames = %q", got)
+	}
+	var between *Rule
+	for i := range r.Rules {
+		if len(r.Rules[i].IfBetween) > 0 {
+			between = &r.Rules[i]
+		}
+	}
+	if between == nil || between.IfBetween[0] != (Range{"hardware.gpuDeviceId", "10de:0000", "10de:1dff"}) {
+		t.Fatalf("no ifBetween rule: %+v", between)
+	}
+	if f := between.Fields(); strings.Join(f, ",") != "hardware.gpu,modules.graphics,hardware.gpuDeviceId,hardware.nvidiaOpen" {
+		t.Errorf("Fields() = %q", f)
 	}
 }

@@ -6,11 +6,15 @@
 {
   catalog ? builtins.fromTOML (builtins.readFile ../../modules/catalog.toml),
   rules ? builtins.fromTOML (builtins.readFile ../rules.toml),
+  # lib/timezones.txt: one IANA name a line, "#" comments (tools/gentz).
+  timeZones ? builtins.filter (
+    l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#"
+  ) (builtins.split "\n" (builtins.readFile ../timezones.txt)),
 }:
 let
   util = import ./util.nix;
   cat = import ./catalog.nix { inherit catalog; };
-  validate = import ./validate.nix { inherit rules cat; };
+  validate = import ./validate.nix { inherit rules cat timeZones; };
   hosts = import ./hosts.nix;
   plan = import ./plan.nix { inherit cat; };
   deploy = import ./deploy.nix { inherit rules; };
@@ -20,7 +24,7 @@ in
   inherit (hosts) discoverHosts;
   inherit (plan) hostSettings;
   inherit (deploy) deploySettings;
-  inherit catalog rules;
+  inherit catalog rules timeZones;
   # Catalog helpers: entries with `importPaths`, flags, profiles, paths …
   catalogInfo = cat;
   inherit (util) levenshtein suggest;

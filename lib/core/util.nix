@@ -127,10 +127,18 @@ rec {
     suggestDistance: input: candidates:
     let
       limit = max suggestDistance (stringLength input / 3);
+      # The distance is at least the difference in length: candidates
+      # further off than the limit cannot win (only a speed-up).
+      near =
+        c:
+        let
+          diff = stringLength c - stringLength input;
+        in
+        diff <= limit && -diff <= limit;
       scored = map (c: {
         name = c;
         d = levenshtein input c;
-      }) (sortStrings candidates);
+      }) (sortStrings (filter near candidates));
       best = foldl' (acc: x: if acc == null || x.d < acc.d then x else acc) null scored;
     in
     if best == null || best.d == 0 || best.d > limit then null else best.name;

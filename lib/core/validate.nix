@@ -1,7 +1,11 @@
 # Host validation and module selection, exactly as docs/validation.md
 # describes. Builtins only; the Go interpreter (internal/hostconfig) must
 # agree with this file on every vector in tests/hosts/.
-{ rules, cat }:
+{
+  rules,
+  cat,
+  timeZones ? [ ],
+}:
 let
   inherit (builtins)
     all
@@ -37,6 +41,7 @@ let
   suggestDistance = rules.suggestDistance or 2;
   userPattern = rules.userPattern;
   reservedUsers = rules.reservedUsers or [ ];
+  timeZoneSet = util.listToSet timeZones;
 
   typeNames = {
     string = "a string";
@@ -137,8 +142,17 @@ let
           cat.flags
         else if (s.enumFrom or null) == "profiles" then
           cat.profiles
+        else if (s.enumFrom or null) == "timeZones" then
+          timeZones
         else
           null;
+      # Membership without a linear scan of a long list.
+      isAllowed =
+        s: allowed: v:
+        if (s.enumFrom or null) == "timeZones" then
+          isString v && timeZoneSet ? ${v}
+        else
+          elem v allowed;
 
       # Steps 1-3: one value whose schema key is `sk`.
       checkValue =
@@ -158,9 +172,9 @@ let
           ]
         else
           (
-            if allowed != null && !(elem v allowed) then
+            if allowed != null && !(isAllowed s allowed v) then
               [
-                (diag "AX104" field {
+                (diag (s.enumCode or "AX104") field {
                   value = renderValue v;
                   allowed = renderList allowed;
                   suggestion = renderSuggestion (
@@ -346,13 +360,24 @@ let
         else
           [ ];
 
-      # The value of a field for rules: the host's, else the default.
+      # The value of a field for rules: the host's, else the default; for
+      # modules.<flag> (no schema entry of its own) the flag's value of
+      # step 8, unset when it has a type error.
+      walkTypeError = f: any (d: d.field == f && (d.code == "AX102" || d.code == "AX109")) step4;
+      isFlagPath = f: util.hasPrefix "modules." f && !(fields ? ${f});
       ruleValue =
         f:
         let
           v = getPath h f;
         in
-        if !(isUnset v) then
+        if isFlagPath f then
+          (
+            if walkTypeError f || walkTypeError "modules" then
+              unset
+            else
+              flagValue (builtins.substring 8 (builtins.stringLength f) f)
+          )
+        else if !(isUnset v) then
           v
         else if (fields.${f} or { }) ? default then
           fields.${f}.default
@@ -364,9 +389,19 @@ let
       step7 = foldl' (
         ds: r:
         let
-          named = attrNames (r."if" or { }) ++ attrNames (r."then" or { });
+          named =
+            attrNames (r."if" or { }) ++ attrNames (r.ifBetween or { }) ++ attrNames (r."then" or { });
           skip = any (hasDiagIn ds) named;
-          ifHolds = all (f: equalsValue f r."if".${f}) (attrNames (r."if" or { }));
+          inRange =
+            f:
+            let
+              v = ruleValue f;
+              lh = r.ifBetween.${f};
+            in
+            isString v && builtins.elemAt lh 0 <= v && v <= builtins.elemAt lh 1;
+          ifHolds =
+            all (f: equalsValue f r."if".${f}) (attrNames (r."if" or { }))
+            && all inRange (attrNames (r.ifBetween or { }));
           thenFails = any (f: !(equalsValue f r."then".${f})) (attrNames (r."then" or { }));
         in
         if !skip && ifHolds && thenFails then

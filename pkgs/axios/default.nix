@@ -26,6 +26,7 @@ buildGoModule {
       (lib.fileset.fileFilter (file: file.hasExt "go") root)
       ../../modules/catalog.toml
       ../../lib/rules.toml
+      ../../lib/timezones.txt
     ];
   };
 

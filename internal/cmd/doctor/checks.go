@@ -229,9 +229,9 @@ func (m Machine) TimeZone(tz string) Result {
 	if tz == "" {
 		return res(id, title, Skip, "the host sets no timeZone", "")
 	}
-	// The host rules' timeZone pattern (no "." either, so no path escapes).
-	if !rules.Default().Fields["timeZone"].MatchPattern(tz) {
-		return res(id, title, Fail, fmt.Sprintf("timeZone = %q is not a time zone name", tz), "use an IANA name such as \"Europe/Berlin\" (`timedatectl list-timezones`)")
+	// The host rules' time zone list (plain names, so no path escapes).
+	if !rules.Default().IsTimeZone(tz) {
+		return res(id, title, Fail, fmt.Sprintf("timeZone = %q is not an IANA time zone name", tz), "use an IANA name such as \"Europe/Berlin\" (`timedatectl list-timezones`)")
 	}
 	var dbs []string
 	for _, d := range []string{"/etc/zoneinfo", "/usr/share/zoneinfo"} {

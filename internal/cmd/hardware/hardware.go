@@ -57,6 +57,8 @@ func Print(w io.Writer, r *hwdetect.Report) {
 		{"system", r.System},
 		{"cpu", r.CPU},
 		{"gpu", r.GPU},
+		{"gpuDeviceId", r.GPUDeviceID},
+		{"nvidiaOpen", r.NvidiaOpen},
 		{"formFactor", r.FormFactor},
 		{"isLaptop", r.IsLaptop},
 		{"hasSSD", r.HasSSD},
@@ -69,12 +71,15 @@ func Print(w io.Writer, r *hwdetect.Report) {
 		value := p.Paint(ui.Bold, row.fact.Value)
 		if !row.fact.Known() {
 			value = p.Paint(ui.Yellow, "(unknown)")
-			if row.name == "vendor" {
+			switch row.name {
+			case "vendor":
 				value = "(none: a generic machine)"
+			case "nvidiaOpen":
+				value = "(default)"
 			}
 		}
-		fmt.Fprintf(w, "%-11s %s\n", row.name, value)
-		fmt.Fprintf(w, "%-11s %s\n", "", p.Paint(ui.Dim, row.fact.Source))
+		fmt.Fprintf(w, "%-12s %s\n", row.name, value)
+		fmt.Fprintf(w, "%-12s %s\n", "", p.Paint(ui.Dim, row.fact.Source))
 	}
 	if len(r.GPUs) > 0 {
 		fmt.Fprintf(w, "\n%s\n", p.Paint(ui.Bold, "display devices"))

@@ -24,7 +24,7 @@ func TestHardwareText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"gpu         nvidia", "preferred over 0000:00:02.0 Intel", "formFactor  laptop", "BAT0", "Europe/Berlin", "not NixOS"} {
+	for _, want := range []string{"gpu          nvidia", "gpuDeviceId  10de:28e0", "nvidiaOpen   (default)", "preferred over 0000:00:02.0 Intel", "formFactor   laptop", "BAT0", "Europe/Berlin", "not NixOS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

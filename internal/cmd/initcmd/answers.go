@@ -10,10 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	_ "time/tzdata" // time zones are checked even where the system has no zoneinfo
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/generate"
+	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/rules"
 )
@@ -134,6 +134,7 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 		FormFactor:  orDefault(hw.FormFactor.Value, "desktop"),
 		CPU:         hw.CPU.Value,
 		GPU:         hw.GPU.Value,
+		GPUDeviceID: hw.GPUDeviceID.Value,
 		Vendor:      hw.Vendor.Value,
 		HasSSD:      hw.HasSSD.Bool(),
 		TimeZone:    hw.TimeZone.Value,
@@ -365,14 +366,17 @@ func checkEmail(s string) error {
 	return nil
 }
 
+// checkTimeZone accepts the names of the host rules' time zone list
+// (lib/timezones.txt), as `axios check` and the Nix evaluation do.
 func checkTimeZone(rl *rules.Rules, s string) error {
-	if f, ok := rl.Fields["timeZone"]; ok && !f.MatchPattern(s) {
-		return fmt.Errorf("time zone %q: %s", s, f.Help)
+	if rl.IsTimeZone(s) {
+		return nil
 	}
-	if _, err := time.LoadLocation(s); err != nil {
-		return fmt.Errorf("time zone %q is not a known IANA zone (timedatectl list-timezones lists them)", s)
+	msg := fmt.Sprintf("time zone %q is not a known IANA zone (timedatectl list-timezones lists them)", s)
+	if sug := hostconfig.Suggest(s, rl.TimeZones, rl.SuggestDistance); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}
-	return nil
+	return errors.New(msg)
 }
 
 // CheckAnswers runs the field checks with the flag that sets each field in

@@ -124,14 +124,17 @@ func TestInitFixtures(t *testing.T) {
 		cpu, gpu, vendor, formFactor, prof string
 		ssd, laptop, graphics              bool
 		warning                            string // in stderr
+		gpuID                              string // hardware.gpuDeviceId
+		nvidiaOpen                         any    // hardware.nvidiaOpen: nil (unset) or false
 	}
 	cases := map[string]want{
-		"amd-desktop":         {"tower", "amd", "amd", "msi", "desktop", "workstation", true, false, true, "placeholder"},
-		"nvidia-intel-laptop": {"xps", "intel", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder"},
-		"vm-nogpu":            {"nixvm", "intel", "", "", "desktop", "workstation", false, false, false, "placeholder"},
-		"bios-machine":        {"oldbox", "intel", "intel", "", "desktop", "workstation", true, false, true, "UEFI machines only"},
-		"system76-laptop":     {"pangolin", "amd", "amd", "system76", "laptop", "laptop", true, true, true, "placeholder"},
-		"msi-laptop":          {"stealth", "amd", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder"},
+		"amd-desktop":         {"tower", "amd", "amd", "msi", "desktop", "workstation", true, false, true, "placeholder", "1002:744c", nil},
+		"nvidia-intel-laptop": {"xps", "intel", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder", "10de:28e0", nil},
+		"pascal-laptop":       {"oldxps", "intel", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder", "10de:1c20", false},
+		"vm-nogpu":            {"nixvm", "intel", "", "", "desktop", "workstation", false, false, false, "placeholder", "", nil},
+		"bios-machine":        {"oldbox", "intel", "intel", "", "desktop", "workstation", true, false, true, "UEFI machines only", "8086:0412", nil},
+		"system76-laptop":     {"pangolin", "amd", "amd", "system76", "laptop", "laptop", true, true, true, "placeholder", "1002:15bf", nil},
+		"msi-laptop":          {"stealth", "amd", "nvidia", "", "laptop", "laptop", true, true, true, "placeholder", "10de:2860", nil},
 	}
 	for name, w := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -152,10 +155,14 @@ func TestInitFixtures(t *testing.T) {
 			for p, want := range map[string]string{
 				"hostname": w.host, "hardware.cpu": w.cpu, "hardware.gpu": w.gpu, "hardware.vendor": w.vendor,
 				"formFactor": w.formFactor, "homeProfile": w.prof, "users.ada.email": "ada@example.org",
+				"hardware.gpuDeviceId": w.gpuID,
 			} {
 				if got := str(p); got != want {
 					t.Errorf("%s = %q, want %q", p, got, want)
 				}
+			}
+			if got := get(v, "hardware.nvidiaOpen"); got != w.nvidiaOpen {
+				t.Errorf("hardware.nvidiaOpen = %v, want %v", got, w.nvidiaOpen)
 			}
 			if get(v, "hardware.hasSSD") != w.ssd || get(v, "hardware.isLaptop") != w.laptop || get(v, "modules.graphics") != w.graphics {
 				t.Errorf("hardware/modules: %v %v", get(v, "hardware"), get(v, "modules"))
@@ -246,6 +253,8 @@ func TestInitErrors(t *testing.T) {
 		{"bad user", []string{"--yes", "--root", root, "--user", "Ada"}, exitcode.Usage, "--user"},
 		{"bad email", []string{"--yes", "--root", root, "--user", "ada", "--email", "not-an-email"}, exitcode.Usage, "--email"},
 		{"bad zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Atlantis"}, exitcode.Usage, "--timezone"},
+		{"misspelt zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Berln"}, exitcode.Usage, `did you mean "Europe/Berlin"?`},
+		{"x86 cpu on aarch64", []string{"--yes", "--root", root, "--user", "ada", "--system", "aarch64-linux"}, exitcode.Failed, "AX205 hardware.cpu"},
 		{"bad cpu", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, "valid host"},
 		{"msi laptop", []string{"--yes", "--root", root, "--user", "ada", "--vendor", "msi", "--form-factor", "laptop"}, exitcode.Failed, "valid host"},
 		{"unknown module", []string{"--yes", "--root", root, "--user", "ada", "--enable", "gamming"}, exitcode.Usage, "gaming"},
