@@ -111,7 +111,7 @@ func TestFlakeInputs(t *testing.T) {
 		} `json:"inputs"`
 	}
 	testutil.NixEval(t, root, `(import ./flake.nix).inputs`, &inputs)
-	want := []string{"agenix", "dankMaterialShell", "devshell", "dsearch", "fenix", "flake-parts", "ghostty",
+	want := []string{"agenix", "dank-greeter", "dankMaterialShell", "devshell", "dsearch", "fenix", "flake-parts", "ghostty",
 		"home-manager", "lanzaboote", "mcp-servers-nix", "niri", "nix-ai-tools", "nixos-hardware", "nixpkgs",
 		"quickshell", "systems", "treefmt-nix", "vscode-server", "zig-overlay"}
 	var names []string

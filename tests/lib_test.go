@@ -120,6 +120,7 @@ func TestBuildModulesValidHost(t *testing.T) {
 		"nixos-hardware.nixosModules.common-cpu-intel",
 		"nixos-hardware.nixosModules.common-pc-ssd",
 		"axios host server",
+		"{networking}",
 		"./tests/nix/vectors.nix",
 	}
 	if got := names(ms); !reflect.DeepEqual(got, want) {
@@ -131,7 +132,7 @@ func TestBuildModulesValidHost(t *testing.T) {
 		"hardware.desktop.enable":                true,
 		"development.enable":                     true,
 		"secrets.enable":                         true,
-		"secrets.secretsDir":                     "/etc/nixos/secrets",
+		"secrets.identityPaths":                  []any{"/etc/ssh/ssh_host_ed25519_key"},
 		"selfHosted.enable":                      true,
 		"selfHosted.immich.enable":               true,
 		"virt.libvirt.enable":                    true,

@@ -2,8 +2,8 @@
 # greetd, GNOME PIM apps without GNOME, Flatpak with Flathub, portals and the
 # application set.
 #
-# Imported with the DankMaterialShell NixOS and greeter modules and niri-flake's
-# NixOS module (see the catalog entry nixos.desktop). mkSystem sets
+# Imported with the DankMaterialShell NixOS module, dank-greeter's NixOS
+# module and niri-flake's NixOS module (see the catalog entry nixos.desktop). mkSystem sets
 # desktop.enable and adds the home modules desktop, browser and calendar.
 {
   config,

@@ -87,12 +87,14 @@ func TestShellRunsOnePolkitAgentAndTheGreeter(t *testing.T) {
 			DMS struct {
 				Enable     bool
 				Quickshell struct{ Package string }
-				Greeter    struct {
-					Enable     bool
-					ConfigHome string
-					Compositor struct{ Name string }
-				}
+				Greeter    any
 			} `json:"dank-material-shell"`
+			Greeter struct {
+				Enable     bool
+				ConfigHome string
+				Compositor struct{ Name string }
+				Quickshell struct{ Package string }
+			} `json:"dms-greeter"`
 		}
 	}
 	evalDesktop(t, "shell.nix", enabled, "m.config", &cfg)
@@ -107,8 +109,14 @@ func TestShellRunsOnePolkitAgentAndTheGreeter(t *testing.T) {
 	if !d.Enable || d.Quickshell.Package != "/store/quickshell" {
 		t.Errorf("DMS: %+v", d)
 	}
-	if !d.Greeter.Enable || d.Greeter.Compositor.Name != "niri" || d.Greeter.ConfigHome != "/home/alice" {
-		t.Errorf("greeter: %+v", d.Greeter)
+	// The greeter lives in dank-greeter now (programs.dms-greeter); DMS's
+	// own greeter options are gone upstream.
+	g := cfg.Programs.Greeter
+	if !g.Enable || g.Compositor.Name != "niri" || g.ConfigHome != "/home/alice" || g.Quickshell.Package != "/store/quickshell" {
+		t.Errorf("greeter: %+v", g)
+	}
+	if d.Greeter != nil {
+		t.Errorf("programs.dank-material-shell.greeter is set (%v); upstream removed it", d.Greeter)
 	}
 
 	var off map[string]any

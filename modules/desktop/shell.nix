@@ -1,6 +1,7 @@
 # The graphical shell: niri (through niri-flake's NixOS module, which also
 # hands its home-manager settings module to every user), XWayland via
-# xwayland-satellite, DankMaterialShell and its greeter on greetd.
+# xwayland-satellite, DankMaterialShell, and the DMS greeter on greetd
+# (dank-greeter's NixOS module, programs.dms-greeter).
 {
   config,
   lib,
@@ -36,10 +37,14 @@ in
         };
       }
       (lib.mkIf cfg.greeter.enable {
-        programs.dank-material-shell.greeter = {
+        # dank-greeter turns greetd on and runs dms-greeter in the compositor;
+        # before greetd starts it copies the DMS settings, session (wallpaper)
+        # and colours from configHome, so the login screen wears the user's
+        # theme.
+        programs.dms-greeter = {
           enable = true;
-          compositor.name = "niri";
-          quickshell.package = quickshell;
+          compositor.name = lib.mkDefault "niri";
+          quickshell.package = lib.mkDefault quickshell;
           configHome = cfg.greeter.configHome;
         };
       })
