@@ -6,11 +6,24 @@
   lib,
   pkgs,
   axiosFlake,
+  osConfig ? null,
   ...
 }:
 let
   cfg = config.axios.pwa;
   core = import ../../lib/core/pwa.nix;
+  browserCore = import ../../lib/core/browser.nix;
+  # The Brave module (home/browser) when it is imported; else the GPU from
+  # the NixOS side.
+  brave = config.axios.browser or null;
+  defaultBrowserArgs =
+    if brave != null && cfg.browser == "brave" && brave.enable then
+      brave.finalCommandLineArgs
+    else
+      browserCore.args {
+        gpuType = if brave != null then brave.gpuType else osConfig.axios.hardware.gpuType or null;
+        hardwareVideoDecode = if brave != null then brave.hardwareVideoDecode else true;
+      };
 
   actionType = lib.types.submodule {
     options = {
@@ -72,6 +85,7 @@ let
       {
         browser = cfg.browserPackage;
         browserKind = cfg.browser;
+        inherit (cfg) browserArgs;
         inherit (cfg) includeDefaults;
         extraDefs = cfg.extraApps;
         extraIconPaths = lib.optional (cfg.iconPath != null) cfg.iconPath;
@@ -110,6 +124,20 @@ in
       default = browserPackages.${cfg.browser};
       defaultText = lib.literalExpression "pkgs.brave, pkgs.chromium or pkgs.google-chrome, after axios.pwa.browser";
       description = "Browser package the launchers run.";
+    };
+
+    browserArgs = lib.mkOption {
+      type = lib.types.listOf lib.types.str;
+      default = defaultBrowserArgs;
+      defaultText = lib.literalExpression ''
+        config.axios.browser.finalCommandLineArgs for Brave (the same flags as
+        the browser, video decoding included); otherwise the video decoding
+        flags of axios.browser.gpuType (lib/core/browser.nix)'';
+      description = ''
+        Flags the launchers pass to the browser before --app=<url>. The
+        first Brave window decides the flags of the whole Brave process, so
+        for Brave they default to the browser's own.
+      '';
     };
 
     iconPath = lib.mkOption {

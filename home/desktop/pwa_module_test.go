@@ -12,6 +12,13 @@ import (
 // pwa-apps package records the arguments its override receives.
 func pwaModule(t *testing.T, pwaConfig, body string, out any) {
 	t.Helper()
+	pwaModuleWith(t, "null", "null", pwaConfig, body, out)
+}
+
+// pwaModuleWith also gives the NixOS configuration (osConfig) and the Brave
+// module's settings (config.axios.browser, null: not imported).
+func pwaModuleWith(t *testing.T, osConfig, browser, pwaConfig, body string, out any) {
+	t.Helper()
 	expr := fmt.Sprintf(`let
   pkg = name: { outPath = "/store/${name}"; inherit name; };
   lib = {
@@ -35,9 +42,16 @@ func pwaModule(t *testing.T, pwaConfig, body string, out any) {
     missingIcons = builtins.filter (id: !(args.extraIconPaths != [ ])) (builtins.attrNames args.extraDefs);
   };
   cfg = { enable = true; includeDefaults = true; browser = "brave"; iconPath = null; extraApps = { }; } // %s;
-  config.axios.pwa = cfg // { browserPackage = cfg.browserPackage or pkgs.${cfg.browser}; };
-  m = import ./home/desktop/pwa-apps.nix { inherit config lib pkgs axiosFlake; };
-in %s`, pwaConfig, body)
+  osConfig = %s;
+  browser = %s;
+  config.axios = {
+    pwa = cfg // {
+      browserPackage = cfg.browserPackage or pkgs.${cfg.browser};
+      browserArgs = cfg.browserArgs or m.options.axios.pwa.browserArgs.default;
+    };
+  } // (if browser == null then { } else { inherit browser; });
+  m = import ./home/desktop/pwa-apps.nix { inherit config lib pkgs axiosFlake osConfig; };
+in %s`, pwaConfig, osConfig, browser, body)
 	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
 }
 
@@ -87,5 +101,31 @@ func TestPWAOptionsReachThePackage(t *testing.T) {
 		"map (p: p.name) m.config.home.packages", &none)
 	if len(none) != 0 {
 		t.Errorf("the package must not be built from invalid definitions: %v", none)
+	}
+}
+
+// TestPWABrowserArgs: the launchers get Brave's own flags when the Brave
+// module is there (the first window decides the process's flags), else the
+// video decoding flags of the NixOS side's GPU; an explicit list wins.
+func TestPWABrowserArgs(t *testing.T) {
+	cases := []struct {
+		os, browser, pwa string
+		want             []string
+	}{
+		{`{ axios.hardware.gpuType = "intel"; }`, `null`, `{ }`,
+			[]string{"--enable-features=AcceleratedVideoDecodeLinuxGL,AcceleratedVideoDecodeLinuxZeroCopyGL,AcceleratedVideoEncoder"}},
+		{`null`, `null`, `{ }`, []string{}},
+		{`{ axios.hardware.gpuType = "amd"; }`, `{ enable = true; gpuType = "amd"; hardwareVideoDecode = true; finalCommandLineArgs = [ "--brave-own" ]; }`, `{ }`,
+			[]string{"--brave-own"}},
+		{`null`, `{ enable = true; gpuType = "nvidia"; hardwareVideoDecode = true; finalCommandLineArgs = [ "--brave-own" ]; }`, `{ browser = "chromium"; }`,
+			[]string{"--disable-gpu-memory-buffer-video-frames", "--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs,VaapiIgnoreDriverChecks"}},
+		{`{ axios.hardware.gpuType = "amd"; }`, `null`, `{ browserArgs = [ "--mine" ]; }`, []string{"--mine"}},
+	}
+	for _, c := range cases {
+		var got []string
+		pwaModuleWith(t, c.os, c.browser, c.pwa, "(builtins.head m.config.home.packages).args.browserArgs", &got)
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("os %s, browser %s, pwa %s: browserArgs = %q, want %q", c.os, c.browser, c.pwa, got, c.want)
+		}
 	}
 }

@@ -12,6 +12,9 @@
   # The browser package and which family it is (for the window app id).
   browser ? brave,
   browserKind ? "brave",
+  # Flags every launcher passes to the browser (before --app=…), such as the
+  # video decoding flags of lib/core/browser.nix.
+  browserArgs ? [ ],
   # { <id> = { name; url; icon; categories?; mimeTypes?; actions?; }; }
   extraDefs ? { },
   # Folders searched, in order, for <icon>.png of the extra apps.
@@ -32,6 +35,14 @@ let
     browser = browserKind;
   };
   browserExe = lib.getExe browser;
+  # Desktop-entry Exec quoting for one argument (a flag with , = is fine
+  # unquoted; anything else is double-quoted with \ " ` $ escaped).
+  desktopQuote =
+    a:
+    if builtins.match "[A-Za-z0-9_=,./:+-]+" a != null then
+      a
+    else
+      "\"" + lib.replaceStrings [ "\\" "\"" "`" "$" ] [ "\\\\" "\\\"" "\\`" "\\$" ] a + "\"";
 
   # The icon file for an entry: the user's folders first, then the built-in
   # icons (only for a built-in that was not replaced); null when none exists.
@@ -61,7 +72,7 @@ let
       ''
         cat > $out/bin/${e.exec} <<'EOS'
         #!${stdenvNoCC.shell}
-        exec ${lib.escapeShellArg browserExe} ${lib.escapeShellArg "--app=${e.url}"} "$@"
+        exec ${lib.escapeShellArgs ([ browserExe ] ++ browserArgs ++ [ "--app=${e.url}" ])} "$@"
         EOS
         chmod +x $out/bin/${e.exec}
       ''
@@ -93,7 +104,7 @@ let
           value = {
             inherit (a) name;
             # Desktop-entry quoting: the URL may hold ? & and similar.
-            exec = "${browserExe} --app=\"${a.url}\"";
+            exec = lib.concatStringsSep " " ([ browserExe ] ++ map desktopQuote browserArgs) + " --app=\"${a.url}\"";
           };
         }) e.actions
       );

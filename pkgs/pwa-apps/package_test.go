@@ -23,6 +23,8 @@ const stubs = `
     concatMapStrings = f: l: builtins.concatStringsSep "" (map f l);
     findFirst = pred: def: l: let m = builtins.filter pred l; in if m == [ ] then def else builtins.head m;
     escapeShellArg = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+    escapeShellArgs = l: builtins.concatStringsSep " " (map lib.escapeShellArg l);
+    inherit (builtins) replaceStrings;
     getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
     platforms.linux = [ "x86_64-linux" ];
   };
@@ -130,5 +132,29 @@ func TestPackageRejectsInvalidExtraApp(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), `axios.pwa.extraApps.bad.url "ftp://bad" must start with https://`) {
 		t.Errorf("want a clear error for the bad URL, got err=%v\n%s", err, out)
+	}
+}
+
+// TestPackageBrowserArgs: the flags reach the launcher scripts (before
+// --app, shell-quoted) and the desktop actions (desktop-entry quoting).
+func TestPackageBrowserArgs(t *testing.T) {
+	args := `{ browserArgs = [ "--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs" "--user-agent=a b" ]; }`
+	var install string
+	evalPackage(t, args, `(builtins.head pkg.paths).installPhase`, &install)
+	want := `exec '/brave/bin/brave' '--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs' '--user-agent=a b' '--app=https://drive.google.com/' "$@"`
+	if !strings.Contains(install, want) {
+		t.Errorf("installPhase lacks %q", want)
+	}
+	var items []item
+	evalPackage(t, args, `builtins.tail pkg.paths`, &items)
+	for _, it := range items {
+		if it.Name != "gmail" {
+			continue
+		}
+		got := it.Actions["Compose"]["exec"]
+		w := `/brave/bin/brave --enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs "--user-agent=a b" --app="https://mail.google.com/mail/?view=cm&fs=1&tf=1"`
+		if got != w {
+			t.Errorf("gmail Compose exec = %q\nwant %q", got, w)
+		}
 	}
 }
