@@ -135,3 +135,58 @@ func TestFingerprintOnLaptops(t *testing.T) {
 			`{"fprintd":true,"greeter":true,"sudo":false}`},
 	})
 }
+
+// TestUsersAdminAndLinger: [users.<name>] isAdmin and linger reach
+// axios.users.accounts through mkSystem, and the users module turns them
+// into the administrative groups and users.users.<name>.linger.
+func TestUsersAdminAndLinger(t *testing.T) {
+	var ms []moduleDesc
+	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/users-admin-linger.toml); name = "users-admin-linger"; form = "toml"; }`, &ms)
+	s := mergedSettings(t, hostModule(t, ms, "users-admin-linger"))
+	for k, v := range map[string]any{
+		"axios.user.name":                   "alice",
+		"axios.users.accounts.alice.linger": true,
+		"axios.users.accounts.bob.isAdmin":  true,
+		"axios.users.accounts.bob.linger":   false,
+	} {
+		if s[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, s[k], v)
+		}
+	}
+
+	host := `{
+		axios.user.name = "alice";
+		axios.users.accounts = { alice.linger = true; bob.isAdmin = true; carol = { }; };
+		development.enable = true;
+	}`
+	var got struct {
+		Groups map[string][]string `json:"groups"`
+		Linger map[string]any      `json:"linger"`
+	}
+	foldersEval(t, `[ "users" "development" ]`, "x86_64-linux", host, `{
+		groups = builtins.mapAttrs (_: u: u.extraGroups) c.users.users;
+		linger = builtins.mapAttrs (_: u: let v = u.linger or null; in if (v._type or "") == "absent" then null else v) c.users.users;
+	}`, &got)
+	has := func(user, g string) bool {
+		for _, x := range got.Groups[user] {
+			if x == g {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range []string{"wheel", "adm"} {
+		if !has("alice", g) || !has("bob", g) {
+			t.Errorf("%s: primary alice and isAdmin bob must have it: %v", g, got.Groups)
+		}
+		if has("carol", g) {
+			t.Errorf("%s: carol is neither primary nor admin: %v", g, got.Groups["carol"])
+		}
+	}
+	if !has("carol", "dialout") {
+		t.Errorf("carol keeps the non-administrative groups: %v", got.Groups["carol"])
+	}
+	if got.Linger["alice"] != true || got.Linger["bob"] != nil || got.Linger["carol"] != nil {
+		t.Errorf("linger = %v, want true for alice only (nothing set for the others)", got.Linger)
+	}
+}

@@ -28,6 +28,9 @@ type User struct {
 	Name     string
 	FullName string
 	Email    string // may be empty
+	// Linger: the user's systemd services start at boot and outlive the
+	// login session ([users.<name>] linger).
+	Linger bool
 }
 
 // Virt holds the [virt] settings written when modules.virt is on.
@@ -281,6 +284,12 @@ func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
 			w("# email = \"you@example.com\"\n")
 		}
 		w("%s# extraGroups = [ \"dialout\" ]\n", help(rl, "users.*.extraGroups"))
+		w("%s", help(rl, "users.*.linger"))
+		if a.User.Linger {
+			w("linger = true\n")
+		} else {
+			w("# linger = true\n")
+		}
 	}
 
 	if flagValue(cat, a.Modules, "virt") {

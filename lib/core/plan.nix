@@ -82,6 +82,8 @@ in
                 "fullName"
                 "email"
                 "extraGroups"
+                "isAdmin"
+                "linger"
               ]
             )
           ) userNames;

@@ -27,7 +27,8 @@ let
     name:
     import ../../lib/core/groups.nix {
       inherit facts;
-      primary = name == primaryName;
+      # isAdmin: the administrative groups, as the primary user has them.
+      primary = name == primaryName || (cfg.accounts.${name}.isAdmin or false);
       inherit (cfg) autoGroups extraGroups;
       accountGroups = cfg.accounts.${name}.extraGroups or [ ];
     };
@@ -45,6 +46,7 @@ let
       isNormalUser = lib.mkDefault true;
       description = lib.mkDefault account.fullName;
       extraGroups = groupsFor name;
+      linger = lib.mkIf account.linger (lib.mkDefault true);
       # The host's hash is the account's first password (mutable users
       # change it with passwd); initialHashedPassword, not hashedPassword, so
       # that a later `passwd` is never undone and systemd-sysusers/userborn

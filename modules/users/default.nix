@@ -62,6 +62,24 @@ let
           (users.users.<name>.openssh.authorizedKeys.keys).
         '';
       };
+      isAdmin = lib.mkOption {
+        type = lib.types.bool;
+        default = false;
+        description = ''
+          Whether this account gets the administrative automatic groups
+          (wheel, adm, libvirtd, podman) like the primary user, who always
+          has them.
+        '';
+      };
+      linger = lib.mkOption {
+        type = lib.types.bool;
+        default = false;
+        description = ''
+          Whether systemd starts this user's services at boot and keeps them
+          after logout (users.users.<name>.linger), e.g. for the Google
+          Drive sync timers.
+        '';
+      };
     };
   };
 in
@@ -103,7 +121,7 @@ in
         Accounts to create, by login name. The primary user (axios.user.name)
         is added here automatically. Accounts other than the primary one get
         the automatic groups without the administrative ones (wheel, adm,
-        libvirtd, podman); give them those through extraGroups.
+        libvirtd, podman) unless isAdmin is set.
       '';
     };
 

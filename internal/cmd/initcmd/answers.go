@@ -24,7 +24,7 @@ type Flags struct {
 	Hostname, User, FullName, Email, TimeZone string
 	FormFactor, CPU, GPU, Vendor, Profile     string
 	System, AxiosURL                          string
-	SSD, Libvirt, Containers                  bool
+	SSD, Libvirt, Containers, Linger          bool
 	Enable, Disable                           []string
 	Set                                       map[string]bool
 }
@@ -227,6 +227,9 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	}
 	if set("email") {
 		a.User.Email = fl.Email
+	}
+	if set("linger") {
+		a.User.Linger = fl.Linger
 	}
 
 	// Modules.

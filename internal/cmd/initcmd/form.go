@@ -137,6 +137,9 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 				Value(&a.User.FullName).Validate(check(checkFullName)),
 			huh.NewInput().Title("E-mail").Description("the git author e-mail; may be empty").
 				Value(&a.User.Email).Validate(checkEmail),
+			huh.NewConfirm().Title("Keep your services running after logout").
+				Description("systemd lingering: your user services (such as the Google Drive sync timers) start at boot and outlive the session").
+				Value(&a.User.Linger),
 		).Title("User").Description("The primary user"),
 
 		huh.NewGroup(

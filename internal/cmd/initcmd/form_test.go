@@ -57,6 +57,7 @@ func TestInitForm(t *testing.T) {
 		"", // user name: keep ada
 		`Ada "Countess" Lovelace`,
 		"not-an-email", "ada@example.org",
+		"y",                // linger
 		"", "", "", "", "", // form factor, CPU, GPU, vendor, SSD: detected
 		flagIndex(t, "graphics"), flagIndex(t, "gaming"), "0", // graphics off, gaming on
 		"",     // home profile
@@ -77,7 +78,7 @@ func TestInitForm(t *testing.T) {
 	v := readHost(t, filepath.Join(dir, "hosts", "forge.toml"))
 	for p, want := range map[string]any{
 		"hostname": "forge", "timeZone": "America/New_York", "users.ada.fullName": `Ada "Countess" Lovelace`,
-		"users.ada.email": "ada@example.org", "hardware.vendor": "msi", "modules.gaming": true, "modules.graphics": true,
+		"users.ada.email": "ada@example.org", "users.ada.linger": true, "hardware.vendor": "msi", "modules.gaming": true, "modules.graphics": true,
 	} {
 		if got := get(v, p); got != want {
 			t.Errorf("%s = %v, want %v", p, got, want)
@@ -90,7 +91,7 @@ func TestInitFormCancel(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "", "n")
+	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "", "n")
 	dir := filepath.Join(t.TempDir(), "config")
 	_, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err == nil || !strings.Contains(stderr, "Cancelled") {

@@ -100,6 +100,7 @@ overwritten without --force.`,
 	f.StringVar(&fl.User, "user", "", "the primary user's login name (default: $USER)")
 	f.StringVar(&fl.FullName, "full-name", "", "the primary user's full name (default: from the passwd entry)")
 	f.StringVar(&fl.Email, "email", "", "the primary user's e-mail, used for git (may be empty)")
+	f.BoolVar(&fl.Linger, "linger", false, "the primary user's services start at boot and keep running after logout")
 	f.StringVar(&fl.TimeZone, "timezone", "", "IANA time zone such as Europe/Berlin (default: detected, else UTC)")
 	f.StringVar(&fl.FormFactor, "form-factor", "", "desktop or laptop (default: detected)")
 	f.StringVar(&fl.CPU, "cpu", "", "amd, intel or none (default: detected)")
@@ -118,7 +119,7 @@ overwritten without --force.`,
 
 // answerFlags are the flags that give an answer (Flags.Set records them).
 var answerFlags = []string{
-	"hostname", "user", "full-name", "email", "timezone", "form-factor", "cpu", "gpu",
+	"hostname", "user", "full-name", "email", "linger", "timezone", "form-factor", "cpu", "gpu",
 	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "axios-url",
 }
 

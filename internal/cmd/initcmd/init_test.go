@@ -426,3 +426,35 @@ func TestInitAsRootWritesNoUser(t *testing.T) {
 		t.Errorf("--user root: err %v, stderr %s; want a refusal naming the system account", err, stderr)
 	}
 }
+
+// TestInitLinger: --linger writes linger = true for the primary user;
+// without it the key is only a commented hint (the host stays valid).
+func TestInitLinger(t *testing.T) {
+	for _, linger := range []bool{true, false} {
+		dir := t.TempDir()
+		args := []string{"--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir}
+		if linger {
+			args = append(args, "--linger")
+		}
+		_, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), args...)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		v := readHost(t, filepath.Join(dir, "hosts", "tower.toml"))
+		got, ok := get(v, "users.ada").(map[string]any)["linger"]
+		if linger && got != true {
+			t.Errorf("--linger: users.ada.linger = %v, want true", got)
+		}
+		if !linger && ok {
+			t.Errorf("without --linger, linger = %v was written", got)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "hosts", "tower.toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !linger && !strings.Contains(string(raw), "# linger = true") {
+			t.Errorf("the host file lacks the commented linger hint:\n%s", raw)
+		}
+		checkGenerated(t, dir, "tower")
+	}
+}
