@@ -53,7 +53,15 @@ const ActivationNote = "during activation; it goes on to the end (stopping switc
 // restore.
 func Shield(out io.Writer, note string) (release func() []os.Signal) {
 	ch := make(chan os.Signal, 16)
-	signal.Notify(ch, shielded...)
+	var sigs []os.Signal
+	for _, s := range shielded {
+		// A signal the program already ignores stays ignored: notifying
+		// and then stopping would give it back its default action.
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	signal.Notify(ch, sigs...)
 	var mu sync.Mutex
 	var got []os.Signal
 	done := make(chan struct{})

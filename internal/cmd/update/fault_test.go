@@ -96,6 +96,12 @@ type job struct {
 // new lock) wait while the returned hold file exists.
 func (w *world) start(t *testing.T, holdVar string, args ...string) (*job, string) {
 	t.Helper()
+	return w.startTo(t, nil, holdVar, args...)
+}
+
+// startTo is start with the job's output going to out (nil: a buffer).
+func (w *world) startTo(t *testing.T, out *os.File, holdVar string, args ...string) (*job, string) {
+	t.Helper()
 	hold := filepath.Join(w.fake.Root, "hold")
 	cmdtest.Write(t, hold, "")
 	t.Setenv(holdVar, hold)
@@ -103,6 +109,9 @@ func (w *world) start(t *testing.T, holdVar string, args ...string) (*job, strin
 	j := &job{cmd: exec.Command(os.Args[0]), out: &syncBuffer{}}
 	j.cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
 	j.cmd.Stdout, j.cmd.Stderr = j.out, j.out
+	if out != nil {
+		j.cmd.Stdout, j.cmd.Stderr = out, out
+	}
 	j.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := j.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -378,5 +387,30 @@ func TestSymlinkedLockStaysALink(t *testing.T) {
 				t.Errorf("flake.lock.axios-old left behind")
 			}
 		})
+	}
+}
+
+// `axios update | less`, and less is quit during a build: the next write
+// meets a closed pipe. The update must still end with a consistent lock,
+// here putting the old one back after tower fails.
+func TestClosedOutputPipeDuringUpdate(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("FAKE_FAIL_BUILD", "tower")
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, hold := w.startTo(t, wr, "FAKE_HOLD")
+	wr.Close()
+	r.Close()
+	os.Remove(hold)
+	if _, code := j.wait(t); code != exitcode.Failed {
+		t.Fatalf("exit %d, want 1 (a SIGPIPE death is -1): %v", code, j.cmd.ProcessState)
+	}
+	if got, perm := w.lock(t); got != oldLock || perm != 0o600 {
+		t.Errorf("lock not restored (mode %o): %q", perm, got)
+	}
+	if _, ok := w.oldCopy(t); ok {
+		t.Errorf("flake.lock.axios-old left after a verified restore")
 	}
 }

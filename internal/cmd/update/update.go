@@ -10,9 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -124,6 +126,12 @@ ran) or a build failed (the old lock is back), 2 bad usage, 3 interrupted (the o
 			if dryRun {
 				return u.dryRun(ctx)
 			}
+			// A closed output pipe (`axios update | less`, quit early)
+			// must not kill axios between changing flake.lock and putting
+			// it back: writes then just fail, and the update goes on. It
+			// stays ignored until axios exits, so the final error message
+			// cannot kill it either.
+			signal.Ignore(syscall.SIGPIPE)
 			return u.run(ctx)
 		},
 	}
