@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -34,6 +35,13 @@ const maxNesting = 64
 // header and inline tables) may have; deeper keys would make parsing slow.
 // Host fields have at most three.
 const maxKeyDepth = 32
+
+// MaxKeys is the most keys (key/value pairs, table headers and keys of
+// inline tables, counted with their dotted parts) Parse accepts. A host has
+// a few dozen; TOML's duplicate-key check in go-toml takes time quadratic in
+// the number of keys (10k keys: 0.2 s, 40k: 3 s), so a hostile file of many
+// short keys is refused before it is decoded.
+const MaxKeys = 2048
 
 // Position is a place in a host file; Line and Column count from 1.
 type Position struct {
@@ -132,9 +140,12 @@ func Parse(data []byte, filename string) (h *Host, err error) {
 	if line, ok := tooDeep(data); ok {
 		return nil, &ParseError{File: filename, Line: line, Msg: fmt.Sprintf("arrays or inline tables are nested more than %d levels deep", maxNesting)}
 	}
-	pos, deep := keyPositions(data)
+	pos, keys, deep := keyPositions(data)
 	if deep > 0 {
 		return nil, &ParseError{File: filename, Line: deep, Msg: fmt.Sprintf("a key has more than %d dotted parts", maxKeyDepth)}
+	}
+	if keys.count > MaxKeys {
+		return nil, &ParseError{File: filename, Line: keys.overLine, Msg: fmt.Sprintf("the file has %d keys, more than %d; a host file is a short TOML table (move large settings into a .nix module in hosts/<name>/)", keys.count, MaxKeys)}
 	}
 	values := map[string]any{}
 	if err := toml.Unmarshal(data, &values); err != nil {
@@ -161,23 +172,36 @@ func FromValues(values map[string]any, name, form string) *Host {
 	return &Host{Name: name, Form: form, Values: values}
 }
 
+// keyCount is the number of keys keyPositions saw and the line of the first
+// key over MaxKeys.
+type keyCount struct {
+	count, overLine int
+}
+
 // keyPositions records, for every dotted key path and each of its prefixes,
 // the first place it appears: a key in a key/value pair, a table header or a
 // key inside an inline table. Keys inside arrays are not recorded (a list
 // element is named by its list). When a key path has more than maxKeyDepth
 // parts it stops and returns that key's line as deep. A syntax error just
 // ends the scan: toml.Unmarshal reports it.
-func keyPositions(data []byte) (pos map[string]Position, deep int) {
+//
+// It also counts the keys (every part of every dotted key, in arrays too).
+// It takes time linear in the size of data.
+func keyPositions(data []byte) (pos map[string]Position, keys keyCount, deep int) {
 	pos = map[string]Position{}
 	var p unstable.Parser
 	p.Reset(data)
+	lines := newLineTable(data)
 	var prefix []string
 	inArray := false
 	// record notes the place of path (when store is set) and reports false
 	// when path is too deep.
 	record := func(path []string, n *unstable.Node, store bool) bool {
+		if keys.count++; keys.count == MaxKeys+1 {
+			keys.overLine = lines.at(int(n.Raw.Offset)).Line
+		}
 		if len(path) > maxKeyDepth {
-			deep = p.Shape(n.Raw).Start.Line
+			deep = lines.at(int(n.Raw.Offset)).Line
 			return false
 		}
 		if !store {
@@ -185,8 +209,7 @@ func keyPositions(data []byte) (pos map[string]Position, deep int) {
 		}
 		key := strings.Join(path, ".")
 		if _, seen := pos[key]; !seen {
-			sh := p.Shape(n.Raw)
-			pos[key] = Position{Line: sh.Start.Line, Column: sh.Start.Column}
+			pos[key] = lines.at(int(n.Raw.Offset))
 		}
 		return true
 	}
@@ -238,17 +261,41 @@ func keyPositions(data []byte) (pos map[string]Position, deep int) {
 				k := it.Node()
 				prefix = append(prefix, string(k.Data))
 				if !record(prefix, k, true) {
-					return pos, deep
+					return pos, keys, deep
 				}
 			}
 			inArray = e.Kind == unstable.ArrayTable
 		case unstable.KeyValue:
 			if !keyval(prefix, e, !inArray) {
-				return pos, deep
+				return pos, keys, deep
 			}
 		}
 	}
-	return pos, 0
+	return pos, keys, 0
+}
+
+// lineTable maps byte offsets of a file to lines and columns. It is built
+// once per file: go-toml's own Parser.Shape counts the lines from the start
+// of the file on every call, which made positions quadratic in the number of
+// keys (a 256 KiB host of 40k short keys took 20 s).
+type lineTable []int // offset of the first byte of each line
+
+func newLineTable(data []byte) lineTable {
+	t := lineTable{0}
+	for i, c := range data {
+		if c == '\n' {
+			t = append(t, i+1)
+		}
+	}
+	return t
+}
+
+// at returns the 1-based line and byte column of offset, as Parser.Shape
+// does.
+func (t lineTable) at(offset int) Position {
+	// The last line starting at or before offset.
+	i := sort.Search(len(t), func(i int) bool { return t[i] > offset }) - 1
+	return Position{Line: i + 1, Column: offset - t[i] + 1}
 }
 
 // tooDeep reports whether brackets nest deeper than maxNesting outside of
