@@ -37,9 +37,9 @@ const PlaceholderMarker = "# PLACEHOLDER: this is not a hardware configuration."
 
 // isPlaceholder reports whether the hardware file at path starts with
 // PlaceholderMarker. An unreadable file is not reported here (the build
-// will say why).
+// will say why); a file that is not regular is never opened.
 func isPlaceholder(path string) bool {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return false
 	}
@@ -276,8 +276,20 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".toml") && e.Name() != ".toml" {
+		if !strings.HasSuffix(e.Name(), ".toml") || e.Name() == ".toml" {
+			continue
+		}
+		switch t := e.Type(); {
+		case t.IsRegular():
 			names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+		case t&(fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice) != 0:
+			// The flake ignores it (mkHosts reads regular files only);
+			// say so rather than skip it silently, and never open it.
+			file := filepath.Join(hostsDir, e.Name())
+			nr := &NotRegularError{Path: file, Mode: t}
+			rep.add(Diagnostic{Code: CodeSyntax, Severity: SeverityError, File: file,
+				Message: nr.Reason() + ", so the flake ignores it",
+				Fix:     "replace it with a plain TOML file, or remove it"})
 		}
 	}
 	sort.Strings(names)
@@ -317,6 +329,13 @@ func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
 		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
 			"host "+name+"'s hardware.nix is a folder, not a Nix file",
 			"move the folder away and run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
+	}
+	if err == nil && !info.Mode().IsRegular() {
+		// Never opened: a named pipe would block the check (and the build).
+		nr := &NotRegularError{Path: hw, Mode: info.Mode()}
+		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+			"host "+name+"'s "+nr.Reason()+", so it is not a hardware configuration",
+			"remove it and run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
 	}
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -303,25 +304,19 @@ func TestCheckDirPlaceholderHardware(t *testing.T) {
 	}
 }
 
-// A device or pipe as host file is read up to the size limit, never
-// forever; a hardware.nix folder is not a hardware file.
+// A device as host file is refused without being read; a hardware.nix
+// folder is not a hardware file.
 func TestCheckOddFiles(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err == nil {
-		done := make(chan HostReport, 1)
-		go func() {
+		rep := within(t, func() HostReport {
 			rep, err := CheckFile("/dev/zero", Options{})
 			if err != nil {
 				t.Error(err)
 			}
-			done <- rep
-		}()
-		select {
-		case rep := <-done:
-			if rep.Valid || len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != CodeSyntax || !strings.Contains(rep.Diagnostics[0].Message, "larger than") {
-				t.Errorf("/dev/zero: %+v", rep)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("checking /dev/zero did not end")
+			return rep
+		})
+		if rep.Valid || len(rep.Diagnostics) != 1 || rep.Diagnostics[0].Code != CodeSyntax || !strings.Contains(rep.Diagnostics[0].Message, "/dev/zero is a device, not a regular file") {
+			t.Errorf("/dev/zero: %+v", rep)
 		}
 	}
 
@@ -337,5 +332,83 @@ func TestCheckOddFiles(t *testing.T) {
 	}
 	if got := codesAndFiles(dir, rep.Diagnostics); rep.Valid || !reflect.DeepEqual(got, []string{"AX403  hosts/tower/hardware.nix"}) || !strings.Contains(rep.Diagnostics[0].Message, "is a folder") {
 		t.Errorf("hardware.nix folder: valid=%v %q %+v", rep.Valid, got, rep.Diagnostics)
+	}
+}
+
+// within runs f and fails the test when it does not return in 10 seconds
+// (a named pipe opened for reading blocks until a writer comes).
+func within[T any](t *testing.T, f func() T) T {
+	t.Helper()
+	done := make(chan T, 1)
+	go func() { done <- f() }()
+	select {
+	case v := <-done:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not return in 10 s: a named pipe was opened")
+	}
+	var zero T
+	return zero
+}
+
+func mkfifo(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A named pipe at hosts/<name>/hardware.nix or at a host file is reported,
+// naming the file, and never opened (issue 11: it hung check, the pre-build
+// checks and host_config).
+func TestCheckFIFOs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "flake.nix"), "{ }\n")
+	write(t, filepath.Join(dir, "hosts", "tower.toml"), goodHost("tower"))
+	hw := filepath.Join(dir, "hosts", "tower", "hardware.nix")
+	mkfifo(t, hw)
+	fifoHost := filepath.Join(dir, "hosts", "pipe.toml")
+	mkfifo(t, fifoHost)
+
+	rep := within(t, func() *Report {
+		rep, err := CheckDir(context.Background(), dir, DirOptions{Runner: &noGit{}})
+		if err != nil {
+			t.Error(err)
+		}
+		return rep
+	})
+	if rep == nil {
+		return
+	}
+	got := codesAndFiles(dir, rep.Diagnostics)
+	want := []string{"AX001  hosts/pipe.toml", "AX403  hosts/tower/hardware.nix"}
+	if rep.Valid || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q: %+v", got, want, rep.Diagnostics)
+	}
+	for _, d := range rep.Diagnostics {
+		if !strings.Contains(d.Message, d.File+" is a named pipe (FIFO), not a regular file") {
+			t.Errorf("message does not name the file and what it is: %+v", d)
+		}
+	}
+
+	// The host file named directly, as `axios check hosts/pipe.toml` and
+	// plan and host_config read it.
+	hr := within(t, func() HostReport {
+		hr, err := CheckFile(fifoHost, Options{})
+		if err != nil {
+			t.Error(err)
+		}
+		return hr
+	})
+	if hr.Valid || len(hr.Diagnostics) != 1 || !strings.Contains(hr.Diagnostics[0].Message, fifoHost+" is a named pipe (FIFO), not a regular file") {
+		t.Errorf("CheckFile on a FIFO: %+v", hr)
+	}
+	perr := within(t, func() error { _, err := ParseFile(fifoHost); return err })
+	var pe *ParseError
+	if !errors.As(perr, &pe) || pe.File != fifoHost {
+		t.Errorf("ParseFile on a FIFO: %v", perr)
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -98,31 +100,84 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
-// ParseFile reads and parses a host file. A syntax error is a *ParseError;
-// other errors are I/O errors.
+// ParseFile reads and parses a host file. A syntax error, and a path that is
+// not a regular file (a named pipe, device or socket, which could block or
+// never end), is a *ParseError; other errors are I/O errors.
 func ParseFile(path string) (*Host, error) {
-	info, err := os.Stat(path)
+	f, err := OpenRegular(path)
 	if err != nil {
+		var nr *NotRegularError
+		if errors.As(err, &nr) && nr.Mode.IsDir() {
+			return nil, fmt.Errorf("reading host %s: is a directory", path)
+		}
+		if errors.As(err, &nr) {
+			return nil, &ParseError{File: path, Msg: nr.Reason() + "; a host file must be a plain TOML file (to check text from a pipe, pass - and send it on standard input)"}
+		}
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("reading host %s: is a directory", path)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
 	if info.Size() > MaxFileSize {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
 	}
-	// Read at most one byte more than allowed: a device or pipe (e.g.
-	// /dev/zero, or <(…) in a shell) has no size to check beforehand.
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading host %s: %w", path, err)
-	}
-	defer f.Close()
+	// Read at most one byte more than allowed: the file may grow meanwhile.
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
 	return Parse(data, path)
+}
+
+// NotRegularError is a path that OpenRegular refused: it exists but is not a
+// regular file (nor a symbolic link to one).
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+// Reason says what the path is instead, e.g. "x is a named pipe (FIFO), not
+// a regular file".
+func (e *NotRegularError) Reason() string {
+	kind := "not a regular file"
+	switch {
+	case e.Mode.IsDir():
+		kind = "a folder"
+	case e.Mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case e.Mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case e.Mode&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return e.Path + " is " + kind + ", not a regular file"
+}
+
+func (e *NotRegularError) Error() string { return e.Reason() }
+
+// OpenRegular opens path for reading only when it is a regular file (after
+// following symbolic links). It never blocks: the file is opened with
+// O_NONBLOCK, so a named pipe without a writer is refused at once instead of
+// hanging the open, and the type is checked on the opened file, so the path
+// cannot be swapped between the check and the read. A path that is not a
+// regular file is a *NotRegularError.
+func OpenRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, &NotRegularError{Path: path, Mode: info.Mode()}
+	}
+	return f, nil
 }
 
 // Parse parses the TOML text of a host. filename is used in errors and, when
