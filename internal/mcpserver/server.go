@@ -204,6 +204,10 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 	out := &HostOutput{
 		ConfigDir: dir.Path, FoundBy: string(dir.Source), Host: name, File: file,
 		Valid: !hostconfig.HasErrors(diags), Diagnostics: diags, Hosts: hosts,
+		// An empty selection when the file does not parse (the output
+		// schema wants lists and an object, not null).
+		Selection: hostconfig.Selection{NixOS: []hostconfig.Selected{}, Home: []hostconfig.Selected{},
+			NixOSHardware: []hostconfig.Selected{}, Flags: map[string]bool{}},
 	}
 	if parsed, err := hostconfig.ParseFile(file); err == nil {
 		out.Selection = hostconfig.Select(parsed, opts)

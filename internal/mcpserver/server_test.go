@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -351,5 +352,47 @@ func TestGenerationsTool(t *testing.T) {
 	cs2 := connect(t, Config{Generations: generations.Lister{Dir: filepath.Join(t.TempDir(), "none")}})
 	if msg := call(t, cs2, ToolGenerations, nil, &out); !strings.Contains(msg, "does not exist") {
 		t.Errorf("no profiles: %q", msg)
+	}
+}
+
+// A named pipe at hosts/<name>/hardware.nix or at the host file is reported
+// by host_config, naming the file, and never opened (issue 11: it hung).
+func TestHostToolFIFO(t *testing.T) {
+	dir := configDir(t)
+	hw := filepath.Join(dir, "hosts", "alpha", "hardware.nix")
+	if err := os.Remove(hw); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(hw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gamma := filepath.Join(dir, "hosts", "gamma.toml")
+	if err := syscall.Mkfifo(gamma, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, Config{ConfigDir: dir, Hostname: func() (string, error) { return "alpha", nil }})
+	done := make(chan struct{})
+	var alpha, g HostOutput
+	var msgA, msgG string
+	go func() {
+		defer close(done)
+		msgA = call(t, cs, ToolHost, nil, &alpha)
+		msgG = call(t, cs, ToolHost, map[string]any{"host": "gamma"}, &g)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("host_config did not answer in 10 s: a named pipe was opened")
+	}
+	if msgA != "" || msgG != "" {
+		t.Fatalf("tool errors: %q %q", msgA, msgG)
+	}
+	if alpha.Valid || len(alpha.Diagnostics) != 1 || alpha.Diagnostics[0].Code != hostconfig.CodeNoHardware ||
+		!strings.Contains(alpha.Diagnostics[0].Message, hw+" is a named pipe (FIFO), not a regular file") {
+		t.Errorf("alpha: %+v", alpha)
+	}
+	if g.Valid || len(g.Diagnostics) == 0 || g.Diagnostics[0].Code != hostconfig.CodeSyntax ||
+		!strings.Contains(g.Diagnostics[0].Message, gamma+" is a named pipe (FIFO), not a regular file") {
+		t.Errorf("gamma: %+v", g)
 	}
 }

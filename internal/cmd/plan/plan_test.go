@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
@@ -165,5 +167,30 @@ func TestPlanShowsDeployment(t *testing.T) {
 	out, _ = run(t, Deps{}, "--json", cmdtest.HostVector(t, "minimal"))
 	if err := json.Unmarshal([]byte(out), &p); err != nil || p.Deploy != nil {
 		t.Errorf("a host without [deploy] has deploy %+v (%v)", p.Deploy, err)
+	}
+}
+
+// A named pipe as host file is refused at once, naming it (issue 11).
+func TestPlanFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.toml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		out  string
+		code int
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, code := run(t, Deps{}, fifo)
+		done <- result{out, code}
+	}()
+	select {
+	case r := <-done:
+		if r.code != exitcode.Failed || !strings.Contains(r.out, "AX001") || !strings.Contains(r.out, "is a named pipe (FIFO), not a regular file") {
+			t.Errorf("code %d:\n%s", r.code, r.out)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("plan did not return in 10 s: it opened the named pipe")
 	}
 }
