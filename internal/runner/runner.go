@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Cmd describes one command to run.
@@ -89,10 +90,20 @@ func lastLines(s string, n int) string {
 }
 
 // Exec is the Runner that really executes commands.
-type Exec struct{}
+//
+// A command none of whose standard streams is a terminal (a query whose
+// output axios reads, a step whose output goes to a log) runs in a process
+// group of its own, and cancelling its context kills that whole group, so a
+// descendant that inherited its output pipe cannot keep axios waiting. In
+// every case, after the context ends or the command exits, axios waits at
+// most WaitDelay for the output pipes to close.
+type Exec struct {
+	// WaitDelay is exec.Cmd.WaitDelay; 0 means DefaultWaitDelay.
+	WaitDelay time.Duration
+}
 
 // Run implements Runner.
-func (Exec) Run(ctx context.Context, c Cmd) error {
+func (e Exec) Run(ctx context.Context, c Cmd) error {
 	cmd := build(ctx, c)
 	cmd.Stdout = c.Stdout
 	var stderr bytes.Buffer
@@ -101,11 +112,12 @@ func (Exec) Run(ctx context.Context, c Cmd) error {
 	} else {
 		cmd.Stderr = &stderr
 	}
-	return wrap(c, cmd.Run(), stderr.String())
+	group := setGroup(cmd, c, e.WaitDelay)
+	return wrap(c, runGroup(cmd, group), stderr.String())
 }
 
 // Output implements Runner.
-func (Exec) Output(ctx context.Context, c Cmd) ([]byte, error) {
+func (e Exec) Output(ctx context.Context, c Cmd) ([]byte, error) {
 	cmd := build(ctx, c)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -114,7 +126,9 @@ func (Exec) Output(ctx context.Context, c Cmd) ([]byte, error) {
 	} else {
 		cmd.Stderr = &stderr
 	}
-	err := cmd.Run()
+	c.Stdout = &stdout // captured, never the terminal
+	group := setGroup(cmd, c, e.WaitDelay)
+	err := runGroup(cmd, group)
 	return stdout.Bytes(), wrap(c, err, stderr.String())
 }
 
@@ -136,6 +150,9 @@ func wrap(c Cmd, err error, stderr string) error {
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return &ExitError{Cmd: c.String(), Code: exit.ExitCode(), Stderr: stderr}
+	}
+	if errors.Is(err, exec.ErrWaitDelay) {
+		return fmt.Errorf("%s exited, but a process it started kept its output open; that process was stopped", c.String())
 	}
 	if errors.Is(err, exec.ErrNotFound) {
 		return fmt.Errorf("%s: command not found on PATH", c.Name)
