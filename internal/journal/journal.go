@@ -4,12 +4,12 @@
 package journal
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,7 +27,16 @@ const (
 	DefaultMaxBytes   = 64 << 10 // budget of message text in one result
 	MaxBytes          = 512 << 10
 	MaxMessageBytes   = 4 << 10 // one message is cut after this many bytes
+	// DefaultMaxRead is the most bytes of journalctl's output one query
+	// reads (Client.MaxRead); journalctl is stopped when it is reached.
+	DefaultMaxRead = 8 << 20
+	maxStderr      = 16 << 10 // journalctl's standard error kept for warnings and errors
 )
+
+// Fields are the journal fields a query asks journalctl for
+// (--output-fields); journalctl adds __CURSOR, __REALTIME_TIMESTAMP,
+// __MONOTONIC_TIMESTAMP and _BOOT_ID itself.
+var Fields = []string{"MESSAGE", "PRIORITY", "_SYSTEMD_UNIT", "UNIT", "SYSLOG_IDENTIFIER", "_PID", "__REALTIME_TIMESTAMP"}
 
 // Query selects journal entries. Empty fields do not filter.
 type Query struct {
@@ -86,6 +95,9 @@ type Client struct {
 	Runner     runner.Runner // nil means runner.Exec{}
 	Journalctl string        // program; "" means "journalctl"
 	Source     Source
+	// MaxRead is the most bytes of journalctl's output a query reads; 0
+	// means DefaultMaxRead.
+	MaxRead int
 }
 
 var levels = []string{"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"}
@@ -106,7 +118,21 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	return fmt.Sprintf("invalid %s %q: %s", e.Field, e.Value, e.Fix)
+	return fmt.Sprintf("invalid %s %s: %s", e.Field, Quote(e.Value, 64), e.Fix)
+}
+
+// Quote returns s quoted as Go does (%q), with at most max bytes of s: a
+// longer value is cut and says how long it was, so an error never echoes a
+// huge argument in full.
+func Quote(s string, max int) string {
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }
 
 // priorityValue parses a priority name or number.
@@ -132,8 +158,11 @@ func priorityValue(s string) (int, bool) {
 // Args validates q and returns the journalctl arguments for it. Every value
 // is passed as --option=value, so none can be read as another option.
 func (c Client) Args(q Query) ([]string, error) {
-	// --all: without it journalctl writes null for fields over 4096 bytes.
-	args := []string{"--output=json", "--all", "--no-pager"}
+	// Only the fields the result uses, and no --all: journalctl then writes
+	// null for a field of 4096 bytes or more, so no entry is large however
+	// large its fields are. --reverse: newest first, so reading can stop as
+	// soon as the result is full.
+	args := []string{"--output=json", "--output-fields=" + strings.Join(Fields, ","), "--reverse", "--no-pager"}
 	if c.Source.Directory != "" {
 		args = append(args, "--directory="+c.Source.Directory)
 	}
@@ -215,7 +244,10 @@ func literalPattern(s string) string {
 	return b.String()
 }
 
-// Query runs q.
+// Query runs q. journalctl's output is decoded as it arrives, newest entry
+// first, and journalctl is stopped as soon as the result is full (the entry
+// limit or the byte budget is reached) or MaxRead bytes were read, so
+// neither a long journal nor huge entries make a query slow or large.
 func (c Client) Query(ctx context.Context, q Query) (*Result, error) {
 	args, err := c.Args(q)
 	if err != nil {
@@ -229,119 +261,226 @@ func (c Client) Query(ctx context.Context, q Query) (*Result, error) {
 	if r == nil {
 		r = runner.Exec{}
 	}
-	var stderr bytes.Buffer
-	cmd := runner.Cmd{Name: prog, Args: args, Stderr: &stderr}
-	out, err := r.Output(ctx, cmd)
+	maxRead := c.MaxRead
+	if maxRead <= 0 {
+		maxRead = DefaultMaxRead
+	}
+	maxEntries, _ := limit("", q.MaxEntries, DefaultMaxEntries, MaxEntries)
+	maxBytes, _ := limit("", q.MaxBytes, DefaultMaxBytes, MaxBytes)
+
+	stderr := &cappedBuffer{max: maxStderr}
+	pr, pw := io.Pipe()
+	cmd := runner.Cmd{Name: prog, Args: args, Stdout: pw, Stderr: stderr}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	ran := make(chan error, 1)
+	go func() {
+		err := r.Run(runCtx, cmd)
+		pw.Close()
+		ran <- err
+	}()
+
+	res := &Result{Entries: []Entry{}, Command: cmd.String()}
+	in := &countingReader{r: pr, max: int64(maxRead)}
+	dec := json.NewDecoder(in)
+	var entries []Entry
+	used, stopped := 0, false
+	var decodeErr error
+	for {
+		var raw rawEntry
+		if err := dec.Decode(&raw); err != nil {
+			if in.over {
+				res.Truncated, stopped = true, true
+				res.Note = fmt.Sprintf("journalctl's output reached the %d MiB read limit; only the newest %d entries read are shown (narrow the query)", maxRead>>20, len(entries))
+			} else if !errors.Is(err, io.EOF) {
+				decodeErr = err
+			}
+			break
+		}
+		e := raw.entry()
+		if len(entries) == maxEntries {
+			res.Truncated, stopped = true, true
+			res.Note = fmt.Sprintf("more entries matched; only the newest %d are shown (raise max_entries up to %d or narrow the query)", maxEntries, MaxEntries)
+			break
+		}
+		size := len(e.Message) + 64
+		if used+size > maxBytes {
+			res.Truncated, stopped = true, true
+			res.Note = fmt.Sprintf("the result reached its %d-byte budget; only the newest %d entries are shown (narrow the query or raise max_bytes up to %d)", maxBytes, len(entries), MaxBytes)
+			break
+		}
+		used += size
+		entries = append(entries, e)
+	}
+	if stopped || decodeErr != nil {
+		// Enough read: stop journalctl and whatever it started.
+		stop()
+	}
+	pr.CloseWithError(errStopped)
+	err = <-ran
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("querying the journal: %w", context.Cause(ctx))
+	}
+	if stopped {
+		err = nil // journalctl was killed on purpose
+	}
 	var exit *runner.ExitError
-	if errors.As(err, &exit) && exit.Code == 1 && strings.TrimSpace(exit.Stderr) == "" && q.Grep != "" {
+	if errors.As(err, &exit) && exit.Code == 1 && strings.TrimSpace(stderr.String()) == "" && q.Grep != "" {
 		// journalctl --grep exits 1, silently, when nothing matches.
-		out, err = nil, nil
+		err = nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("querying the journal: %w", err)
 	}
-	maxEntries, _ := limit("", q.MaxEntries, DefaultMaxEntries, MaxEntries)
-	maxBytes, _ := limit("", q.MaxBytes, DefaultMaxBytes, MaxBytes)
-	entries, err := parse(out)
-	if err != nil {
-		return nil, err
+	if decodeErr != nil {
+		return nil, fmt.Errorf("decoding journalctl output: %w", decodeErr)
 	}
-	res := &Result{Entries: []Entry{}, Command: cmd.String()}
-	if err == nil {
-		for _, line := range strings.Split(stderr.String(), "\n") {
-			if line = strings.TrimSpace(line); line != "" && len(res.Warnings) < 5 {
-				res.Warnings = append(res.Warnings, line)
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if line = strings.TrimSpace(line); line != "" && len(res.Warnings) < 5 {
+			if len(line) > 512 {
+				line = line[:512] + "…"
 			}
+			res.Warnings = append(res.Warnings, strings.ToValidUTF8(line, "\uFFFD"))
 		}
 	}
-	if len(entries) > maxEntries {
-		entries = entries[len(entries)-maxEntries:]
-		res.Truncated = true
-		res.Note = fmt.Sprintf("more entries matched; only the newest %d are shown (raise max_entries up to %d or narrow the query)", maxEntries, MaxEntries)
-	}
-	// Keep the newest entries that fit the byte budget.
-	used, first := 0, len(entries)
+	// Oldest first.
 	for i := len(entries) - 1; i >= 0; i-- {
-		size := len(entries[i].Message) + 64
-		if used+size > maxBytes {
-			res.Truncated = true
-			res.Note = fmt.Sprintf("the result reached its %d-byte budget; only the newest %d entries are shown (narrow the query or raise max_bytes up to %d)", maxBytes, len(entries)-first, MaxBytes)
-			break
-		}
-		used += size
-		first = i
+		res.Entries = append(res.Entries, entries[i])
 	}
-	res.Entries = append(res.Entries, entries[first:]...)
 	return res, nil
 }
 
-// parse decodes journalctl's JSON lines.
-func parse(out []byte) ([]Entry, error) {
-	var entries []Entry
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal(line, &raw); err != nil {
-			return nil, fmt.Errorf("decoding journalctl output: %w", err)
-		}
-		e := Entry{Priority: 6}
-		if us, err := strconv.ParseInt(field(raw, "__REALTIME_TIMESTAMP"), 10, 64); err == nil {
-			e.Time = time.UnixMicro(us).UTC()
-		}
-		e.Unit = field(raw, "_SYSTEMD_UNIT")
-		if e.Unit == "" {
-			e.Unit = field(raw, "UNIT")
-		}
-		e.Identifier = field(raw, "SYSLOG_IDENTIFIER")
-		if p, err := strconv.Atoi(field(raw, "PRIORITY")); err == nil && p >= 0 && p <= 7 {
-			e.Priority = p
-		}
-		e.Level = levels[e.Priority]
-		e.PID, _ = strconv.Atoi(field(raw, "_PID"))
-		e.Message = field(raw, "MESSAGE")
-		if len(e.Message) > MaxMessageBytes {
-			cut := MaxMessageBytes
-			for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
-				cut--
-			}
-			e.Message, e.Cut = e.Message[:cut], true
-		}
-		entries = append(entries, e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading journalctl output: %w", err)
-	}
-	return entries, nil
+var errStopped = errors.New("journal query: enough output read")
+
+// countingReader reads at most max bytes from r; after that it fails and
+// sets over.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	max  int64
+	over bool
 }
 
-// field returns a journal field as text. journalctl writes a string, an
-// array of byte values (binary or non-UTF-8 data), or an array of those when
-// a field repeats (the first is used).
-func field(raw map[string]json.RawMessage, name string) string {
-	v, ok := raw[name]
-	if !ok {
-		return ""
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.n >= c.max {
+		c.over = true
+		return 0, fmt.Errorf("more than %d bytes of journalctl output", c.max)
+	}
+	if int64(len(p)) > c.max-c.n {
+		p = p[:c.max-c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// cappedBuffer keeps the first max bytes written to it and drops the rest.
+type cappedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (b *cappedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// rawEntry is one line of journalctl --output=json, with only the fields a
+// result uses (the decoder skips the others without keeping them).
+type rawEntry struct {
+	Realtime   json.RawMessage `json:"__REALTIME_TIMESTAMP"`
+	SystemUnit json.RawMessage `json:"_SYSTEMD_UNIT"`
+	Unit       json.RawMessage `json:"UNIT"`
+	Identifier json.RawMessage `json:"SYSLOG_IDENTIFIER"`
+	Priority   json.RawMessage `json:"PRIORITY"`
+	PID        json.RawMessage `json:"_PID"`
+	Message    json.RawMessage `json:"MESSAGE"`
+}
+
+// fieldMax is the most bytes kept of a field other than MESSAGE.
+const fieldMax = 256
+
+func (raw rawEntry) entry() Entry {
+	e := Entry{Priority: 6}
+	if us, err := strconv.ParseInt(field(raw.Realtime, fieldMax), 10, 64); err == nil {
+		e.Time = time.UnixMicro(us).UTC()
+	}
+	e.Unit = field(raw.SystemUnit, fieldMax)
+	if e.Unit == "" {
+		e.Unit = field(raw.Unit, fieldMax)
+	}
+	e.Identifier = field(raw.Identifier, fieldMax)
+	if p, err := strconv.Atoi(field(raw.Priority, fieldMax)); err == nil && p >= 0 && p <= 7 {
+		e.Priority = p
+	}
+	e.Level = levels[e.Priority]
+	e.PID, _ = strconv.Atoi(field(raw.PID, fieldMax))
+	if string(raw.Message) == "null" {
+		// journalctl leaves out a field of 4096 bytes or more (no --all).
+		e.Cut = true
+	} else {
+		e.Message, e.Cut = fieldCut(raw.Message, MaxMessageBytes)
+	}
+	return e
+}
+
+// field returns a journal field as text, at most max bytes of it (cut at a
+// character boundary). journalctl writes a string, an array of byte values
+// (binary or non-UTF-8 data), or an array of those when a field repeats (the
+// first is used); null when the field was left out.
+func field(v json.RawMessage, max int) string {
+	s, _ := fieldCut(v, max)
+	return s
+}
+
+// fieldCut is field, also reporting whether the text was cut.
+func fieldCut(v json.RawMessage, max int) (string, bool) {
+	if len(v) == 0 {
+		return "", false
 	}
 	var s string
 	if json.Unmarshal(v, &s) == nil {
-		return s
+		return cutText(s, max)
 	}
-	var b []byte
 	var nums []int
 	if json.Unmarshal(v, &nums) == nil {
+		b := make([]byte, 0, min(len(nums), max+1))
 		for _, n := range nums {
+			if len(b) > max {
+				break
+			}
 			b = append(b, byte(n))
 		}
-		return strings.ToValidUTF8(string(b), "\uFFFD")
+		return cutText(strings.ToValidUTF8(string(b), "\uFFFD"), max)
 	}
 	var many []json.RawMessage
 	if json.Unmarshal(v, &many) == nil && len(many) > 0 {
-		return field(map[string]json.RawMessage{name: many[0]}, name)
+		return fieldCut(many[0], max)
 	}
-	return ""
+	return "", false
+}
+
+// cutText returns s cut to at most max bytes at a character boundary, as a
+// copy when it was cut (so the long original can be freed), and whether it
+// was cut.
+func cutText(s string, max int) (string, bool) {
+	if len(s) <= max {
+		return s, false
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.Clone(s[:cut]), true
 }
