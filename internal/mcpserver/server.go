@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -42,6 +43,8 @@ type Config struct {
 	Runner  runner.Runner
 	Catalog *catalog.Catalog // nil means catalog.Default()
 	Rules   *rules.Rules     // nil means rules.Default()
+	// ToolTimeout bounds every tool call; 0 means DefaultToolTimeout.
+	ToolTimeout time.Duration
 }
 
 // Tool names.
@@ -77,6 +80,7 @@ func New(cfg Config) *mcp.Server {
 		version = "dev"
 	}
 	s := mcp.NewServer(&mcp.Implementation{Name: "axios", Title: "axiOS", Version: version}, &mcp.ServerOptions{Instructions: instructions})
+	s.AddReceivingMiddleware(bounds(cfg.ToolTimeout))
 	h := handlers{cfg}
 	readOnly := &mcp.ToolAnnotations{ReadOnlyHint: true, OpenWorldHint: new(bool)}
 	mcp.AddTool(s, &mcp.Tool{
@@ -177,7 +181,7 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 	}
 	// The host rules' hostname pattern: also keeps the name a plain file stem.
 	if !h.cfg.Rules.Fields["hostname"].MatchPattern(name) {
-		return nil, nil, fmt.Errorf("invalid host %q: use a host name of letters, digits, '-' and '_' (the stem of hosts/<name>.toml)", name)
+		return nil, nil, fmt.Errorf("invalid host %s: use a host name of letters, digits, '-' and '_' (the stem of hosts/<name>.toml)", journal.Quote(name, 64))
 	}
 	dir, err := configdir.Resolve(h.cfg.ConfigDir)
 	if err != nil {
@@ -264,7 +268,7 @@ func (h handlers) modules(_ context.Context, _ *mcp.CallToolRequest, in ModulesI
 			ok = ok || string(k) == in.Kind
 		}
 		if !ok {
-			return nil, nil, fmt.Errorf("invalid kind %q: use core, flagged, hardware, profile or module", in.Kind)
+			return nil, nil, fmt.Errorf("invalid kind %s: use core, flagged, hardware, profile or module", journal.Quote(in.Kind, 64))
 		}
 	}
 	out := &ModulesOutput{Modules: []Module{}}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -46,7 +47,7 @@ func (h handlers) units(ctx context.Context, _ *mcp.CallToolRequest, in UnitsInp
 	case "user":
 		args = append([]string{"--user"}, args...)
 	default:
-		return nil, nil, fmt.Errorf("invalid scope %q: use system or user", in.Scope)
+		return nil, nil, fmt.Errorf("invalid scope %s: use system or user", journal.Quote(in.Scope, 64))
 	}
 	r := h.cfg.Runner
 	if r == nil {
