@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,7 @@ import (
 func Commands() []*cobra.Command {
 	var (
 		dir, journalDir, journalFile, profiles string
+		toolTimeout                            time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "mcp",
@@ -36,9 +38,13 @@ An MCP client (Claude Code, an editor …) starts it and may call these tools:
   list_generations  NixOS system generations, newest first
   failed_units      systemd units in the failed state (system or user)
 
-Every tool is read-only, runs no shell and returns bounded output.`,
+Every tool is read-only, runs no shell and returns bounded output; a call
+that takes longer than --tool-timeout is answered with an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if toolTimeout <= 0 {
+				return exitcode.New(exitcode.Usage, fmt.Errorf("--tool-timeout %v: use a positive duration such as 30s", toolTimeout))
+			}
 			if journalDir != "" && journalFile != "" {
 				return exitcode.New(exitcode.Usage, fmt.Errorf("--journal-directory and --journal-file exclude each other: pass one"))
 			}
@@ -47,6 +53,7 @@ Every tool is read-only, runs no shell and returns bounded output.`,
 				Journal:     journal.Client{Source: journal.Source{Directory: journalDir, File: journalFile}},
 				Generations: generations.Lister{Dir: profiles},
 				ConfigDir:   dir,
+				ToolTimeout: toolTimeout,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -60,6 +67,7 @@ Every tool is read-only, runs no shell and returns bounded output.`,
 	f.StringVar(&dir, "dir", "", "configuration directory (default: $AXIOS_FLAKE, the current directory, ~/.config/nixos_config)")
 	f.StringVar(&journalDir, "journal-directory", "", "read journal files from this folder instead of the system journal")
 	f.StringVar(&journalFile, "journal-file", "", "read this journal file instead of the system journal")
+	f.DurationVar(&toolTimeout, "tool-timeout", mcpserver.DefaultToolTimeout, "longest time one tool call may take")
 	f.StringVar(&profiles, "profiles", generations.DefaultDir, "Nix profile directory holding the system generations")
 	return []*cobra.Command{c}
 }

@@ -18,3 +18,11 @@ func TestJournalFlagsExclude(t *testing.T) {
 		t.Error("positional argument accepted")
 	}
 }
+
+func TestToolTimeoutFlag(t *testing.T) {
+	cmd := Commands()[0]
+	cmd.SetArgs([]string{"--tool-timeout", "0s"})
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--tool-timeout") {
+		t.Errorf("zero timeout: %v", err)
+	}
+}
