@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -131,21 +133,67 @@ func (m Machine) lanzabooteKeys() bool {
 	return true
 }
 
+// NixOS checks that the machine runs NixOS (ID=nixos in /etc/os-release).
+// It is the first check: on another system the rest says little.
+func (m Machine) NixOS() Result {
+	const id, title = "nixos", "NixOS"
+	fix := "axiOS configures NixOS machines: install NixOS (https://nixos.org/download), then `axios init`; on this system `axios init --yes --dir DIR` and `axios check` still work"
+	b, err := readHead(m.path("/etc/os-release"), 64<<10)
+	if err != nil {
+		return res(id, title, Fail, "not NixOS: /etc/os-release is missing or unreadable", fix)
+	}
+	vals := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if ok {
+			vals[k] = strings.Trim(v, `"'`)
+		}
+	}
+	name := vals["PRETTY_NAME"]
+	if name == "" {
+		name = vals["NAME"]
+	}
+	if vals["ID"] != "nixos" {
+		if name == "" {
+			name = "ID=" + vals["ID"]
+		}
+		return res(id, title, Fail, "not NixOS: this machine runs "+name, fix)
+	}
+	if name == "" {
+		name = "NixOS"
+	}
+	return res(id, title, Pass, "this machine runs "+name, "")
+}
+
+// disabledFeature matches Nix's answer when an experimental feature is off:
+// "experimental Nix feature 'nix-command' is disabled" (older Nix:
+// "experimental feature 'flakes' is disabled").
+var disabledFeature = regexp.MustCompile(`experimental (?:Nix )?feature '([A-Za-z0-9-]+)' is disabled`)
+
+// flakesFix is the NixOS setting that turns the features on.
+const flakesFix = `set nix.settings.experimental-features = [ "nix-command" "flakes" ]; in the configuration (axiOS's system module does) and switch, or add "experimental-features = nix-command flakes" to /etc/nix/nix.conf`
+
 // Flakes checks that the nix command and flakes are enabled.
 func (m Machine) Flakes(ctx context.Context) Result {
 	const id, title = "flakes", "flakes enabled"
 	features := ""
 	source := ""
 	out, err := m.runner().Output(ctx, runner.Cmd{Name: "nix", Args: []string{"config", "show", "experimental-features"}})
+	var serr error
 	if err == nil {
 		features, source = string(out), "`nix config show`"
-	} else if out, serr := m.runner().Output(ctx, runner.Cmd{Name: "nix", Args: []string{"show-config"}}); serr == nil {
+	} else if out, serr = m.runner().Output(ctx, runner.Cmd{Name: "nix", Args: []string{"show-config"}}); serr == nil {
 		// Nix before 2.20 has only `nix show-config`.
 		features, source = confFeatures(out), "`nix show-config`"
+	} else if f := disabledIn(err, serr); f != "" {
+		// Nix answered, refusing the command: the feature is off.
+		return res(id, title, Warn, "flakes not enabled: nix says experimental feature '"+f+"' is disabled (axios passes the features itself, but `nix` by hand needs them)", flakesFix)
 	} else if b, ferr := os.ReadFile(m.path("/etc/nix/nix.conf")); ferr == nil {
 		features, source = confFeatures(b), "/etc/nix/nix.conf"
+	} else if errors.Is(err, exec.ErrNotFound) || strings.Contains(err.Error(), "command not found") {
+		return res(id, title, Fail, "Nix is not installed: there is no nix on PATH", "install NixOS (https://nixos.org/download), or Nix (https://nixos.org/download/#nix-install-linux)")
 	} else {
-		return res(id, title, Warn, "cannot tell: `nix config show` failed and /etc/nix/nix.conf is unreadable", "check that Nix is installed")
+		return res(id, title, Warn, "cannot tell: `nix config show` failed ("+firstLine(err.Error())+") and /etc/nix/nix.conf is unreadable", "check that Nix is installed and works: `nix --version`")
 	}
 	have := map[string]bool{}
 	for _, f := range strings.Fields(features) {
@@ -162,6 +210,28 @@ func (m Machine) Flakes(ctx context.Context) Result {
 	}
 	return res(id, title, Warn, "experimental features not enabled according to "+source+": "+strings.Join(missing, ", ")+" (axios passes them itself, but `nix` by hand needs them)",
 		`set nix.settings.experimental-features = [ "nix-command" "flakes" ] (axiOS's system module does) and switch, or add "experimental-features = nix-command flakes" to /etc/nix/nix.conf`)
+}
+
+// disabledIn returns the experimental feature Nix said is disabled in any
+// of errs, "" when none says so.
+func disabledIn(errs ...error) string {
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if m := disabledFeature.FindStringSubmatch(err.Error()); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
 }
 
 // confFeatures collects experimental-features and extra-experimental-features

@@ -43,9 +43,9 @@ func New(deps Deps) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check this machine and its configuration: UEFI, Secure Boot, flakes, git, /boot space, time zone, host",
+		Short: "Check this machine and its configuration: NixOS, UEFI, Secure Boot, flakes, git, /boot space, time zone, host",
 		Long: `Run every check and print one line per check: pass, warn or fail, with
-the fix. The checks: UEFI boot (BIOS is not supported), Secure Boot state and
+the fix. The checks: the machine runs NixOS (/etc/os-release), UEFI boot (BIOS is not supported), Secure Boot state and
 Lanzaboote keys (/var/lib/sbctl), flakes enabled, the configuration
 directory is a git repository that tracks every file the flake reads, this
 host's hardware file exists, home-manager follows the configuration's nixpkgs
@@ -88,6 +88,7 @@ func Run(ctx context.Context, deps Deps, dir, host string) *Report {
 	m := deps.Machine
 	rep := &Report{Host: host}
 	add := func(r Result) { rep.Checks = append(rep.Checks, r) }
+	add(m.NixOS())
 	add(m.UEFI())
 	add(m.SecureBoot())
 	add(m.Flakes(ctx))

@@ -112,6 +112,7 @@ func TestHealthyMachine(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	want := []string{
+		"✓ pass  NixOS: this machine runs NixOS 25.05 (Warbler)",
 		"✓ pass  UEFI boot: the machine booted through UEFI",
 		"✓ pass  Secure Boot and Lanzaboote keys: Secure Boot is on and the Lanzaboote keys are in /var/lib/sbctl",
 		"✓ pass  flakes enabled: nix-command and flakes are enabled (`nix config show`)",
@@ -121,7 +122,7 @@ func TestHealthyMachine(t *testing.T) {
 		"✓ pass  host tower validates: hosts/tower.toml follows the rules",
 		"✓ pass  free space in /boot: 400.0 MiB free in /boot",
 		"✓ pass  time zone: Europe/Berlin is a known time zone",
-		"9 passed, 0 warnings, 0 failed",
+		"10 passed, 0 warnings, 0 failed",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("output:\n%s\nwant:\n%s", out, strings.Join(want, "\n"))
@@ -141,7 +142,7 @@ func TestBIOSMachineAndBrokenConfig(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	s := statuses(t, out)
-	expect := map[string]string{"uefi": Fail, "secureboot": Skip, "flakes": Warn, "git": Fail, "hardware": Fail, "hm-follows": Fail, "host": Fail, "boot-space": Warn, "timezone": Fail}
+	expect := map[string]string{"nixos": Fail, "uefi": Fail, "secureboot": Skip, "flakes": Warn, "git": Fail, "hardware": Fail, "hm-follows": Fail, "host": Fail, "boot-space": Warn, "timezone": Fail}
 	for id, st := range expect {
 		if s[id].Status != st {
 			t.Errorf("%s: %s (%s), want %s", id, s[id].Status, s[id].Message, st)
@@ -270,4 +271,61 @@ func TestSummaryCounts(t *testing.T) {
 	if !strings.Contains(b.String(), "1 passed, 1 warning, 0 failed") {
 		t.Errorf("summary:\n%s", b.String())
 	}
+}
+
+// On a machine that is not NixOS the first line says so (issue 11: doctor
+// never said it).
+func TestNotNixOS(t *testing.T) {
+	dir := config(t, "Europe/Berlin", "follows.lock")
+	out, code := run(t, deps(machine("bios", "nix-command flakes", 400<<20), dir))
+	first, _, _ := strings.Cut(out, "\n")
+	if code != exitcode.Failed || first != "✗ fail  NixOS: not NixOS: this machine runs Debian GNU/Linux 12 (bookworm) (fix: axiOS configures NixOS machines: install NixOS (https://nixos.org/download), then `axios init`; on this system `axios init --yes --dir DIR` and `axios check` still work)" {
+		t.Errorf("exit %d, first line %q", code, first)
+	}
+	if r := (Machine{Root: t.TempDir()}).NixOS(); r.Status != Fail || !strings.HasPrefix(r.Message, "not NixOS: /etc/os-release is missing") {
+		t.Errorf("no os-release: %+v", r)
+	}
+}
+
+// nixRefusing answers every nix command like Nix with an experimental
+// feature turned off.
+type nixRefusing struct{ stderr string }
+
+func (n nixRefusing) Run(context.Context, runner.Cmd) error { return nil }
+
+func (n nixRefusing) Output(_ context.Context, c runner.Cmd) ([]byte, error) {
+	return nil, &runner.ExitError{Cmd: c.String(), Code: 1, Stderr: n.stderr}
+}
+
+// Nix without flakes is "flakes not enabled" with the setting that turns
+// them on, not "check that Nix is installed" (issue 11), whatever nix.conf
+// says (here: none).
+func TestFlakesDisabled(t *testing.T) {
+	for _, msg := range []string{
+		"error: experimental Nix feature 'nix-command' is disabled; add '--extra-experimental-features nix-command' to enable it",
+		"error: experimental Nix feature 'flakes' is disabled; use '--experimental-features flakes' to override",
+		"error: experimental feature 'flakes' is disabled",
+	} {
+		m := Machine{Root: t.TempDir(), Runner: nixRefusing{msg}}
+		r := m.Flakes(context.Background())
+		if r.Status != Warn || !strings.HasPrefix(r.Message, "flakes not enabled: nix says experimental feature '") ||
+			!strings.Contains(r.Fix, `nix.settings.experimental-features = [ "nix-command" "flakes" ];`) || strings.Contains(r.Fix, "installed") {
+			t.Errorf("%s:\n%+v", msg, r)
+		}
+	}
+	// No nix at all.
+	m := Machine{Root: t.TempDir(), Runner: nixRefusing{}}
+	m.Runner = missingNix{}
+	if r := m.Flakes(context.Background()); r.Status != Fail || !strings.Contains(r.Message, "Nix is not installed") {
+		t.Errorf("no nix: %+v", r)
+	}
+}
+
+type missingNix struct{}
+
+func (missingNix) Run(context.Context, runner.Cmd) error { return nil }
+
+func (missingNix) Output(ctx context.Context, c runner.Cmd) ([]byte, error) {
+	c.Name = "axios-test-no-such-nix"
+	return runner.Exec{}.Output(ctx, c)
 }
