@@ -11,8 +11,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +43,9 @@ type deps struct {
 	interactive func() bool
 	// ask runs the interactive form; nil uses the terminal form.
 	ask func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error
+	// writeFile writes one generated file (generate.WriteOptions.WriteFile);
+	// nil is the real one. Tests inject a full disk or a hold here.
+	writeFile func(ctx context.Context, path string, data []byte) error
 }
 
 func realDeps() deps {
@@ -223,7 +228,17 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 		}
 		return nil
 	}
-	if err := generate.Write(dir, files, o.force); err != nil {
+	// Ctrl-C or a hang-up (to the whole process group, maybe twice) while
+	// the files are written stops the write and removes what it wrote; the
+	// signals do not kill init half-way.
+	wctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
+	err = generate.WriteContext(wctx, dir, files, generate.WriteOptions{Force: o.force, WriteFile: d.writeFile})
+	stop()
+	if err != nil {
+		if errors.Is(err, generate.ErrInterrupted) {
+			fmt.Fprintf(stderr, "Interrupted; nothing was written to %s (the partial files were removed). Run axios init again to start over.\n", dir)
+			return exitcode.New(exitcode.Aborted, nil)
+		}
 		var ex *generate.ExistsError
 		if errors.As(err, &ex) {
 			fmt.Fprintf(stderr, "%s these files already exist in %s:\n", pe.Paint(ui.Red, "error:"), dir)
