@@ -270,7 +270,7 @@ func (c Client) Query(ctx context.Context, q Query) (*Result, error) {
 
 	stderr := &cappedBuffer{max: maxStderr}
 	pr, pw := io.Pipe()
-	cmd := runner.Cmd{Name: prog, Args: args, Stdout: pw, Stderr: stderr}
+	cmd := runner.Cmd{Name: prog, Args: args, Stdout: pw, Stderr: stderr, KillGroup: true}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	ran := make(chan error, 1)

@@ -53,7 +53,7 @@ func (h handlers) units(ctx context.Context, _ *mcp.CallToolRequest, in UnitsInp
 	if r == nil {
 		r = runner.Exec{}
 	}
-	cmd := runner.Cmd{Name: "systemctl", Args: args}
+	cmd := runner.Cmd{Name: "systemctl", Args: args, KillGroup: true}
 	out, err := r.Output(ctx, cmd)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing failed units: %w", err)

@@ -2,13 +2,9 @@ package runner
 
 import (
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // DefaultWaitDelay is how long Exec waits, after its context ends or after
@@ -18,42 +14,15 @@ import (
 // shutdown of axios, for as long as it runs.
 const DefaultWaitDelay = 5 * time.Second
 
-// privilegeWrappers ask for a password on the terminal: they stay in axios's
-// process group, which is the terminal's foreground group, so that reading
-// the terminal does not stop them (SIGTTIN).
-var privilegeWrappers = map[string]bool{"sudo": true, "doas": true, "run0": true, "pkexec": true}
-
-// ownGroup reports whether c runs in a process group of its own: when none
-// of its standard streams is a terminal and it is not a privilege wrapper.
-// A command on the terminal (a build showing its progress, an activation,
-// sudo asking for a password) stays in axios's group, so Ctrl-C reaches it
-// as it reaches axios.
-func ownGroup(c Cmd) bool {
-	if privilegeWrappers[filepath.Base(c.Name)] {
-		return false
-	}
-	for _, s := range []any{c.Stdin, c.Stdout, c.Stderr} {
-		if f, ok := s.(*os.File); ok && isTerminal(f) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
-}
-
-// setGroup puts cmd into a process group of its own (when ownGroup) and
-// makes cancelling its context kill the whole group, so no descendant is
-// left holding a pipe; it sets WaitDelay in every case.
+// setGroup sets WaitDelay, and for a Cmd with KillGroup puts the command
+// into a process group of its own and makes cancelling its context kill
+// the whole group, so no descendant is left holding a pipe.
 func setGroup(cmd *exec.Cmd, c Cmd, wait time.Duration) (group bool) {
 	if wait <= 0 {
 		wait = DefaultWaitDelay
 	}
 	cmd.WaitDelay = wait
-	if !ownGroup(c) {
+	if !c.KillGroup {
 		return false
 	}
 	if cmd.SysProcAttr == nil {

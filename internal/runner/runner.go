@@ -27,6 +27,13 @@ type Cmd struct {
 	// signals a terminal sends to axios's group (Ctrl-C, hang-up) do not
 	// reach it. For steps that must not stop half-way (activation).
 	Detach bool
+	// KillGroup runs the command in a process group of its own and, when
+	// its context ends, kills that whole group: nothing it started is left
+	// running or holding its output open. For commands that never need
+	// the terminal (journalctl, systemctl queries): a command in another
+	// group is stopped when it reads the terminal (sudo's password, ssh's
+	// host-key question), and Ctrl-C no longer reaches it directly.
+	KillGroup bool
 }
 
 // String renders the command as a shell-like line, for --dry-run and errors.
@@ -91,12 +98,10 @@ func lastLines(s string, n int) string {
 
 // Exec is the Runner that really executes commands.
 //
-// A command none of whose standard streams is a terminal (a query whose
-// output axios reads, a step whose output goes to a log) runs in a process
-// group of its own, and cancelling its context kills that whole group, so a
-// descendant that inherited its output pipe cannot keep axios waiting. In
-// every case, after the context ends or the command exits, axios waits at
-// most WaitDelay for the output pipes to close.
+// After a command's context ends or the command exits, Exec waits at most
+// WaitDelay for its output pipes to close, so a descendant that inherited
+// them cannot keep axios waiting. A Cmd with KillGroup runs in a process
+// group of its own, and cancelling its context kills that whole group.
 type Exec struct {
 	// WaitDelay is exec.Cmd.WaitDelay; 0 means DefaultWaitDelay.
 	WaitDelay time.Duration
@@ -126,7 +131,6 @@ func (e Exec) Output(ctx context.Context, c Cmd) ([]byte, error) {
 	} else {
 		cmd.Stderr = &stderr
 	}
-	c.Stdout = &stdout // captured, never the terminal
 	group := setGroup(cmd, c, e.WaitDelay)
 	err := runGroup(cmd, group)
 	return stdout.Bytes(), wrap(c, err, stderr.String())

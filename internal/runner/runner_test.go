@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -64,7 +65,7 @@ func await(t *testing.T, ch <-chan result) result {
 // output returns after WaitDelay, and that process is killed (issue 11).
 func TestGrandchildHoldingStdout(t *testing.T) {
 	e := Exec{WaitDelay: 300 * time.Millisecond}
-	c := Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $!; exit 0`}}
+	c := Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $!; exit 0`}, KillGroup: true}
 	r := await(t, output(context.Background(), e, c))
 	if r.d > 5*time.Second {
 		t.Errorf("took %v", r.d)
@@ -86,7 +87,7 @@ func TestCancelKillsGroup(t *testing.T) {
 	pidFile := dir + "/pid"
 	ctx, cancel := context.WithCancel(context.Background())
 	e := Exec{WaitDelay: 10 * time.Second}
-	c := Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $! > ` + pidFile + `; sleep 60`}}
+	c := Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $! > ` + pidFile + `; sleep 60`}, KillGroup: true}
 	ch := output(ctx, e, c)
 	var pid int
 	for end := time.Now().Add(10 * time.Second); pid == 0 && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
@@ -113,7 +114,7 @@ func TestCancelKillsGroup(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- e.Run(ctx, Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $!; sleep 60`}, Stdout: &sb})
+		done <- e.Run(ctx, Cmd{Name: "sh", Args: []string{"-c", `sleep 60 & echo $!; sleep 60`}, Stdout: &sb, KillGroup: true})
 	}()
 	select {
 	case err := <-done:
@@ -130,19 +131,24 @@ func TestCancelKillsGroup(t *testing.T) {
 	}
 }
 
-// A command on the terminal, and sudo, stay in axios's process group (Ctrl-C
-// reaches them; sudo can read the password); others get their own.
-func TestOwnGroup(t *testing.T) {
-	if !ownGroup(Cmd{Name: "git"}) || !ownGroup(Cmd{Name: "nix", Stdout: &strings.Builder{}}) {
-		t.Error("a command without a terminal stays in axios's group")
+// Without KillGroup the command stays in axios's process group (so Ctrl-C
+// from the terminal reaches it and it may read the terminal), and WaitDelay
+// still ends the wait for a descendant holding its output.
+func TestWaitDelayWithoutGroup(t *testing.T) {
+	e := Exec{WaitDelay: 300 * time.Millisecond}
+	c := Cmd{Name: "sh", Args: []string{"-c", `cut -d' ' -f5 /proc/$$/stat; sleep 60 & echo $!; exit 0`}}
+	r := await(t, output(context.Background(), e, c))
+	if r.d > 5*time.Second || r.err == nil || !strings.Contains(r.err.Error(), "kept its output open") {
+		t.Errorf("%v: %v", r.d, r.err)
 	}
-	if ownGroup(Cmd{Name: "/run/wrappers/bin/sudo"}) {
-		t.Error("sudo gets a group of its own")
+	fields := strings.Fields(string(r.out))
+	if len(fields) != 2 {
+		t.Fatalf("output %q", r.out)
 	}
-	if f, err := os.Open("/dev/null"); err == nil {
-		defer f.Close()
-		if !ownGroup(Cmd{Name: "nix", Stdin: f}) {
-			t.Error("/dev/null is taken for a terminal")
-		}
+	if pgid, _ := strconv.Atoi(fields[0]); pgid != syscall.Getpgrp() {
+		t.Errorf("the command ran in group %d, axios is in %d", pgid, syscall.Getpgrp())
+	}
+	if pid, err := strconv.Atoi(fields[1]); err == nil {
+		syscall.Kill(pid, syscall.SIGKILL) // the grandchild lives on without KillGroup
 	}
 }
