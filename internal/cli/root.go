@@ -12,6 +12,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/initcmd"
 	"github.com/axios-nix/axios/internal/cmd/mcp"
 	"github.com/axios-nix/axios/internal/cmd/modules"
+	"github.com/axios-nix/axios/internal/cmd/options"
 	"github.com/axios-nix/axios/internal/cmd/plan"
 	"github.com/axios-nix/axios/internal/cmd/rebuild"
 	"github.com/axios-nix/axios/internal/cmd/update"
@@ -35,6 +36,7 @@ func NewRoot(version string) *cobra.Command {
 		check.Commands(),
 		plan.Commands(),
 		modules.Commands(),
+		options.Commands(),
 		rebuild.Commands(),
 		deploy.Commands(),
 		generations.Commands(),

@@ -57,6 +57,9 @@ type HostReport struct {
 	Name        string       `json:"name"`
 	Valid       bool         `json:"valid"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
+	// SetsOptions: the host sets option paths that an option index could
+	// check (extraConfig or a settings table).
+	SetsOptions bool `json:"-"`
 }
 
 // Report is the result of checking files and configuration directories.
@@ -66,6 +69,9 @@ type Report struct {
 	// directories, in the order found.
 	Diagnostics []Diagnostic `json:"diagnostics"`
 	Valid       bool         `json:"valid"`
+	// Notes are remarks that are not problems (e.g. that no option index
+	// exists yet to check extraConfig against).
+	Notes []string `json:"notes,omitempty"`
 }
 
 func (r *Report) add(ds ...Diagnostic) {
@@ -98,6 +104,10 @@ func CheckBytes(data []byte, filename string, opts Options) HostReport {
 	}
 	rep.Name = h.Name
 	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
+	rep.SetsOptions = SetsOptions(h, opts)
+	if opts.OptionIndex != nil {
+		rep.Diagnostics = append(rep.Diagnostics, CheckOptions(h, opts.OptionIndex, opts)...)
+	}
 	rep.Valid = !HasErrors(rep.Diagnostics)
 	return rep
 }
@@ -125,6 +135,10 @@ func CheckFile(path string, opts Options) (HostReport, error) {
 	}
 	rep.Name = h.Name
 	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
+	rep.SetsOptions = SetsOptions(h, opts)
+	if opts.OptionIndex != nil {
+		rep.Diagnostics = append(rep.Diagnostics, CheckOptions(h, opts.OptionIndex, opts)...)
+	}
 	rep.Valid = !HasErrors(rep.Diagnostics)
 	return rep, nil
 }

@@ -44,6 +44,9 @@ func HasErrors(ds []Diagnostic) bool {
 type Options struct {
 	Catalog *catalog.Catalog
 	Rules   *rules.Rules
+	// OptionIndex, when set, has CheckFile and CheckBytes look the option
+	// paths of extraConfig and the settings tables up (AX501).
+	OptionIndex OptionIndex
 }
 
 func (o Options) resolve() (*catalog.Catalog, *rules.Rules) {

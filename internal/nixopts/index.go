@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -214,4 +215,35 @@ func ParseAllowlist(r io.Reader) ([]AllowEntry, error) {
 		return nil, fmt.Errorf("reading allowlist: %w", err)
 	}
 	return out, nil
+}
+
+// Children returns the names of the options and option prefixes directly
+// below p (a "<name>" placeholder is not a name), sorted; for "did you
+// mean" suggestions.
+func (ix *Index) Children(p Path) []string {
+	seen := map[string]bool{}
+	var walk func(t *trie, i int)
+	walk = func(t *trie, i int) {
+		if i == len(p) {
+			for name := range t.children {
+				seen[name] = true
+			}
+			return
+		}
+		if c := p[i]; !c.Dynamic {
+			if next := t.children[c.Name]; next != nil {
+				walk(next, i+1)
+			}
+		}
+		if t.wildcard != nil {
+			walk(t.wildcard, i+1)
+		}
+	}
+	walk(ix.root, 0)
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -375,3 +375,32 @@ age.secrets.<name>.file ryantm/agenix:modules/age.nix
 		}
 	}
 }
+
+func TestIndexChildren(t *testing.T) {
+	ix := NewIndex()
+	ix.Add([]string{"services", "fwupd", "enable"}, false)
+	ix.Add([]string{"services", "fwupd", "package"}, false)
+	ix.Add([]string{"users", "users", "<name>", "isNormalUser"}, false)
+	ix.Add([]string{"users", "users", "root", "hashedPassword"}, false)
+	path := func(s ...string) Path {
+		var p Path
+		for _, c := range s {
+			p = append(p, Comp{Name: c})
+		}
+		return p
+	}
+	for _, c := range []struct {
+		p    Path
+		want string
+	}{
+		{path("services", "fwupd"), "enable,package"},
+		{path(), "services,users"},
+		{path("users", "users", "alice"), "isNormalUser"},
+		{path("users", "users", "root"), "hashedPassword,isNormalUser"},
+		{path("nothing"), ""},
+	} {
+		if got := strings.Join(ix.Children(c.p), ","); got != c.want {
+			t.Errorf("Children(%s) = %q, want %q", c.p, got, c.want)
+		}
+	}
+}

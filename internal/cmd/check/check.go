@@ -16,14 +16,16 @@ import (
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/optindex"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
 // Deps are what the command needs from the outside world; tests replace them.
 type Deps struct {
-	Runner   runner.Runner      // runs git; nil means runner.Exec{}
-	Resolver configdir.Resolver // finds the configuration directory
+	Runner   runner.Runner       // runs git; nil means runner.Exec{}
+	Resolver configdir.Resolver  // finds the configuration directory
+	Getenv   func(string) string // finds the cache folder; nil means os.Getenv
 }
 
 // Commands returns the cobra commands of this package.
@@ -32,7 +34,7 @@ func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
 // New returns the `axios check` command.
 func New(deps Deps) *cobra.Command {
 	var asJSON bool
-	var dir, stdinName string
+	var dir, stdinName, indexFile string
 	cmd := &cobra.Command{
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -49,7 +51,10 @@ has each file checked alone. A configuration directory is checked
 completely: flake.nix and hosts/ exist, every hosts/<name>.toml is a valid host
 with a hosts/<name>/hardware.nix that is not the placeholder axios init writes
 (AX406, a warning), and, in a git repository, every file the flake reads is
-tracked (flakes see only tracked files). Without PATH the
+tracked (flakes see only tracked files). Option paths set in extraConfig
+and in the [virt], [secrets] and [selfHosted] tables are looked up in the
+option index that ` + "`axios options --update`" + ` builds (AX501, a warning, with a
+"did you mean"); without an index check says so once. Without PATH the
 configuration directory is used: --dir, then $AXIOS_FLAKE, then the current
 directory when it holds flake.nix and hosts/, then ~/.config/nixos_config.
 
@@ -79,21 +84,92 @@ is an error, 2 for bad usage or an unreadable path.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			rep, err := hostconfig.Check(ctx, paths, hostconfig.DirOptions{Runner: deps.Runner, Stdin: cmd.InOrStdin(), StdinName: stdinName})
+			getenv := deps.Getenv
+			if getenv == nil {
+				getenv = os.Getenv
+			}
+			idx, note, err := optionIndex(indexFile, paths, getenv)
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
+			}
+			opts := hostconfig.DirOptions{Runner: deps.Runner, Stdin: cmd.InOrStdin(), StdinName: stdinName}
+			if idx != nil {
+				opts.OptionIndex = idx
+			}
+			rep, err := hostconfig.Check(ctx, paths, opts)
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			if note != "" {
+				rep.Notes = append(rep.Notes, note)
+			}
+			if idx == nil && setsOptions(rep) {
+				rep.Notes = append(rep.Notes, optindex.NoIndexNote)
 			}
 			relativize(rep)
 			return Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) {
 				WriteDiagnostics(w, rep.Diagnostics)
+				p := ui.NewPainter(w)
+				for _, n := range rep.Notes {
+					fmt.Fprintln(w, p.Paint(ui.Dim, "note: "+n))
+				}
 				writeSummary(w, rep)
 			}, rep.Valid)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (hosts, diagnostics, valid)")
 	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory to check when no PATH is given")
+	cmd.Flags().StringVar(&indexFile, "options-index", "", "the option index to check option paths against (default: the one `axios options --update` cached for this configuration)")
 	cmd.Flags().StringVar(&stdinName, "stdin-filename", "", "the file name of the host read from standard input (PATH -), for messages and the hostname check")
 	return cmd
+}
+
+// optionIndex loads the index named by --options-index, else the cached one
+// of the configuration the paths belong to.
+func optionIndex(file string, paths []string, getenv func(string) string) (*optindex.Index, string, error) {
+	if file != "" {
+		idx, err := optindex.Load(file)
+		if err != nil {
+			return nil, "", fmt.Errorf("--options-index: %w", err)
+		}
+		return idx, "", nil
+	}
+	idx, note, err := optindex.ForConfig(configOf(paths), getenv)
+	if err != nil {
+		// A broken cache is no reason to stop checking the hosts.
+		return nil, err.Error(), nil
+	}
+	return idx, note, nil
+}
+
+// configOf returns the configuration directory of the first path: the path
+// itself when it holds flake.nix, or the folder above hosts/ for a host
+// file; "" when there is none.
+func configOf(paths []string) string {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		for _, d := range []string{abs, filepath.Dir(filepath.Dir(abs)), filepath.Dir(abs)} {
+			if _, err := os.Stat(filepath.Join(d, "flake.nix")); err == nil {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+func setsOptions(rep *hostconfig.Report) bool {
+	for _, h := range rep.Hosts {
+		if h.SetsOptions {
+			return true
+		}
+	}
+	return false
 }
 
 // Emit prints a command's report to w: as JSON when asJSON, else with
