@@ -69,17 +69,24 @@ in
     (lib.mkIf ts.enable {
       networking.firewall.trustedInterfaces = [ ts.interfaceName ];
     })
-    (lib.mkIf (ts.enable && cfg.authKeyFile != null) {
-      services.tailscale.authKeyFile = lib.mkDefault cfg.authKeyFile;
-    })
-    # `tailscale set` (the tailscaled-set unit, after the auto-login) rather
-    # than extraUpFlags: those are used only with an auth key and only at
-    # the first login, and `tailscale up` flags become preferences that every
-    # later `tailscale up` must repeat.
-    (lib.mkIf ts.enable {
-      services.tailscale.extraSetFlags =
+    # The conditions on services.tailscale.enable sit on each value, not
+    # around the attribute set: a condition read from the namespace it
+    # defines recurses wherever that namespace is not made of declared
+    # options (scripts/eval-upstream's stand-in for NixOS).
+    {
+      services.tailscale.authKeyFile = lib.mkIf (ts.enable && cfg.authKeyFile != null) (
+        lib.mkDefault cfg.authKeyFile
+      );
+      # `tailscale set` (the tailscaled-set unit, after the auto-login)
+      # rather than extraUpFlags: those are used only with an auth key and
+      # only at the first login, and `tailscale up` flags become preferences
+      # that every later `tailscale up` must repeat.
+      services.tailscale.extraSetFlags = lib.mkIf ts.enable (
         lib.optional (cfg.operator != null) "--operator=${cfg.operator}"
-        ++ [ "--accept-routes=${if cfg.acceptRoutes then "true" else "false"}" ];
+        ++ [ "--accept-routes=${if cfg.acceptRoutes then "true" else "false"}" ]
+      );
+    }
+    (lib.mkIf ts.enable {
       assertions = [
         {
           assertion = cfg.operator == null || config.users.users ? ${cfg.operator};
