@@ -51,9 +51,16 @@ let
         description = "Address the app opens (https://).";
       };
       icon = lib.mkOption {
-        type = lib.types.str;
+        type = lib.types.nullOr lib.types.str;
+        default = null;
         example = "proton-mail";
-        description = "Base name of a PNG (without .png) in axios.pwa.iconPath.";
+        description = "Base name of a PNG (without .png) in axios.pwa.iconPath. Set icon, themeIcon or both (your PNG wins).";
+      };
+      themeIcon = lib.mkOption {
+        type = lib.types.nullOr lib.types.str;
+        default = null;
+        example = "protonmail";
+        description = "Name of an app icon of the Papirus icon theme (share/icons/Papirus/64x64/apps/<name>.svg), used when icon is null or its PNG is missing.";
       };
       categories = lib.mkOption {
         type = lib.types.listOf lib.types.str;

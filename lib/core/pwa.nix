@@ -89,6 +89,8 @@ rec {
       categories = [ "Network" ];
       mimeTypes = [ ];
       actions = { };
+      icon = null;
+      themeIcon = null;
     }
     // def;
 
@@ -138,6 +140,14 @@ rec {
             )
         else
           [ ];
+      themeIcon =
+        if isAttrs def && def ? themeIcon && def.themeIcon != null then
+          if !(isString def.themeIcon) || match "[A-Za-z0-9][A-Za-z0-9._-]*" def.themeIcon == null then
+            [ "${field "themeIcon"} must be an icon name of the theme (letters, digits, . _ -), such as \"gmail\"" ]
+          else
+            [ ]
+        else
+          [ ];
       idOk =
         if match "[a-z0-9][a-z0-9-]*" id == null then
           [ "axios.pwa.extraApps.\"${id}\": the id must be lower-case letters, digits and dashes (it names the desktop file and the pwa-<id> command)" ]
@@ -150,7 +160,18 @@ rec {
       idOk
       ++ str "name"
       ++ str "url"
-      ++ str "icon"
+      # An icon file name, or a theme icon, or both.
+      ++ (
+        if !(isAttrs def) then
+          [ ]
+        else if (def.icon or null) == null && (def.themeIcon or null) != null then
+          [ ]
+        else if (def.icon or null) == null then
+          [ "${field "icon"} is missing; set icon (a PNG in axios.pwa.iconPath) or themeIcon (an icon of the theme)" ]
+        else
+          str "icon"
+      )
+      ++ themeIcon
       ++ url
       ++ strList "categories"
       ++ strList "mimeTypes"
@@ -192,6 +213,7 @@ rec {
           name
           url
           icon
+          themeIcon
           categories
           mimeTypes
           ;

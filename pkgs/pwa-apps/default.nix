@@ -9,6 +9,11 @@
   makeDesktopItem,
   symlinkJoin,
   brave,
+  papirus-icon-theme,
+  # The freedesktop icon theme whose app icons (an entry's themeIcon) are
+  # copied into the package, and its folder under share/icons.
+  iconTheme ? papirus-icon-theme,
+  iconThemeName ? "Papirus",
   # The browser package and which family it is (for the window app id).
   browser ? brave,
   browserKind ? "brave",
@@ -50,10 +55,53 @@ let
     e:
     let
       candidates =
-        map (dir: dir + "/${e.icon}.png") extraIconPaths
-        ++ lib.optional (!(extraDefs ? ${e.id})) (./icons + "/${e.icon}.png");
+        lib.optionals (e.icon != null) (
+          map (dir: dir + "/${e.icon}.png") extraIconPaths
+          ++ lib.optional (!(extraDefs ? ${e.id})) (./icons + "/${e.icon}.png")
+        );
     in
     lib.findFirst builtins.pathExists null candidates;
+
+  # The theme's icon of an entry (an SVG in the theme package), or null.
+  themeFile =
+    e:
+    if e.themeIcon == null then
+      null
+    else
+      "${iconTheme}/share/icons/${iconThemeName}/64x64/apps/${e.themeIcon}.svg";
+
+  # Shell that installs an entry's icon as <id>: a built-in prefers the
+  # theme's icon over its generated tile; your own PNG (iconPath) comes
+  # before the theme. A theme icon missing from the theme package falls back
+  # to the PNG, so a renamed icon never breaks the build.
+  installIcon =
+    e:
+    let
+      png = iconFile e;
+      svg = themeFile e;
+      pngCmd = ''
+        cp ${png} $out/share/icons/hicolor/128x128/apps/${e.id}.png
+      '';
+      svgCmd = ''
+        mkdir -p $out/share/icons/hicolor/scalable/apps
+        cp -L ${lib.escapeShellArg svg} $out/share/icons/hicolor/scalable/apps/${e.id}.svg
+      '';
+      userFirst = extraDefs ? ${e.id};
+    in
+    if svg == null then
+      lib.optionalString (png != null) pngCmd
+    else if png != null && userFirst then
+      pngCmd
+    else
+      ''
+        if [ -e ${lib.escapeShellArg svg} ]; then
+        ${svgCmd}''
+      + lib.optionalString (png != null) ''
+        else
+        ${pngCmd}''
+      + ''
+        fi
+      '';
 
   launchers = stdenvNoCC.mkDerivation {
     pname = "pwa-apps-launchers";
@@ -66,9 +114,6 @@ let
     ''
     + lib.concatMapStrings (
       e:
-      let
-        icon = iconFile e;
-      in
       ''
         cat > $out/bin/${e.exec} <<'EOS'
         #!${stdenvNoCC.shell}
@@ -76,9 +121,7 @@ let
         EOS
         chmod +x $out/bin/${e.exec}
       ''
-      + lib.optionalString (icon != null) ''
-        cp ${icon} $out/share/icons/hicolor/128x128/apps/${e.id}.png
-      ''
+      + installIcon e
     ) entries
     + ''
       runHook postInstall
@@ -119,7 +162,11 @@ else
     passthru = {
       inherit entries defs;
       # ids whose icon was not found (shown with a generic icon)
-      missingIcons = map (e: e.id) (lib.filter (e: iconFile e == null) entries);
+      missingIcons = map (e: e.id) (lib.filter (e: iconFile e == null && themeFile e == null) entries);
+      # ids shown with the theme's icon (when the theme package has it), and
+      # those shown with their generated two-letter tile
+      themeIcons = map (e: e.id) (lib.filter (e: themeFile e != null) entries);
+      tileIcons = map (e: e.id) (lib.filter (e: themeFile e == null && iconFile e != null) entries);
     };
     meta = {
       description = "Progressive Web App launchers with desktop entries and icons";

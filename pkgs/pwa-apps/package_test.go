@@ -19,6 +19,7 @@ const stubs = `
   lib = {
     inherit (builtins) attrNames concatMap concatStringsSep filter listToAttrs;
     optional = c: x: if c then [ x ] else [ ];
+    optionals = c: x: if c then x else [ ];
     optionalString = c: s: if c then s else "";
     concatMapStrings = f: l: builtins.concatStringsSep "" (map f l);
     findFirst = pred: def: l: let m = builtins.filter pred l; in if m == [ ] then def else builtins.head m;
@@ -32,12 +33,13 @@ const stubs = `
   makeDesktopItem = a: a;
   symlinkJoin = a: a;
   brave = { outPath = "/brave"; meta.mainProgram = "brave"; };
+  papirus-icon-theme = { outPath = "/papirus"; };
   chromium = { outPath = "/chromium"; meta.mainProgram = "chromium"; };
 `
 
 func evalPackage(t *testing.T, args, body string, out any) {
 	t.Helper()
-	expr := fmt.Sprintf(`let %s pkg = import ./pkgs/pwa-apps/default.nix ({ inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave; } // %s); in %s`, stubs, args, body)
+	expr := fmt.Sprintf(`let %s pkg = import ./pkgs/pwa-apps/default.nix ({ inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; } // %s); in %s`, stubs, args, body)
 	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
 }
 
@@ -126,7 +128,7 @@ func TestPackageExtraAppsAndIncludeDefaults(t *testing.T) {
 
 func TestPackageRejectsInvalidExtraApp(t *testing.T) {
 	nix := testutil.RequireTool(t, "nix-instantiate")
-	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, stubs)
+	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, stubs)
 	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr)
 	cmd.Dir = testutil.RepoRoot(t)
 	out, err := cmd.CombinedOutput()
