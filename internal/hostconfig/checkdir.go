@@ -113,6 +113,10 @@ func CheckBytes(data []byte, filename string, opts Options) HostReport {
 }
 
 func syntaxDiag(pe *ParseError, file string) Diagnostic {
+	if pe.Fix != "" {
+		return Diagnostic{Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg, Fix: pe.Fix,
+			File: file, Line: pe.Line, Column: pe.Column}
+	}
 	return Diagnostic{
 		Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg,
 		Fix:  "fix the TOML syntax at this place (https://toml.io)",

@@ -79,6 +79,8 @@ type ParseError struct {
 	Line   int // 0 when unknown
 	Column int // 0 when unknown
 	Msg    string
+	// Fix says how to repair it; "" means fixing the TOML syntax.
+	Fix string
 }
 
 func (e *ParseError) Error() string {
@@ -111,7 +113,8 @@ func ParseFile(path string) (*Host, error) {
 			return nil, fmt.Errorf("reading host %s: is a directory", path)
 		}
 		if errors.As(err, &nr) {
-			return nil, &ParseError{File: path, Msg: nr.Reason() + "; a host file must be a plain TOML file (to check text from a pipe, pass - and send it on standard input)"}
+			return nil, &ParseError{File: path, Msg: nr.Reason() + "; a host file must be a plain TOML file",
+				Fix: "replace it with a regular file; to check text from a pipe, pass - and send it on standard input"}
 		}
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
@@ -200,7 +203,8 @@ func Parse(data []byte, filename string) (h *Host, err error) {
 		return nil, &ParseError{File: filename, Line: deep, Msg: fmt.Sprintf("a key has more than %d dotted parts", maxKeyDepth)}
 	}
 	if keys.count > MaxKeys {
-		return nil, &ParseError{File: filename, Line: keys.overLine, Msg: fmt.Sprintf("the file has %d keys, more than %d; a host file is a short TOML table (move large settings into a .nix module in hosts/<name>/)", keys.count, MaxKeys)}
+		return nil, &ParseError{File: filename, Line: keys.overLine, Msg: fmt.Sprintf("the file has %d keys, more than %d; a host file is a short TOML table", keys.count, MaxKeys),
+			Fix: "move large settings (extraConfig) into a .nix module in hosts/<name>/"}
 	}
 	values := map[string]any{}
 	if err := toml.Unmarshal(data, &values); err != nil {

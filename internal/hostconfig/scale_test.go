@@ -85,7 +85,7 @@ func TestCheckFileManyKeys(t *testing.T) {
 		t.Fatalf("want one diagnostic, got %d: %+v", len(rep.Diagnostics), rep.Diagnostics[:min(3, len(rep.Diagnostics))])
 	}
 	d := rep.Diagnostics[0]
-	if d.Code != CodeSyntax || d.Line != MaxKeys+1 || !strings.Contains(d.Message, fmt.Sprintf("40001 keys, more than %d", MaxKeys)) {
+	if d.Code != CodeSyntax || d.Line != MaxKeys+1 || !strings.Contains(d.Message, fmt.Sprintf("40001 keys, more than %d", MaxKeys)) || !strings.Contains(d.Fix, ".nix module") {
 		t.Errorf("diagnostic: %+v", d)
 	}
 }
