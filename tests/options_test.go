@@ -687,7 +687,13 @@ func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool, keep fu
 func TestOptionsFixturesMatchSharedLists(t *testing.T) {
 	root := testutil.RepoRoot(t)
 	dir := filepath.Join(root, sharedDataDir)
-	if env := os.Getenv("AXIOS_OPTIONS_DATA"); env != "" {
+	if env := os.Getenv("AXIOS_OPTIONS_DATA"); env == "unpublished" {
+		// The repository's own GitHub workflow (.github/workflows/ci.yml):
+		// the shared lists are not published with the repository, so only
+		// this comparison is left out there; TestOptionsExist still checks
+		// every option against the in-repo fixtures.
+		t.Skip("AXIOS_OPTIONS_DATA=unpublished: the shared option lists are not available to this CI")
+	} else if env != "" {
 		dir = env
 	}
 	if _, err := os.Stat(dir); err != nil {

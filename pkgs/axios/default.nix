@@ -30,7 +30,7 @@ buildGoModule {
     ];
   };
 
-  vendorHash = "sha256-BgEAPTIeIk+pk+KCq9NjDFQwf5fKX6qIGPZ9Qb6tqtc=";
+  vendorHash = "sha256-HnmbD0nCcjyr2wvBCGU/SyIhxMFlrmq/Vq5karTZf1U=";
 
   subPackages = [ "cmd/axios" ];
 
