@@ -147,6 +147,17 @@ in
       '';
     };
 
+    appsFile = lib.mkOption {
+      type = lib.types.nullOr lib.types.path;
+      default = null;
+      example = lib.literalExpression "./pwa-apps.json";
+      description = ''
+        A JSON file of more apps, { "<id>": { name, url, categories, icon,
+        themeIcon } }, as `axios pwa add` writes it; merged into extraApps
+        (an id in both must agree, as with any attribute set option).
+      '';
+    };
+
     iconPath = lib.mkOption {
       type = lib.types.nullOr lib.types.path;
       default = null;
@@ -182,6 +193,9 @@ in
   };
 
   config = lib.mkIf cfg.enable {
+    axios.pwa.extraApps = lib.mkIf (cfg.appsFile != null) (
+      builtins.fromJSON (builtins.readFile cfg.appsFile)
+    );
     assertions = map (p: {
       assertion = false;
       message = p;

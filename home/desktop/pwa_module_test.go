@@ -129,3 +129,12 @@ func TestPWABrowserArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestPWAAppsFile: the file `axios pwa add` writes becomes extraApps.
+func TestPWAAppsFile(t *testing.T) {
+	var got map[string]map[string]any
+	pwaModule(t, `{ appsFile = ./internal/cmd/pwa/testdata/pwa-apps.json; }`, "m.config.axios.pwa.extraApps", &got)
+	if got["proton-mail"]["url"] != "https://mail.proton.me/u/0/inbox" || got["proton-mail"]["icon"] != "proton-mail" {
+		t.Errorf("extraApps from the file = %v", got)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/modules"
 	"github.com/axios-nix/axios/internal/cmd/options"
 	"github.com/axios-nix/axios/internal/cmd/plan"
+	"github.com/axios-nix/axios/internal/cmd/pwa"
 	"github.com/axios-nix/axios/internal/cmd/rebuild"
 	"github.com/axios-nix/axios/internal/cmd/update"
 	"github.com/axios-nix/axios/internal/cmd/wallpaper"
@@ -43,6 +44,7 @@ func NewRoot(version string) *cobra.Command {
 		update.Commands(),
 		doctor.Commands(),
 		wallpaper.Commands(),
+		pwa.Commands(),
 		mcp.Commands(),
 	}
 	for _, cmds := range groups {
