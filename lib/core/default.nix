@@ -10,6 +10,7 @@
   timeZones ? builtins.filter (
     l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#"
   ) (builtins.split "\n" (builtins.readFile ../timezones.txt)),
+  ports ? builtins.fromTOML (builtins.readFile ../ports.toml),
 }:
 let
   util = import ./util.nix;
@@ -18,13 +19,16 @@ let
   hosts = import ./hosts.nix;
   plan = import ./plan.nix { inherit cat; };
   deploy = import ./deploy.nix { inherit rules; };
+  exposure = import ./exposure.nix { inherit ports cat; };
 in
 {
   inherit (validate) checkHost;
   inherit (hosts) discoverHosts;
   inherit (plan) hostSettings;
   inherit (deploy) deploySettings;
-  inherit catalog rules timeZones;
+  inherit catalog rules timeZones ports;
+  # Ports per interface class (lib/ports.toml): report, firewall, default.
+  inherit exposure;
   # Catalog helpers: entries with `importPaths`, flags, profiles, paths …
   catalogInfo = cat;
   inherit (util) levenshtein suggest;
