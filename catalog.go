@@ -19,3 +19,9 @@ var RulesTOML []byte
 //
 //go:embed lib/timezones.txt
 var TimeZonesTXT []byte
+
+// PortsTOML is lib/ports.toml: every port a module opens, per interface
+// class (the modules' firewall rules and `axios plan --exposure`).
+//
+//go:embed lib/ports.toml
+var PortsTOML []byte

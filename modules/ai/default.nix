@@ -14,6 +14,7 @@ let
   cfg = config.services.ai;
   local = cfg.local;
   proxy = local.ollamaReverseProxy;
+  ollamaRoute = import ../../lib/core/ollama.nix;
   system = pkgs.stdenv.hostPlatform.system;
 
   # The agents move faster than nixpkgs; they come from the nix-ai-tools
@@ -297,20 +298,12 @@ in
     # assertion above explains what is missing.
     (lib.mkIf (cfg.enable && local.enable && proxy.enable && proxyDomain != null) (
       lib.optionalAttrs (options ? selfHosted) {
-        selfHosted.caddy.routes.ollama = {
+        # Inference endpoints only (lib/core/ollama.nix): no pull, create,
+        # copy, push or delete from the tailnet.
+        selfHosted.caddy.routes.ollama = ollamaRoute.route {
           domain = proxyDomain;
-          path = "${proxyPath}/*";
-          target = "http://127.0.0.1:${toString config.services.ollama.port}";
-          priority = 100;
-          # Ollama bound to loopback answers only requests addressed to a local
-          # host name, so the proxy sends its own upstream address as Host.
-          extraConfig = ''
-            header_up Host {upstream_hostport}
-          '';
-          # Ollama serves /api and /v1 at its root.
-          handleConfig = ''
-            uri strip_prefix ${proxyPath}
-          '';
+          path = proxyPath;
+          inherit (config.services.ollama) port;
         };
       }
     ))

@@ -34,15 +34,16 @@ in
       # value fails evaluation; a host's plain assignment still wins.
       networking.useDHCP = lib.mkOverride 900 false;
 
+      # Every port an axiOS module opens is in lib/ports.toml; each module
+      # opens its own on the tailnet interface (docs/security.md).
       networking.firewall.enable = lib.mkDefault true;
-      # LLMNR (name resolution on the local link)
-      networking.firewall.allowedTCPPorts = [ 5355 ];
-      networking.firewall.allowedUDPPorts = [ 5355 ];
 
       services.resolved = {
         enable = lib.mkDefault true;
         settings.Resolve = {
-          LLMNR = lib.mkDefault "resolve";
+          # LLMNR answers name queries from anyone on the link; off (it
+          # needs no inbound port to resolve either way).
+          LLMNR = lib.mkDefault "false";
           DNSSEC = lib.mkDefault "allow-downgrade";
           # mDNS is Avahi's job.
           MulticastDNS = lib.mkDefault "no";

@@ -1,6 +1,7 @@
-# Samba file sharing (SMB2+ with encryption, no guests) and WS-Discovery so
-# Windows machines see the host. On by default; networking.samba.enable =
-# false turns it off.
+# Samba file sharing (SMB2+ with encryption, no guests), bound to loopback
+# and the tailnet; networking.samba.lanInterfaces adds LAN interfaces, and
+# with them WS-Discovery so Windows machines see the host. On by default;
+# networking.samba.enable = false turns it off.
 {
   config,
   lib,
@@ -9,6 +10,8 @@
 }:
 let
   cfg = config.networking.samba;
+  exposure = (import ../../lib/core { }).exposure;
+  tailnetInterface = config.services.tailscale.interfaceName;
 
   sambaAddUser = pkgs.writeShellApplication {
     name = "samba-add-user";
@@ -55,9 +58,23 @@ in
   options.networking.samba = {
     enable = lib.mkOption {
       type = lib.types.bool;
-      default = true;
+      default = exposure.default "networking.samba.enable";
       example = false;
-      description = "Whether to run Samba and WS-Discovery (on by default).";
+      description = ''
+        Whether to run Samba (on by default), answering on loopback and the
+        tailnet interface only (TCP 445).
+      '';
+    };
+
+    lanInterfaces = lib.mkOption {
+      type = lib.types.listOf lib.types.str;
+      default = exposure.default "networking.samba.lanInterfaces";
+      example = [ "enp3s0" ];
+      description = ''
+        Other interfaces (a home LAN) Samba answers on, besides loopback and
+        the tailnet: it binds to them, TCP 445 opens there, and WS-Discovery
+        (TCP 5357, UDP 3702) runs on them so Windows machines find the host.
+      '';
     };
 
     enableUserShares = lib.mkOption {
@@ -86,13 +103,29 @@ in
 
     services.samba = {
       enable = true;
-      openFirewall = lib.mkDefault true;
+      # nixpkgs would open 139 and 445 (and 137-138) on every interface; the
+      # ports below come from lib/ports.toml.
+      openFirewall = lib.mkDefault false;
       nmbd.enable = lib.mkDefault false;
       settings = {
         global = {
           workgroup = lib.mkDefault "WORKGROUP";
           "server string" = lib.mkDefault "%h Samba";
-          "map to guest" = lib.mkDefault "Bad User";
+          # Loopback, the tailnet and the LAN interfaces the host names.
+          interfaces = lib.mkDefault (
+            lib.concatStringsSep " " (
+              [
+                "lo"
+                tailnetInterface
+              ]
+              ++ cfg.lanInterfaces
+            )
+          );
+          "bind interfaces only" = lib.mkDefault "yes";
+          # SMB over TCP only (no NetBIOS session service on 139).
+          "smb ports" = lib.mkDefault "445";
+          # A wrong user name is refused, never mapped to the guest account.
+          "map to guest" = lib.mkDefault "Never";
           "smb encrypt" = lib.mkDefault "required";
           "server min protocol" = lib.mkDefault "SMB2_02";
           "client min protocol" = lib.mkDefault "SMB2_02";
@@ -122,13 +155,33 @@ in
       // lib.optionalAttrs cfg.enableUserShares userShares;
     };
 
-    # Windows network discovery (TCP 5357, UDP 3702).
+    # Windows network discovery (TCP 5357, UDP 3702), on the LAN interfaces
+    # only: it is multicast, which the tailnet does not carry.
     services.samba-wsdd = {
-      enable = lib.mkDefault true;
-      openFirewall = lib.mkDefault true;
+      enable = lib.mkDefault (cfg.lanInterfaces != [ ]);
+      openFirewall = lib.mkDefault false;
+      extraOptions = lib.mkDefault (
+        [ "--shortlog" ] ++ lib.concatMap (i: [ "--interface" i ]) cfg.lanInterfaces
+      );
     };
 
     users.groups.smbshare = { };
     systemd.tmpfiles.rules = [ "d /srv/samba/public 0770 root smbshare -" ];
+
+    # Samba binds to the interfaces that exist when it starts.
+    systemd.services.samba-smbd.after = lib.mkIf config.services.tailscale.enable [
+      "tailscaled.service"
+    ];
+
+    networking.firewall = lib.mkMerge [
+      (exposure.firewall {
+        id = "samba";
+        inherit config tailnetInterface;
+      })
+      (exposure.firewall {
+        id = "wsdd";
+        inherit config tailnetInterface;
+      })
+    ];
   };
 }

@@ -1,14 +1,20 @@
-# OpenSSH, hardened: keys only, no root login.
+# OpenSSH, hardened: keys only, no root login. TCP 22 opens on the tailnet;
+# on other interfaces only with services.openssh.openFirewall = true.
 { config, lib, ... }:
 let
   cfg = config.axios.networking.ssh;
+  exposure = (import ../../lib/core { }).exposure;
 in
 {
   options.axios.networking.ssh = {
     enable = lib.mkOption {
       type = lib.types.bool;
-      default = true;
-      description = "Whether to run the OpenSSH server (TCP 22 is opened in the firewall).";
+      default = exposure.default "axios.networking.ssh.enable";
+      description = ''
+        Whether to run the OpenSSH server. TCP 22 is opened on the tailnet
+        interface; set services.openssh.openFirewall = true to open it on
+        every interface (LAN, public Wi-Fi) too.
+      '';
     };
 
     passwordAuthentication = lib.mkOption {
@@ -38,12 +44,20 @@ in
   config = lib.mkIf cfg.enable {
     services.openssh = {
       enable = lib.mkDefault true;
+      # nixpkgs opens 22 on every interface by default; axiOS on the tailnet.
+      openFirewall = lib.mkDefault (exposure.default "services.openssh.openFirewall");
       settings = {
         PasswordAuthentication = lib.mkDefault cfg.passwordAuthentication;
         KbdInteractiveAuthentication = lib.mkDefault cfg.passwordAuthentication;
         PermitRootLogin = lib.mkDefault cfg.permitRootLogin;
         X11Forwarding = lib.mkDefault false;
       };
+    };
+
+    networking.firewall = exposure.firewall {
+      id = "ssh";
+      inherit config;
+      tailnetInterface = config.services.tailscale.interfaceName;
     };
   };
 }

@@ -1,4 +1,5 @@
-# Tailscale: the tailnet is trusted by the firewall; its MagicDNS domain
+# Tailscale: the tailnet is not blanket-trusted (each axiOS service opens its
+# own port on the tailnet interface, lib/ports.toml); its MagicDNS domain
 # names the HTTPS endpoints of self-hosted services. An auth key (an agenix
 # secret) logs the machine in unattended; the operator may run `tailscale`
 # without sudo.
@@ -7,6 +8,7 @@ let
   ts = config.services.tailscale;
   cfg = config.networking.tailscale;
   primaryUser = config.axios.user.name or "";
+  exposure = (import ../../lib/core { }).exposure;
 in
 {
   options.networking.tailscale.authKeyFile = lib.mkOption {
@@ -59,16 +61,16 @@ in
   config = lib.mkMerge [
     {
       services.tailscale = {
-        enable = lib.mkDefault true;
-        openFirewall = lib.mkDefault true; # UDP 41641
+        enable = lib.mkDefault (exposure.default "services.tailscale.enable");
+        # UDP 41641 on every interface: direct connections from peers that
+        # cannot punch through NAT. Closed by default; Tailscale still
+        # connects (NAT traversal, or its relays).
+        openFirewall = lib.mkDefault (exposure.default "services.tailscale.openFirewall");
         # "client" accepts subnet routes and exit nodes; "server"/"both" turn
         # on IP forwarding, which a workstation should opt into.
         useRoutingFeatures = lib.mkDefault "client";
       };
     }
-    (lib.mkIf ts.enable {
-      networking.firewall.trustedInterfaces = [ ts.interfaceName ];
-    })
     # The conditions on services.tailscale.enable sit on each value, not
     # around the attribute set: a condition read from the namespace it
     # defines recurses wherever that namespace is not made of declared

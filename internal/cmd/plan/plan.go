@@ -16,6 +16,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/exposure"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -35,6 +36,9 @@ type Plan struct {
 	// null when it has no [deploy] table (or has errors).
 	Deploy      *hostconfig.DeploySettings `json:"deploy"`
 	Diagnostics []hostconfig.Diagnostic    `json:"diagnostics"`
+	// Exposure lists the open ports per interface class (lib/ports.toml);
+	// null when the file does not parse.
+	Exposure *exposure.Report `json:"exposure"`
 }
 
 // Deps are what the command needs from the outside world; tests replace them.
@@ -47,7 +51,7 @@ func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
 
 // New returns the `axios plan` command.
 func New(deps Deps) *cobra.Command {
-	var asJSON bool
+	var asJSON, exposureOnly bool
 	var dir string
 	cmd := &cobra.Command{
 		SilenceUsage:  true,
@@ -61,12 +65,20 @@ generated host module sets (enable options, settings tables, values copied
 from the host, vendor settings, host name, time zone, users), and any
 problems ` + "`axios check`" + ` finds.
 
+With --exposure it shows instead which ports the host opens on each interface
+class — loopback, the tailnet (tailscale0) and every other interface (LAN,
+public Wi-Fi) — and which module and option open them, computed from
+lib/ports.toml, the file the modules open their firewall ports from
+(docs/security.md). --json always includes this report ("exposure").
+
 HOST is a host name in the configuration directory (hosts/HOST.toml; the
 directory is found as for ` + "`axios check`" + `); FILE is a path to a host file.
 Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 		Example: `  axios plan tower
   axios plan hosts/tower.toml
-  axios plan --json tower | jq '.nixos[].name'`,
+  axios plan --exposure laptop
+  axios plan --json tower | jq '.nixos[].name'
+  axios plan --json tower | jq '.exposure.other'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file, err := hostFile(args[0], dir, deps.Resolver)
@@ -77,7 +89,11 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
-			return check.Emit(cmd.OutOrStdout(), asJSON, p, func(w io.Writer) { Write(w, p) }, p.Valid)
+			human := func(w io.Writer) { Write(w, p) }
+			if exposureOnly {
+				human = func(w io.Writer) { WriteExposure(w, p) }
+			}
+			return check.Emit(cmd.OutOrStdout(), asJSON, p, human, p.Valid)
 		},
 	}
 	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -87,6 +103,7 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 		return HostNames(deps.Resolver, dir), cobra.ShellCompDirectiveDefault
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&exposureOnly, "exposure", false, "show the ports the host opens per interface class (loopback, tailnet, other)")
 	cmd.Flags().StringVar(&dir, "dir", "", "the configuration directory holding hosts/HOST.toml")
 	return cmd
 }
@@ -167,6 +184,9 @@ func Make(file string, opts hostconfig.Options) (*Plan, error) {
 	p.HomeProfile, p.Flags = sel.HomeProfile, sel.Flags
 	p.Settings = hostconfig.Settings(h, sel, opts)
 	p.Deploy = hostconfig.Deploy(h, opts)
+	if p.Exposure, err = exposure.ForHost(h, exposure.Options{Host: opts}); err != nil {
+		return nil, fmt.Errorf("host %s: %w", file, err)
+	}
 	return p, nil
 }
 
@@ -233,6 +253,46 @@ func Write(w io.Writer, p *Plan) {
 	} else {
 		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ this host has errors: mkSystem will stop at its assertions"))
 	}
+}
+
+// WriteExposure prints the exposure report for people.
+func WriteExposure(w io.Writer, p *Plan) {
+	pt := ui.NewPainter(w)
+	fmt.Fprintf(w, "%s %s  %s\n", pt.Paint(ui.Bold, "host"), pt.Paint(ui.Blue, orNone(p.Host)), pt.Paint(ui.Dim, p.File))
+	if p.Exposure == nil {
+		check.WriteDiagnostics(w, p.Diagnostics)
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ the file is not valid TOML, so there is nothing to report"))
+		return
+	}
+	class := func(title, note string, entries []exposure.Entry, other bool) {
+		fmt.Fprintf(w, "\n%s %s\n", pt.Paint(ui.Bold, title), pt.Paint(ui.Dim, note))
+		if len(entries) == 0 {
+			fmt.Fprintln(w, "  (nothing)")
+			return
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, e := range entries {
+			why := "module " + e.Module
+			if other {
+				where := "every interface"
+				if !(len(e.Interfaces) == 1 && e.Interfaces[0] == "*") {
+					where = strings.Join(e.Interfaces, ", ")
+				}
+				why = fmt.Sprintf("on %s, asked by %s", where, e.AskedBy)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", e.Service, e.Ports(), pt.Paint(ui.Dim, why))
+		}
+		tw.Flush()
+	}
+	class("loopback", "(lo: this machine only)", p.Exposure.Loopback, false)
+	class("tailnet", "(tailscale0: your tailnet's devices)", p.Exposure.Tailnet, false)
+	class("other", "(LAN, public Wi-Fi: every other interface)", p.Exposure.Other, true)
+	if len(p.Exposure.Other) == 0 {
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Green, "✓ nothing answers beyond loopback and the tailnet"))
+	} else {
+		fmt.Fprintln(w, "\n"+pt.Paint(ui.Yellow, fmt.Sprintf("! %d service(s) answer on other interfaces, each because the host asked (docs/security.md)", len(p.Exposure.Other))))
+	}
+	fmt.Fprintln(w, pt.Paint(ui.Dim, "Options set in the host's .nix modules are not read; lib/ports.toml lists what axiOS opens."))
 }
 
 func orNone(s string) string {
