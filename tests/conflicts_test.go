@@ -37,6 +37,7 @@ var mergeableOptions = map[string]string{
 	"warnings":                           "listOf str: concatenated",
 	"nix.settings.substituters":          "listOf str: concatenated (each module adds the cache of its packages)",
 	"nix.settings.trusted-public-keys":   "listOf str: concatenated (each cache's key)",
+	"networking.firewall":                "lib/core/exposure.nix firewall: only allowed*Ports (listOf, concatenated) and interfaces (attrsOf submodule of the same lists, merged)",
 }
 
 // exclusiveAreas are pairs of file prefixes never active in the same

@@ -11,8 +11,20 @@
 let
   cfg = config.desktop;
   on = cfg.enable && cfg.applications.enable;
+  exposure = (import ../../lib/core { }).exposure;
 in
 {
+  options.desktop.kdeconnect.enable = lib.mkOption {
+    type = lib.types.bool;
+    default = exposure.default "desktop.kdeconnect.enable";
+    description = ''
+      Whether KDE Connect (run for each user by the desktop home module)
+      reaches phones on the tailnet: TCP/UDP 1714-1764 open on the tailnet
+      interface. programs.kdeconnect.enable = true opens them on every
+      interface instead (nixpkgs' module), for phones on the LAN.
+    '';
+  };
+
   config = lib.mkIf on (
     lib.mkMerge [
       {
@@ -62,14 +74,26 @@ in
           evince.enable = lib.mkDefault true;
           gnome-disks.enable = lib.mkDefault true;
           corectrl.enable = lib.mkDefault true;
-          # KDE Connect opens TCP/UDP 1714-1764 on the firewall.
-          kdeconnect.enable = lib.mkDefault true;
+          # nixpkgs' KDE Connect module opens TCP/UDP 1714-1764 on every
+          # interface; axiOS opens them on the tailnet (below).
+          kdeconnect.enable = lib.mkDefault (exposure.default "programs.kdeconnect.enable");
+          # LocalSend finds peers on the LAN: its port (TCP/UDP 53317) opens
+          # only when the host sets programs.localsend.openFirewall = true.
           localsend = {
-            enable = lib.mkDefault true;
-            openFirewall = lib.mkDefault true;
+            enable = lib.mkDefault (exposure.default "programs.localsend.enable");
+            openFirewall = lib.mkDefault (exposure.default "programs.localsend.openFirewall");
           };
           _1password.enable = lib.mkDefault true;
           _1password-gui.enable = lib.mkDefault true;
+        };
+
+        # KDE Connect's remote input (digitizer plugin).
+        hardware.uinput.enable = lib.mkIf cfg.kdeconnect.enable (lib.mkDefault true);
+
+        networking.firewall = exposure.firewall {
+          id = "kdeconnect";
+          inherit config;
+          tailnetInterface = config.services.tailscale.interfaceName or "tailscale0";
         };
       }
 

@@ -8,6 +8,7 @@
 }:
 let
   cfg = config.gaming;
+  exposure = (import ../../lib/core { }).exposure;
 in
 {
   imports = [ ./vr.nix ];
@@ -38,10 +39,13 @@ in
 
     programs.steam = {
       enable = true;
-      # TCP 27036, UDP 27031-27036
-      remotePlay.openFirewall = lib.mkDefault true;
-      # TCP/UDP 27015
-      dedicatedServer.openFirewall = lib.mkDefault true;
+      # Ports only for what the host asks for (lib/ports.toml): Remote Play
+      # (TCP 27036, UDP 27031-27036) and a Source dedicated server (TCP/UDP
+      # 27015) open on every interface when these are set to true.
+      remotePlay.openFirewall = lib.mkDefault (exposure.default "programs.steam.remotePlay.openFirewall");
+      dedicatedServer.openFirewall = lib.mkDefault (
+        exposure.default "programs.steam.dedicatedServer.openFirewall"
+      );
       protontricks.enable = lib.mkDefault true;
       extraCompatPackages = [ pkgs.proton-ge-bin ];
       gamescopeSession.enable = lib.mkDefault true;

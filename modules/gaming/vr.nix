@@ -10,6 +10,7 @@
 }:
 let
   cfg = config.gaming.vr;
+  exposure = (import ../../lib/core { }).exposure;
   gpuType = config.axios.hardware.gpuType or null;
   backend = cfg.wireless.backend;
   useWivrn = cfg.wireless.enable && (backend == "wivrn" || backend == "both");
@@ -28,10 +29,12 @@ in
           "alvr"
           "both"
         ];
-        default = "wivrn";
+        default = exposure.default "gaming.vr.wireless.backend";
         description = ''
           Streaming server: WiVRn (an OpenXR runtime of its own, TCP/UDP 9757),
-          ALVR (a SteamVR driver, TCP/UDP 9943-9944) or both.
+          ALVR (a SteamVR driver, TCP/UDP 9943-9944) or both. The headset
+          reaches them over the LAN: open their ports with
+          services.wivrn.openFirewall or programs.alvr.openFirewall = true.
         '';
       };
     };
@@ -102,7 +105,9 @@ in
           package = lib.mkDefault (
             if gpuType == "nvidia" then pkgs.wivrn.override { cudaSupport = true; } else pkgs.wivrn
           );
-          openFirewall = lib.mkDefault true;
+          # TCP/UDP 9757 on every interface, when the host asks
+          # (lib/ports.toml): the headset is on the LAN.
+          openFirewall = lib.mkDefault (exposure.default "services.wivrn.openFirewall");
           autoStart = lib.mkDefault true;
           # cap_sys_nice for asynchronous reprojection
           highPriority = lib.mkDefault true;
@@ -114,7 +119,8 @@ in
       (lib.mkIf useAlvr {
         programs.alvr = {
           enable = true;
-          openFirewall = lib.mkDefault true;
+          # TCP/UDP 9943-9944 on every interface, when the host asks.
+          openFirewall = lib.mkDefault (exposure.default "programs.alvr.openFirewall");
         };
       })
 

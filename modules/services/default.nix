@@ -13,6 +13,7 @@ let
   # networking.tailscale.domain comes from the axiOS networking module; it is
   # absent when that module is not imported.
   tailnetDomain = config.networking.tailscale.domain or null;
+  exposure = (import ../../lib/core { }).exposure;
 in
 {
   imports = [
@@ -37,6 +38,14 @@ in
     ];
 
     services.caddy.enable = true;
+
+    # TCP 80 and 443 on the tailnet interface only (lib/ports.toml); open
+    # them on other interfaces yourself to publish beyond the tailnet.
+    networking.firewall = exposure.firewall {
+      id = "caddy";
+      inherit config;
+      tailnetInterface = config.services.tailscale.interfaceName;
+    };
 
     # tailscaled hands *.ts.net certificates to the Caddy user.
     services.tailscale.permitCertUid = lib.mkDefault config.services.caddy.user;

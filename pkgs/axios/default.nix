@@ -27,6 +27,7 @@ buildGoModule {
       ../../modules/catalog.toml
       ../../lib/rules.toml
       ../../lib/timezones.txt
+      ../../lib/ports.toml
     ];
   };
 

@@ -194,3 +194,47 @@ func TestPlanFIFO(t *testing.T) {
 		t.Fatal("plan did not return in 10 s: it opened the named pipe")
 	}
 }
+
+func TestPlanExposure(t *testing.T) {
+	out, code := run(t, Deps{}, "--exposure", cmdtest.HostVector(t, "laptop-intel"))
+	if code != exitcode.OK {
+		t.Fatalf("code %d:\n%s", code, out)
+	}
+	cmdtest.ExpectOutput(t, out,
+		"loopback (lo: this machine only)",
+		"tailnet (tailscale0: your tailnet's devices)",
+		"  ssh ",
+		"22/tcp",
+		"other (LAN, public Wi-Fi: every other interface)",
+		"  (nothing)",
+		"✓ nothing answers beyond loopback and the tailnet",
+	)
+	if strings.Contains(out, "NixOS modules") {
+		t.Errorf("--exposure prints the module plan too:\n%s", out)
+	}
+	host := filepath.Join(t.TempDir(), "open.toml")
+	src := "hostname = \"open\"\ntimeZone = \"UTC\"\nformFactor = \"desktop\"\n[extraConfig.services.openssh]\nopenFirewall = true\n[extraConfig.networking.samba]\nlanInterfaces = [\"enp3s0\"]\n"
+	if err := os.WriteFile(host, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = run(t, Deps{}, "--exposure", host)
+	if code != exitcode.OK {
+		t.Fatalf("code %d:\n%s", code, out)
+	}
+	cmdtest.ExpectOutput(t, out, "on every interface, asked by services.openssh.openFirewall", "on enp3s0, asked by networking.samba.lanInterfaces", "! 3 service(s) answer on other interfaces")
+	out, _ = run(t, Deps{}, "--json", host)
+	var p Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Exposure == nil || len(p.Exposure.Other) != 3 || p.Exposure.Other[0].Service != "samba" {
+		t.Errorf("json exposure %+v", p.Exposure)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, []byte(src+"[extraConfig.services.avahi]\nopenFirewall = \"yes\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(t, Deps{}, "--exposure", bad); code != exitcode.Usage || !strings.Contains(out, "services.avahi.openFirewall must be a bool") {
+		t.Errorf("bad value: code %d: %s", code, out)
+	}
+}
