@@ -56,10 +56,13 @@ type Answers struct {
 	HomeProfile string
 	// Modules holds a value for module flags; flags missing here are written
 	// with their catalog default.
-	Modules  map[string]bool
-	User     User
-	Virt     Virt
-	AxiosURL string
+	Modules map[string]bool
+	User    User
+	Virt    Virt
+	// SSHEverywhere opens SSH on every interface, not only the tailnet
+	// (services.openssh.openFirewall; docs/security.md).
+	SSHEverywhere bool
+	AxiosURL      string
 	// Date is written into the file headers (YYYY-MM-DD).
 	Date string
 }
@@ -296,6 +299,18 @@ func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
 		w("\n%s", help(rl, "virt"))
 		w("[virt.libvirt]\n# libvirt, QEMU/KVM and virt-manager\nenable = %s\n\n", tomlBool(a.Virt.Libvirt))
 		w("[virt.containers]\n# Podman containers\nenable = %s\n", tomlBool(a.Virt.Containers))
+	}
+
+	if flagValue(cat, a.Modules, "networking") {
+		w("\n# SSH answers on loopback and the tailnet; docs/security.md of axiOS lists\n")
+		w("# what each host exposes (axios plan --exposure %s).\n", a.Hostname)
+		if a.SSHEverywhere {
+			w("# Also on every other interface (LAN, public Wi-Fi):\n")
+			w("[extraConfig.services.openssh]\nopenFirewall = true\n")
+		} else {
+			w("# To reach it from the LAN too (every interface):\n")
+			w("# [extraConfig.services.openssh]\n# openFirewall = true\n")
+		}
 	}
 	return b.String()
 }

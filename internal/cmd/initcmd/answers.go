@@ -21,12 +21,12 @@ import (
 // Flags holds every answer given on the command line. A string left empty
 // means "not given"; Set records which flags were given at all.
 type Flags struct {
-	Hostname, User, FullName, Email, TimeZone string
-	FormFactor, CPU, GPU, Vendor, Profile     string
-	System, AxiosURL                          string
-	SSD, Libvirt, Containers, Linger          bool
-	Enable, Disable                           []string
-	Set                                       map[string]bool
+	Hostname, User, FullName, Email, TimeZone       string
+	FormFactor, CPU, GPU, Vendor, Profile           string
+	System, AxiosURL                                string
+	SSD, Libvirt, Containers, Linger, SSHEverywhere bool
+	Enable, Disable                                 []string
+	Set                                             map[string]bool
 }
 
 // Env is what init reads from the process environment (replaceable in tests).
@@ -194,6 +194,9 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	}
 	if set("containers") {
 		a.Virt.Containers = fl.Containers
+	}
+	if set("ssh-everywhere") {
+		a.SSHEverywhere = fl.SSHEverywhere
 	}
 
 	// Home profile: laptop for laptops when such a profile exists.

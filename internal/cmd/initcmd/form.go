@@ -172,6 +172,12 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		).Title("Virtualisation").WithHideFunc(func() bool { return !contains(*selected, "virt") }),
 
 		huh.NewGroup(
+			huh.NewConfirm().Title("Open SSH beyond the tailnet?").
+				Description("SSH answers on the tailnet; yes also opens TCP 22 on the LAN and any Wi-Fi you join").
+				Affirmative("Every interface").Negative("Tailnet only").Value(&a.SSHEverywhere),
+		).Title("Exposure").WithHideFunc(func() bool { return !contains(*selected, "networking") }),
+
+		huh.NewGroup(
 			huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&fm.confirm),
 		),
 	)

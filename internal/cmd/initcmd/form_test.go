@@ -62,6 +62,7 @@ func TestInitForm(t *testing.T) {
 		flagIndex(t, "graphics"), flagIndex(t, "gaming"), "0", // graphics off, gaming on
 		"",     // home profile
 		"", "", // virt questions (asked in this mode even when virt is off)
+		"", // SSH beyond the tailnet: no
 		"", // write it
 	)
 	dir := t.TempDir()
@@ -91,7 +92,7 @@ func TestInitFormCancel(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "", "n")
+	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "", "", "n")
 	dir := filepath.Join(t.TempDir(), "config")
 	_, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err == nil || !strings.Contains(stderr, "Cancelled") {
@@ -105,7 +106,7 @@ func TestInitFormRootWarning(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "root"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "ada", "Ada", "", "", "", "", "", "", "0", "", "", "", "")
+	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "ada", "Ada", "", "", "", "", "", "", "0", "", "", "", "", "")
 	dir := t.TempDir()
 	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err != nil {

@@ -118,6 +118,7 @@ overwritten without --force.`,
 	f.StringSliceVar(&fl.Disable, "disable", nil, "modules to turn off, e.g. desktop,development")
 	f.BoolVar(&fl.Libvirt, "libvirt", true, "with the virt module: libvirt, QEMU/KVM and virt-manager")
 	f.BoolVar(&fl.Containers, "containers", true, "with the virt module: Podman containers")
+	f.BoolVar(&fl.SSHEverywhere, "ssh-everywhere", false, "open SSH on every interface (LAN, public Wi-Fi), not only the tailnet")
 	f.StringVar(&fl.AxiosURL, "axios-url", generate.DefaultAxiosURL, "the flake reference of axiOS written into flake.nix")
 	return cmd
 }
@@ -125,7 +126,7 @@ overwritten without --force.`,
 // answerFlags are the flags that give an answer (Flags.Set records them).
 var answerFlags = []string{
 	"hostname", "user", "full-name", "email", "linger", "timezone", "form-factor", "cpu", "gpu",
-	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "axios-url",
+	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "ssh-everywhere", "axios-url",
 }
 
 // expandHome expands a leading "~/" with $HOME.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/exposure"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/hwdetect"
@@ -456,5 +457,44 @@ func TestInitLinger(t *testing.T) {
 			t.Errorf("the host file lacks the commented linger hint:\n%s", raw)
 		}
 		checkGenerated(t, dir, "tower")
+	}
+}
+
+// TestInitSSHEverywhere: SSH stays on the tailnet unless init is told to
+// open it everywhere; the exposure report of the written host shows it.
+func TestInitSSHEverywhere(t *testing.T) {
+	for _, everywhere := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "config")
+		args := []string{"--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir}
+		if everywhere {
+			args = append(args, "--ssh-everywhere")
+		}
+		if out, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), args...); err != nil {
+			t.Fatalf("%v\n%s\n%s", err, out, stderr)
+		}
+		file := filepath.Join(dir, "hosts", "xps.toml")
+		h, err := hostconfig.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := exposure.ForHost(h, exposure.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var other []string
+		for _, e := range r.Other {
+			other = append(other, e.Service+" "+e.AskedBy)
+		}
+		want := ""
+		if everywhere {
+			want = "ssh services.openssh.openFirewall"
+		}
+		if strings.Join(other, ";") != want {
+			t.Errorf("--ssh-everywhere=%v: other interfaces %q, want %q", everywhere, other, want)
+		}
+		if len(r.Tailnet) == 0 || r.Tailnet[len(r.Tailnet)-1].Service != "ssh" {
+			t.Errorf("--ssh-everywhere=%v: ssh not on the tailnet: %+v", everywhere, r.Tailnet)
+		}
+		checkGenerated(t, dir, "xps")
 	}
 }
