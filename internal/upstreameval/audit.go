@@ -16,6 +16,7 @@ type Definition struct {
 	Declared   bool     `json:"declared"`   // some evaluated module declares the option
 	Namespace  []string `json:"namespace"`  // deepest attribute set of declared options above it
 	DeclaredBy []string `json:"declaredBy"` // files declaring options in Namespace (when it is below the top)
+	Throws     bool     `json:"throws"`     // a declared, defined option whose value fails to evaluate
 }
 
 // HostResult is what eval.nix's `result` yields for one host.
@@ -40,13 +41,15 @@ const (
 	KindHomeAssertion = "home-assertion" // a failed home-manager assertion
 	KindToplevel      = "toplevel"       // the system did not evaluate to a toplevel
 	KindEval          = "eval-error"     // nix-instantiate failed
+	KindValue         = "value-error"    // a defined option's value fails (type error, throw)
 )
 
 // Finding is one reason a host fails.
 type Finding struct {
-	Kind    string `json:"kind"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message"`
+	Kind    string   `json:"kind"`
+	Path    string   `json:"path,omitempty"`
+	Loc     []string `json:"-"` // the attribute path of Path (NixOS findings)
+	Message string   `json:"message"`
 }
 
 // Auditor judges host results.
@@ -110,6 +113,11 @@ func (a *Auditor) Check(r HostResult) []Finding {
 	seen := map[string]bool{}
 	for _, d := range r.Audit {
 		if d.Declared {
+			if d.Throws {
+				key := toPath(d.Loc).String()
+				out = append(out, Finding{Kind: KindValue, Path: key, Loc: d.Loc, Message: fmt.Sprintf(
+					"%s: its value fails to evaluate (a type error or a throw; evaluate it alone for the message)", key)})
+			}
 			continue
 		}
 		p := toPath(d.Loc)
@@ -118,12 +126,13 @@ func (a *Auditor) Check(r HostResult) []Finding {
 			continue
 		}
 		seen[key] = true
+		real := realDeclarers(d.DeclaredBy)
 		switch {
-		case len(d.Namespace) > 1:
-			by := ""
-			if len(d.DeclaredBy) > 0 {
-				by = " (declared in " + strings.Join(d.DeclaredBy, ", ") + ")"
+		case len(d.Namespace) > 1 && len(real) > 0:
+			if len(real) > 3 {
+				real = append(real[:3], "…")
 			}
+			by := " (declared in " + strings.Join(real, ", ") + ")"
 			out = append(out, Finding{Kind: KindStray, Path: key, Message: fmt.Sprintf(
 				"%s: no such option; %s is declared by a module%s that does not declare this — a real evaluation fails with \"The option `%s' does not exist\"",
 				key, strings.Join(d.Namespace, "."), by, key)})
@@ -156,6 +165,24 @@ func (a *Auditor) Check(r HostResult) []Finding {
 		}
 		return out[i].Path < out[j].Path
 	})
+	return out
+}
+
+// StandInFiles are the declaration files of the NixOS stand-in
+// (tests/upstream/nixos-base.nix): a namespace only they declare is NixOS's,
+// checked against the option list rather than as a stray.
+var StandInFiles = map[string]bool{
+	"tests/upstream/nixos-base.nix": true,
+	"nixos option list (stand-in)":  true,
+}
+
+func realDeclarers(files []string) []string {
+	var out []string
+	for _, f := range files {
+		if !StandInFiles[f] {
+			out = append(out, f)
+		}
+	}
 	return out
 }
 

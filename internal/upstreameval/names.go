@@ -1,7 +1,9 @@
 package upstreameval
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -166,5 +168,51 @@ func HomePrefixes(project string) ([]string, error) {
 		out = append(out, p)
 	}
 	sort.Strings(out)
+	return out, nil
+}
+
+// replacedNixOSModules are NixOS option namespaces whose nixpkgs module an
+// evaluated input disables (disabledModules) to declare its own: niri-flake
+// disables programs/wayland/niri.nix.
+var replacedNixOSModules = []string{"programs.niri."}
+
+// EnableOptions lists the boolean `enable` options of a NixOS option list
+// ("path<TAB>type" lines) that are not sub-options of another option (of a
+// submodule, list or attribute set: `<name>`, `_` components), except those
+// of replacedNixOSModules. tests/upstream/nixos-base.nix declares them.
+func EnableOptions(tsv io.Reader) ([]string, error) {
+	all := map[string]bool{}
+	var cands []string
+	sc := bufio.NewScanner(tsv)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		name, typ, ok := strings.Cut(sc.Text(), "\t")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		all[name] = true
+		if typ == "boolean" && strings.HasSuffix(name, ".enable") && !strings.ContainsAny(name, `<>*"`) {
+			cands = append(cands, name)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	var out []string
+next:
+	for _, name := range cands {
+		for _, p := range replacedNixOSModules {
+			if strings.HasPrefix(name, p) {
+				continue next
+			}
+		}
+		parts := strings.Split(name, ".")
+		for i := 1; i < len(parts); i++ {
+			if all[strings.Join(parts[:i], ".")] {
+				continue next
+			}
+		}
+		out = append(out, name)
+	}
 	return out, nil
 }

@@ -48,6 +48,15 @@ func (r *Runner) Prepare() error {
 	if err != nil {
 		return fmt.Errorf("reading the home-manager definitions of the project: %w", err)
 	}
+	tsv, err := os.Open(c.OptionsTSV)
+	if err != nil {
+		return err
+	}
+	enables, err := EnableOptions(tsv)
+	tsv.Close()
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", c.OptionsTSV, err)
+	}
 	hostDirs := []string{}
 	for _, d := range r.HostDirs {
 		abs, err := filepath.Abs(d)
@@ -57,13 +66,14 @@ func (r *Runner) Prepare() error {
 		hostDirs = append(hostDirs, abs)
 	}
 	b, err := json.Marshal(map[string]any{
-		"project":      c.Project,
-		"nixpkgsLib":   c.NixpkgsLib,
-		"nixpkgsStub":  c.Stub,
-		"names":        names,
-		"sources":      sources,
-		"hostDirs":     hostDirs,
-		"homePrefixes": prefixes,
+		"project":       c.Project,
+		"nixpkgsLib":    c.NixpkgsLib,
+		"nixpkgsStub":   c.Stub,
+		"names":         names,
+		"sources":       sources,
+		"hostDirs":      hostDirs,
+		"homePrefixes":  prefixes,
+		"enableOptions": enables,
 	})
 	if err != nil {
 		return err
@@ -137,6 +147,20 @@ func (r *Runner) HomeOptionError(ctx context.Context, target, user, option strin
 	var v any
 	err := r.eval(ctx, "homeOption", map[string]string{"target": target, "user": user, "option": option}, &v)
 	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// NixOSValueError evaluates one NixOS value (attribute path loc) without
+// catching errors and returns Nix's message ("" when it evaluates).
+func (r *Runner) NixOSValueError(ctx context.Context, target string, loc []string) string {
+	b, err := json.Marshal(loc)
+	if err != nil {
+		return err.Error()
+	}
+	var v any
+	if err := r.eval(ctx, "nixosValue", map[string]string{"target": target, "loc": string(b)}, &v); err != nil {
 		return err.Error()
 	}
 	return ""

@@ -14,10 +14,11 @@
 #
 # Arguments (nix-instantiate --argstr):
 #   configFile  JSON: { project, nixpkgsLib, nixpkgsStub, names, sources,
-#               hostDirs, homePrefixes } (absolute paths; names: pkgs
+#               hostDirs, homePrefixes, enableOptions } (absolute paths; names: pkgs
 #               attribute paths to stub; sources: checkout per input;
 #               hostDirs: extra folders of <name>.toml hosts to evaluate,
-#               used by the tests; homePrefixes: see below)
+#               used by the tests; homePrefixes: see below; enableOptions:
+#               NixOS's boolean enable options, see nixos-base.nix)
 #   target      a name from `targets`, for `result` and `homeOption`
 # Entry points (-A):
 #   targets     the names of every host: examples/<example>[/<host>],
@@ -27,11 +28,13 @@
 #   result      the summary of one host (see `summary`)
 #   homeOption  one home-manager option of one user, without catching errors
 #               (--argstr user, --argstr option): for the message
+#   nixosValue  the same for one NixOS value (--argstr loc, a JSON list)
 {
   configFile,
   target ? "",
   user ? "",
   option ? "",
+  loc ? "[]",
 }:
 let
   cfg = builtins.fromJSON (builtins.readFile configFile);
@@ -47,7 +50,10 @@ let
     path = stubDir;
   };
 
-  base = import ./nixos-base.nix { inherit lib pkgs; };
+  base = import ./nixos-base.nix {
+    inherit lib pkgs;
+    enableOptions = cfg.enableOptions or [ ];
+  };
 
   utils = {
     escapeSystemdPath =
@@ -159,6 +165,7 @@ let
   # ---------------------------------------------------------------------------
   # What one host yields.
   isProjectFile = f: lib.hasPrefix (toString project) (toString f);
+  isOwnFile = f: isProjectFile f || lib.any (d: lib.hasPrefix d (toString f)) (cfg.hostDirs or [ ]);
 
   # home-manager option subtrees whose project-defined values are forced
   # (the first two components of every home-manager path the project defines,
@@ -300,11 +307,9 @@ let
     let
       declFiles =
         ns:
-        lib.take 3 (
-          lib.unique (
-            map toString (
-              lib.concatMap (x: x.declarations or [ ]) (lib.collect lib.isOption (lib.attrByPath ns { } sys.options))
-            )
+        lib.unique (
+          map toString (
+            lib.concatMap (x: x.declarations or [ ]) (lib.collect lib.isOption (lib.attrByPath ns { } sys.options))
           )
         );
       go =
@@ -321,6 +326,10 @@ let
               declared = true;
               namespace = ns;
               declaredBy = [ ];
+              # an option defined by the project or a host whose value fails
+              # (a type error, a throw); only those are forced, since stub
+              # packages make some upstream defaults fail for good
+              throws = (builtins.tryEval (lib.any isOwnFile opts.files)).value && !r.success;
             }
           ]
         else if loc == [ "system" "build" ] then
@@ -416,6 +425,12 @@ in
   targets = lib.attrNames systems;
   inherit (up) faked;
   result = summary pick;
+  # one NixOS value (--argstr loc '["a","b"]'), without catching errors
+  nixosValue =
+    let
+      v = lib.attrByPath (builtins.fromJSON loc) (throw "no value at ${loc}") pick.config;
+    in
+    builtins.seq v true;
   homeOption = sanitize (
     lib.attrByPath (lib.splitString "." option) (throw "no option ${option}") (hmEvalFor pick user).options
   ).value;

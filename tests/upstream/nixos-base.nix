@@ -12,9 +12,18 @@
 #   assertions, like nixos/modules/system/activation/top-level.nix), users.users.<name>
 #   (name/home/group/... defaults as in users-groups.nix).
 # * NixOS defaults of options the modules read (networking.hostName = "nixos", ...)
-#   are given at mkOptionDefault priority; they are written by hand from the NixOS
+#   are given at a low priority (mkOverride 1400); they are written by hand from the NixOS
 #   manual, not copied.
-{ lib, pkgs }:
+{
+  lib,
+  pkgs,
+  # dotted paths of NixOS's boolean `enable` options (from the option list):
+  # declared for real, so that a module's `mkIf config.services.x.enable`
+  # next to definitions under services.x does not make the freeform value
+  # of services.x depend on itself (NixOS declares them; a freeform root
+  # would merge services.x as one value)
+  enableOptions ? [ ],
+}:
 let
   inherit (lib) types mkOption mkOptionDefault;
   isLeafSet = v: lib.isStringLike v || v ? _type;
@@ -73,7 +82,21 @@ in
   ...
 }:
 {
-  _file = "eval/nixos-base.nix";
+  _file = "tests/upstream/nixos-base.nix";
+  imports = [
+    {
+      _file = "nixos option list (stand-in)";
+      options = lib.foldl' lib.recursiveUpdate { } (
+        map (
+          p:
+          lib.setAttrByPath (lib.splitString "." p) (mkOption {
+            type = types.bool;
+            default = false;
+          })
+        ) enableOptions
+      );
+    }
+  ];
   freeformType = types.lazyAttrsOf nixosAny;
   options = {
     assertions = mkOption { type = types.listOf types.unspecified; default = [ ]; };
@@ -91,7 +114,9 @@ in
           lib.foldr (w: x: builtins.trace "evaluation warning: ${w}" x) "toplevel-ok" config.warnings;
     };
   };
-  config = lib.mkMerge [ (lib.mapAttrsRecursiveCond (as: !lib.isDerivation as) (_: mkOptionDefault) {
+  # (mkOverride 1400: above the `default = false` of the declared enable
+  # options, below any module's definition)
+  config = lib.mkMerge [ (lib.mapAttrsRecursiveCond (as: !lib.isDerivation as) (_: lib.mkOverride 1400) {
     networking.hostName = "nixos";
     networking.networkmanager.enable = false;
     networking.firewall.enable = true;

@@ -43,7 +43,7 @@ func (h *hostsFlag) Set(v string) error { *h = append(*h, v); return nil }
 type hostReport struct {
 	Target   string                   `json:"target"`
 	OK       bool                     `json:"ok"`
-	Defs     int                      `json:"definitions"`
+	Defs     int                      `json:"values"`
 	Users    []string                 `json:"users"`
 	Warnings []string                 `json:"warnings,omitempty"`
 	Findings []upstreameval.Finding   `json:"findings"`
@@ -294,6 +294,12 @@ func evalHost(ctx context.Context, r *upstreameval.Runner, a *upstreameval.Audit
 	h.Warnings = res.Warnings
 	h.Findings = a.Check(res)
 	for i, f := range h.Findings {
+		if f.Kind == upstreameval.KindValue {
+			if msg := r.NixOSValueError(ctx, target, f.Loc); msg != "" {
+				h.Findings[i].Message += ":\n" + msg
+			}
+			continue
+		}
 		if f.Kind != upstreameval.KindHomeThrows {
 			continue
 		}
@@ -316,7 +322,7 @@ func printHost(w io.Writer, p ui.Painter, h hostReport) {
 		}
 		users := append([]string(nil), h.Users...)
 		sort.Strings(users)
-		fmt.Fprintf(w, "  %s %s (%d definitions, users: %s%s)\n", p.Paint(ui.Green, "ok  "), h.Target, h.Defs, strings.Join(users, " "), extra)
+		fmt.Fprintf(w, "  %s %s (%d values checked, users: %s%s)\n", p.Paint(ui.Green, "ok  "), h.Target, h.Defs, strings.Join(users, " "), extra)
 		for _, wn := range h.Warnings {
 			fmt.Fprintf(w, "       warning: %s\n", strings.ReplaceAll(strings.TrimSpace(wn), "\n", "\n       "))
 		}
