@@ -16,7 +16,6 @@ type Definition struct {
 	Declared   bool     `json:"declared"`   // some evaluated module declares the option
 	Namespace  []string `json:"namespace"`  // deepest attribute set of declared options above it
 	DeclaredBy []string `json:"declaredBy"` // files declaring options in Namespace (when it is below the top)
-	Throws     bool     `json:"throws"`     // a declared, defined option whose value fails to evaluate
 }
 
 // HostResult is what eval.nix's `result` yields for one host.
@@ -41,15 +40,13 @@ const (
 	KindHomeAssertion = "home-assertion" // a failed home-manager assertion
 	KindToplevel      = "toplevel"       // the system did not evaluate to a toplevel
 	KindEval          = "eval-error"     // nix-instantiate failed
-	KindValue         = "value-error"    // a defined option's value fails (type error, throw)
 )
 
 // Finding is one reason a host fails.
 type Finding struct {
-	Kind    string   `json:"kind"`
-	Path    string   `json:"path,omitempty"`
-	Loc     []string `json:"-"` // the attribute path of Path (NixOS findings)
-	Message string   `json:"message"`
+	Kind    string `json:"kind"`
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
 }
 
 // Auditor judges host results.
@@ -113,11 +110,6 @@ func (a *Auditor) Check(r HostResult) []Finding {
 	seen := map[string]bool{}
 	for _, d := range r.Audit {
 		if d.Declared {
-			if d.Throws {
-				key := toPath(d.Loc).String()
-				out = append(out, Finding{Kind: KindValue, Path: key, Loc: d.Loc, Message: fmt.Sprintf(
-					"%s: its value fails to evaluate (a type error or a throw; evaluate it alone for the message)", key)})
-			}
 			continue
 		}
 		p := toPath(d.Loc)

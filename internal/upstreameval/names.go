@@ -125,8 +125,9 @@ func namesIn(src string) []string {
 }
 
 // HomePrefixes lists the first two components of every home-manager option
-// path the project defines (home/, and home-manager definitions inside
-// modules/): the evaluation forces the values axiOS defines below them.
+// path the project defines (home/, and home-manager.users.<name>
+// definitions inside modules/): the evaluation forces the values axiOS
+// defines below them.
 func HomePrefixes(project string) ([]string, error) {
 	set := map[string]bool{}
 	for _, sub := range []string{"home", "modules"} {

@@ -152,20 +152,6 @@ func (r *Runner) HomeOptionError(ctx context.Context, target, user, option strin
 	return ""
 }
 
-// NixOSValueError evaluates one NixOS value (attribute path loc) without
-// catching errors and returns Nix's message ("" when it evaluates).
-func (r *Runner) NixOSValueError(ctx context.Context, target string, loc []string) string {
-	b, err := json.Marshal(loc)
-	if err != nil {
-		return err.Error()
-	}
-	var v any
-	if err := r.eval(ctx, "nixosValue", map[string]string{"target": target, "loc": string(b)}, &v); err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
 // NixError keeps the useful part of nix-instantiate's stderr: from the
 // first "error:" on (without the build-users-group noise and traces), at
 // most 40 lines.

@@ -28,13 +28,11 @@
 #   result      the summary of one host (see `summary`)
 #   homeOption  one home-manager option of one user, without catching errors
 #               (--argstr user, --argstr option): for the message
-#   nixosValue  the same for one NixOS value (--argstr loc, a JSON list)
 {
   configFile,
   target ? "",
   user ? "",
   option ? "",
-  loc ? "[]",
 }:
 let
   cfg = builtins.fromJSON (builtins.readFile configFile);
@@ -326,10 +324,6 @@ let
               declared = true;
               namespace = ns;
               declaredBy = [ ];
-              # an option defined by the project or a host whose value fails
-              # (a type error, a throw); only those are forced, since stub
-              # packages make some upstream defaults fail for good
-              throws = (builtins.tryEval (lib.any isOwnFile opts.files)).value && !r.success;
             }
           ]
         else if loc == [ "system" "build" ] then
@@ -425,12 +419,6 @@ in
   targets = lib.attrNames systems;
   inherit (up) faked;
   result = summary pick;
-  # one NixOS value (--argstr loc '["a","b"]'), without catching errors
-  nixosValue =
-    let
-      v = lib.attrByPath (builtins.fromJSON loc) (throw "no value at ${loc}") pick.config;
-    in
-    builtins.seq v true;
   homeOption = sanitize (
     lib.attrByPath (lib.splitString "." option) (throw "no option ${option}") (hmEvalFor pick user).options
   ).value;

@@ -294,12 +294,6 @@ func evalHost(ctx context.Context, r *upstreameval.Runner, a *upstreameval.Audit
 	h.Warnings = res.Warnings
 	h.Findings = a.Check(res)
 	for i, f := range h.Findings {
-		if f.Kind == upstreameval.KindValue {
-			if msg := r.NixOSValueError(ctx, target, f.Loc); msg != "" {
-				h.Findings[i].Message += ":\n" + msg
-			}
-			continue
-		}
 		if f.Kind != upstreameval.KindHomeThrows {
 			continue
 		}

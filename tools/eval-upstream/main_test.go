@@ -64,7 +64,6 @@ func TestEvalUpstreamDetectsEachFailure(t *testing.T) {
 		"stray-dms":      {upstreameval.KindStray, "programs.dank-material-shell.greeter.enable"},
 		"bad-home":       {upstreameval.KindEval, "programs.gitt"},
 		"eval-error":     {upstreameval.KindEval, "noSuchAttribute"},
-		"bad-value":      {upstreameval.KindValue, "boot.lanzaboote.configurationLimit"},
 		"unknown-option": {upstreameval.KindUnknown, "services.openssh.enablee"},
 	}
 	for host, w := range want {
