@@ -9,6 +9,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/doctor"
 	"github.com/axios-nix/axios/internal/cmd/generations"
 	"github.com/axios-nix/axios/internal/cmd/hardware"
+	"github.com/axios-nix/axios/internal/cmd/host"
 	"github.com/axios-nix/axios/internal/cmd/initcmd"
 	"github.com/axios-nix/axios/internal/cmd/mcp"
 	"github.com/axios-nix/axios/internal/cmd/modules"
@@ -34,6 +35,7 @@ func NewRoot(version string) *cobra.Command {
 	groups := [][]*cobra.Command{
 		initcmd.Commands(),
 		hardware.Commands(),
+		{host.New(host.Deps{}, initcmd.HostAddCommand())},
 		check.Commands(),
 		plan.Commands(),
 		modules.Commands(),

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -17,8 +18,10 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hostconfig"
@@ -32,6 +35,9 @@ import (
 type options struct {
 	yes, force, git, dryRun bool
 	dir, root               string
+	// addHost: write only the host's own files (hosts/<name>.toml and
+	// hosts/<name>/) into an existing configuration (axios host add).
+	addHost bool
 }
 
 // deps are the parts of the outside world init uses, replaceable in tests.
@@ -95,8 +101,62 @@ overwritten without --force.`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&o.yes, "yes", "y", false, "ask nothing: take every answer from flags, detection and defaults")
 	f.StringVar(&o.dir, "dir", "~/.config/nixos_config", "the configuration directory to write")
+	addFlags(f, &o, &fl)
+	return cmd
+}
+
+// HostAddCommand returns `axios host add NAME`: init's questions and
+// detection for one more machine, writing only hosts/NAME.toml and
+// hosts/NAME/ into an existing configuration. The cli attaches it below
+// `axios host`.
+func HostAddCommand() *cobra.Command { return newHostAddCommand(realDeps()) }
+
+func newHostAddCommand(d deps) *cobra.Command {
+	var o options
+	var fl Flags
+	cmd := &cobra.Command{
+		Use:   "add NAME",
+		Short: "Add a host to an existing configuration: hosts/NAME.toml and hosts/NAME/hardware.nix",
+		Long: `Add the host NAME to an existing configuration directory (flake.nix and
+hosts/): ask init's questions, pre-filled from hardware detection, and write
+only hosts/NAME.toml and hosts/NAME/hardware.nix (with the secrets module
+also hosts/NAME/secrets.nix, and secrets/README.md when there is no secrets/
+folder yet). flake.nix, README.md and the other hosts are never touched. The
+host is validated first; nothing is written when it is not valid or when its
+files exist (without --force). Run it on the new machine to detect its
+hardware, or pass the answers as flags with --yes.`,
+		Example: `  axios host add laptop
+  axios host add nas --yes --form-factor desktop --disable desktop --enable services`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.Set = map[string]bool{}
+			for _, name := range answerFlags {
+				fl.Set[name] = cmd.Flags().Changed(name)
+			}
+			fl.Hostname, fl.Set["hostname"] = args[0], true
+			o.addHost = true
+			if o.dir == "" {
+				dir, err := configdir.Resolve("")
+				if err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+				o.dir = dir.Path
+			}
+			return run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, fl, d)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.dir, "dir", "", "the configuration directory (default: $AXIOS_FLAKE, the current directory, ~/.config/nixos_config)")
+	addFlags(f, &o, &fl)
+	// The name is the argument.
+	_ = f.MarkHidden("hostname")
+	return cmd
+}
+
+// addFlags declares the flags init and host add share.
+func addFlags(f *pflag.FlagSet, o *options, fl *Flags) {
+	f.BoolVarP(&o.yes, "yes", "y", false, "ask nothing: take every answer from flags, detection and defaults")
 	f.BoolVar(&o.force, "force", false, "overwrite files that already exist")
 	f.BoolVar(&o.git, "git", false, "run git init (when needed) and git add the files; flakes only see tracked files")
 	f.BoolVar(&o.dryRun, "dry-run", false, "validate and list the files, write nothing")
@@ -120,13 +180,37 @@ overwritten without --force.`,
 	f.BoolVar(&fl.Containers, "containers", true, "with the virt module: Podman containers")
 	f.BoolVar(&fl.SSHEverywhere, "ssh-everywhere", false, "open SSH on every interface (LAN, public Wi-Fi), not only the tailnet")
 	f.StringVar(&fl.AxiosURL, "axios-url", generate.DefaultAxiosURL, "the flake reference of axiOS written into flake.nix")
-	return cmd
 }
 
 // answerFlags are the flags that give an answer (Flags.Set records them).
 var answerFlags = []string{
 	"hostname", "user", "full-name", "email", "linger", "timezone", "form-factor", "cpu", "gpu",
 	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "ssh-everywhere", "axios-url",
+}
+
+// isConfig reports whether dir holds a configuration: flake.nix and hosts/.
+func isConfig(dir string) bool {
+	f, err1 := os.Stat(filepath.Join(dir, "flake.nix"))
+	h, err2 := os.Stat(filepath.Join(dir, "hosts"))
+	return err1 == nil && f.Mode().IsRegular() && err2 == nil && h.IsDir()
+}
+
+// hostFiles keeps the files of one host: hosts/<name>.toml and the files in
+// hosts/<name>/; and the secrets folder's README when the configuration has
+// no secrets folder yet (the host's secrets module points at it).
+func hostFiles(dir string, files []generate.File, name string) []generate.File {
+	var out []generate.File
+	for _, f := range files {
+		own := f.Path == "hosts/"+name+".toml" || strings.HasPrefix(f.Path, "hosts/"+name+"/")
+		if f.Path == generate.SecretsReadmePath {
+			_, err := os.Lstat(filepath.Join(dir, generate.SecretsDir))
+			own = errors.Is(err, fs.ErrNotExist)
+		}
+		if own {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // expandHome expands a leading "~/" with $HOME.
@@ -195,6 +279,12 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	if err := CheckAnswers(a, rl); err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
+	if !o.addHost && !o.force && isConfig(dir) {
+		// init into an existing configuration adds a host and leaves the
+		// shared files (flake.nix, README.md …) alone.
+		o.addHost = true
+		notes = append(notes, Note{false, dir + " is already a configuration: adding the host " + a.Hostname + " only (flake.nix and the other shared files stay as they are; --force rewrites them)"})
+	}
 	for _, n := range notes {
 		if n.Warning {
 			fmt.Fprintf(stderr, "%s %s\n", pe.Paint(ui.Yellow, "warning:"), n.Text)
@@ -207,6 +297,12 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	files, err := generate.Render(a, hardware, cat, rl)
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
+	}
+	if o.addHost {
+		if !isConfig(dir) {
+			return exitcode.New(exitcode.Usage, fmt.Errorf("%s is not an axiOS configuration (no flake.nix and hosts/): run `axios init` to create one", dir))
+		}
+		files = hostFiles(dir, files, a.Hostname)
 	}
 	ds, err := generate.ValidateHost(files, a, hostconfig.Options{Catalog: cat, Rules: rl})
 	if err != nil {
