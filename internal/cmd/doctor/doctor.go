@@ -11,6 +11,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/cmd/check"
+	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
@@ -79,6 +80,7 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed.`,
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "the configuration directory")
 	f.StringVar(&host, "host", "", "the host to check (default: this machine's hostname)")
+	_ = cmd.RegisterFlagCompletionFunc("host", complete.HostFlag(deps.Resolver, &dir))
 	f.BoolVar(&asJSON, "json", false, "print the checks as JSON")
 	return cmd
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/generate"
@@ -103,6 +104,7 @@ overwritten without --force.`,
 	f := cmd.Flags()
 	f.StringVar(&o.dir, "dir", "~/.config/nixos_config", "the configuration directory to write")
 	addFlags(f, &o, &fl)
+	complete.InitFlags(cmd, catalog.Default(), rules.Default())
 	return cmd
 }
 
@@ -151,6 +153,7 @@ hardware, or pass the answers as flags with --yes.`,
 	addFlags(f, &o, &fl)
 	// The name is the argument.
 	_ = f.MarkHidden("hostname")
+	complete.InitFlags(cmd, catalog.Default(), rules.Default())
 	return cmd
 }
 

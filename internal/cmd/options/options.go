@@ -16,6 +16,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/optindex"
@@ -94,6 +95,7 @@ same index to check the option paths of extraConfig (AX501).`,
 	f.BoolVar(&o.JSON, "json", false, "print the matches as JSON")
 	f.IntVar(&o.Limit, "limit", 20, "show at most this many matches (0: all)")
 	f.BoolVar(&o.NoPicker, "no-picker", false, "print the matches even on a terminal")
+	_ = cmd.RegisterFlagCompletionFunc("host", complete.HostFlag(deps.Resolver, &o.Dir))
 	return cmd
 }
 

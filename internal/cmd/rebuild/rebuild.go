@@ -16,6 +16,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/cmd/check"
+	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/deploy"
 	"github.com/axios-nix/axios/internal/exitcode"
@@ -140,6 +141,7 @@ Exit status: 0 done, 1 a check, build or activation failed, 2 bad usage
 		},
 	}
 	f := cmd.Flags()
+	cmd.ValidArgsFunction = complete.Hosts(deps.Resolver, &dir, 1)
 	f.StringVar(&dir, "dir", "", "the configuration directory (flake) to build from")
 	f.BoolVar(&dryRun, "dry-run", false, "print the exact commands instead of running them")
 	f.BoolVar(&asJSON, "json", false, "print the closure diff as JSON")
