@@ -191,6 +191,28 @@ var answerFlags = []string{
 	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "ssh-everywhere", "axios-url",
 }
 
+// flagHint names the flag that sets a host field, for init's messages.
+func flagHint(field string) string {
+	flags := map[string]string{
+		"hostname": "--hostname", "timeZone": "--timezone", "system": "--system",
+		"formFactor": "--form-factor", "homeProfile": "--profile",
+		"hardware.cpu": "--cpu", "hardware.gpu": "--gpu", "hardware.vendor": "--vendor",
+	}
+	f, ok := flags[field]
+	switch {
+	case ok:
+	case strings.HasPrefix(field, "modules."):
+		f = "--enable/--disable"
+	case strings.HasPrefix(field, "users.") && strings.HasSuffix(field, ".email"):
+		f = "--email"
+	case strings.HasPrefix(field, "users.") && strings.Count(field, ".") == 1:
+		f = "--user"
+	default:
+		return ""
+	}
+	return " (set it with " + f + ")"
+}
+
 // isConfig reports whether dir holds a configuration: flake.nix and hosts/.
 func isConfig(dir string) bool {
 	f, err1 := os.Stat(filepath.Join(dir, "flake.nix"))
@@ -313,7 +335,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	}
 	if hostconfig.HasErrors(ds) {
 		for _, dg := range ds {
-			fmt.Fprintf(stderr, "%s %s %s: %s; %s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix)
+			fmt.Fprintf(stderr, "%s %s %s: %s; %s%s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Field))
 		}
 		return exitcode.New(exitcode.Failed, errors.New("the answers do not make a valid host (see above); nothing was written"))
 	}

@@ -256,11 +256,13 @@ func TestInitErrors(t *testing.T) {
 		want string
 	}{
 		{"no terminal", []string{"--root", root}, exitcode.Usage, "--yes"},
-		{"bad hostname", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Usage, "--hostname"},
-		{"bad user", []string{"--yes", "--root", root, "--user", "Ada"}, exitcode.Usage, "--user"},
-		{"bad email", []string{"--yes", "--root", root, "--user", "ada", "--email", "not-an-email"}, exitcode.Usage, "--email"},
-		{"bad zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Atlantis"}, exitcode.Usage, "--timezone"},
-		{"misspelt zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Berln"}, exitcode.Usage, `did you mean "Europe/Berlin"?`},
+		// Rule violations: exit 1 with the rule's code and the flag to change.
+		{"bad hostname", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Failed, "AX105 hostname: hostname = \"bad name!\" is not valid"},
+		{"bad user", []string{"--yes", "--root", root, "--user", "Ada"}, exitcode.Failed, "AX107 users.Ada"},
+		{"system user", []string{"--yes", "--root", root, "--user", "root"}, exitcode.Failed, "AX111 users.root"},
+		{"bad email", []string{"--yes", "--root", root, "--user", "ada", "--email", "not-an-email"}, exitcode.Failed, "AX105 users.ada.email"},
+		{"bad zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Atlantis"}, exitcode.Failed, "AX112 timeZone"},
+		{"misspelt zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Berln"}, exitcode.Failed, `did you mean "Europe/Berlin"?) (set it with --timezone)`},
 		{"x86 cpu on aarch64", []string{"--yes", "--root", root, "--user", "ada", "--system", "aarch64-linux"}, exitcode.Failed, "AX205 hardware.cpu"},
 		{"bad cpu", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, "valid host"},
 		{"msi laptop", []string{"--yes", "--root", root, "--user", "ada", "--vendor", "msi", "--form-factor", "laptop"}, exitcode.Failed, "valid host"},
