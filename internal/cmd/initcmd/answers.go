@@ -315,7 +315,6 @@ func fitsVendor(vendor, formFactor string) bool {
 	return true
 }
 
-
 // Field checks, shared by the form (as you type) and --yes.
 
 func checkHostname(rl *rules.Rules, s string) error {
