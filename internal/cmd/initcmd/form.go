@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 
 	"github.com/axios-nix/axios/internal/catalog"
@@ -58,6 +59,7 @@ type form struct {
 	cat      *catalog.Catalog
 	selected []string
 	confirm  bool
+	modules  topMultiSelect
 }
 
 func (f *form) run() error {
@@ -105,10 +107,14 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	for _, f := range cat.Flags() {
 		label := f
 		if e, ok := cat.EntryForFlag(f); ok {
-			label = fmt.Sprintf("%-12s %s", f, e.Description)
+			needs := ""
 			if len(e.Requires) > 0 {
-				label += " (needs " + strings.Join(e.Requires, ", ") + ")"
+				needs = " (needs " + strings.Join(e.Requires, ", ") + ")"
 			}
+			// One line per option: a label that wraps makes the list
+			// taller than huh computes, and it opens scrolled past the
+			// first option (`axios modules` has the full descriptions).
+			label = fmt.Sprintf("%-12s %s", f, clip(e.Description, moduleLabelWidth-13-len(needs))) + needs
 		}
 		moduleOpts = append(moduleOpts, huh.NewOption(label, f).Selected(a.Modules[f]))
 	}
@@ -120,6 +126,10 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		}
 		profileOpts = append(profileOpts, huh.NewOption(desc, p))
 	}
+	// Tall enough for every option, the title and a few lines of dependency
+	// notes, so the list never scrolls.
+	fm.modules = topMultiSelect{huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(selected).Height(len(moduleOpts)+6).
+		DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected)}
 	fm.form = huh.NewForm(
 		huh.NewGroup(
 			huh.NewInput().Title("Hostname").Description(detected(hw.Hostname)).
@@ -161,8 +171,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		).Title("Hardware").Description("Pre-filled from detection (axios hardware shows the details)"),
 
 		huh.NewGroup(
-			huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(selected).
-				DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected),
+			fm.modules,
 			huh.NewSelect[string]().Title("Home profile").Options(profileOpts...).Value(&a.HomeProfile),
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
 
@@ -184,6 +193,39 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	return fm
 }
 
+// topMultiSelect is a multi-select that opens at its first option: huh
+// puts the cursor (and scrolls the list) to the first ticked option, which
+// hid every option above it ("ai" above "desktop").
+type topMultiSelect struct{ *huh.MultiSelect[string] }
+
+// Focus focuses the field and moves to the top of the list.
+func (m topMultiSelect) Focus() tea.Cmd {
+	cmd := m.MultiSelect.Focus()
+	m.MultiSelect.Update(tea.KeyMsg{Type: tea.KeyHome})
+	return cmd
+}
+
+// selectedNow returns the flags ticked in the module list now.
+func (f *form) selectedNow() []string {
+	if f.modules.MultiSelect == nil {
+		return nil
+	}
+	v, _ := f.modules.GetValue().([]string)
+	return v
+}
+
+// moduleLabelWidth is the widest a module option's label gets.
+const moduleLabelWidth = 72
+
+// clip shortens s to at most n runes, ending it with "…" when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if n < 1 || len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 // dependencyNote says which modules will be turned on because a selected
 // module needs them.
 func dependencyNote(cat *catalog.Catalog, selected []string) string {
@@ -195,9 +237,11 @@ func dependencyNote(cat *catalog.Catalog, selected []string) string {
 	if err != nil || len(changes) == 0 {
 		return "Modules marked (needs …) turn on what they need."
 	}
+	// Said before anything is written, and the box stays as the user left
+	// it: "will be", not "turned … on".
 	var lines []string
 	for _, c := range changes {
-		lines = append(lines, c.Reason)
+		lines = append(lines, fmt.Sprintf("%s needs %s: %s will be turned on when the configuration is written", c.For, c.Flag, c.Flag))
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
