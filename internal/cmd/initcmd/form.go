@@ -3,6 +3,7 @@ package initcmd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -48,7 +49,9 @@ func enumOptions(rl *rules.Rules, path string, noneLabel string) []huh.Option[st
 func askForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
 	accessible := os.Getenv("ACCESSIBLE") != ""
 	f := newForm(a, hw, cat, rl, accessible)
-	f.form.WithAccessible(accessible)
+	if accessible {
+		f.lineByLine(os.Stdin, os.Stdout)
+	}
 	return f.run()
 }
 
@@ -60,10 +63,45 @@ type form struct {
 	selected []string
 	confirm  bool
 	modules  topMultiSelect
+	// In accessible (line by line) mode huh asks every group, hidden or
+	// not, so the form runs in parts: the main questions, the
+	// virtualisation questions only when virt is ticked, the exposure
+	// question only when networking is, the confirmation.
+	accessible bool
+	in         io.Reader
+	out        io.Writer
+	mainGroups []*huh.Group
+	virt, ok   *huh.Group
+	exposure   *huh.Group
+}
+
+// lineByLine switches the form to accessible mode reading in, writing out.
+func (f *form) lineByLine(in io.Reader, out io.Writer) {
+	f.accessible, f.in, f.out = true, in, out
+}
+
+func (f *form) runForm(groups ...*huh.Group) error {
+	form := huh.NewForm(groups...).WithAccessible(true).WithInput(f.in).WithOutput(f.out)
+	return form.Run()
 }
 
 func (f *form) run() error {
-	if err := f.form.Run(); err != nil {
+	var err error
+	if f.accessible {
+		err = f.runForm(f.mainGroups...)
+		if err == nil && contains(f.selected, "virt") {
+			err = f.runForm(f.virt)
+		}
+		if err == nil && contains(f.selected, "networking") {
+			err = f.runForm(f.exposure)
+		}
+		if err == nil {
+			err = f.runForm(f.ok)
+		}
+	} else {
+		err = f.form.Run()
+	}
+	if err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {
 			return errAborted
 		}
@@ -130,22 +168,31 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	// notes, so the list never scrolls.
 	fm.modules = topMultiSelect{huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(selected).Height(len(moduleOpts)+6).
 		DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected)}
-	fm.form = huh.NewForm(
+	keep := func(title, value string) string {
+		if !accessible {
+			return title
+		}
+		if value == "" {
+			return title + " (Enter keeps: none)"
+		}
+		return title + " (Enter keeps " + value + ")"
+	}
+	fm.mainGroups = []*huh.Group{
 		huh.NewGroup(
-			huh.NewInput().Title("Hostname").Description(detected(hw.Hostname)).
+			huh.NewInput().Title(keep("Hostname", a.Hostname)).Description(detected(hw.Hostname)).
 				Value(&a.Hostname).Validate(check(func(s string) error { return checkHostname(rl, s) })),
-			huh.NewInput().Title("Time zone").Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
+			huh.NewInput().Title(keep("Time zone", a.TimeZone)).Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
 				Value(&a.TimeZone).Validate(check(func(s string) error { return checkTimeZone(rl, s) })),
-			huh.NewSelect[string]().Title("Nix system").Description(detected(hw.System)).
+			huh.NewSelect[string]().Title(keep("Nix system", a.System)).Description(detected(hw.System)).
 				Options(enumOptions(rl, "system", "")...).Value(&a.System),
 		).Title("System").Description("The machine"),
 
 		huh.NewGroup(
-			huh.NewInput().Title("User name").Description("the login name of the primary user").
+			huh.NewInput().Title(keep("User name", a.User.Name)).Description("the login name of the primary user").
 				Value(&a.User.Name).Validate(check(func(s string) error { return checkUser(rl, s) })),
-			huh.NewInput().Title("Full name").Description("also the git author name").
+			huh.NewInput().Title(keep("Full name", a.User.FullName)).Description("also the git author name").
 				Value(&a.User.FullName).Validate(check(checkFullName)),
-			huh.NewInput().Title("E-mail").Description("the git author e-mail; may be empty").
+			huh.NewInput().Title(keep("E-mail", a.User.Email)).Description("the git author e-mail; may be empty").
 				Value(&a.User.Email).Validate(checkEmail),
 			huh.NewConfirm().Title("Keep your services running after logout").
 				Description("systemd lingering: your user services (such as the Google Drive sync timers) start at boot and outlive the session").
@@ -153,13 +200,13 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		).Title("User").Description("The primary user"),
 
 		huh.NewGroup(
-			huh.NewSelect[string]().Title("Form factor").Description(detected(hw.FormFactor)).
+			huh.NewSelect[string]().Title(keep("Form factor", a.FormFactor)).Description(detected(hw.FormFactor)).
 				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor),
-			huh.NewSelect[string]().Title("CPU vendor").Description(detected(hw.CPU)).
+			huh.NewSelect[string]().Title(keep("CPU vendor", a.CPU)).Description(detected(hw.CPU)).
 				Options(enumOptions(rl, "hardware.cpu", "none / other")...).Value(&a.CPU),
-			huh.NewSelect[string]().Title("GPU vendor").Description(detected(hw.GPU)).
+			huh.NewSelect[string]().Title(keep("GPU vendor", a.GPU)).Description(detected(hw.GPU)).
 				Options(enumOptions(rl, "hardware.gpu", "none (virtual machine or other)")...).Value(&a.GPU),
-			huh.NewSelect[string]().Title("Machine vendor with dedicated support").Description(detected(hw.Vendor)).
+			huh.NewSelect[string]().Title(keep("Machine vendor with dedicated support", a.Vendor)).Description(detected(hw.Vendor)).
 				Options(enumOptions(rl, "hardware.vendor", "none (a generic machine)")...).Value(&a.Vendor).
 				Validate(func(v string) error {
 					if !fitsVendor(v, a.FormFactor) {
@@ -172,24 +219,22 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 
 		huh.NewGroup(
 			fm.modules,
-			huh.NewSelect[string]().Title("Home profile").Options(profileOpts...).Value(&a.HomeProfile),
+			huh.NewSelect[string]().Title(keep("Home profile", a.HomeProfile)).Options(profileOpts...).Value(&a.HomeProfile),
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
-
-		huh.NewGroup(
-			huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
-			huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),
-		).Title("Virtualisation").WithHideFunc(func() bool { return !contains(*selected, "virt") }),
-
-		huh.NewGroup(
-			huh.NewConfirm().Title("Open SSH beyond the tailnet?").
-				Description("SSH answers on the tailnet; yes also opens TCP 22 on the LAN and any Wi-Fi you join").
-				Affirmative("Every interface").Negative("Tailnet only").Value(&a.SSHEverywhere),
-		).Title("Exposure").WithHideFunc(func() bool { return !contains(*selected, "networking") }),
-
-		huh.NewGroup(
-			huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&fm.confirm),
-		),
+	}
+	fm.virt = huh.NewGroup(
+		huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
+		huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),
+	).Title("Virtualisation").WithHideFunc(func() bool { return !contains(*selected, "virt") })
+	fm.exposure = huh.NewGroup(
+		huh.NewConfirm().Title("Open SSH beyond the tailnet?").
+			Description("SSH answers on the tailnet; yes also opens TCP 22 on the LAN and any Wi-Fi you join").
+			Affirmative("Every interface").Negative("Tailnet only").Value(&a.SSHEverywhere),
+	).Title("Exposure").WithHideFunc(func() bool { return !contains(*selected, "networking") })
+	fm.ok = huh.NewGroup(
+		huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&fm.confirm),
 	)
+	fm.form = huh.NewForm(append(append([]*huh.Group(nil), fm.mainGroups...), fm.virt, fm.exposure, fm.ok)...)
 	return fm
 }
 

@@ -31,7 +31,7 @@ func (r *lineReader) Read(p []byte) (int, error) {
 func scriptedAsk(t *testing.T, transcript *bytes.Buffer, lines ...string) func(*generate.Answers, *hwdetect.Report, *catalog.Catalog, *rules.Rules) error {
 	return func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
 		f := newForm(a, hw, cat, rl, true)
-		f.form.WithAccessible(true).WithInput(&lineReader{lines: lines}).WithOutput(transcript)
+		f.lineByLine(&lineReader{lines: lines}, transcript)
 		return f.run()
 	}
 }
@@ -60,8 +60,8 @@ func TestInitForm(t *testing.T) {
 		"y",                // linger
 		"", "", "", "", "", // form factor, CPU, GPU, vendor, SSD: detected
 		flagIndex(t, "graphics"), flagIndex(t, "gaming"), "0", // graphics off, gaming on
-		"",     // home profile
-		"", "", // virt questions (asked in this mode even when virt is off)
+		"", // home profile
+		// no virtualisation questions: virt is off
 		"", // SSH beyond the tailnet: no
 		"", // write it
 	)
@@ -69,6 +69,15 @@ func TestInitForm(t *testing.T) {
 	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err != nil {
 		t.Fatalf("%v\n%s\n%s\n%s", err, out, stderr, transcript.String())
+	}
+	// Each question shows the pre-filled value Enter keeps.
+	for _, want := range []string{"Time zone (Enter keeps America/New_York)", "User name (Enter keeps ada)", "CPU vendor (Enter keeps amd)", "Home profile (Enter keeps workstation)"} {
+		if !strings.Contains(transcript.String(), want) {
+			t.Errorf("the transcript lacks %q:\n%s", want, transcript.String())
+		}
+	}
+	if strings.Contains(transcript.String(), "libvirt, QEMU/KVM and virt-manager") {
+		t.Errorf("virtualisation asked with virt off:\n%s", transcript.String())
 	}
 	if !strings.Contains(transcript.String(), "hostname \"bad name!\"") || !strings.Contains(transcript.String(), "does not look like") {
 		t.Errorf("the form did not reject the bad answers as typed:\n%s", transcript.String())
@@ -92,7 +101,7 @@ func TestInitFormCancel(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "", "", "n")
+	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "n") // modules, profile, SSH, cancel (no virt questions)
 	dir := filepath.Join(t.TempDir(), "config")
 	_, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err == nil || !strings.Contains(stderr, "Cancelled") {
