@@ -175,7 +175,13 @@ func HomePrefixes(project string) ([]string, error) {
 // replacedNixOSModules are NixOS option namespaces whose nixpkgs module an
 // evaluated input disables (disabledModules) to declare its own: niri-flake
 // disables programs/wayland/niri.nix.
-var replacedNixOSModules = []string{"programs.niri."}
+//
+// networking.firewall.enable is left to the freeform root too: modules
+// define networking.firewall with a value computed from config (lib/core
+// exposure.nix), which a NixOS namespace allows, but the stand-in's config
+// is the freeform value merged with the declared options, so declaring one
+// option under networking.firewall would make that value depend on itself.
+var replacedNixOSModules = []string{"programs.niri.", "networking.firewall.enable"}
 
 // EnableOptions lists the boolean `enable` options of a NixOS option list
 // ("path<TAB>type" lines) that are not sub-options of another option (of a
