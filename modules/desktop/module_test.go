@@ -116,7 +116,7 @@ func TestShellRunsOnePolkitAgentAndTheGreeter(t *testing.T) {
 		t.Errorf("greeter: %+v", g)
 	}
 	if d.Greeter != nil {
-		t.Errorf("programs.dank-material-shell.greeter is set (%v); upstream removed it", d.Greeter)
+		t.Errorf("DMS greeter options are set under programs.dank-material-shell (%v); upstream removed them", d.Greeter)
 	}
 
 	var off map[string]any
