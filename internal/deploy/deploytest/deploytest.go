@@ -11,6 +11,7 @@ package deploytest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,7 +117,44 @@ func New(t *testing.T) *Kit {
 	k := &Kit{Fake: f, Targets: filepath.Join(f.Root, "targets")}
 	t.Setenv("FAKE_TARGETS", k.Targets)
 	t.Setenv("FAKE_FAIL_COPY", "")
+	// Activation units outlive the deployer by design; let them finish
+	// before the temporary tree is removed (cleanups run last first).
+	t.Cleanup(func() { k.waitUnits(t, 30*time.Second) })
 	return k
+}
+
+// waitUnits waits until the state file of every activation in every
+// target is final (the unit's script has nothing left to write).
+func (k *Kit) waitUnits(t *testing.T, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		busy := false
+		states, _ := filepath.Glob(filepath.Join(k.Targets, "*", "run", "axios-deploy", "*"))
+		for _, st := range states {
+			if filepath.Ext(st) != "" {
+				continue // .sh, .log, .confirm, .new
+			}
+			b, err := os.ReadFile(st)
+			if err != nil || !final(string(b)) {
+				busy = true
+			}
+		}
+		if !busy {
+			time.Sleep(100 * time.Millisecond) // the script's exit after its last word
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("activation units still running after %s", limit)
+}
+
+func final(state string) bool {
+	for _, p := range []string{"confirmed", "rolled-back", "restore-failed", "failed"} {
+		if strings.HasPrefix(state, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // System creates a fake system named name (linked by a fake build of a
