@@ -60,8 +60,17 @@ func TestCheckLinearInKeys(t *testing.T) {
 		}
 		return min
 	}
-	ds, db := best(small), best(big)
-	t.Logf("10k keys: %v, 40k keys: %v (ratio %.1f)", ds, db, float64(db)/float64(ds))
+	// Timing on a shared machine is noisy: a quadratic lookup is 16× on
+	// every attempt, a linear one 4×, so one clean attempt of three proves
+	// linearity and a noisy one is measured again.
+	var ds, db time.Duration
+	for attempt := 1; attempt <= 3; attempt++ {
+		ds, db = best(small), best(big)
+		t.Logf("attempt %d: 10k keys: %v, 40k keys: %v (ratio %.1f)", attempt, ds, db, float64(db)/float64(ds))
+		if db <= 10*ds+20*time.Millisecond && db <= 2*time.Second {
+			return
+		}
+	}
 	if db > 10*ds+20*time.Millisecond {
 		t.Errorf("40k keys took %v, 10k keys %v: more than linear", db, ds)
 	}
