@@ -173,8 +173,59 @@ func (ix *Index) Save(path string) error {
 	if err := fsutil.WriteFileAtomic(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("writing the option index %s: %w", path, err)
 	}
+	// The names and types alone, for `axios check`: decoding the whole
+	// JSON (descriptions and all) costs far more than checking a host.
+	var b strings.Builder
+	fmt.Fprintf(&b, "# axios option paths %d %s\n", FormatVersion, ix.NixpkgsRev)
+	for _, o := range ix.Options {
+		fmt.Fprintf(&b, "%s\t%s\n", o.Name, o.Type)
+	}
+	if err := fsutil.WriteFileAtomic(PathsFile(path), []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("writing the option paths %s: %w", PathsFile(path), err)
+	}
 	ix.Path = path
 	return nil
+}
+
+// PathsFile is the names-and-types sidecar of an index file.
+func PathsFile(index string) string { return strings.TrimSuffix(index, ".json") + ".paths" }
+
+// LoadPaths reads only the option names and types of an index (its
+// sidecar written by Save, else the index itself): enough for Known and
+// Children, and fast.
+func LoadPaths(path string) (*Index, error) {
+	f, err := os.Open(PathsFile(path))
+	if err != nil {
+		return Load(path)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, MaxFileSize))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	file := File{Version: FormatVersion}
+	first := true
+	for sc.Scan() {
+		line := sc.Text()
+		if first {
+			first = false
+			var v int
+			var rev string
+			if n, _ := fmt.Sscanf(line, "# axios option paths %d %s", &v, &rev); n < 1 || v != FormatVersion {
+				return Load(path)
+			}
+			file.NixpkgsRev = rev
+			continue
+		}
+		name, typ, _ := strings.Cut(line, "\t")
+		if name != "" {
+			file.Options = append(file.Options, Option{Name: name, Type: typ})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return Load(path)
+	}
+	ix := New(file)
+	ix.Path = path
+	return ix, nil
 }
 
 // CacheDir is $XDG_CACHE_HOME/axios, else ~/.cache/axios.
@@ -263,6 +314,15 @@ const NoIndexNote = "extraConfig and the [virt], [secrets] and [selfHosted] tabl
 // when there is none): the one built for its locked nixpkgs, else the newest
 // other one, with a note saying so. (nil, "", nil) means no index.
 func ForConfig(configDir string, getenv func(string) string) (*Index, string, error) {
+	return forConfig(configDir, getenv, Load)
+}
+
+// ForConfigPaths is ForConfig reading only names and types (LoadPaths).
+func ForConfigPaths(configDir string, getenv func(string) string) (*Index, string, error) {
+	return forConfig(configDir, getenv, LoadPaths)
+}
+
+func forConfig(configDir string, getenv func(string) string, load func(string) (*Index, error)) (*Index, string, error) {
 	cache, err := CacheDir(getenv)
 	if err != nil {
 		return nil, "", nil
@@ -275,7 +335,7 @@ func ForConfig(configDir string, getenv func(string) string) (*Index, string, er
 	if path == "" {
 		return nil, "", nil
 	}
-	ix, err := Load(path)
+	ix, err := load(path)
 	if err != nil {
 		return nil, "", err
 	}

@@ -231,3 +231,30 @@ func TestBuildEvaluatesTheApplyFunction(t *testing.T) {
 		t.Errorf("quoted host %v", c.Args)
 	}
 }
+
+func TestLoadPathsUsesTheSidecar(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "options-abc.json")
+	ix := sample()
+	if err := ix.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadPaths(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != ix.Len() || got.NixpkgsRev != "abc" || !got.Known([]string{"services", "openssh", "settings", "X"}) || got.Known([]string{"services", "fwupd", "enabel"}) {
+		t.Errorf("sidecar index %+v", got.File)
+	}
+	if got.Options[0].Description != "" {
+		t.Error("the sidecar carried more than names and types")
+	}
+	// Without the sidecar (or with a foreign one) the JSON is read.
+	os.WriteFile(PathsFile(file), []byte("something else\n"), 0o644)
+	if got, err := LoadPaths(file); err != nil || got.Len() != ix.Len() {
+		t.Errorf("fallback: %v %v", got, err)
+	}
+	os.Remove(PathsFile(file))
+	if got, err := LoadPaths(file); err != nil || got.Len() != ix.Len() {
+		t.Errorf("no sidecar: %v %v", got, err)
+	}
+}

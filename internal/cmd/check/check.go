@@ -128,13 +128,13 @@ is an error, 2 for bad usage or an unreadable path.`,
 // of the configuration the paths belong to.
 func optionIndex(file string, paths []string, getenv func(string) string) (*optindex.Index, string, error) {
 	if file != "" {
-		idx, err := optindex.Load(file)
+		idx, err := optindex.LoadPaths(file)
 		if err != nil {
 			return nil, "", fmt.Errorf("--options-index: %w", err)
 		}
 		return idx, "", nil
 	}
-	idx, note, err := optindex.ForConfig(configOf(paths), getenv)
+	idx, note, err := optindex.ForConfigPaths(configOf(paths), getenv)
 	if err != nil {
 		// A broken cache is no reason to stop checking the hosts.
 		return nil, err.Error(), nil

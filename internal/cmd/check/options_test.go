@@ -97,8 +97,12 @@ func TestCheckUsesTheCachedIndex(t *testing.T) {
 		t.Errorf("with the locked revision's index:\n%s", out)
 	}
 	// A corrupt cached index does not stop the check: it becomes a note.
-	if err := os.WriteFile(optindex.CacheFile(filepath.Join(cache, "axios"), exact.NixpkgsRev), []byte("[]"), 0o644); err != nil {
-		t.Fatal(err)
+	// (check reads the names-only sidecar; a broken one falls back to the
+	// JSON, here broken too).
+	for _, f := range []string{optindex.CacheFile(filepath.Join(cache, "axios"), exact.NixpkgsRev), optindex.PathsFile(optindex.CacheFile(filepath.Join(cache, "axios"), exact.NixpkgsRev))} {
+		if err := os.WriteFile(f, []byte("[]"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	out, code = run(t, Deps{Getenv: cacheEnv(cache)}, dir)
 	if code != exitcode.OK || !strings.Contains(out, "note: option index") || !strings.Contains(out, "axios options --update") {
