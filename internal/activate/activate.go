@@ -90,7 +90,10 @@ func (a Activator) ProfileCmd(args ...string) runner.Cmd {
 // SwitchCmd is `SYSTEM/bin/switch-to-configuration ACTION`, in a transient
 // systemd unit when a.Transient, through sudo when asked.
 func (a Activator) SwitchCmd(system string, action Mode) runner.Cmd {
-	c := runner.Cmd{Name: filepath.Join(system, "bin", "switch-to-configuration"), Args: []string{string(action)}}
+	// Run from / as nixos-rebuild does (nixpkgs PR 353079): a working
+	// directory on another file system (/home) must not make the
+	// activation depend on that mount.
+	c := runner.Cmd{Name: filepath.Join(system, "bin", "switch-to-configuration"), Args: []string{string(action)}, Dir: "/"}
 	if a.Transient {
 		c = Transient(c, a.Getenv)
 	}
@@ -102,11 +105,22 @@ func (a Activator) SwitchCmd(system string, action Mode) runner.Cmd {
 // Commands returns the commands Activate runs when nothing fails.
 func (a Activator) Commands(p Plan) []runner.Cmd {
 	var cmds []runner.Cmd
+	if a.asksSudo() {
+		cmds = append(cmds, a.sudoCheck())
+	}
 	if p.SetProfile != nil {
 		cmds = append(cmds, a.ProfileCmd(p.SetProfile...))
 	}
 	return append(cmds, a.SwitchCmd(p.Target, p.Mode))
 }
+
+// asksSudo reports whether the privileged steps go through sudo. They run
+// in a process group of their own, where sudo cannot ask for a password on
+// the terminal (it would be stopped by SIGTTIN), so `sudo -v` asks first,
+// in the foreground.
+func (a Activator) asksSudo() bool { return a.Priv.Sudo && !a.Priv.IsRoot() }
+
+func (a Activator) sudoCheck() runner.Cmd { return WithPrefix(a.Prefix, a.Priv.ValidateCmd()) }
 
 // RestoreCmds returns the commands that put p.Previous back after a failed
 // activation, each with a sentence saying what it did.
@@ -211,11 +225,8 @@ func (a Activator) Activate(ctx context.Context, p Plan) error {
 		}
 		defer unlock()
 	}
-	if a.Priv.Sudo && !a.Priv.IsRoot() {
-		// The steps below run in a process group of their own, where sudo
-		// cannot ask for a password on the terminal (it would be stopped
-		// by SIGTTIN), so ask now, in the foreground.
-		v := WithPrefix(a.Prefix, a.Priv.ValidateCmd())
+	if a.asksSudo() {
+		v := a.sudoCheck()
 		v.Stdout, v.Stderr = out, out
 		if err := a.Runner.Run(ctx, v); err != nil {
 			return fmt.Errorf("sudo did not give root (nothing was activated): %w", err)

@@ -135,7 +135,8 @@ esac
 // expects an exact log fails when a terminal's signal reaches activation.
 // While a file named "hold" sits next to its system's closure.json it
 // creates "started" there and waits until "hold" is removed; it fails when
-// a file named "fail" is there, and creates "finished" when it ends.
+// a file named "fail" is there, and creates "finished" when it ends and
+// "cwd" holding its working directory.
 const switchScript = header + `
 sys=$(dirname "$(dirname "$0")")
 for s in INT HUP TERM PIPE; do
@@ -146,6 +147,7 @@ if [ -e "$sys/hold" ]; then
   while [ -e "$sys/hold" ]; do sleep 0.02; done
 fi
 : > "$sys/finished"
+pwd > "$sys/cwd"
 if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
 echo "activating the configuration..."
 `

@@ -137,6 +137,7 @@ func TestRollbackDryRunNotRootAndEdges(t *testing.T) {
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + w.new + "\n" +
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + w.old + "\n" +
 		"# ask before activating (--yes skips the question)\n" +
+		"sudo -v\n" +
 		"sudo -- nix-env -p " + w.profile + " --switch-generation 1\n" +
 		"sudo -- " + w.old + "/bin/switch-to-configuration switch\n"
 	if code != 0 || out != want {

@@ -182,6 +182,7 @@ func TestDryRunPrintsExactCommands(t *testing.T) {
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + cur,
 		"nix --extra-experimental-features 'nix-command flakes' path-info --recursive --size --json " + link,
 		"# ask before activating (--yes skips the question)",
+		"sudo -v",
 		"sudo -- nix-env -p " + w.profile + " --set " + link,
 		"sudo -- " + link + "/bin/switch-to-configuration switch",
 	}, "\n") + "\n"
@@ -426,7 +427,7 @@ func TestActivationRunsInTransientUnit(t *testing.T) {
 		"$ROOT/store/system-tower/bin/switch-to-configuration test",
 	)
 	// systemd-run is on PATH but systemd is not PID 1 (a container, a
-	// chroot): activation runs directly.
+	// chroot): activation runs directly, from / as in the unit.
 	if err := os.Remove(w.deps.Env.SystemdDir); err != nil {
 		t.Fatal(err)
 	}
@@ -435,6 +436,9 @@ func TestActivationRunsInTransientUnit(t *testing.T) {
 	}
 	log = w.fake.Log(t)
 	fakenix.ExpectLog(t, log[len(log)-1:], "$ROOT/store/system-tower/bin/switch-to-configuration test")
+	if cwd, err := os.ReadFile(filepath.Join(w.new, "cwd")); err != nil || string(cwd) != "/\n" {
+		t.Errorf("switch-to-configuration ran in %q (%v), want /", cwd, err)
+	}
 	// A unit that cannot start is a failed activation, and the restore
 	// says so.
 	w.fake.Systemd(t, w.deps.Env)
