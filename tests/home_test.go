@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,8 +16,9 @@ import (
 // These tests evaluate the home-manager modules (profiles, terminal,
 // security, browser, calendar, ai, secrets) through tests/nix/home-harness.nix:
 // a builtins-only module evaluation whose upstream options are home-manager
-// master's (tests/fixtures/home/options.tsv), so setting an option that does
-// not exist, or a renamed one, fails.
+// master's (the subset of ../shared/data/home-manager-options-2026-08.tsv
+// that homeHarnessOptions writes to a temporary folder), so setting an
+// option that does not exist, or a renamed one, fails.
 
 // A desktop host with everything on, as the NixOS side would present it.
 const desktopOS = `{
@@ -29,17 +31,25 @@ const desktopOS = `{
   secrets.secretsDir = ./tests/fixtures/secrets/dir;
 }`
 
+// homeExpr is body with harness = the home harness as a function of its
+// arguments (given the option list) and h = harness args.
+func homeExpr(t *testing.T, args, body string) string {
+	t.Helper()
+	return "let harness = a: import ./tests/nix/home-harness.nix (a // { optionsTsv = " +
+		strconv.Quote(homeHarnessOptions(t)) + "; }); h = harness " + args + "; in " + body
+}
+
 // homeEval evaluates body with h = the harness called with args.
 func homeEval(t *testing.T, args, body string, out any) {
 	t.Helper()
-	testutil.NixEval(t, testutil.RepoRoot(t), "let h = import ./tests/nix/home-harness.nix "+args+"; in "+body, out)
+	testutil.NixEval(t, testutil.RepoRoot(t), homeExpr(t, args, body), out)
 }
 
 // homeEvalErr evaluates and returns the error text (the evaluation must fail).
 func homeEvalErr(t *testing.T, args, body string) string {
 	t.Helper()
 	nix := testutil.RequireTool(t, "nix-instantiate")
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", "let h = import ./tests/nix/home-harness.nix "+args+"; in "+body)
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", homeExpr(t, args, body))
 	cmd.Dir = testutil.RepoRoot(t)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -247,7 +257,7 @@ func TestHomeSecuritySingleSSHAgent(t *testing.T) {
 		t.Error("services.ssh-agent not enabled")
 	}
 	var gpgAgent [2]bool
-	homeEval(t, `{ os = { programs.gnupg.agent.enable = true; }; }`, `[ h.config.services.gpg-agent.enable (import ./tests/nix/home-harness.nix { }).config.services.gpg-agent.enable ]`, &gpgAgent)
+	homeEval(t, `{ os = { programs.gnupg.agent.enable = true; }; }`, `[ h.config.services.gpg-agent.enable (harness { }).config.services.gpg-agent.enable ]`, &gpgAgent)
 	if gpgAgent != [2]bool{false, true} {
 		t.Errorf("gpg-agent with / without the system's programs.gnupg.agent = %v, want [false true]", gpgAgent)
 	}

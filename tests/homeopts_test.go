@@ -15,7 +15,7 @@ import (
 // The home-manager modules under home/ (desktop included, which the
 // evaluation harness does not load) are read without evaluation, like the
 // NixOS modules in options_test.go: every option path they define must be a
-// home-manager master option (tests/fixtures/home/options.tsv), one declared
+// home-manager master option (../shared/data/home-manager-options-2026-08.tsv), one declared
 // under home/, or one of the flake-input options below.
 
 // homeInputOptions are options declared by flake inputs' home-manager

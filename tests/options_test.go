@@ -1,7 +1,7 @@
 package tests
 
 import (
-	"flag"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/axios-nix/axios/internal/catalog"
@@ -28,43 +29,58 @@ import (
 // requires each to be confirmed in tests/fixtures/packages-confirmed.txt.
 
 const (
-	// The option lists the modules are checked against: the subsets of the
-	// shared lists (../shared/data, outside the repository) under the
-	// namespaces the modules define, so CI has them.
-	// TestOptionsFixturesMatchSharedLists keeps them equal to those subsets.
-	nixosOptionsTSV = "tests/fixtures/options/nixos-options-2024-12.tsv"
-	// One home-manager subset serves every home check: this test (options
+	// The option lists the modules are checked against. They are
+	// third-party data and live outside the repository, in ../shared/data
+	// beside the clone (CI lays them there) or in the folder
+	// AXIOS_OPTIONS_DATA names; no copy or subset is committed.
+	nixosOptionsTSV = "nixos-options-2024-12.tsv"
+	// One home-manager list serves every home check: this test (options
 	// set inside home-manager.users.<name>), tests/homeopts_test.go and the
-	// home harness (tests/nix/home-harness.nix).
-	homeOptionsTSV = "tests/fixtures/home/options.tsv"
+	// home harness (tests/nix/home-harness.nix, through homeHarnessOptions).
+	homeOptionsTSV = "home-manager-options-2026-08.tsv"
 	sharedDataDir  = "../shared/data"
 	allowlistFile  = "tests/fixtures/options-allowlist.txt"
 	removedFile    = "tests/fixtures/options-removed.txt"
 	packagesFile   = "tests/fixtures/packages-confirmed.txt"
 )
 
-var updateOptionFixtures = flag.Bool("update-option-fixtures", false,
-	"rewrite the option-list fixtures from the shared option lists (AXIOS_OPTIONS_DATA or ../shared/data)")
+// sharedOptionList returns the path of one shared option list and fails
+// the test, naming that path and the fix, when it is missing: the option
+// checks cannot run without it, so this never skips (in CI or elsewhere).
+func sharedOptionList(t testing.TB, name string) string {
+	t.Helper()
+	dir := filepath.Join(testutil.RepoRoot(t), sharedDataDir)
+	if env := os.Getenv("AXIOS_OPTIONS_DATA"); env != "" {
+		dir = env
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the shared option list %s is missing (%v): the option tests read the NixOS and home-manager option lists from ../shared/data beside the repository (CI lays it there); put %s there or set AXIOS_OPTIONS_DATA to the folder that holds it", path, err, name)
+	}
+	return path
+}
 
 // homeOptionPrefixes selects, besides the namespaces the NixOS modules set
 // inside home-manager.users.<name>, the home-manager options axiOS's home
 // modules set or read.
 var homeOptionPrefixes = regexp.MustCompile(`^(programs\.(fish|git|delta|ghostty|starship|eza|ripgrep|fd|fzf|gh|zoxide|direnv|gpg|brave|vdirsyncer|khal|claude-code)|services\.(gpg-agent|ssh-agent|vdirsyncer|gnome-keyring|kdeconnect)|home\.(stateVersion|sessionVariables|packages|shellAliases|username|homeDirectory|pointerCursor|activation|file)|xdg\.(configFile|dataFile|desktopEntries|configHome|cacheHome|stateHome)|systemd\.user\.(services|timers)|accounts\.(calendar|contact)|gtk|qt|dconf|wayland\.systemd|warnings|assertions)(\.|$)`)
 
-func loadIndex(t *testing.T, tsv string) *nixopts.Index {
+// loadIndex reads one shared option list (see sharedOptionList).
+func loadIndex(t *testing.T, list string) *nixopts.Index {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testutil.RepoRoot(t), tsv))
+	path := sharedOptionList(t, list)
+	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("%v (regenerate with go test ./tests/ -run OptionsFixtures -update-option-fixtures)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	ix := nixopts.NewIndex()
 	n, err := ix.LoadTSV(f)
 	if err != nil {
-		t.Fatalf("%s: %v", tsv, err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	if n == 0 {
-		t.Fatalf("%s: no options", tsv)
+		t.Fatalf("%s: no options", path)
 	}
 	return ix
 }
@@ -652,21 +668,14 @@ func underNamespaces(name string, ns map[string]bool) bool {
 }
 
 // subsetTSV keeps the header and the lines of a shared option list whose
-// option name keep accepts; ns only names the namespaces in the header.
-func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool, keep func(name string) bool) string {
+// option name keep accepts.
+func subsetTSV(t testing.TB, shared string, keep func(name string) bool) string {
 	t.Helper()
 	data, err := os.ReadFile(shared)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for n := range ns {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# The options of %s that axiOS's modules set or read, as TestOptionsFixturesMatchSharedLists (tests/options_test.go) selects them; namespaces defined from NixOS modules: %s.\n", filepath.Base(shared), strings.Join(names, " "))
-	fmt.Fprintf(&b, "# Generated; regenerate with: go test ./tests/ -run OptionsFixtures -update-option-fixtures\n")
 	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 		if strings.HasPrefix(line, "#") {
 			fmt.Fprintf(&b, "%s\n", line)
@@ -679,60 +688,140 @@ func subsetTSV(t *testing.T, shared, fixture string, ns map[string]bool, keep fu
 	return b.String()
 }
 
-// TestOptionsFixturesMatchSharedLists: the option-list fixtures are exactly
-// the shared option lists' entries under the namespaces the modules define
-// (and, for home-manager, homeOptionPrefixes). The shared lists live outside the repository (beside it, in CI and
-// in a developer's workspace); elsewhere this test skips, and in CI their
-// absence is a failure.
-func TestOptionsFixturesMatchSharedLists(t *testing.T) {
-	root := testutil.RepoRoot(t)
-	dir := filepath.Join(root, sharedDataDir)
-	if env := os.Getenv("AXIOS_OPTIONS_DATA"); env == "unpublished" {
-		// The repository's own GitHub workflow (.github/workflows/ci.yml):
-		// the shared lists are not published with the repository, so only
-		// this comparison is left out there; TestOptionsExist still checks
-		// every option against the in-repo fixtures.
-		t.Skip("AXIOS_OPTIONS_DATA=unpublished: the shared option lists are not available to this CI")
-	} else if env != "" {
-		dir = env
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if testutil.InCI() {
-			t.Fatalf("shared option lists not found in %s: CI lays shared/ beside the clone (or set AXIOS_OPTIONS_DATA)", dir)
-		}
-		t.Skipf("shared option lists not found in %s (set AXIOS_OPTIONS_DATA); the fixtures cannot be compared", dir)
-	}
-	nixosNS, homeNS := namespaces(nixosModules(t, root))
-	nixosKeep := func(name string) bool { return underNamespaces(name, nixosNS) }
-	homeKeep := func(name string) bool {
+// homeOptionKeep selects the home-manager options the home harness needs:
+// those under homeOptionPrefixes (what axiOS's home modules set or read)
+// and under the namespaces the NixOS modules define inside
+// home-manager.users.<name>. The harness parses its option list in Nix, so
+// it gets this subset (a twelfth of the list) rather than the whole list.
+func homeOptionKeep(t *testing.T) func(string) bool {
+	t.Helper()
+	_, homeNS := namespaces(nixosModules(t, testutil.RepoRoot(t)))
+	return func(name string) bool {
 		return !strings.Contains(name, "._module.") &&
 			(homeOptionPrefixes.MatchString(name) || underNamespaces(name, homeNS))
 	}
-	for _, c := range []struct {
-		fixture, shared string
-		ns              map[string]bool
-		keep            func(string) bool
-	}{
-		{nixosOptionsTSV, "nixos-options-2024-12.tsv", nixosNS, nixosKeep},
-		{homeOptionsTSV, "home-manager-options-2026-08.tsv", homeNS, homeKeep},
-	} {
-		want := subsetTSV(t, filepath.Join(dir, c.shared), c.fixture, c.ns, c.keep)
-		path := filepath.Join(root, c.fixture)
-		if *updateOptionFixtures {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
+}
+
+var homeHarness struct {
+	once sync.Once
+	path string
+}
+
+// homeHarnessOptions returns the path of the home-manager option subset the
+// home harness reads (tests/nix/home-harness.nix's optionsTsv): generated
+// once per test run from the shared list into a temporary folder that
+// TestMain removes.
+func homeHarnessOptions(t *testing.T) string {
+	t.Helper()
+	shared := sharedOptionList(t, homeOptionsTSV)
+	homeHarness.once.Do(func() {
+		data := subsetTSV(t, shared, homeOptionKeep(t))
+		dir, err := os.MkdirTemp("", "axios-home-options-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tempDirs = append(tempDirs, dir)
+		path := filepath.Join(dir, homeOptionsTSV)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		homeHarness.path = path
+	})
+	if homeHarness.path == "" {
+		t.Fatal("the home harness's option subset could not be written; see the first test that failed")
+	}
+	return homeHarness.path
+}
+
+// TestOptionsHomeSubset: the harness's subset keeps every home-manager
+// option an axiOS home module sets and drops the rest of the list, so the
+// harness checks against the real list where the modules write.
+func TestOptionsHomeSubset(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	full := loadIndex(t, homeOptionsTSV)
+	data, err := os.ReadFile(homeHarnessOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := nixopts.NewIndex()
+	n, err := sub.LoadTSV(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := os.ReadFile(sharedOptionList(t, homeOptionsTSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total := strings.Count(string(all), "\n"); n < 100 || n >= total/2 {
+		t.Fatalf("the harness subset has %d of %d options; its selection is broken", n, total)
+	}
+	for _, d := range homeDecls(t, root) {
+		sub.Add(d.Path, d.Freeform)
+		full.Add(d.Path, d.Freeform)
+	}
+	checked := 0
+	err = filepath.WalkDir(filepath.Join(root, "home"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".nix") {
+			return err
+		}
+		for _, def := range analyzeFile(t, path).Defs {
+			if full.Known(def.Path) && !sub.Known(def.Path) {
+				t.Errorf("%s:%d: %s is a home-manager option but not in the harness subset; add its prefix to homeOptionPrefixes", path, def.Line, def.Path)
 			}
-			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			checked++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 50 {
+		t.Fatalf("only %d definitions under home/", checked)
+	}
+}
+
+// TestOptionsNoCommittedOptionLists: no file in the repository copies the
+// shared option lists (their header line is the mark of a copy or subset),
+// and no option list sits under tests/fixtures.
+func TestOptionsNoCommittedOptionLists(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	var marks [][]byte
+	for _, list := range []string{nixosOptionsTSV, homeOptionsTSV} {
+		data, err := os.ReadFile(sharedOptionList(t, list))
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, _, _ := strings.Cut(string(data), "\n")
+		if !strings.HasPrefix(header, "# ") || len(header) < 40 {
+			t.Fatalf("%s: unexpected header %q", list, header)
+		}
+		marks = append(marks, []byte(header))
+	}
+	out, err := exec.Command("git", "-C", root, "ls-files", "-z").Output()
+	if err != nil {
+		t.Skipf("git ls-files: %v (not a git checkout)", err)
+	}
+	files := strings.Split(strings.TrimRight(string(out), "\x00"), "\x00")
+	if len(files) < 100 {
+		t.Fatalf("git ls-files lists only %d files", len(files))
+	}
+	for _, rel := range files {
+		if strings.HasPrefix(rel, "tests/fixtures/") && strings.HasSuffix(rel, ".tsv") {
+			t.Errorf("%s: option lists are third-party data; read them from %s instead of committing them", rel, sharedDataDir)
 			continue
 		}
-		got, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (regenerate with go test ./tests/ -run OptionsFixtures -update-option-fixtures)", err)
+		fi, err := os.Stat(filepath.Join(root, rel))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > 8<<20 {
+			continue
 		}
-		if string(got) != want {
-			t.Errorf("%s is out of date with %s; regenerate with go test ./tests/ -run OptionsFixtures -update-option-fixtures", c.fixture, dir)
+		data, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range marks {
+			if bytes.Contains(data, m) {
+				t.Errorf("%s: holds a copy of a shared option list (%q); read it from %s instead", rel, m[:40], sharedDataDir)
+			}
 		}
 	}
 }

@@ -1,20 +1,24 @@
 # Evaluates axiOS's home-manager modules without nixpkgs or home-manager, for
 # tests/home_test.go.
 #
-# - Upstream options come from tests/fixtures/home/options.tsv (home-manager
-#   master's option paths and types): setting a path that is not declared
+# - Upstream options come from optionsTsv, a home-manager option list
+#   (home-manager master's option paths and types; tests/home_test.go passes
+#   a subset of ../shared/data/home-manager-options-2026-08.tsv that it
+#   writes to a temporary folder): setting a path that is not declared
 #   there, or by the modules themselves, is an error. Under a free-form option
 #   (settings, mcpServers, systemd units …) anything goes.
 # - mkIf / mkMerge / mkDefault are pushed into attribute sets before any
 #   condition is evaluated (as nixpkgs does), so conditions may read config.
 # - Packages are markers { _pkg; outPath; }; lib is a builtins-only subset.
 #
-#   import ./home-harness.nix { os = { … }; home = { … }; inputs = [ … ]; }
+#   import ./home-harness.nix { optionsTsv = "/…/options.tsv"; os = { … }; home = { … }; inputs = [ … ]; }
 #
 # os: the NixOS configuration seen as osConfig (null: standalone);
 # home: an extra home module (attribute set) for the scenario;
 # profile: "workstation" or "laptop"; inputs: which flake inputs exist.
 {
+  optionsTsv ?
+    throw "home-harness.nix: pass optionsTsv, the path of a home-manager option list (tests/home_test.go writes a subset of ../shared/data/home-manager-options-2026-08.tsv)",
   os ? null,
   home ? { },
   profile ? "workstation",
@@ -134,7 +138,7 @@ let
       (_: true);
 
   tsvLines = filter (l: isString l && l != "" && substring 0 1 l != "#") (
-    split "\n" (builtins.readFile ../fixtures/home/options.tsv)
+    split "\n" (builtins.readFile optionsTsv)
   );
   upstream = foldl' (
     node: line:
