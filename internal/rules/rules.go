@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
@@ -222,9 +223,11 @@ type rawRules struct {
 }
 
 // compileERE compiles a POSIX extended regular expression that must match a
-// whole value, as builtins.match does in Nix.
+// whole value, as builtins.match does in Nix. The pattern is parsed with
+// POSIX syntax (which refuses Perl-only forms such as \d or (?:…) that Nix
+// would not accept) and compiled once, anchored.
 func compileERE(p string) (*regexp.Regexp, error) {
-	if _, err := regexp.CompilePOSIX(p); err != nil {
+	if _, err := syntax.Parse(p, syntax.POSIX); err != nil {
 		return nil, err
 	}
 	return regexp.Compile(`^(?:` + p + `)$`)

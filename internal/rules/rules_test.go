@@ -124,3 +124,23 @@ func TestTimeZonesAndRuleFields(t *testing.T) {
 		t.Errorf("Fields() = %q", f)
 	}
 }
+
+// TestCompileERE: a pattern is a POSIX ERE matched against the whole value
+// (as builtins.match does); Perl-only syntax and a pattern that would
+// escape the anchoring are refused.
+func TestCompileERE(t *testing.T) {
+	re, err := compileERE("[a-z]+|[0-9]+")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[string]bool{"abc": true, "123": true, "abc123": false, "": false, "x\n": false} {
+		if re.MatchString(v) != want {
+			t.Errorf("match %q = %v, want %v", v, !want, want)
+		}
+	}
+	for _, bad := range []string{`\d+`, `(?:a)`, `a)|(b`, `[a-`, `(?i)a`} {
+		if _, err := compileERE(bad); err == nil {
+			t.Errorf("compileERE(%q) accepted a pattern Nix's POSIX ERE would not", bad)
+		}
+	}
+}
