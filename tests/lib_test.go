@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -128,22 +129,23 @@ func TestBuildModulesValidHost(t *testing.T) {
 	}
 	s := mergedSettings(t, hostModule(t, ms, "server"))
 	checks := map[string]any{
-		"networking.hostName":                    "server",
-		"hardware.desktop.enable":                true,
-		"development.enable":                     true,
-		"secrets.enable":                         true,
-		"secrets.identityPaths":                  []any{"/etc/ssh/ssh_host_ed25519_key"},
-		"selfHosted.enable":                      true,
-		"selfHosted.immich.enable":               true,
-		"virt.libvirt.enable":                    true,
-		"virt.containers.enable":                 true,
-		"axios.system.timeZone":                  "Europe/Amsterdam",
-		"axios.user.name":                        "admin",
-		"axios.user.fullName":                    "Server Admin",
-		"axios.user.email":                       "admin@example.org",
-		"axios.users.accounts.admin.fullName":    "Server Admin",
-		"nixpkgs.hostPlatform._optionDefault":    "x86_64-linux",
-		"axios.users.accounts.admin.extraGroups": []any{"libvirtd", "podman"},
+		"networking.hostName":                           "server",
+		"hardware.desktop.enable":                       true,
+		"development.enable":                            true,
+		"secrets.enable":                                true,
+		"secrets.identityPaths":                         []any{"/etc/ssh/ssh_host_ed25519_key"},
+		"selfHosted.enable":                             true,
+		"selfHosted.immich.enable":                      true,
+		"virt.libvirt.enable":                           true,
+		"virt.containers.enable":                        true,
+		"axios.system.timeZone":                         "Europe/Amsterdam",
+		"axios.user.name":                               "admin",
+		"axios.user.fullName":                           "Server Admin",
+		"axios.user.email":                              "admin@example.org",
+		"axios.users.accounts.admin.fullName":           "Server Admin",
+		"nixpkgs.hostPlatform._optionDefault":           "x86_64-linux",
+		"axios.users.accounts.admin.extraGroups":        []any{"libvirtd", "podman"},
+		"axios.users.accounts.admin.hashedPasswordFile": "/run/agenix/admin-password",
 		"home-manager.sharedModules": []any{
 			"axios#home/base", "axios#home/secrets", "axios#home/security", "axios#home/terminal", "axios#home/workstation",
 		},
@@ -257,6 +259,28 @@ func TestErrorHostThrowsItsLines(t *testing.T) {
 		if !strings.Contains(out, line) {
 			t.Errorf("error output lacks %q:\n%s", line, out)
 		}
+	}
+}
+
+// TestBuildModulesWarnsAboutAUserWithoutLogin: the evaluation warns with
+// exactly the line `axios check` prints for AX601 (the vectors show the two
+// interpreters agree; this shows the warning reaches NixOS's warnings).
+func TestBuildModulesWarnsAboutAUserWithoutLogin(t *testing.T) {
+	var ms []moduleDesc
+	harness(t, `h.modules { host = { hostname = "nokey"; timeZone = "UTC"; users.alice = { fullName = "Alice"; }; }; }`, &ms)
+	warnings := ms[0].Config["warnings"].([]any)
+	h := &hostconfig.Host{Values: map[string]any{"hostname": "nokey", "timeZone": "UTC",
+		"users": map[string]any{"alice": map[string]any{"fullName": "Alice"}}}, Form: hostconfig.FormNix}
+	ds := hostconfig.Validate(h, hostconfig.Options{})
+	if len(ds) != 1 || ds[0].Code != "AX601" {
+		t.Fatalf("Go: %v", ds)
+	}
+	want := "axiOS host nokey: AX601 users.alice: " + ds[0].Message + " — fix: " + ds[0].Fix
+	if len(warnings) != 1 || warnings[0] != want {
+		t.Errorf("warnings = %q\nwant [%q]", warnings, want)
+	}
+	if len(ms) < 3 {
+		t.Errorf("a warning must not stop the build: %v", names(ms))
 	}
 }
 

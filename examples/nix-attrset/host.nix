@@ -34,6 +34,10 @@
     fullName = "Alice Smith";
     email = "alice@example.org";
     extraGroups = [ "dialout" ];
+    # The password's hash, in a file outside the Nix store:
+    #   mkpasswd | sudo tee /etc/nixos/passwords/alice > /dev/null
+    # (or hashedPassword = "$y$…"; sshKeys = [ "ssh-ed25519 …" ];)
+    hashedPasswordFile = "/etc/nixos/passwords/alice";
   };
 
   hardwareConfigPath = ./hardware.nix;

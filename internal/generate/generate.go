@@ -31,6 +31,11 @@ type User struct {
 	// Linger: the user's systemd services start at boot and outlive the
 	// login session ([users.<name>] linger).
 	Linger bool
+	// HashedPassword is the crypt(3) hash of the user's password
+	// (internal/passwd), written as hashedPassword; empty leaves it out
+	// (the host then gets the AX601 warning). The password itself never
+	// reaches Answers.
+	HashedPassword string
 }
 
 // Virt holds the [virt] settings written when modules.virt is on.
@@ -97,6 +102,7 @@ func (a Answers) CheckText() error {
 		{"user name", a.User.Name},
 		{"full name", a.User.FullName},
 		{"e-mail", a.User.Email},
+		{"password hash", a.User.HashedPassword},
 		{"time zone", a.TimeZone},
 		{"axios URL", a.AxiosURL},
 	} {
@@ -293,6 +299,15 @@ func HostTOML(a Answers, cat *catalog.Catalog, rl *rules.Rules) string {
 		} else {
 			w("# linger = true\n")
 		}
+		w("%s", help(rl, "users.*.hashedPassword"))
+		if a.User.HashedPassword != "" {
+			w("# (change the password later with passwd; this hash then no longer matters)\n")
+			w("hashedPassword = %s\n", TOMLString(a.User.HashedPassword))
+		} else {
+			w("# hashedPassword = \"$y$…\"    (no password was given: run `mkpasswd` and put its output here)\n")
+		}
+		w("%s# hashedPasswordFile = \"/run/agenix/%s-password\"\n", help(rl, "users.*.hashedPasswordFile"), a.User.Name)
+		w("%s# sshKeys = [ \"ssh-ed25519 AAAA… %s@laptop\" ]\n", help(rl, "users.*.sshKeys"), a.User.Name)
 	}
 
 	if flagValue(cat, a.Modules, "virt") {

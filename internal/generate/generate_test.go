@@ -27,6 +27,9 @@ var trickyNames = []string{
 	`tab	inside`,
 }
 
+// testHash is a yescrypt hash in the form axios init writes.
+const testHash = "$y$j9T$vTCqkThyKeTgVOwOCwWkS1$FrukEPIaWfUU5.fvzhcMye5EuemOYsxb/R3ZEzXl/JB"
+
 func answers() Answers {
 	return Answers{
 		Hostname:    "tower",
@@ -39,7 +42,7 @@ func answers() Answers {
 		HasSSD:      true,
 		HomeProfile: "workstation",
 		Modules:     map[string]bool{"desktop": true, "graphics": true, "virt": true},
-		User:        User{Name: "ada", FullName: "Ada Lovelace", Email: "ada@example.org"},
+		User:        User{Name: "ada", FullName: "Ada Lovelace", Email: "ada@example.org", HashedPassword: testHash},
 		Virt:        Virt{Libvirt: true},
 		Date:        "2026-11-29",
 	}
@@ -406,4 +409,42 @@ func get(m map[string]any, keys ...string) any {
 		v = t[k]
 	}
 	return v
+}
+
+// TestHostTOMLPassword: the hash init computed is the host's hashedPassword;
+// without one the key is a comment and validation warns (AX601).
+func TestHostTOMLPassword(t *testing.T) {
+	cat, rl := catalog.Default(), rules.Default()
+	a := answers()
+	files, err := Render(a, Placeholder(a.Hostname, []string{"test"}), cat, rl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := hostconfig.Parse(files[1].Content, a.HostPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Values["users"].(map[string]any)["ada"].(map[string]any)["hashedPassword"]; got != testHash {
+		t.Errorf("hashedPassword = %v", got)
+	}
+	if ds, _ := ValidateHost(files, a, hostconfig.Options{}); len(ds) != 0 {
+		t.Errorf("diagnostics %v", ds)
+	}
+
+	a.User.HashedPassword = ""
+	files, err = Render(a, Placeholder(a.Hostname, []string{"test"}), cat, rl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ = hostconfig.Parse(files[1].Content, a.HostPath())
+	if _, ok := h.Values["users"].(map[string]any)["ada"].(map[string]any)["hashedPassword"]; ok {
+		t.Error("an empty hash was written")
+	}
+	if !strings.Contains(string(files[1].Content), "# hashedPassword = \"$y$…\"") {
+		t.Errorf("no hint where the hash goes:\n%s", files[1].Content)
+	}
+	ds, _ := ValidateHost(files, a, hostconfig.Options{})
+	if len(ds) != 1 || ds[0].Code != "AX601" || ds[0].Field != "users.ada" {
+		t.Errorf("diagnostics %v, want AX601 users.ada", ds)
+	}
 }

@@ -106,7 +106,7 @@ func userSettings(h *Host) []Setting {
 		out = append(out, Setting{[]string{"axios", "user"}, v, "primary user " + n})
 	}
 	for _, n := range names {
-		out = append(out, Setting{[]string{"axios", "users", "accounts", n}, pick(users[n], "fullName", "email", "extraGroups", "isAdmin", "linger"), "user " + n})
+		out = append(out, Setting{[]string{"axios", "users", "accounts", n}, pick(users[n], "fullName", "email", "extraGroups", "isAdmin", "linger", "hashedPassword", "hashedPasswordFile", "sshKeys"), "user " + n})
 	}
 	return out
 }

@@ -99,6 +99,7 @@ func (in *interp) validate() {
 	sel := in.selectModules()
 	in.checkRequires(sel)
 	in.checkUnusedSettings(sel)
+	in.checkNeeds()
 	sort.SliceStable(in.diags, func(i, j int) bool {
 		a, b := in.diags[i], in.diags[j]
 		if a.Field != b.Field {
@@ -249,6 +250,11 @@ func (in *interp) checkValue(fp string, f *rules.Field, v any) {
 		in.report("AX109", fp, vars{value: render(v)})
 		in.typeErr[fp] = true
 		return
+	}
+	// A secret field's value never appears in a message.
+	render := render
+	if f.Secret {
+		render = func(any) string { return hiddenValue }
 	}
 	if !typeOK(f.Type, v) {
 		in.report("AX102", fp, vars{value: render(v), expected: expectedName(f.Type)})
@@ -580,4 +586,53 @@ func (in *interp) checkUnusedSettings(sel Selection) {
 			}
 		}
 	}
+}
+
+// hiddenValue stands for the value of a secret field in messages.
+const hiddenValue = "(not shown)"
+
+// checkNeeds is step 10: every table below a need's parent path sets one of
+// its keys (a non-empty value without a type error) while the need's flag
+// is on. A table with a diagnostic of its own is skipped.
+func (in *interp) checkNeeds() {
+	for _, n := range in.rules.Needs {
+		if !in.flagValue(n.Flag) {
+			continue
+		}
+		parent, ok := in.lookup(n.Parent())
+		t, isTable := parent.(map[string]any)
+		if !ok || !isTable {
+			continue
+		}
+		for _, k := range sortedKeys(t) {
+			fp := join(n.Parent(), k)
+			if in.has[fp] {
+				continue
+			}
+			if _, isTable := t[k].(map[string]any); !isTable {
+				continue
+			}
+			satisfied := false
+			for _, key := range n.AnyOf {
+				if v, ok := in.lookup(join(fp, key)); ok && nonEmpty(v) {
+					satisfied = true
+				}
+			}
+			if !satisfied {
+				in.report(n.Code, fp, vars{})
+			}
+		}
+	}
+}
+
+// nonEmpty reports whether a value counts as set for a need: anything but
+// an empty string or an empty list.
+func nonEmpty(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x != ""
+	case []any:
+		return len(x) > 0
+	}
+	return true
 }

@@ -52,12 +52,12 @@ func TestValidateCodes(t *testing.T) {
 		{"valid minimal", validBase, "box.toml", []string{}},
 		{"unknown top-level key", validBase + "hostnme = \"x\"\n", "", []string{"AX101 hostnme"}},
 		{"unknown nested key", validBase + "[hardware]\ncpuu = \"amd\"\n", "", []string{"AX101 hardware.cpuu"}},
-		{"unknown user key", validBase + "[users.al]\nmail = \"a\"\n", "", []string{"AX101 users.al.mail"}},
+		{"unknown user key", validBase + "[users.al]\nmail = \"a\"\n", "", []string{"AX601 users.al", "AX101 users.al.mail"}},
 		{"wrong type string", `hostname = 5` + "\ntimeZone = \"UTC\"\n", "", []string{"AX102 hostname"}},
 		{"float is not bool", validBase + "[hardware]\nhasSSD = 1.0\n", "", []string{"AX102 hardware.hasSSD"}},
 		{"table expected", validBase + "hardware = \"big\"\n", "", []string{"AX102 hardware"}},
-		{"list items", validBase + "[users.al]\nextraGroups = [\"a\", 3]\n", "", []string{"AX102 users.al.extraGroups"}},
-		{"list expected", validBase + "[users.al]\nextraGroups = \"wheel\"\n", "", []string{"AX102 users.al.extraGroups"}},
+		{"list items", validBase + "[users.al]\nextraGroups = [\"a\", 3]\n", "", []string{"AX601 users.al", "AX102 users.al.extraGroups"}},
+		{"list expected", validBase + "[users.al]\nextraGroups = \"wheel\"\n", "", []string{"AX601 users.al", "AX102 users.al.extraGroups"}},
 		{"user value not a table", validBase + "users.al = 3\n", "", []string{"AX108 users", "AX102 users.al"}},
 		{"missing required", "", "", []string{"AX103 hostname", "AX103 timeZone"}},
 		{"enum", validBase + "system = \"riscv64-linux\"\n", "", []string{"AX104 system"}},
@@ -76,11 +76,20 @@ func TestValidateCodes(t *testing.T) {
 		{"unknown flag and not bool", validBase + "[modules]\ngamin = \"yes\"\n", "", []string{"AX102 modules.gamin", "AX106 modules.gamin"}},
 		{"known flag not bool", validBase + "[modules]\ngaming = 1\n", "", []string{"AX102 modules.gaming"}},
 		{"bad user name", validBase + "[users.Alice]\nfullName = 3\n", "", []string{"AX107 users.Alice"}},
-		{"two primaries", validBase + "[users.a]\nprimary = true\n[users.b]\nprimary = true\n", "", []string{"AX108 users"}},
-		{"two users no primary", validBase + "[users.a]\n[users.b]\n", "", []string{"AX108 users"}},
-		{"only user implicitly primary", validBase + "[users.a]\n", "", []string{}},
-		{"only user primary=false", validBase + "[users.a]\nprimary = false\n", "", []string{"AX108 users"}},
-		{"primary not bool", validBase + "[users.a]\nprimary = \"yes\"\n", "", []string{"AX108 users", "AX102 users.a.primary"}},
+		{"two primaries", validBase + "[users.a]\nprimary = true\nsshKeys = [\"k\"]\n[users.b]\nprimary = true\nsshKeys = [\"k\"]\n", "", []string{"AX108 users"}},
+		{"two users no primary", validBase + "[users.a]\nsshKeys = [\"k\"]\n[users.b]\nsshKeys = [\"k\"]\n", "", []string{"AX108 users"}},
+		{"only user implicitly primary", validBase + "[users.a]\nsshKeys = [\"k\"]\n", "", []string{}},
+		{"only user primary=false", validBase + "[users.a]\nprimary = false\nsshKeys = [\"k\"]\n", "", []string{"AX108 users"}},
+		{"primary not bool", validBase + "[users.a]\nprimary = \"yes\"\nsshKeys = [\"k\"]\n", "", []string{"AX108 users", "AX102 users.a.primary"}},
+		{"user without a way to log in", validBase + "[users.a]\n", "", []string{"AX601 users.a"}},
+		{"empty credentials count as unset", validBase + "[users.a]\nsshKeys = []\nhashedPasswordFile = \"\"\n", "", []string{"AX601 users.a", "AX105 users.a.hashedPasswordFile"}},
+		{"hash file", validBase + "[users.a]\nhashedPasswordFile = \"/run/agenix/a\"\n", "", []string{}},
+		{"yescrypt hash", validBase + "[users.a]\nhashedPassword = \"$y$j9T$hm3vV0ZJ4zVxQG6T1J7pP/$V7p0Wn7hYbHn0x3l7yq1rbbZ0j5sQJ8W0aQH2Xz3V8A\"\n", "", []string{}},
+		{"sha512 hash with rounds", validBase + "[users.a]\nhashedPassword = \"$6$rounds=5000$salt$Xk1Yl3Zm5Nn7\"\n", "", []string{}},
+		{"md5 hash is refused", validBase + "[users.a]\nhashedPassword = \"$1$salt$Xk1Yl3Zm5Nn7\"\n", "", []string{"AX105 users.a.hashedPassword"}},
+		{"plain password is refused", validBase + "[users.a]\nhashedPassword = \"correct horse\"\n", "", []string{"AX105 users.a.hashedPassword"}},
+		{"a key with a type error counts as unset", validBase + "[users.a]\nsshKeys = \"ssh-ed25519 AAAA\"\n", "", []string{"AX601 users.a", "AX102 users.a.sshKeys"}},
+		{"users module off: no AX601", validBase + "[modules]\nusers = false\n[users.a]\n", "", []string{"AX302 users"}},
 		{"empty users", validBase + "users = {}\n", "", []string{}},
 		{"nix-only key", validBase + "hardwareConfigPath = \"./hw.nix\"\n", "", []string{"AX109 hardwareConfigPath"}},
 		{"hostname mismatch", validBase, "other.toml", []string{"AX110 hostname"}},
@@ -273,12 +282,32 @@ func TestRequiredNested(t *testing.T) {
 	cases := map[string][]string{
 		validBase:                    {"AX103 hardware.cpu"},
 		validBase + "hardware = 3\n": {"AX102 hardware"},
-		validBase + "[hardware]\ncpu = \"amd\"\n[users.a]\n": {},
+		validBase + "[hardware]\ncpu = \"amd\"\n[users.a]\nsshKeys = [\"k\"]\n": {},
 	}
 	for host, want := range cases {
 		got := keys(Validate(mustParse(t, host, ""), Options{Rules: rl}))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: got %q, want %q", host, got, want)
+		}
+	}
+}
+
+// TestSecretValueNotShown: a password typed where its hash belongs never
+// appears in a message (terminal, CI log, evaluation error).
+func TestSecretValueNotShown(t *testing.T) {
+	for _, v := range []string{`"correct horse battery"`, `42`} {
+		ds := Validate(mustParse(t, validBase+"[users.a]\nhashedPassword = "+v+"\n", ""), Options{})
+		if len(ds) == 0 {
+			t.Fatalf("%s: no diagnostic", v)
+		}
+		for _, d := range ds {
+			text := d.Message + d.Fix
+			if strings.Contains(text, "horse") || strings.Contains(text, "42") {
+				t.Errorf("the value shows in %s: %s", d.Key(), text)
+			}
+			if d.Field == "users.a.hashedPassword" && !strings.Contains(d.Message, "(not shown)") {
+				t.Errorf("%s: %s", d.Key(), d.Message)
+			}
 		}
 	}
 }

@@ -67,6 +67,7 @@ desktop = true
 [users.ana]
 fullName = "Ana"
 email = "ana@example.org"
+hashedPasswordFile = "/run/agenix/ana-password"
 `)
 	write("hosts/alpha/hardware.nix", "{ }\n")
 	write("hosts/beta.toml", `hostname = "beta"

@@ -44,6 +44,7 @@ type Field struct {
 	Open       bool   // free-form table
 	Keys       string // "flags" or "users"
 	NixOnly    bool
+	Secret     bool // messages never show the value
 	Help       string
 
 	re *regexp.Regexp
@@ -110,6 +111,19 @@ func (r Rule) Fields() []string {
 	return out
 }
 
+// Need is one [[need]] entry: every table below Each (a path ending in
+// ".*") must set one of AnyOf while the module flag Flag is on.
+type Need struct {
+	Code  string
+	Each  string   // "users.*"
+	AnyOf []string // keys of each table
+	Flag  string
+}
+
+// Parent is Each without its ".*": the path of the table whose values are
+// checked.
+func (n Need) Parent() string { return strings.TrimSuffix(n.Each, ".*") }
+
 // Rules is the parsed rules file.
 type Rules struct {
 	SuggestDistance int
@@ -118,6 +132,7 @@ type Rules struct {
 	Fields          map[string]*Field // by schema path
 	Codes           map[string]Code
 	Rules           []Rule // in file order
+	Needs           []Need // in file order
 	// TimeZones are the names of lib/timezones.txt (enumFrom = "timeZones"),
 	// sorted.
 	TimeZones []string
@@ -199,6 +214,7 @@ type rawField struct {
 	Open     bool   `toml:"open"`
 	Keys     string `toml:"keys"`
 	NixOnly  bool   `toml:"nixOnly"`
+	Secret   bool   `toml:"secret"`
 	Help     string `toml:"help"`
 }
 
@@ -220,6 +236,12 @@ type rawRules struct {
 		IfBetween map[string][]string `toml:"ifBetween"`
 		Then      map[string]any      `toml:"then"`
 	} `toml:"rule"`
+	Need []struct {
+		Code  string   `toml:"code"`
+		Each  string   `toml:"each"`
+		AnyOf []string `toml:"anyOf"`
+		Flag  string   `toml:"flag"`
+	} `toml:"need"`
 }
 
 // compileERE compiles a POSIX extended regular expression that must match a
@@ -268,7 +290,7 @@ func Parse(data []byte) (*Rules, error) {
 			Path: path, Type: f.Type, Required: f.Required, Default: f.Default,
 			HasDefault: f.Default != nil, Enum: f.Enum, EnumFrom: f.EnumFrom, EnumCode: f.EnumCode,
 			Pattern: f.Pattern, Items: f.Items, Min: f.Min, Max: f.Max,
-			Open: f.Open, Keys: f.Keys, NixOnly: f.NixOnly, Help: f.Help,
+			Open: f.Open, Keys: f.Keys, NixOnly: f.NixOnly, Secret: f.Secret, Help: f.Help,
 		}
 		if (f.Min != nil || f.Max != nil) && f.Type != TypeInt {
 			errs = append(errs, fmt.Sprintf("field.%q: min and max apply to type int only", path))
@@ -326,6 +348,26 @@ func Parse(data []byte) (*Rules, error) {
 			}
 		}
 		r.Rules = append(r.Rules, rule)
+	}
+	for i, n := range raw.Need {
+		if _, ok := r.Codes[n.Code]; !ok {
+			errs = append(errs, fmt.Sprintf("need[%d]: code %q is not declared", i, n.Code))
+		}
+		if _, ok := r.Fields[n.Each]; !ok || !strings.HasSuffix(n.Each, ".*") {
+			errs = append(errs, fmt.Sprintf("need[%d]: each %q is not a schema path ending in \".*\"", i, n.Each))
+		}
+		if len(n.AnyOf) == 0 {
+			errs = append(errs, fmt.Sprintf("need[%d]: anyOf is empty", i))
+		}
+		for _, k := range n.AnyOf {
+			if _, ok := r.Fields[n.Each+"."+k]; !ok {
+				errs = append(errs, fmt.Sprintf("need[%d]: %q is not in the schema", i, n.Each+"."+k))
+			}
+		}
+		if n.Flag == "" {
+			errs = append(errs, fmt.Sprintf("need[%d]: flag is missing", i))
+		}
+		r.Needs = append(r.Needs, Need{Code: n.Code, Each: n.Each, AnyOf: n.AnyOf, Flag: n.Flag})
 	}
 	for _, code := range []string{"AX101", "AX102", "AX103", "AX104", "AX105", "AX106", "AX107", "AX108", "AX109", "AX110", "AX301", "AX302"} {
 		if _, ok := r.Codes[code]; !ok {

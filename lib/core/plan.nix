@@ -84,6 +84,9 @@ in
                 "extraGroups"
                 "isAdmin"
                 "linger"
+                "hashedPassword"
+                "hashedPasswordFile"
+                "sshKeys"
               ]
             )
           ) userNames;

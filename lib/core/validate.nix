@@ -36,6 +36,7 @@ let
     ;
 
   fields = rules.field or { };
+  hiddenValue = "(not shown)";
   fieldNames = attrNames fields;
   codes = rules.code or { };
   suggestDistance = rules.suggestDistance or 2;
@@ -160,6 +161,8 @@ let
         let
           s = fields.${sk};
           allowed = enumValues s;
+          # A secret field's value never appears in a message.
+          renderValue = x: if s.secret or false then hiddenValue else util.renderValue x;
         in
         if (s.nixOnly or false) && form == "toml" then
           [ (diag "AX109" field { }) ]
@@ -517,7 +520,42 @@ let
         ) keys
       ) nixosNames;
 
-      diagnostics = sortDiagnostics (step7 ++ step8 ++ step9);
+      # Step 10: every table below a need's parent sets one of its keys
+      # (non-empty, without a type error) while the need's flag is on.
+      step10 =
+        let
+          before = step7 ++ step8 ++ step9;
+          nonEmpty = x: x != "" && x != [ ];
+        in
+        concatMap (
+          n:
+          let
+            parent = util.removeSuffix ".*" n.each;
+            t = selValue parent;
+          in
+          if !(flagValue n.flag) || isUnset t || !(isAttrs t) then
+            [ ]
+          else
+            concatMap (
+              k:
+              let
+                fp = joinPath parent k;
+                satisfied = any (
+                  key:
+                  let
+                    v = selValue (joinPath fp key);
+                  in
+                  !(isUnset v) && nonEmpty v
+                ) n.anyOf;
+              in
+              if hasDiagIn before fp || !(isAttrs t.${k}) || satisfied then
+                [ ]
+              else
+                [ (diag n.code fp { }) ]
+            ) (attrNames t)
+        ) (rules.need or [ ]);
+
+      diagnostics = sortDiagnostics (step7 ++ step8 ++ step9 ++ step10);
 
       # Module selection.
       profile = selOrDefault "homeProfile";

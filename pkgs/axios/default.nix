@@ -31,7 +31,7 @@ buildGoModule {
     ];
   };
 
-  vendorHash = "sha256-HnmbD0nCcjyr2wvBCGU/SyIhxMFlrmq/Vq5karTZf1U=";
+  vendorHash = "sha256-Gd1iuZsQQXL6VQX9gbBK0k34ZIheO2HTbxTKm8UA/lw=";
 
   subPackages = [ "cmd/axios" ];
 

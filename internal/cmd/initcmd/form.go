@@ -14,6 +14,7 @@ import (
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
@@ -73,6 +74,9 @@ type form struct {
 	mainGroups []*huh.Group
 	virt, ok   *huh.Group
 	exposure   *huh.Group
+	// password and again are the primary user's password as typed (hidden)
+	// twice. Only its hash leaves the form (Answers.User.HashedPassword).
+	password, again string
 }
 
 // lineByLine switches the form to accessible mode reading in, writing out.
@@ -110,6 +114,14 @@ func (f *form) run() error {
 	if !f.confirm {
 		return errAborted
 	}
+	if f.password != "" && f.a.User.HashedPassword == "" {
+		h, err := passwd.Hash([]byte(f.password))
+		if err != nil {
+			return fmt.Errorf("hashing the password: %w", err)
+		}
+		f.a.User.HashedPassword = h
+	}
+	f.password, f.again = "", ""
 	mods := map[string]bool{}
 	for _, flag := range f.cat.Flags() {
 		mods[flag] = contains(f.selected, flag)
@@ -198,7 +210,27 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 				Description("systemd lingering: your user services (such as the Google Drive sync timers) start at boot and outlive the session").
 				Value(&a.User.Linger),
 		).Title("User").Description("The primary user"),
-
+	}
+	// The password, unless --password-file gave it (left out of the form
+	// rather than hidden: accessible mode asks hidden groups too). Hidden as
+	// typed, in accessible mode as well: huh reads it from the terminal
+	// without echo.
+	if a.User.HashedPassword == "" {
+		fm.mainGroups = append(fm.mainGroups, huh.NewGroup(
+			huh.NewInput().Title("Password").
+				Description("the primary user's login password; only its yescrypt hash is written (hashedPassword)").
+				EchoMode(huh.EchoModePassword).Value(&fm.password).
+				Validate(func(s string) error { return passwd.Check([]byte(s)) }),
+			huh.NewInput().Title("Password again").EchoMode(huh.EchoModePassword).Value(&fm.again).
+				Validate(func(s string) error {
+					if s != fm.password {
+						return errors.New("the two passwords differ; type the first one again (Ctrl-C starts over)")
+					}
+					return nil
+				}),
+		).Title("Password").Description("No account gets a default password"))
+	}
+	fm.mainGroups = append(fm.mainGroups,
 		huh.NewGroup(
 			huh.NewSelect[string]().Title(keep("Form factor", a.FormFactor)).Description(detected(hw.FormFactor)).
 				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor),
@@ -221,7 +253,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 			fm.modules,
 			huh.NewSelect[string]().Title(keep("Home profile", a.HomeProfile)).Options(profileOpts...).Value(&a.HomeProfile),
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
-	}
+	)
 	fm.virt = huh.NewGroup(
 		huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
 		huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),

@@ -2,36 +2,77 @@ package initcmd
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
-// lineReader hands out one line per Read, as a terminal does; the form's
-// line prompts each start a new scanner and would lose buffered lines.
-type lineReader struct{ lines []string }
-
-func (r *lineReader) Read(p []byte) (int, error) {
-	if len(r.lines) == 0 {
-		return 0, io.EOF
+// openPTY opens a pseudo-terminal pair: the form reads its answers from the
+// terminal side (the password prompts need one: huh reads them without
+// echo through the terminal, as for a real user), the test types on the
+// other side.
+func openPTY(t *testing.T) (master, term *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no pseudo-terminal: %v", err)
+		}
+		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	line := r.lines[0] + "\n"
-	r.lines = r.lines[1:]
-	return copy(p, line), nil
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Fatalf("TIOCGPTN: %v", e)
+	}
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Fatalf("TIOCSPTLCK: %v", e)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); m.Close() })
+	// Drain what the terminal echoes, so it never blocks.
+	go func() { _, _ = io.Copy(io.Discard, m) }()
+	return m, s
 }
 
-// scriptedAsk answers the form in accessible (line by line) mode.
+// scriptedAsk answers the form in accessible (line by line) mode through a
+// pseudo-terminal: in canonical mode every read returns one line, so the
+// form's per-prompt line scanners lose nothing.
 func scriptedAsk(t *testing.T, transcript *bytes.Buffer, lines ...string) func(*generate.Answers, *hwdetect.Report, *catalog.Catalog, *rules.Rules) error {
 	return func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
+		master, term := openPTY(t)
+		// A form waiting for a line that never comes (a script that does
+		// not match the questions) fails the run instead of hanging it: a
+		// read from the terminal cannot be interrupted from here.
+		stop := time.AfterFunc(30*time.Second, func() {
+			panic("the init form is still waiting for an answer after 30 s: the scripted lines do not match its questions\n" + transcript.String())
+		})
+		defer stop.Stop()
+		go func() {
+			for _, l := range lines {
+				if _, err := master.Write([]byte(l + "\n")); err != nil {
+					return
+				}
+			}
+		}()
 		f := newForm(a, hw, cat, rl, true)
-		f.lineByLine(&lineReader{lines: lines}, transcript)
+		f.lineByLine(term, transcript)
 		return f.run()
 	}
 }
@@ -57,7 +98,8 @@ func TestInitForm(t *testing.T) {
 		"", // user name: keep ada
 		`Ada "Countess" Lovelace`,
 		"not-an-email", "ada@example.org",
-		"y",                // linger
+		"y",                                              // linger
+		"correct horse", "correct hose", "correct horse", // password, a typo in the repeat, the repeat again
 		"", "", "", "", "", // form factor, CPU, GPU, vendor, SSD: detected
 		flagIndex(t, "graphics"), flagIndex(t, "gaming"), "0", // graphics off, gaming on
 		"", // home profile
@@ -94,6 +136,21 @@ func TestInitForm(t *testing.T) {
 			t.Errorf("%s = %v, want %v", p, got, want)
 		}
 	}
+	// The password: only its hash is in the host, it verifies, the repeat
+	// was checked, and the password itself shows nowhere.
+	hash, _ := get(v, "users.ada.hashedPassword").(string)
+	if !passwd.Verify([]byte("correct horse"), hash) {
+		t.Errorf("users.ada.hashedPassword = %q is not a hash of the typed password", hash)
+	}
+	if !strings.Contains(transcript.String(), "the two passwords differ") {
+		t.Errorf("a mistyped repeat was not refused:\n%s", transcript.String())
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "hosts", "forge.toml"))
+	for name, text := range map[string]string{"transcript": transcript.String(), "stdout": out, "stderr": stderr, "host file": string(raw)} {
+		if strings.Contains(text, "correct ho") {
+			t.Errorf("the password appears in the %s", name)
+		}
+	}
 	checkGenerated(t, dir, "forge")
 }
 
@@ -101,7 +158,7 @@ func TestInitFormCancel(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "n") // modules, profile, SSH, cancel (no virt questions)
+	d.ask = scriptedAsk(t, &transcript, "", "", "", "", "", "", "", "pw", "pw", "", "", "", "", "", "0", "", "", "n") // password, modules, profile, SSH, cancel (no virt questions)
 	dir := filepath.Join(t.TempDir(), "config")
 	_, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err == nil || !strings.Contains(stderr, "Cancelled") {
@@ -115,7 +172,7 @@ func TestInitFormRootWarning(t *testing.T) {
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "root"})
 	d.interactive = func() bool { return true }
-	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "ada", "Ada", "", "", "", "", "", "", "0", "", "", "", "", "")
+	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "ada", "Ada", "", "", "pw", "pw", "", "", "", "", "", "0", "", "", "")
 	dir := t.TempDir()
 	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err != nil {

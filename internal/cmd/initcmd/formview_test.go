@@ -29,7 +29,7 @@ func modulesScreen(t *testing.T) *form {
 	f := newForm(&a, hw, catalog.Default(), rules.Default(), false)
 	f.form.Init()
 	f.form.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	for range 3 { // System, User, Hardware
+	for range 4 { // System, User, Password, Hardware
 		f.form.NextGroup()
 		f.form.Update(nil)
 	}

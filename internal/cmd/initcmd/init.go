@@ -27,6 +27,7 @@ import (
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
@@ -39,6 +40,10 @@ type options struct {
 	// addHost: write only the host's own files (hosts/<name>.toml and
 	// hosts/<name>/) into an existing configuration (axios host add).
 	addHost bool
+	// passwordFile holds the primary user's password ("-": standard input,
+	// stdin); only its hash is kept.
+	passwordFile string
+	stdin        io.Reader
 }
 
 // deps are the parts of the outside world init uses, replaceable in tests.
@@ -85,19 +90,25 @@ the secrets module also secrets/README.md (how to add an age-encrypted
 secret) and hosts/<name>/secrets.nix (secrets.secretsDir = ../../secrets).
 
 By default init asks its questions in a terminal form, pre-filled from
-hardware detection (see axios hardware). With --yes it asks nothing: every
-answer comes from a flag, from detection or from a sensible default.
+hardware detection (see axios hardware), including the primary user's
+password (hidden, typed twice). With --yes it asks nothing: every answer
+comes from a flag, from detection or from a sensible default, and the
+password from --password-file. Only the password's yescrypt hash is written
+(hashedPassword); without one the user gets no password and check warns
+(AX601).
 Nothing is written unless the host passes validation, and no existing file is
 overwritten without --force.`,
 		Example: `  axios init
   axios init --yes --dir /tmp/demo
-  axios init --yes --hostname tower --user ada --email ada@example.org --enable gaming,virt --git`,
+  axios init --yes --hostname tower --user ada --email ada@example.org --enable gaming,virt --git
+  axios init --yes --password-file ~/pw.txt   # then delete pw.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl.Set = map[string]bool{}
 			for _, name := range answerFlags {
 				fl.Set[name] = cmd.Flags().Changed(name)
 			}
+			o.stdin = cmd.InOrStdin()
 			return run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o, fl, d)
 		},
 	}
@@ -164,6 +175,7 @@ func addFlags(f *pflag.FlagSet, o *options, fl *Flags) {
 	f.BoolVar(&o.git, "git", false, "run git init (when needed) and git add the files; flakes only see tracked files")
 	f.BoolVar(&o.dryRun, "dry-run", false, "validate and list the files, write nothing")
 	f.StringVar(&o.root, "root", "/", "detect hardware below this folder instead of /")
+	f.StringVar(&o.passwordFile, "password-file", "", "read the primary user's password from the first line of this file (- reads standard input); only its hash is written")
 	f.StringVar(&fl.Hostname, "hostname", "", "the machine's name (default: detected)")
 	f.StringVar(&fl.User, "user", "", "the primary user's login name (default: $USER)")
 	f.StringVar(&fl.FullName, "full-name", "", "the primary user's full name (default: from the passwd entry)")
@@ -183,6 +195,12 @@ func addFlags(f *pflag.FlagSet, o *options, fl *Flags) {
 	f.BoolVar(&fl.Containers, "containers", true, "with the virt module: Podman containers")
 	f.BoolVar(&fl.SSHEverywhere, "ssh-everywhere", false, "open SSH on every interface (LAN, public Wi-Fi), not only the tailnet")
 	f.StringVar(&fl.AxiosURL, "axios-url", generate.DefaultAxiosURL, "the flake reference of axiOS written into flake.nix")
+}
+
+// noPasswordNote says that --yes without --password-file leaves the user
+// without a password.
+func noPasswordNote(user string) string {
+	return "no --password-file: " + user + " gets no password (hashedPassword is left out) and nobody can log in as " + user + " until you add one (`mkpasswd` prints a hash) or an SSH key"
 }
 
 // answerFlags are the flags that give an answer (Flags.Set records them).
@@ -277,6 +295,18 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	a, notes, err := Defaults(hw, fl, env, cat, rl)
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
+	}
+	if o.passwordFile != "" {
+		pw, err := passwd.ReadFile(o.passwordFile, o.stdin)
+		if err != nil {
+			return exitcode.New(exitcode.Usage, fmt.Errorf("--password-file: %w", err))
+		}
+		if a.User.HashedPassword, err = passwd.Hash(pw); err != nil {
+			return exitcode.New(exitcode.Failed, fmt.Errorf("--password-file: %w", err))
+		}
+		clear(pw)
+	} else if o.yes && a.User.Name != "" {
+		notes = append(notes, Note{true, noPasswordNote(a.User.Name)})
 	}
 	if !o.yes {
 		if err := d.ask(&a, hw, cat, rl); err != nil {

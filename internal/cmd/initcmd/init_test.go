@@ -17,6 +17,7 @@ import (
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
@@ -504,5 +505,146 @@ func TestInitSSHEverywhere(t *testing.T) {
 			t.Errorf("--ssh-everywhere=%v: ssh not on the tailnet: %+v", everywhere, r.Tailnet)
 		}
 		checkGenerated(t, dir, "xps")
+	}
+}
+
+// runInitStdin is runInit with standard input.
+func runInitStdin(t *testing.T, d deps, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := newCommand(d)
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetArgs(args)
+	cmd.SetContext(context.Background())
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+// TestInitPasswordFile: --yes takes the password from --password-file (or
+// standard input with -), writes only its hash, leaves the file as it was
+// and shows the password nowhere.
+func TestInitPasswordFile(t *testing.T) {
+	const pw = "Tr0ub4dor &3 zebra"
+	pwFile := filepath.Join(t.TempDir(), "pw.txt")
+	if err := os.WriteFile(pwFile, []byte(pw+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct{ arg, stdin string }{
+		"file":  {pwFile, ""},
+		"stdin": {"-", pw + "\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "config")
+			out, stderr, err := runInitStdin(t, testDeps(map[string]string{"USER": "ada"}), c.stdin,
+				"--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--password-file", c.arg)
+			if err != nil {
+				t.Fatalf("%v\n%s\n%s", err, out, stderr)
+			}
+			host := filepath.Join(dir, "hosts", "tower.toml")
+			hash, _ := get(readHost(t, host), "users.ada.hashedPassword").(string)
+			if !strings.HasPrefix(hash, "$y$j9T$") || !passwd.Verify([]byte(pw), hash) {
+				t.Errorf("hashedPassword = %q is not a yescrypt hash of the password", hash)
+			}
+			raw, _ := os.ReadFile(host)
+			for where, text := range map[string]string{"stdout": out, "stderr": stderr, "host file": string(raw)} {
+				if strings.Contains(text, "Tr0ub4dor") {
+					t.Errorf("the password appears in %s", where)
+				}
+			}
+			if strings.Contains(stderr, "AX601") || strings.Contains(stderr, "no --password-file") {
+				t.Errorf("a user with a password is warned about:\n%s", stderr)
+			}
+			checkGenerated(t, dir, "tower")
+		})
+	}
+	info, err := os.Stat(pwFile)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the password file changed: %v %v", info.Mode(), err)
+	}
+	if raw, _ := os.ReadFile(pwFile); string(raw) != pw+"\n" {
+		t.Error("the password file's content changed")
+	}
+}
+
+// TestInitPasswordFileErrors: an unusable password file stops init before
+// anything is written, names the flag and never quotes the file.
+func TestInitPasswordFileErrors(t *testing.T) {
+	tmp := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(tmp, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for name, path := range map[string]string{
+		"missing":   filepath.Join(tmp, "nope"),
+		"empty":     write("empty", ""),
+		"two lines": write("two", "secret-one\nsecret-two\n"),
+		"huge":      write("huge", strings.Repeat("secret-", 2000)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "config")
+			out, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--password-file", path)
+			if err == nil {
+				t.Fatalf("no error\n%s", out)
+			}
+			var ee *exitcode.Error
+			if !errors.As(err, &ee) || ee.Code != exitcode.Usage {
+				t.Errorf("error %v, want exit code %d", err, exitcode.Usage)
+			}
+			if !strings.Contains(err.Error(), "--password-file") {
+				t.Errorf("the error does not name the flag: %v", err)
+			}
+			if strings.Contains(err.Error()+out+stderr, "secret-") {
+				t.Errorf("the file's content shows: %v %s %s", err, out, stderr)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("something was written: %v", err)
+			}
+		})
+	}
+}
+
+// TestInitWithoutPassword: --yes without --password-file writes no hash and
+// says so twice: init's own note and the AX601 warning of the check.
+func TestInitWithoutPassword(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "config")
+	_, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "no --password-file: ada gets no password") || !strings.Contains(stderr, "AX601 users.ada") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if _, ok := get(readHost(t, filepath.Join(dir, "hosts", "tower.toml")), "users.ada").(map[string]any)["hashedPassword"]; ok {
+		t.Error("a hashedPassword was written without a password")
+	}
+}
+
+// TestInitFormWithPasswordFile: with --password-file the form does not ask
+// for the password and the file's hash is written.
+func TestInitFormWithPasswordFile(t *testing.T) {
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte("from the file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var transcript bytes.Buffer
+	d := testDeps(map[string]string{"USER": "ada"})
+	d.interactive = func() bool { return true }
+	d.ask = scriptedAsk(t, &transcript, "forge", "", "", "", "", "", "", "", "", "", "", "", "0", "", "", "")
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir, "--password-file", pwFile)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s\n%s", err, out, stderr, transcript.String())
+	}
+	if strings.Contains(transcript.String(), "Password") {
+		t.Errorf("the form asked for a password although --password-file gave one:\n%s", transcript.String())
+	}
+	hash, _ := get(readHost(t, filepath.Join(dir, "hosts", "forge.toml")), "users.ada.hashedPassword").(string)
+	if !passwd.Verify([]byte("from the file"), hash) {
+		t.Errorf("hashedPassword = %q", hash)
 	}
 }
