@@ -31,7 +31,7 @@ buildGoModule {
     ];
   };
 
-  vendorHash = "sha256-Gd1iuZsQQXL6VQX9gbBK0k34ZIheO2HTbxTKm8UA/lw=";
+  vendorHash = "sha256-pjzWdhhtScykPkg7sXAVUr85+KAyC/9ubWNo21p1wsw=";
 
   subPackages = [ "cmd/axios" ];
 
