@@ -11,6 +11,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/axios-nix/axios/internal/editdist"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
@@ -151,31 +152,6 @@ func join(p, k string) string {
 	return p + "." + k
 }
 
-// levenshtein is the edit distance over bytes (insert, delete and substitute
-// each cost 1).
-func levenshtein(a, b string) int {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // suggest returns the best "did you mean" candidate for input, or "" when
 // none is close enough (docs/validation.md, "Suggestions").
 func suggest(input string, candidates []string, suggestDistance int) string {
@@ -183,7 +159,7 @@ func suggest(input string, candidates []string, suggestDistance int) string {
 	sort.Strings(sorted)
 	best, bestDist := "", -1
 	for _, c := range sorted {
-		d := levenshtein(input, c)
+		d := editdist.Distance(input, c)
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}

@@ -1,6 +1,7 @@
 package optindex
 
 import (
+	"github.com/axios-nix/axios/internal/editdist"
 	"regexp"
 	"sort"
 	"strings"
@@ -89,27 +90,7 @@ func closeSpelling(name, q string) bool {
 	if d := len(tail) - len(q); d > limit || -d > limit {
 		return false
 	}
-	return editDistance(tail, q) <= limit
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return editdist.Distance(tail, q) <= limit
 }
 
 var storeSource = regexp.MustCompile(`^/nix/store/[0-9a-z]{32}-[^/]*/`)
