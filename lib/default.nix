@@ -204,30 +204,11 @@ let
 
   mkSystem = host: nixosSystemFor (buildModules host);
 
-  # One nixosConfiguration per hosts/<name>.toml; hosts/<name>/hardware.nix
-  # and the other hosts/<name>/*.nix files are added as modules.
-  mkHosts =
-    dir:
-    mapAttrs (
-      name: d:
-      nixosSystemFor (buildModulesWith {
-        inherit (d) host;
-        inherit name;
-        form = "toml";
-        folderModules =
-          (if d.hardwareConfigPath != null then [ d.hardwareConfigPath ] else [ ]) ++ d.extraModules;
-      })
-    ) (
-      if builtins.pathExists dir then
-        core.discoverHosts dir
-      else
-        throw "axiOS: mkHosts: ${toString dir} does not exist (it should hold one <name>.toml per host)"
-    );
-
   # The hosts of a folder as mkHosts reads them, each with its checked
-  # result, its module list and its deployment settings.
+  # result, its module list and its deployment settings; `who` names the
+  # caller in the error for a missing folder.
   hostEntries =
-    dir:
+    who: dir:
     mapAttrs (
       name: d:
       let
@@ -253,8 +234,12 @@ let
       if builtins.pathExists dir then
         core.discoverHosts dir
       else
-        throw "axiOS: ${toString dir} does not exist (it should hold one <name>.toml per host)"
+        throw "axiOS: ${who}${toString dir} does not exist (it should hold one <name>.toml per host)"
     );
+
+  # One nixosConfiguration per hosts/<name>.toml; hosts/<name>/hardware.nix
+  # and the other hosts/<name>/*.nix files are added as modules.
+  mkHosts = dir: mapAttrs (_: e: nixosSystemFor e.modules) (hostEntries "mkHosts: " dir);
 
   # colmena's hive from the same host files (docs/deploy.md):
   #   outputs.colmenaHive = axios.lib.colmenaHive { inherit colmena; hostsDir = ./hosts; };
@@ -268,7 +253,7 @@ let
       nixpkgs ? inputs.nixpkgs,
     }:
     let
-      hosts = hostEntries hostsDir;
+      hosts = hostEntries "" hostsDir;
       pkgsFor = system: import nixpkgs { inherit system; };
       node = name: e: {
         imports = e.modules;
@@ -316,7 +301,7 @@ let
       nixosConfigurations ? mkHosts hostsDir,
     }:
     let
-      hosts = hostEntries hostsDir;
+      hosts = hostEntries "" hostsDir;
       deployed = builtins.filter (n: hosts.${n}.deploy != null) (attrNames hosts);
       node =
         name:

@@ -1,10 +1,11 @@
 package optindex
 
 import (
-	"github.com/axios-nix/axios/internal/editdist"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/axios-nix/axios/internal/editdist"
 )
 
 // Match is one search result; a lower Rank is a better match.
