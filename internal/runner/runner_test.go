@@ -9,24 +9,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// gone reports whether process pid has ended (it is missing or a zombie
-// waiting for init to reap it).
-func gone(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
-}
+	"github.com/axios-nix/axios/internal/testutil"
+)
 
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if gone(pid) {
+		if testutil.ProcessGone(pid) {
 			return
 		}
 	}

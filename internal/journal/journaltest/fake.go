@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/axios-nix/axios/internal/testutil"
 )
 
 // Environment of the fake journalctl (see InstallFake).
@@ -111,17 +113,8 @@ func FakeRuns(t *testing.T, log string) (pids []int, args []string) {
 	return pids, args
 }
 
-// Gone reports whether process pid has ended (it is missing, or a zombie
-// left for init to reap).
-func Gone(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
-}
+// Gone reports whether process pid has ended (testutil.ProcessGone).
+func Gone(pid int) bool { return testutil.ProcessGone(pid) }
 
 // WaitGone fails the test when process pid still runs after 5 seconds.
 func WaitGone(t *testing.T, pid int) {
