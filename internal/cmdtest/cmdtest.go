@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -115,4 +116,36 @@ func NoConfig(t testing.TB) configdir.Resolver {
 		Getwd:   func() (string, error) { return empty, nil },
 		HomeDir: func() (string, error) { return empty, nil },
 	}
+}
+
+// Status is the exit status the axios binary gives for err: 0 for nil,
+// the code of an exitcode.Error, exitcode.Usage for any other error.
+func Status(err error) int {
+	if err == nil {
+		return exitcode.OK
+	}
+	var coded *exitcode.Error
+	if errors.As(err, &coded) {
+		return coded.Code
+	}
+	return exitcode.Usage
+}
+
+// SyncBuffer is a bytes.Buffer safe for writers in several goroutines
+// (a child process's output read while the test inspects it).
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,14 +1,13 @@
 package deploy_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/deploy"
 	"github.com/axios-nix/axios/internal/deploy/deploytest"
 	"github.com/axios-nix/axios/internal/runner"
@@ -21,12 +20,12 @@ type fixture struct {
 	roots map[string]string
 	prev  map[string]string
 	next  map[string]string
-	log   *bytes.Buffer
+	log   *cmdtest.SyncBuffer
 }
 
 func newFixture(t *testing.T, hosts ...string) *fixture {
 	t.Helper()
-	f := &fixture{kit: deploytest.New(t), roots: map[string]string{}, prev: map[string]string{}, next: map[string]string{}, log: &bytes.Buffer{}}
+	f := &fixture{kit: deploytest.New(t), roots: map[string]string{}, prev: map[string]string{}, next: map[string]string{}, log: &cmdtest.SyncBuffer{}}
 	for _, h := range hosts {
 		f.prev[h] = f.kit.System(t, "prev-"+h, "old-list.json")
 		f.next[h] = f.kit.System(t, "system-"+h, "new-object.json")
@@ -44,18 +43,7 @@ func (f *fixture) target(host string, confirm time.Duration) deploy.Target {
 }
 
 func (f *fixture) env() deploy.Env {
-	return deploy.Env{Runner: runner.Exec{}, Log: &syncBuffer{b: f.log}, Poll: 50 * time.Millisecond}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  *bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+	return deploy.Env{Runner: runner.Exec{}, Log: f.log, Poll: 50 * time.Millisecond}
 }
 
 func opts(dir string) deploy.Options {

@@ -1,7 +1,6 @@
 package rebuild
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -67,38 +65,16 @@ func helperMain(spec string) int {
 	cmd := New(s.Mode, deps)
 	cmd.SetArgs(s.Args)
 	err := cmd.Execute()
-	if err == nil {
-		return 0
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axios:", err)
 	}
-	fmt.Fprintln(os.Stderr, "axios:", err)
-	var coded *exitcode.Error
-	if errors.As(err, &coded) {
-		return coded.Code
-	}
-	return exitcode.Usage
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return cmdtest.Status(err)
 }
 
 // job is axios running as a process group of its own.
 type job struct {
 	cmd *exec.Cmd
-	out *syncBuffer
+	out *cmdtest.SyncBuffer
 }
 
 func (w *world) start(t *testing.T, mode activate.Mode, args ...string) *job {
@@ -107,7 +83,7 @@ func (w *world) start(t *testing.T, mode activate.Mode, args ...string) *job {
 		Mode: mode, Args: args, Dir: w.dir, Profile: w.profile,
 		Current: w.deps.Env.CurrentSystem, Marker: w.deps.Env.NixOSMarker, SystemdDir: w.deps.Env.SystemdDir,
 	})
-	j := &job{cmd: exec.Command(os.Args[0]), out: &syncBuffer{}}
+	j := &job{cmd: exec.Command(os.Args[0]), out: &cmdtest.SyncBuffer{}}
 	j.cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
 	j.cmd.Stdout, j.cmd.Stderr = j.out, j.out
 	j.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -1,7 +1,6 @@
 package update
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,37 +57,15 @@ func helperMain(spec string) int {
 	cmd := New(deps)
 	cmd.SetArgs(s.Args)
 	err := cmd.Execute()
-	if err == nil {
-		return 0
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "axios:", err)
 	}
-	fmt.Fprintln(os.Stderr, "axios:", err)
-	var coded *exitcode.Error
-	if errors.As(err, &coded) {
-		return coded.Code
-	}
-	return exitcode.Usage
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return cmdtest.Status(err)
 }
 
 type job struct {
 	cmd *exec.Cmd
-	out *syncBuffer
+	out *cmdtest.SyncBuffer
 }
 
 // start runs `axios update ARGS` as a job of its own whose builds (or,
@@ -106,7 +83,7 @@ func (w *world) startTo(t *testing.T, out *os.File, holdVar string, args ...stri
 	cmdtest.Write(t, hold, "")
 	t.Setenv(holdVar, hold)
 	spec, _ := json.Marshal(helperSpec{Dir: w.dir, Current: w.deps.Env.CurrentSystem, Marker: w.deps.Env.NixOSMarker, Args: args})
-	j := &job{cmd: exec.Command(os.Args[0]), out: &syncBuffer{}}
+	j := &job{cmd: exec.Command(os.Args[0]), out: &cmdtest.SyncBuffer{}}
 	j.cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
 	j.cmd.Stdout, j.cmd.Stderr = j.out, j.out
 	if out != nil {
