@@ -17,6 +17,7 @@ import (
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/optindex"
+	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -107,8 +108,8 @@ is an error, 2 for bad usage or an unreadable path.`,
 				rep.Notes = append(rep.Notes, optindex.NoIndexNote)
 			}
 			relativize(rep)
-			return Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) {
-				WriteDiagnostics(w, rep.Diagnostics)
+			return report.Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) {
+				report.WriteDiagnostics(w, rep.Diagnostics)
 				p := ui.NewPainter(w)
 				for _, n := range rep.Notes {
 					fmt.Fprintln(w, p.Paint(ui.Dim, "note: "+n))
@@ -170,67 +171,6 @@ func setsOptions(rep *hostconfig.Report) bool {
 		}
 	}
 	return false
-}
-
-// Emit prints a command's report to w: as JSON when asJSON, else with
-// human. A report that is not ok gives exit status 1 (exitcode.Failed)
-// after it is printed; a report that cannot be written gives 2.
-func Emit(w io.Writer, asJSON bool, report any, human func(io.Writer), ok bool) error {
-	if asJSON {
-		if err := ui.WriteJSON(w, report); err != nil {
-			return exitcode.New(exitcode.Usage, err)
-		}
-	} else {
-		human(w)
-	}
-	if !ok {
-		return &exitcode.Error{Code: exitcode.Failed}
-	}
-	return nil
-}
-
-// Line formats one diagnostic without colour:
-// "FILE:LINE: CODE FIELD: MESSAGE (fix: FIX)".
-func Line(d hostconfig.Diagnostic) string {
-	return line(ui.Painter{}, d)
-}
-
-func line(p ui.Painter, d hostconfig.Diagnostic) string {
-	var b strings.Builder
-	if d.File != "" {
-		b.WriteString(d.File)
-		if d.Line > 0 {
-			fmt.Fprintf(&b, ":%d", d.Line)
-		}
-		b.WriteString(": ")
-	}
-	style := ui.Red
-	if d.Severity == hostconfig.SeverityWarning {
-		style = ui.Yellow
-	}
-	b.WriteString(p.Paint(style, d.Code))
-	if d.Field != "" {
-		b.WriteString(" ")
-		b.WriteString(p.Paint(ui.Bold, d.Field))
-	}
-	b.WriteString(": ")
-	if d.Severity == hostconfig.SeverityWarning {
-		b.WriteString(p.Paint(ui.Yellow, "warning: "))
-	}
-	b.WriteString(d.Message)
-	if d.Fix != "" {
-		b.WriteString(p.Paint(ui.Dim, " (fix: "+d.Fix+")"))
-	}
-	return b.String()
-}
-
-// WriteDiagnostics writes one line per diagnostic, coloured when w is a
-// terminal and NO_COLOR is unset.
-func WriteDiagnostics(w io.Writer, ds []hostconfig.Diagnostic) {
-	p := ui.NewPainter(w)
-	for _, d := range ds {
-		fmt.Fprintln(w, line(p, d))
-	}
 }
 
 func writeSummary(w io.Writer, rep *hostconfig.Report) {

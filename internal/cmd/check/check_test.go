@@ -164,21 +164,6 @@ func TestCheckDirectory(t *testing.T) {
 	}
 }
 
-func TestLine(t *testing.T) {
-	d := hostconfig.Diagnostic{Code: "AX403", Severity: "error", File: "hosts/x/hardware.nix", Message: "m", Fix: "f"}
-	if got := Line(d); got != "hosts/x/hardware.nix: AX403: m (fix: f)" {
-		t.Errorf("%q", got)
-	}
-	d = hostconfig.Diagnostic{Code: "AX101", Severity: "error", Field: "foo", Message: "m", Fix: "f", File: "a.toml", Line: 3}
-	if got := Line(d); got != "a.toml:3: AX101 foo: m (fix: f)" {
-		t.Errorf("%q", got)
-	}
-	d = hostconfig.Diagnostic{Code: "AX302", Severity: "warning", Field: "virt", Message: "m"}
-	if got := Line(d); got != "AX302 virt: warning: m" {
-		t.Errorf("%q", got)
-	}
-}
-
 func TestCheckStdin(t *testing.T) {
 	cmd := New(Deps{})
 	var out bytes.Buffer

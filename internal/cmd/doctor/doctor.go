@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
-	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -74,7 +74,7 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed.`,
 				host = h
 			}
 			rep := Run(ctx, deps, dir, host)
-			return check.Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) { Write(w, rep) }, rep.OK)
+			return report.Emit(cmd.OutOrStdout(), asJSON, rep, func(w io.Writer) { Write(w, rep) }, rep.OK)
 		},
 	}
 	f := cmd.Flags()

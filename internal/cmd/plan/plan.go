@@ -13,11 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/exposure"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
@@ -93,7 +93,7 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 			if exposureOnly {
 				human = func(w io.Writer) { WriteExposure(w, p) }
 			}
-			return check.Emit(cmd.OutOrStdout(), asJSON, p, human, p.Valid)
+			return report.Emit(cmd.OutOrStdout(), asJSON, p, human, p.Valid)
 		},
 	}
 	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -198,7 +198,7 @@ func Write(w io.Writer, p *Plan) {
 	if len(p.Diagnostics) == 1 && p.Diagnostics[0].Code == hostconfig.CodeSyntax {
 		// Nothing can be selected from a file that does not parse.
 		head("problems")
-		check.WriteDiagnostics(w, p.Diagnostics)
+		report.WriteDiagnostics(w, p.Diagnostics)
 		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ the file is not valid TOML, so there is nothing to plan"))
 		return
 	}
@@ -246,7 +246,7 @@ func Write(w io.Writer, p *Plan) {
 	}
 	if len(p.Diagnostics) > 0 {
 		head("problems")
-		check.WriteDiagnostics(w, p.Diagnostics)
+		report.WriteDiagnostics(w, p.Diagnostics)
 	}
 	if p.Valid {
 		fmt.Fprintln(w, "\n"+pt.Paint(ui.Green, "✓ valid host"))
@@ -260,7 +260,7 @@ func WriteExposure(w io.Writer, p *Plan) {
 	pt := ui.NewPainter(w)
 	fmt.Fprintf(w, "%s %s  %s\n", pt.Paint(ui.Bold, "host"), pt.Paint(ui.Blue, orNone(p.Host)), pt.Paint(ui.Dim, p.File))
 	if p.Exposure == nil {
-		check.WriteDiagnostics(w, p.Diagnostics)
+		report.WriteDiagnostics(w, p.Diagnostics)
 		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ the file is not valid TOML, so there is nothing to report"))
 		return
 	}

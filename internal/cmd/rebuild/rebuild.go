@@ -15,12 +15,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
-	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/deploy"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
@@ -209,7 +209,7 @@ func CheckHost(ctx context.Context, env activate.Env, dir, host string, force bo
 		if err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
-		check.WriteDiagnostics(env.Stderr, ds)
+		report.WriteDiagnostics(env.Stderr, ds)
 		if hostconfig.HasErrors(ds) {
 			return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has errors (above); fix them and run again — nothing was built", host))
 		}
@@ -223,7 +223,7 @@ func CheckHost(ctx context.Context, env activate.Env, dir, host string, force bo
 		}
 		for _, d := range hw {
 			if d.Code == hostconfig.CodePlaceholderHardware {
-				check.WriteDiagnostics(env.Stderr, []hostconfig.Diagnostic{d})
+				report.WriteDiagnostics(env.Stderr, []hostconfig.Diagnostic{d})
 				ds = append(ds, d)
 			}
 		}

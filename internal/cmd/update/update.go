@@ -20,12 +20,12 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/closure"
-	"github.com/axios-nix/axios/internal/cmd/check"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/flakelock"
 	"github.com/axios-nix/axios/internal/fsutil"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -158,7 +158,7 @@ func checkHosts(ctx context.Context, env activate.Env, dir string) error {
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	check.WriteDiagnostics(env.Stderr, rep.Diagnostics)
+	report.WriteDiagnostics(env.Stderr, rep.Diagnostics)
 	if !hostconfig.HasErrors(rep.Diagnostics) {
 		return nil
 	}
