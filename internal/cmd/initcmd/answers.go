@@ -8,12 +8,12 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/generate"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/rules"
 )
@@ -164,7 +164,7 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	}
 	if set("timezone") {
 		a.TimeZone = fl.TimeZone
-	} else if err := checkTimeZone(rl, a.TimeZone); err != nil {
+	} else if err := generate.CheckTimeZone(rl, a.TimeZone); err != nil {
 		notes = append(notes, Note{true, fmt.Sprintf("detected %v; using UTC (set --timezone)", err)})
 		a.TimeZone = "UTC"
 	}
@@ -179,7 +179,7 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	}
 	if set("vendor") {
 		a.Vendor = none(fl.Vendor)
-	} else if !fitsVendor(a.Vendor, a.FormFactor) {
+	} else if !generate.FitsVendor(a.Vendor, a.FormFactor) {
 		notes = append(notes, Note{false, fmt.Sprintf("detected vendor %s does not support a %s; leaving hardware.vendor unset", a.Vendor, a.FormFactor)})
 		a.Vendor = ""
 	}
@@ -201,7 +201,7 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 
 	// Home profile: laptop for laptops when such a profile exists.
 	a.HomeProfile = "workstation"
-	if a.FormFactor == "laptop" && contains(cat.Profiles(), "laptop") {
+	if a.FormFactor == "laptop" && slices.Contains(cat.Profiles(), "laptop") {
 		a.HomeProfile = "laptop"
 	}
 	if set("profile") {
@@ -294,95 +294,6 @@ func orDefault(s, d string) string {
 	return s
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// fitsVendor reports whether the vendor support fits the form factor (the
-// rules AX203 and AX204).
-func fitsVendor(vendor, formFactor string) bool {
-	switch vendor {
-	case "msi":
-		return formFactor == "desktop"
-	case "system76":
-		return formFactor == "laptop"
-	}
-	return true
-}
-
-// Field checks, shared by the form (as you type) and --yes.
-
-func checkHostname(rl *rules.Rules, s string) error {
-	if f, ok := rl.Fields["hostname"]; ok && !f.MatchPattern(s) {
-		return fmt.Errorf("hostname %q: %s", s, f.Help)
-	}
-	return generate.CheckText("hostname", s)
-}
-
-func checkUser(rl *rules.Rules, s string) error {
-	if !rl.MatchUser(s) {
-		return fmt.Errorf("user name %q: use lowercase letters, digits, '-' and '_', starting with a letter or '_', at most 32 characters", s)
-	}
-	if rl.ReservedUser(s) {
-		return fmt.Errorf("user name %q is a system account that NixOS manages itself; use your everyday account name", s)
-	}
-	return nil
-}
-
-// checkUserIfAny checks the user name when there is a user: an empty name
-// means the host has no [users] table.
-func checkUserIfAny(rl *rules.Rules, s string) error {
-	if s == "" {
-		return nil
-	}
-	return checkUser(rl, s)
-}
-
-func checkFullNameIfUser(user, full string) error {
-	if user == "" {
-		return nil
-	}
-	return checkFullName(full)
-}
-
-func checkFullName(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return errors.New("full name is empty; type your name (it is also the git author name)")
-	}
-	return generate.CheckText("full name", s)
-}
-
-func checkEmail(s string) error {
-	if s == "" {
-		return nil
-	}
-	if err := generate.CheckText("e-mail", s); err != nil {
-		return err
-	}
-	if f, ok := rules.Default().Fields["users.*.email"]; ok && !f.MatchPattern(s) {
-		return fmt.Errorf("e-mail %q does not look like name@example.org (leave it empty to skip)", s)
-	}
-	return nil
-}
-
-// checkTimeZone accepts the names of the host rules' time zone list
-// (lib/timezones.txt), as `axios check` and the Nix evaluation do.
-func checkTimeZone(rl *rules.Rules, s string) error {
-	if rl.IsTimeZone(s) {
-		return nil
-	}
-	msg := fmt.Sprintf("time zone %q is not a known IANA zone (timedatectl list-timezones lists them)", s)
-	if sug := hostconfig.Suggest(s, rl.TimeZones, rl.SuggestDistance); sug != "" {
-		msg += fmt.Sprintf("; did you mean %q?", sug)
-	}
-	return errors.New(msg)
-}
-
 // CheckAnswers runs the checks of answers that are no host rule (the full
 // name, the axios URL), with the flag that sets each field in the message.
 // What the host rules check (hostname, user name, e-mail, time zone) is left
@@ -393,7 +304,7 @@ func CheckAnswers(a generate.Answers, rl *rules.Rules) error {
 		flag string
 		err  error
 	}{
-		{"--full-name", checkFullNameIfUser(a.User.Name, a.User.FullName)},
+		{"--full-name", generate.CheckFullNameIfUser(a.User.Name, a.User.FullName)},
 		{"--axios-url", generate.CheckText("axios URL", a.AxiosURL)},
 	}
 	var errs []error

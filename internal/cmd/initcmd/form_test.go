@@ -16,6 +16,7 @@ import (
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hwdetect"
+	"github.com/axios-nix/axios/internal/initform"
 	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
 )
@@ -71,9 +72,9 @@ func scriptedAsk(t *testing.T, transcript *bytes.Buffer, lines ...string) func(*
 				}
 			}
 		}()
-		f := newForm(a, hw, cat, rl, true)
-		f.lineByLine(term, transcript)
-		return f.run()
+		f := initform.New(a, hw, cat, rl, true)
+		f.LineByLine(term, transcript)
+		return formError(f.Run())
 	}
 }
 
