@@ -225,3 +225,81 @@ func equalList(a, b []string) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+// TestGPUVendorsFromRules: the GPU vendors and NVIDIA driver channels are
+// written once, as the enums of hardware.gpu and hardware.nvidiaDriver in
+// lib/rules.toml. Every vendor there has a graphics plan of its own and a
+// browser decoding plan, and the option types of the graphics, Immich and
+// browser modules accept exactly those values (and the profile option
+// exactly the catalog's profiles).
+func TestGPUVendorsFromRules(t *testing.T) {
+	type optionType struct {
+		Accepts []string `json:"accepts"`
+		Rejects bool     `json:"rejects"`
+	}
+	var got struct {
+		Vendors  []string              `json:"vendors"`
+		Channels []string              `json:"channels"`
+		Profiles []string              `json:"profiles"`
+		Plans    map[string]int        `json:"plans"`
+		Browser  map[string]int        `json:"browser"`
+		Options  map[string]optionType `json:"options"`
+	}
+	testutil.NixEval(t, testutil.RepoRoot(t), `let
+		core = import ./lib/core { };
+		v = core.vocabulary;
+		ms = import ./tests/nix/modsys.nix;
+		lib = ms.lib // { literalExpression = x: x; mkEnableOption = d: { type = ms.types.bool; default = false; }; mkPackageOption = _: _: _: { }; };
+		decls = path: (import path { inherit lib; config = { axios.hardware.gpuType = null; selfHosted.enable = false; networking.hostName = "h"; }; pkgs = { }; osConfig = null; }).options;
+		probe = values: t: { accepts = builtins.filter t.check (values ++ [ "none" ]); rejects = !(t.check "none"); };
+		plan = g: import ./lib/core/graphics.nix { gpuType = g; };
+		neutral = plan null;
+	in {
+		vendors = v.gpuTypes;
+		channels = v.nvidiaDrivers;
+		profiles = v.profiles;
+		plans = builtins.listToAttrs (map (g: { name = g; value = builtins.length (builtins.filter (p: !(builtins.elem p neutral.extraPackages)) (plan g).extraPackages) + builtins.length (builtins.attrNames (plan g).sessionVariables); }) v.gpuTypes);
+		browser = builtins.listToAttrs (map (g: { name = g; value = builtins.length ((import ./lib/core/browser.nix).videoDecode g).enable; }) v.gpuTypes);
+		options = {
+			graphicsGpu = probe v.gpuTypes (decls ./modules/graphics/default.nix).axios.hardware.gpuType.type;
+			graphicsDriver = probe v.nvidiaDrivers (decls ./modules/graphics/default.nix).axios.hardware.nvidiaDriver.type;
+			immichGpu = probe v.gpuTypes (decls ./modules/services/immich.nix).selfHosted.immich.gpuType.type;
+			browserGpu = probe v.gpuTypes (decls ./home/browser/default.nix).axios.browser.gpuType.type;
+			homeProfile = probe v.profiles (decls ./home/profiles/base.nix).axios.home.profile.type;
+		};
+	}`, &got)
+	var rules struct {
+		Gpu      []string `json:"gpu"`
+		Channels []string `json:"channels"`
+		Default  string   `json:"default"`
+	}
+	testutil.NixEval(t, testutil.RepoRoot(t), `let f = (builtins.fromTOML (builtins.readFile ./lib/rules.toml)).field; in {
+		gpu = f."hardware.gpu".enum; channels = f."hardware.nvidiaDriver".enum; default = f."hardware.nvidiaDriver".default; }`, &rules)
+	if !slices.Equal(got.Vendors, rules.Gpu) || !slices.Equal(got.Channels, rules.Channels) || len(got.Vendors) < 3 || len(got.Channels) < 3 {
+		t.Fatalf("vocabulary %v %v, rules.toml %v %v", got.Vendors, got.Channels, rules.Gpu, rules.Channels)
+	}
+	if !slices.Contains(got.Channels, rules.Default) {
+		t.Errorf("hardware.nvidiaDriver default %q is not a channel", rules.Default)
+	}
+	if !slices.Equal(got.Profiles, []string{"laptop", "workstation"}) {
+		t.Errorf("profiles = %v, want the catalog's laptop and workstation", got.Profiles)
+	}
+	for _, g := range got.Vendors {
+		if got.Plans[g] == 0 {
+			t.Errorf("GPU vendor %q of lib/rules.toml has no vendor packages or variables in lib/core/graphics.nix", g)
+		}
+		if got.Browser[g] == 0 {
+			t.Errorf("GPU vendor %q of lib/rules.toml has no video decoding features in lib/core/browser.nix", g)
+		}
+	}
+	want := map[string][]string{
+		"graphicsGpu": got.Vendors, "immichGpu": got.Vendors, "browserGpu": got.Vendors,
+		"graphicsDriver": got.Channels, "homeProfile": got.Profiles,
+	}
+	for name, values := range want {
+		o, ok := got.Options[name]
+		if !ok || !slices.Equal(o.Accepts, values) || !o.Rejects {
+			t.Errorf("option type %s accepts %v (rejects an unknown value: %v), want exactly %v", name, o.Accepts, o.Rejects, values)
+		}
+	}
+}

@@ -204,6 +204,15 @@ func TestBuildModulesVendorAndFromHost(t *testing.T) {
 	if _, ok := s["hardware.desktop.enableMsiSensors"]; ok {
 		t.Error("MSI vendor settings set for a generic desktop")
 	}
+	if _, ok := s["axios.hardware.nvidiaDriver"]; ok {
+		t.Error("axios.hardware.nvidiaDriver set for a host that leaves hardware.nvidiaDriver unset")
+	}
+
+	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/nvidia-beta-driver.toml); name = "nvidia-beta-driver"; form = "toml"; }`, &ms)
+	s = mergedSettings(t, hostModule(t, ms, "nvidia-beta-driver"))
+	if s["axios.hardware.nvidiaDriver"] != "beta" || s["axios.hardware.gpuType"] != "nvidia" {
+		t.Errorf("nvidia-beta-driver: nvidiaDriver = %#v, gpuType = %#v", s["axios.hardware.nvidiaDriver"], s["axios.hardware.gpuType"])
+	}
 }
 
 func TestBuildModulesErrorHost(t *testing.T) {

@@ -10,6 +10,7 @@
 let
   cfg = config.axios.browser;
   browserCore = import ../../lib/core/browser.nix;
+  inherit ((import ../../lib/core { }).vocabulary) gpuTypes;
 in
 {
   options.axios.browser = {
@@ -51,13 +52,7 @@ in
     };
 
     gpuType = lib.mkOption {
-      type = lib.types.nullOr (
-        lib.types.enum [
-          "amd"
-          "intel"
-          "nvidia"
-        ]
-      );
+      type = lib.types.nullOr (lib.types.enum gpuTypes);
       default = if osConfig == null then null else osConfig.axios.hardware.gpuType or null;
       defaultText = lib.literalExpression "osConfig.axios.hardware.gpuType (null without a NixOS configuration)";
       description = "The GPU vendor whose video decoder Brave and the PWAs use; null decodes in software.";

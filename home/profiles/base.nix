@@ -12,6 +12,8 @@
 }:
 let
   cfg = config.axios.home;
+  # The catalog's entries of kind "profile" (lib/core/vocabulary.nix).
+  inherit ((import ../../lib/core { }).vocabulary) profiles;
 in
 {
   options = {
@@ -34,12 +36,7 @@ in
       };
 
       profile = lib.mkOption {
-        type = lib.types.nullOr (
-          lib.types.enum [
-            "workstation"
-            "laptop"
-          ]
-        );
+        type = lib.types.nullOr (lib.types.enum profiles);
         default = null;
         description = ''
           The profile this home was built with; set by the profile module

@@ -17,6 +17,7 @@ import (
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
@@ -72,13 +73,10 @@ type Answers struct {
 	Date string
 }
 
-// pciVendors are the PCI vendor ids of the GPU vendors a host may name.
-var pciVendors = map[string]string{"amd": "1002", "nvidia": "10de", "intel": "8086"}
-
 // gpuDeviceID is GPUDeviceID when it is an id of the answered GPU vendor
 // (a GPU chosen by hand may not be the detected one), else "".
 func (a Answers) gpuDeviceID() string {
-	v, ok := pciVendors[a.GPU]
+	v, ok := hwdetect.PCIVendorID(a.GPU)
 	if !ok || !strings.HasPrefix(a.GPUDeviceID, v+":") {
 		return ""
 	}

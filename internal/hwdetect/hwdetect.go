@@ -209,18 +209,48 @@ func (d detector) cpu() (cpu, system Fact) {
 	return cpu, system
 }
 
-var gpuVendors = map[string]struct{ vendor, name string }{
-	"0x1002": {"amd", "AMD"},
-	"0x10de": {"nvidia", "NVIDIA"},
-	"0x8086": {"intel", "Intel"},
-	"0x1af4": {"", "virtio"},
-	"0x1b36": {"", "QEMU (QXL)"},
-	"0x1234": {"", "QEMU (Bochs)"},
-	"0x15ad": {"", "VMware"},
-	"0x80ee": {"", "VirtualBox"},
-	"0x1013": {"", "Cirrus Logic"},
-	"0x1a03": {"", "ASPEED"},
-	"0x1414": {"", "Microsoft Hyper-V"},
+// gpuVendors names the display controllers by PCI vendor id. vendor is the
+// hardware.gpu value of lib/rules.toml (a test keeps the two lists equal),
+// empty for a device no vendor driver applies to; of two GPUs on the same
+// kind of bus the higher rank is the one the configuration is for.
+var gpuVendors = map[string]struct {
+	vendor, name string
+	rank         int
+}{
+	"0x10de": {"nvidia", "NVIDIA", 3},
+	"0x1002": {"amd", "AMD", 2},
+	"0x8086": {"intel", "Intel", 1},
+	"0x1af4": {"", "virtio", 0},
+	"0x1b36": {"", "QEMU (QXL)", 0},
+	"0x1234": {"", "QEMU (Bochs)", 0},
+	"0x15ad": {"", "VMware", 0},
+	"0x80ee": {"", "VirtualBox", 0},
+	"0x1013": {"", "Cirrus Logic", 0},
+	"0x1a03": {"", "ASPEED", 0},
+	"0x1414": {"", "Microsoft Hyper-V", 0},
+}
+
+// PCIVendorID returns the PCI vendor id, lowercase hex without "0x" as
+// `lspci -nn` and hardware.gpuDeviceId write it, of a hardware.gpu value
+// ("nvidia" gives "10de"); false for a value that names no vendor.
+func PCIVendorID(vendor string) (string, bool) {
+	if vendor == "" {
+		return "", false
+	}
+	for id, v := range gpuVendors {
+		if v.vendor == vendor {
+			return strings.TrimPrefix(id, "0x"), true
+		}
+	}
+	return "", false
+}
+
+// rank orders the GPU vendors for pickGPU; 0 for any other device.
+func rank(vendor string) int {
+	if id, ok := PCIVendorID(vendor); ok {
+		return gpuVendors["0x"+id].rank
+	}
+	return 0
 }
 
 func (d detector) gpus() []GPU {
@@ -270,8 +300,6 @@ func pciBus(addr string) int {
 	return int(n)
 }
 
-var vendorRank = map[string]int{"nvidia": 3, "amd": 2, "intel": 1}
-
 // pickGPU returns the GPU the configuration is for, or nil.
 func pickGPU(gpus []GPU) *GPU {
 	var best *GPU
@@ -279,7 +307,7 @@ func pickGPU(gpus []GPU) *GPU {
 		if a.Integrated != b.Integrated {
 			return !a.Integrated
 		}
-		return vendorRank[a.Vendor] > vendorRank[b.Vendor]
+		return rank(a.Vendor) > rank(b.Vendor)
 	}
 	for i := range gpus {
 		g := &gpus[i]

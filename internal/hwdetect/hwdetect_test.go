@@ -1,9 +1,14 @@
 package hwdetect
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/rules"
 )
 
 func TestDetectFixtures(t *testing.T) {
@@ -199,5 +204,35 @@ func TestGPUID(t *testing.T) {
 	}
 	if _, open := gpuID(&GPU{VendorID: "0x1002", DeviceID: "0x1b80", Vendor: "amd"}); open.Known() {
 		t.Errorf("an AMD GPU got nvidiaOpen %+v", open)
+	}
+}
+
+// TestGPUVendorsAreTheRules: the vendors detection can name are exactly the
+// hardware.gpu values of lib/rules.toml, each with its PCI vendor id.
+func TestGPUVendorsAreTheRules(t *testing.T) {
+	var named []string
+	for _, v := range gpuVendors {
+		if v.vendor != "" {
+			named = append(named, v.vendor)
+		}
+	}
+	var allowed []string
+	for _, v := range rules.Default().Fields["hardware.gpu"].Enum {
+		allowed = append(allowed, fmt.Sprint(v))
+	}
+	sort.Strings(named)
+	sort.Strings(allowed)
+	if !slices.Equal(named, allowed) || len(allowed) == 0 {
+		t.Errorf("hwdetect names GPU vendors %v, lib/rules.toml allows hardware.gpu %v", named, allowed)
+	}
+	for vendor, want := range map[string]string{"nvidia": "10de", "amd": "1002", "intel": "8086"} {
+		if got, ok := PCIVendorID(vendor); !ok || got != want {
+			t.Errorf("PCIVendorID(%q) = %q, %v; want %q", vendor, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "virtio", "NVIDIA"} {
+		if got, ok := PCIVendorID(bad); ok {
+			t.Errorf("PCIVendorID(%q) = %q, want none", bad, got)
+		}
 	}
 }

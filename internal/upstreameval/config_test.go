@@ -136,7 +136,8 @@ func TestPackageNames(t *testing.T) {
 	for _, n := range names {
 		set[n] = true
 	}
-	for _, want := range []string{"ripgrep", "kdePackages.kate", "nvtopPackages.amd", "niri", "dms-shell", "python3Packages.black", "fd", "jq", "go_1_26"} {
+	for _, want := range []string{"ripgrep", "kdePackages.kate", "nvtopPackages.amd", "niri", "dms-shell", "python3Packages.black", "fd", "jq", "go_1_26",
+		"linuxPackages.nvidiaPackages.stable", "linuxPackages_latest.nvidiaPackages.beta", "linuxPackages.nvidiaPackages.production"} {
 		if !set[want] {
 			t.Errorf("missing %s in %v", want, names)
 		}

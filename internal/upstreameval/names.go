@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/nixopts"
+	"github.com/axios-nix/axios/internal/rules"
 )
 
 // The evaluation has no nixpkgs package set: every `pkgs.<name>` the sources
@@ -37,9 +38,6 @@ var extraNames = []string{
 	"vivaldi", "microsoft-edge", "glibcLocales", "steam", "hello", "niri", "dms-shell", "samba",
 	"flatpak", "nix", "shadow", "fish",
 	"qt5.qtbase.qtPluginPrefix", "qt5.qtbase.qtQmlPrefix", "qt6.qtbase.qtPluginPrefix", "qt6.qtbase.qtQmlPrefix",
-	"linuxPackages.nvidiaPackages.stable", "linuxPackages.nvidiaPackages.beta", "linuxPackages.nvidiaPackages.production",
-	"linuxPackages_latest.nvidiaPackages.stable", "linuxPackages_latest.nvidiaPackages.beta",
-	"linuxPackages_latest.nvidiaPackages.production",
 	// DMS and dank-greeter pick `go_<major>_<minor>` from their go.mod
 	"go_1_24", "go_1_25", "go_1_26", "go_1_27",
 }
@@ -60,6 +58,13 @@ func PackageNames(dirs []string) ([]string, error) {
 	}
 	for _, n := range extraNames {
 		add(n)
+	}
+	// The graphics module reads the driver channel the host chose, one of
+	// hardware.nvidiaDriver's values in lib/rules.toml.
+	for _, ch := range rules.Default().Fields["hardware.nvidiaDriver"].Enum {
+		for _, kernel := range []string{"linuxPackages", "linuxPackages_latest"} {
+			add(fmt.Sprintf("%s.nvidiaPackages.%v", kernel, ch))
+		}
 	}
 	for _, d := range dirs {
 		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {

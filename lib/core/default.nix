@@ -20,6 +20,7 @@ let
   plan = import ./plan.nix { inherit cat; };
   deploy = import ./deploy.nix { inherit rules; };
   exposure = import ./exposure.nix { inherit ports cat; };
+  vocabulary = import ./vocabulary.nix { inherit rules cat; };
 in
 {
   inherit (validate) checkHost;
@@ -29,6 +30,9 @@ in
   inherit catalog rules timeZones ports;
   # Ports per interface class (lib/ports.toml): report, firewall, default.
   inherit exposure;
+  # GPU vendors, NVIDIA driver channels, home profiles: the option types'
+  # value lists, read from rules.toml and the catalog (vocabulary.nix).
+  inherit vocabulary;
   # Catalog helpers: entries with `importPaths`, flags, profiles, paths …
   catalogInfo = cat;
   inherit (util) levenshtein suggest;

@@ -9,31 +9,24 @@
 #   import ./graphics.nix {
 #     gpuType = "amd" | "nvidia" | "intel" | null;
 #     isLaptop = false;
-#     nvidiaDriver = "stable" | "beta" | "production";
+#     nvidiaDriver = "stable" | "beta" | "production";  # default "stable"
 #     enableGPURecovery = false;        # AMD only
 #     primeMode = null | "off" | "offload" | "sync" | "reverseSync";
 #                                       # null: desktops "off", laptops untouched
 #   }
 {
+  # The GPU vendors and driver channels (lib/rules.toml, see vocabulary.nix).
+  vocabulary ? import ./vocabulary.nix { },
   gpuType ? null,
   isLaptop ? false,
-  nvidiaDriver ? "stable",
+  nvidiaDriver ? vocabulary.nvidiaDriverDefault,
   enableGPURecovery ? false,
   primeMode ? null,
 }:
 let
   inherit (builtins) elem concatStringsSep;
+  inherit (vocabulary) gpuTypes nvidiaDrivers;
 
-  gpuTypes = [
-    "amd"
-    "nvidia"
-    "intel"
-  ];
-  nvidiaDrivers = [
-    "stable"
-    "beta"
-    "production"
-  ];
   primeModes = [
     "off"
     "offload"

@@ -3,6 +3,8 @@
 # options below; the aspect files apply that plan.
 { lib, ... }:
 let
+  # GPU vendors and driver channels: lib/rules.toml (lib/core/vocabulary.nix).
+  vocabulary = (import ../../lib/core { }).vocabulary;
   busId = lib.types.nullOr (lib.types.strMatching "([[:print:]]+[:@])?[0-9]{1,3}:[0-9]{1,2}:[0-9]");
 in
 {
@@ -14,13 +16,7 @@ in
 
   options.axios.hardware = {
     gpuType = lib.mkOption {
-      type = lib.types.nullOr (
-        lib.types.enum [
-          "amd"
-          "nvidia"
-          "intel"
-        ]
-      );
+      type = lib.types.nullOr (lib.types.enum vocabulary.gpuTypes);
       default = null;
       description = ''
         The main GPU vendor. mkSystem sets it from the host's hardware.gpu.
@@ -40,12 +36,8 @@ in
     };
 
     nvidiaDriver = lib.mkOption {
-      type = lib.types.enum [
-        "stable"
-        "beta"
-        "production"
-      ];
-      default = "stable";
+      type = lib.types.enum vocabulary.nvidiaDrivers;
+      default = vocabulary.nvidiaDriverDefault;
       description = ''
         The NVIDIA driver channel, an attribute of
         boot.kernelPackages.nvidiaPackages: "production" is the long-lived

@@ -10,6 +10,7 @@ let
   tailnetDomain = config.networking.tailscale.domain or null;
   hostLabel = if cfg.subdomain != null then cfg.subdomain else config.networking.hostName;
   domain = "${hostLabel}.${tailnetDomain}";
+  inherit ((import ../../lib/core { }).vocabulary) gpuTypes;
 in
 {
   options.selfHosted.immich = {
@@ -49,13 +50,7 @@ in
     };
 
     gpuType = lib.mkOption {
-      type = lib.types.nullOr (
-        lib.types.enum [
-          "amd"
-          "nvidia"
-          "intel"
-        ]
-      );
+      type = lib.types.nullOr (lib.types.enum gpuTypes);
       default = config.axios.hardware.gpuType or null;
       defaultText = lib.literalExpression "config.axios.hardware.gpuType";
       description = "GPU vendor used for acceleration; defaults to the graphics module's GPU type.";

@@ -1,0 +1,20 @@
+# The value lists that NixOS option types, the pure core and the Go command
+# share, each written once in the data the core reads: the GPU vendors and
+# the NVIDIA driver channels are the enums of hardware.gpu and
+# hardware.nvidiaDriver in lib/rules.toml, the home profiles the catalog's
+# entries of kind "profile". Go reads the same files (internal/rules,
+# internal/catalog).
+#
+#   (import ./lib/core { }).vocabulary.gpuTypes   # [ "amd" "nvidia" "intel" ]
+{
+  rules ? builtins.fromTOML (builtins.readFile ../rules.toml),
+  cat ? import ./catalog.nix {
+    catalog = builtins.fromTOML (builtins.readFile ../../modules/catalog.toml);
+  },
+}:
+{
+  gpuTypes = rules.field."hardware.gpu".enum;
+  nvidiaDrivers = rules.field."hardware.nvidiaDriver".enum;
+  nvidiaDriverDefault = rules.field."hardware.nvidiaDriver".default;
+  inherit (cat) profiles;
+}
