@@ -12,6 +12,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/host"
 	"github.com/axios-nix/axios/internal/cmd/initcmd"
 	"github.com/axios-nix/axios/internal/cmd/mcp"
+	"github.com/axios-nix/axios/internal/cmd/migrate"
 	"github.com/axios-nix/axios/internal/cmd/modules"
 	"github.com/axios-nix/axios/internal/cmd/options"
 	"github.com/axios-nix/axios/internal/cmd/plan"
@@ -37,6 +38,7 @@ func NewRoot(version string) *cobra.Command {
 		hardware.Commands(),
 		{host.New(host.Deps{}, initcmd.HostAddCommand())},
 		check.Commands(),
+		migrate.Commands(),
 		plan.Commands(),
 		modules.Commands(),
 		options.Commands(),
