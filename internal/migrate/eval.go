@@ -98,7 +98,7 @@ func NixMessage(stderr string) string {
 				continue
 			}
 		}
-		if t == "" || strings.HasPrefix(t, "…") || strings.HasPrefix(t, "at ") || strings.HasPrefix(t, "(stack trace") ||
+		if t == "" || strings.HasPrefix(t, "…") || strings.HasPrefix(t, "at ") || strings.HasPrefix(t, "(stack trace") || strings.HasPrefix(t, "(use '--show-trace'") ||
 			strings.HasPrefix(t, "while evaluating") || strings.Contains(t, "|") && isExcerpt(t) {
 			continue
 		}

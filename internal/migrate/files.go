@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -44,11 +45,16 @@ func (c *converter) userModuleFile(m *Module) {
 			}
 		}
 		to := path.Join(c.hostDir(), "user.nix")
-		c.files = append(c.files, File{Path: to, CopyOf: m.Path})
+		text, removed := ScrubPasswords(m.Text)
+		c.files = append(c.files, File{Path: to, Data: text})
 		c.item(Copied, from+" ("+relTo(c.src.ConfigDir, m.Path)+")", to, "copied as it is: relative paths in it now start at "+c.hostDir()+"/")
 		for _, p := range passwords {
-			c.item(Password, relTo(c.src.ConfigDir, m.Path)+": "+p, to,
-				"a password in plain text, world-readable in the Nix store, and now in "+to+" too: remove it there and give the account a hashedPassword (mkpasswd) or hashedPasswordFile, in [users.<name>] of "+path.Join("hosts", c.name+".toml")+` (docs/users.md, "Passwords and SSH keys")`)
+			where := "commented out in " + to
+			if removed < len(passwords) {
+				where = "commented out in " + to + " where it is a one-line `name = \"…\";` (check that no password is left)"
+			}
+			c.item(Password, relTo(c.src.ConfigDir, m.Path)+": "+p, "",
+				"a password in plain text (world-readable in the Nix store), "+where+": give the account a hashedPassword (mkpasswd) or hashedPasswordFile instead, in [users.<name>] of "+path.Join("hosts", c.name+".toml")+` (docs/users.md, "Passwords and SSH keys")`)
 		}
 		return
 	}
@@ -193,4 +199,19 @@ func relTo(dir, p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return p
+}
+
+var passwordLine = regexp.MustCompile(`(?m)^([ \t]*)((?:[A-Za-z0-9_"-]+\.)*(?:initialPassword|password))[ \t]*=[ \t]*"[^"\n]*"[ \t]*;`)
+
+// ScrubPasswords comments out one-line plain-text password definitions
+// (initialPassword = "…"; password = "…";) in a module's text; it returns
+// the text and how many it commented out. The password itself is dropped.
+func ScrubPasswords(text []byte) ([]byte, int) {
+	n := 0
+	out := passwordLine.ReplaceAllFunc(text, func(m []byte) []byte {
+		n++
+		sub := passwordLine.FindSubmatch(m)
+		return []byte(string(sub[1]) + "# " + string(sub[2]) + ": a known password, removed by axios migrate; set hashedPassword or hashedPasswordFile (docs/users.md)")
+	})
+	return out, n
 }

@@ -351,8 +351,13 @@ func (c *converter) walk(p, opt []string, t map[string]any, other func(q []strin
 	for _, k := range sortedKeys(t) {
 		v := t[k]
 		q := append(append([]string{}, p...), k)
+		o := append(append([]string{}, opt...), k)
+		if isPasswordPath(o) || p[0] == "users" && len(q) == 3 && (k == "initialPassword" || k == "password") {
+			c.password(strings.Join(q, "."))
+			continue
+		}
 		if sub, ok := v.(map[string]any); ok && !isMarker(sub) && !isTyped(sub) && len(sub) > 0 {
-			c.walk(q, append(append([]string{}, opt...), k), sub, other)
+			c.walk(q, o, sub, other)
 			continue
 		}
 		if tomlable(v) {
@@ -405,7 +410,7 @@ func (c *converter) extraConfig(val any) {
 		}
 		setOrDelete(rest, "axios", ax)
 	}
-	c.walk([]string{"extraConfig"}, nil, rest, func(q []string, leaf any) {
+	c.walk([]string{"extraConfig"}, []string{}, rest, func(q []string, leaf any) {
 		c.keepActive(q, q[1:], leaf, "")
 	})
 }
@@ -610,4 +615,21 @@ func tomlable(v any) bool {
 		return true
 	}
 	return false
+}
+
+// isPasswordPath: a NixOS option that holds a password in plain text.
+func isPasswordPath(o []string) bool {
+	n := len(o)
+	switch {
+	case n == 4 && o[0] == "users" && o[1] == "users" && (o[3] == "initialPassword" || o[3] == "password"):
+		return true
+	case n == 3 && o[0] == "axios" && o[1] == "users" && o[2] == "initialPassword":
+		return true
+	}
+	return false
+}
+
+// password reports a known password that is not carried over.
+func (c *converter) password(from string) {
+	c.item(Password, from, "", "a password in plain text (world-readable in the Nix store) is not carried over: give the account a hashedPassword (mkpasswd) or hashedPasswordFile in [users.<name>] of hosts/"+c.name+`.toml (docs/users.md, "Passwords and SSH keys")`)
 }

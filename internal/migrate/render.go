@@ -139,8 +139,14 @@ var safePath = regexp.MustCompile(`^[A-Za-z0-9._+/-]+$`)
 // module's folder.
 func (r *renderer) path(p string) string {
 	rel, err := filepath.Rel(r.moduleDir, p)
-	if err != nil {
-		return generate.NixString(p)
+	inside, ierr := filepath.Rel(r.configDir, p)
+	if err != nil || ierr != nil || inside == ".." || strings.HasPrefix(inside, "../") {
+		// Outside the configuration: kept absolute (the note says a flake
+		// cannot read it).
+		if safePath.MatchString(p) {
+			return p
+		}
+		return "(/. + " + generate.NixString(p) + ")"
 	}
 	rel = filepath.ToSlash(rel)
 	if rel == "." {
@@ -152,7 +158,7 @@ func (r *renderer) path(p string) string {
 	if safePath.MatchString(rel) && !strings.HasSuffix(rel, "/") {
 		return rel
 	}
-	return "(./. + " + generate.NixString(strings.TrimPrefix(rel, ".")) + ")"
+	return "(./. + " + generate.NixString("/"+strings.TrimPrefix(rel, "./")) + ")"
 }
 
 func indent(n int) string { return strings.Repeat("  ", n) }

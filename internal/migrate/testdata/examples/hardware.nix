@@ -1,0 +1,5 @@
+# A hardware configuration (fixture).
+{ ... }:
+{
+  fileSystems."/".device = "/dev/disk/by-label/nixos";
+}
