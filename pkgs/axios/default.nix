@@ -28,6 +28,7 @@ buildGoModule {
       ../../lib/rules.toml
       ../../lib/timezones.txt
       ../../lib/ports.toml
+      ../../internal/migrate/eval.nix
     ];
   };
 
