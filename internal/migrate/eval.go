@@ -31,6 +31,7 @@ const EvalTimeout = 60 * time.Second
 const (
 	ModeHost   = "host"   // the file is a host (or { hostConfig = host; }), or a function returning one
 	ModeModule = "module" // the file is a NixOS module
+	ModeFlake  = "flake"  // the file is a configuration's flake.nix: { <name> = host; } of its mkSystem calls
 )
 
 // Evaluator reads original host and module files with nix-instantiate.
@@ -60,7 +61,7 @@ func (e Evaluator) Eval(ctx context.Context, file, root, mode string) (map[strin
 			"--option", "restrict-eval", "true",
 			"--option", "allowed-uris", "",
 			"-I", "migrate=" + root,
-			"-E", evalNix, "--argstr", "file", file, "--argstr", "mode", mode},
+			"-E", evalNix, "--argstr", "file", file, "--argstr", "root", root, "--argstr", "mode", mode},
 		Env:       []string{"NIX_PATH="},
 		KillGroup: true,
 	})

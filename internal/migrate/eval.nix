@@ -1,5 +1,5 @@
 # Reads a host of the original axiOS for `axios migrate` (internal/migrate):
-# nix-instantiate --eval --strict --json -E "$(cat eval.nix)" --argstr file F --argstr mode host|module
+# nix-instantiate --eval --strict --json -E "$(cat eval.nix)" --argstr file F --argstr root DIR --argstr mode host|module|flake
 #
 # The file is imported; a function is called with stand-ins for its
 # arguments (a small `lib` whose mk* functions return the module system's
@@ -8,7 +8,19 @@
 # and an attribute whose value JSON cannot hold (a function, a package, a
 # value whose evaluation fails) becomes { __axiosMigrate = <kind>; pos = ...; }
 # with the place it was written, so the Go side can keep its source text.
-{ file, mode }:
+#
+# Mode flake reads an original configuration's flake.nix: its outputs are
+# called with stand-in inputs whose lib.mkSystem returns the host it is
+# given, and the result is { <name> = host; } for each nixosConfigurations
+# entry made by mkSystem (others are { __axiosMigrate = "notMkSystem"; }).
+#
+# `self` (of a flake, or an argument of a host function) is a stand-in whose
+# outPath is root: a string made from it (self + "/motd") becomes a path.
+{
+  file,
+  root,
+  mode,
+}:
 let
   inherit (builtins)
     attrNames
@@ -22,6 +34,8 @@ let
     isPath
     listToAttrs
     mapAttrs
+    stringLength
+    substring
     tryEval
     typeOf
     unsafeGetAttrPos
@@ -56,8 +70,12 @@ let
     optionalString = c: s: if c then s else "";
   };
   missing = name: throw "${M}: the argument ${name} is not available";
+  selfMark = "${M}:self";
+  self = {
+    outPath = selfMark;
+  };
   standIns = {
-    inherit lib;
+    inherit lib self;
     userModulePath = "${M}:userModulePath";
   };
   call =
@@ -74,6 +92,31 @@ let
         }) wanted
       )
     );
+  # The stand-in of every flake input: lib.mkSystem hands back its host;
+  # inputs.nixpkgs.lib (axios.inputs.nixpkgs.lib) is the stand-in lib.
+  input = {
+    lib = lib // {
+      mkSystem = host: { ${M + "Host"} = host; };
+      nixosSystem = _: throw "${M}: not made by axios.lib.mkSystem";
+    };
+    inputs.nixpkgs.lib = lib;
+    outPath = dirOf file;
+  };
+  flakeHosts =
+    let
+      flake = import file;
+      args = functionArgs flake.outputs;
+      given = mapAttrs (n: _: if n == "self" then self else input) args;
+      outputs = flake.outputs given;
+      configs = outputs.nixosConfigurations or { };
+      isHost =
+        n:
+        let
+          r = tryEval (isAttrs configs.${n} && configs.${n} ? ${M + "Host"});
+        in
+        r.success && r.value;
+    in
+    mapAttrs (n: c: if isHost n then c.${M + "Host"} else { ${M} = "notMkSystem"; }) configs;
   raw = import file;
   value0 = if isFunction raw then call raw else raw;
   value =
@@ -94,12 +137,22 @@ let
       firstOf (map kind v)
     else
       deepSeq v null;
+  selfPath =
+    v:
+    builtins.isString v
+    && substring 0 (stringLength selfMark) v == selfMark
+    && (stringLength v == stringLength selfMark || substring (stringLength selfMark) 1 v == "/");
   plain =
     v:
     if isPath v then
       {
         ${M} = "path";
         path = toString v;
+      }
+    else if selfPath v then
+      {
+        ${M} = "path";
+        path = root + substring (stringLength selfMark) (stringLength v) v;
       }
     else if isAttrs v then
       mapAttrs (_: plain) v
@@ -138,7 +191,20 @@ let
         pos = unsafeGetAttrPos n s;
       };
 in
-if isAttrs value then
+if mode == "flake" then
+  mapAttrs (
+    n: h:
+    if isAttrs h && h ? ${M} then
+      h
+    else if isAttrs h then
+      conv h
+    else
+      {
+        ${M} = "notAttrs";
+        type = typeOf h;
+      }
+  ) flakeHosts
+else if isAttrs value then
   conv value
 else
   {

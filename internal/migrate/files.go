@@ -39,7 +39,7 @@ func (c *converter) userModuleFile(m *Module) {
 		passwords := knownPasswords(m.Value, nil)
 		if len(m.Value) == 1 {
 			if ax, ok := m.Value["axios"].(map[string]any); ok && len(ax) == 1 {
-				if u, ok := ax["user"].(map[string]any); ok && c.userKeys(u, relTo(c.src.ConfigDir, m.Path)+": axios.user") {
+				if u, ok := ax["user"].(map[string]any); ok && c.userKeys(u, c.rel(m.Path)+": axios.user") {
 					return
 				}
 			}
@@ -47,20 +47,20 @@ func (c *converter) userModuleFile(m *Module) {
 		to := path.Join(c.hostDir(), "user.nix")
 		text, removed := ScrubPasswords(m.Text)
 		c.files = append(c.files, File{Path: to, Data: text})
-		c.item(Copied, from+" ("+relTo(c.src.ConfigDir, m.Path)+")", to, "copied as it is: relative paths in it now start at "+c.hostDir()+"/")
+		c.item(Copied, from+" ("+c.rel(m.Path)+")", to, "copied as it is: relative paths in it now start at "+c.hostDir()+"/")
 		for _, p := range passwords {
 			where := "commented out in " + to
 			if removed < len(passwords) {
 				where = "commented out in " + to + " where it is a one-line `name = \"…\";` (check that no password is left)"
 			}
-			c.item(Password, relTo(c.src.ConfigDir, m.Path)+": "+p, "",
+			c.item(Password, c.rel(m.Path)+": "+p, "",
 				"a password in plain text (world-readable in the Nix store), "+where+": give the account a hashedPassword (mkpasswd) or hashedPasswordFile instead, in [users.<name>] of "+path.Join("hosts", c.name+".toml")+` (docs/users.md, "Passwords and SSH keys")`)
 		}
 		return
 	}
 	to := path.Join(c.hostDir(), "user.nix")
 	c.files = append(c.files, File{Path: to, CopyOf: m.Path})
-	c.item(Copied, from+" ("+relTo(c.src.ConfigDir, m.Path)+")", to, "copied as it is (it is not an attribute set); relative paths in it now start at "+c.hostDir()+"/")
+	c.item(Copied, from+" ("+c.rel(m.Path)+")", to, "copied as it is (it is not an attribute set); relative paths in it now start at "+c.hostDir()+"/")
 }
 
 // knownPasswords lists the plain-text password options a module value sets:
@@ -112,13 +112,13 @@ func (c *converter) moduleFile(from string, val any, file string) {
 	if m, ok := val.(map[string]any); ok {
 		if p, isPath := pathMarker(m); isPath {
 			c.files = append(c.files, File{Path: to, CopyOf: p})
-			c.item(Copied, from, to, "from "+relTo(c.src.ConfigDir, p))
+			c.item(Copied, from, to, "from "+c.rel(p))
 			return
 		}
 	}
 	if s, ok := val.(string); ok && filepath.IsAbs(s) {
 		c.files = append(c.files, File{Path: to, CopyOf: s})
-		c.item(Copied, from, to, "from "+relTo(c.src.ConfigDir, s))
+		c.item(Copied, from, to, "from "+c.rel(s))
 		return
 	}
 	text, note, ok := c.nixText(val, 0)
@@ -149,7 +149,14 @@ func (c *converter) diskConfig(val any) {
 	copyTo := path.Join(c.hostDir(), "disks", filepath.Base(p))
 	stub := path.Join(c.hostDir(), "disks.nix")
 	c.files = append(c.files, File{Path: copyTo, CopyOf: p})
-	c.files = append(c.files, File{Path: stub, Data: []byte(fmt.Sprintf(`# diskConfigPath of %s pointed at %s. The original axiOS never read
+	if filepath.Dir(p) == filepath.Join(c.src.ConfigDir, "hosts", c.name) {
+		// The file is in hosts/<name>/ already, where every .nix file is
+		// imported now.
+		c.item(Unconverted, from, copyTo, "the original never read diskConfigPath, but "+c.rel(p)+" is in "+c.hostDir()+"/, whose .nix files are all imported now: delete it there (the copy in "+path.Dir(copyTo)+"/ is not imported) unless you mean to use it")
+		return
+	}
+	c.files = append(c.files, File{Path: stub, Data: []byte(fmt.Sprintf(`# diskConfigPath of %s pointed at
+# %s. The original axiOS never read
 # diskConfigPath (its documentation said it did), so the file did nothing.
 # It is kept in disks/, which is not imported; to use it, uncomment the
 # import (a disko layout also needs the disko module).
@@ -158,7 +165,7 @@ func (c *converter) diskConfig(val any) {
     # ./disks/%s
   ];
 }
-`, c.src.File, relTo(c.src.ConfigDir, p), filepath.Base(p)))})
+`, c.src.File, c.rel(p), filepath.Base(p)))})
 	c.item(Unconverted, from, copyTo, "the original never read diskConfigPath; the file is kept, not imported ("+stub+" says how)")
 }
 
@@ -189,7 +196,7 @@ func (c *converter) extraModules(val any) {
 		}
 		to := path.Join(c.hostDir(), base)
 		c.files = append(c.files, File{Path: to, CopyOf: p})
-		c.item(Copied, f, to, "from "+relTo(c.src.ConfigDir, p)+"; relative paths in it now start at "+c.hostDir()+"/")
+		c.item(Copied, f, to, "from "+c.rel(p)+"; relative paths in it now start at "+c.hostDir()+"/")
 	}
 }
 

@@ -36,6 +36,7 @@ const (
 	Unconverted = "unconverted" // the key is not converted; To says where it is kept
 	Unset       = "unset"       // null in the original: "not set"
 	Password    = "password"    // a known password in the input (never copied into TOML)
+	Notice      = "notice"      // something to look at that is not a key (a file that becomes a module)
 )
 
 // Item is one line of the report.
@@ -69,6 +70,9 @@ type Source struct {
 	// Text is the host file's source; positions of eval.nix refer to Path.
 	Path string
 	Text []byte
+	// Texts are the other files positions may name (a host in flake.nix
+	// that imports values from another file), by absolute path.
+	Texts map[string][]byte
 	// Value is the host as eval.nix returned it (Decode).
 	Value map[string]any
 	// UserModule is the evaluated user module when userModulePath names a
@@ -78,6 +82,9 @@ type Source struct {
 	UserModuleMissing string
 	// ConfigDir is the absolute configuration directory the files go to.
 	ConfigDir string
+	// InputDir is the folder of the original configuration, for messages
+	// ("" means ConfigDir).
+	InputDir string
 	// Catalog gives the module flags; nil means catalog.Default().
 	Catalog *catalog.Catalog
 }
@@ -513,14 +520,22 @@ func (c *converter) nixText(val any, depth int) (text, note string, ok bool) {
 		if what == "" {
 			what = "a value JSON cannot hold"
 		}
-		if pos == nil || file != c.src.Path {
+		text, found := c.src.Texts[file]
+		if file == c.src.Path {
+			text, found = c.src.Text, true
+		}
+		if pos == nil || !found {
 			return "", what + ", written where its source cannot be found", false
 		}
-		src, err := ValueSource(c.src.Text, line, col)
+		src, err := ValueSource(text, line, col)
 		if err != nil {
 			return "", what + "; its source text could not be cut out (" + err.Error() + ")", false
 		}
-		n := fmt.Sprintf("%s, kept as written (line %d of %s)", what, line, c.src.File)
+		shown := c.src.File
+		if file != c.src.Path {
+			shown = c.rel(file)
+		}
+		n := fmt.Sprintf("%s, kept as written (line %d of %s)", what, line, shown)
 		if free := FreeNames(src); len(free) > 0 {
 			n += fmt.Sprintf("; it uses %s, defined in the original file: define it in %s", strings.Join(free, ", "), c.migratedFile())
 		}
@@ -632,4 +647,44 @@ func isPasswordPath(o []string) bool {
 // password reports a known password that is not carried over.
 func (c *converter) password(from string) {
 	c.item(Password, from, "", "a password in plain text (world-readable in the Nix store) is not carried over: give the account a hashedPassword (mkpasswd) or hashedPasswordFile in [users.<name>] of hosts/"+c.name+`.toml (docs/users.md, "Passwords and SSH keys")`)
+}
+
+// SourceFiles lists the files other than the host file that positions in a
+// value name (sorted), so the caller can read them into Source.Texts.
+func SourceFiles(v any, hostPath string) []string {
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if isMarker(x) {
+				if f, ok := dig(x, "pos", "file").(string); ok && f != hostPath {
+					seen[f] = true
+				}
+				return
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	out := make([]string, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rel names a file of the original configuration in messages.
+func (c *converter) rel(p string) string {
+	if c.src.InputDir != "" {
+		return relTo(c.src.InputDir, p)
+	}
+	return relTo(c.src.ConfigDir, p)
 }

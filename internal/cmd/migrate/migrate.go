@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/fsutil"
 	"github.com/axios-nix/axios/internal/hostconfig"
@@ -68,7 +69,9 @@ type Report struct {
 	Written bool         `json:"written"`
 	// Conflicts are existing files that differ from what would be written.
 	Conflicts []string `json:"conflicts,omitempty"`
-	Valid     bool     `json:"valid"`
+	// Skipped are nixosConfigurations of a flake.nix not made by mkSystem.
+	Skipped []string `json:"skipped,omitempty"`
+	Valid   bool     `json:"valid"`
 }
 
 // ConflictError is the refusal to overwrite files.
@@ -94,10 +97,12 @@ func New(eval Evaluator) *cobra.Command {
 
 FILE is a .nix file holding the attribute set the original's
 axios.lib.mkSystem took (or a function returning it, or the
-{ hostConfig = …; } the original init wrote). DIR is a configuration the
-original init wrote: every hosts/<name>.nix in it, with its user.nix.
-The file is evaluated with nix-instantiate (restricted to its
-configuration directory).
+{ hostConfig = …; } the original init wrote), or a flake.nix whose
+nixosConfigurations call axios.lib.mkSystem (as the original's examples
+do). DIR is a configuration the original init wrote: every hosts/<name>.nix
+in it, with its user.nix; without hosts/<name>.nix, its flake.nix. Files
+are evaluated with nix-instantiate (restricted to their configuration
+directory; nothing is fetched).
 
 Writes hosts/<name>.toml and, for what TOML cannot hold, hosts/<name>/*.nix:
 migrated.nix (extraConfig that is not plain data, values that need pkgs,
@@ -116,10 +121,10 @@ is given. Exit status: 0 converted and valid, 1 converted with errors
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = args[0]
 			opts.Eval = eval
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
+			// Ctrl-C, a hang-up or SIGTERM stops the evaluation (its
+			// process group is killed) and the writing between files.
+			ctx, stop := activate.Interruptible(cmd.Context())
+			defer stop()
 			rep, err := Run(ctx, opts)
 			if err != nil && rep == nil {
 				return exitcode.New(exitcode.Usage, err)
@@ -145,6 +150,7 @@ is given. Exit status: 0 converted and valid, 1 converted with errors
 		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "", "the configuration directory to write into (default: the one the input is in)")
+	_ = cmd.MarkFlagDirname("out")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, write nothing")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite existing files that differ")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
@@ -159,7 +165,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if ev == nil {
 		ev = core.Evaluator{}
 	}
-	files, root, err := inputs(opts.Path)
+	files, root, mode, err := inputs(opts.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +178,20 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	rep := &Report{Out: out, DryRun: opts.DryRun, Valid: true, Hosts: []HostResult{}}
 	seen := map[string]string{}
+	var hosts []hostInput
 	for _, f := range files {
-		hr, err := convertOne(ctx, ev, f, root, out)
+		hs, err := load(ctx, ev, f, root, mode)
+		if err != nil {
+			return nil, err
+		}
+		hosts = append(hosts, hs...)
+	}
+	for _, in := range hosts {
+		if in.skip {
+			rep.Skipped = append(rep.Skipped, in.shown)
+			continue
+		}
+		hr, err := convertOne(ctx, ev, in, root, out)
 		if err != nil {
 			return nil, err
 		}
@@ -215,34 +233,90 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// inputs finds the host files of path and the configuration directory they
-// belong to.
-func inputs(p string) (files []string, root string, err error) {
+// inputs finds the files to read in path, the configuration directory they
+// belong to and how to read them: a flake.nix in flake mode, any other file
+// as a host; a folder's hosts/<name>.nix (the original init's layout), else
+// its flake.nix.
+func inputs(p string) (files []string, root, mode string, err error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	info, err := os.Stat(abs)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", p, err)
+		return nil, "", "", fmt.Errorf("reading %s: %w", p, err)
 	}
 	if !info.IsDir() {
-		return []string{abs}, core.Root(abs), nil
+		if filepath.Base(abs) == "flake.nix" {
+			return []string{abs}, filepath.Dir(abs), core.ModeFlake, nil
+		}
+		return []string{abs}, core.Root(abs), core.ModeHost, nil
 	}
 	entries, err := os.ReadDir(filepath.Join(abs, "hosts"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("reading %s: %w", filepath.Join(p, "hosts"), err)
+		return nil, "", "", fmt.Errorf("reading %s: %w", filepath.Join(p, "hosts"), err)
 	}
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".nix") && e.Type().IsRegular() {
 			files = append(files, filepath.Join(abs, "hosts", e.Name()))
 		}
 	}
-	if len(files) == 0 {
-		return nil, "", fmt.Errorf("%s has no hosts/<name>.nix (what the original axiOS init wrote); give the .nix file that holds the host's mkSystem attribute set instead", p)
+	if len(files) > 0 {
+		sort.Strings(files)
+		return files, abs, core.ModeHost, nil
 	}
-	sort.Strings(files)
-	return files, abs, nil
+	if _, err := os.Stat(filepath.Join(abs, "flake.nix")); err == nil {
+		return []string{filepath.Join(abs, "flake.nix")}, abs, core.ModeFlake, nil
+	}
+	return nil, "", "", fmt.Errorf("%s has neither hosts/<name>.nix (what the original axiOS init wrote) nor flake.nix; give the .nix file that holds the host's mkSystem attribute set instead", p)
+}
+
+// hostInput is one original host, read and evaluated.
+type hostInput struct {
+	shown string // how the report names it
+	path  string // the file it is in
+	text  []byte
+	value map[string]any
+	skip  bool // a nixosConfigurations entry not made by mkSystem
+}
+
+// load reads and evaluates one file: one host, or every mkSystem host of a
+// flake.nix.
+func load(ctx context.Context, ev Evaluator, file, root, mode string) ([]hostInput, error) {
+	shown := relTo(root, file)
+	text, err := readLimited(file, "host")
+	if err != nil {
+		return nil, err
+	}
+	value, err := ev.Eval(ctx, file, root, mode)
+	if err != nil {
+		return nil, err
+	}
+	if mode != core.ModeFlake {
+		return []hostInput{{shown: shown, path: file, text: text, value: value}}, nil
+	}
+	var out []hostInput
+	for _, n := range sortedNames(value) {
+		h, _ := value[n].(map[string]any)
+		in := hostInput{shown: shown + " (nixosConfigurations." + n + ")", path: file, text: text, value: h}
+		if k, _ := h[core.Marker].(string); k == "notMkSystem" {
+			in.skip = true
+		}
+		out = append(out, in)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no nixosConfigurations made by axios.lib.mkSystem; give the file that holds the host's attribute set instead", shown)
+	}
+	return out, nil
+}
+
+func sortedNames(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // readLimited reads a regular file of at most core.MaxInput bytes.
@@ -266,18 +340,17 @@ func readLimited(path, what string) ([]byte, error) {
 	return data, nil
 }
 
-func convertOne(ctx context.Context, ev Evaluator, file, root, out string) (HostResult, error) {
-	shown := relTo(root, file)
-	text, err := readLimited(file, "host")
-	if err != nil {
-		return HostResult{}, err
+func convertOne(ctx context.Context, ev Evaluator, in hostInput, root, out string) (HostResult, error) {
+	src := core.Source{File: in.shown, Path: in.path, Text: in.text, Value: in.value, ConfigDir: out, InputDir: root, Texts: map[string][]byte{}}
+	for _, f := range core.SourceFiles(in.value, in.path) {
+		if rel := relTo(root, f); rel == f {
+			continue // outside the configuration: not read
+		}
+		if text, err := readLimited(f, "source"); err == nil {
+			src.Texts[f] = text
+		}
 	}
-	value, err := ev.Eval(ctx, file, root, core.ModeHost)
-	if err != nil {
-		return HostResult{}, err
-	}
-	src := core.Source{File: shown, Path: file, Text: text, Value: value, ConfigDir: out}
-	if up, ok := core.UserModulePath(value, file); ok {
+	if up, ok := core.UserModulePath(in.value, in.path); ok {
 		src.UserModule, src.UserModuleMissing = userModule(ctx, ev, up, root)
 	}
 	res, err := core.Convert(src)
@@ -296,6 +369,7 @@ func convertOne(ctx context.Context, ev Evaluator, file, root, out string) (Host
 		}
 		hr.Files = append(hr.Files, FileResult{Path: f.Path, CopyOf: f.CopyOf, data: data})
 	}
+	hr.Items = append(hr.Items, strayModules(out, res, hr.Files)...)
 	// The check `axios check hosts/<name>.toml` runs.
 	hostFile := filepath.Join(out, res.HostFile())
 	check := hostconfig.CheckBytes(hr.Files[0].data, hostFile, hostconfig.Options{})
@@ -356,13 +430,18 @@ func write(ctx context.Context, out string, rep *Report) error {
 		return fmt.Errorf("%w (another axios command is changing this configuration; try again when it ends)", err)
 	}
 	defer unlock()
+	var written []string
 	for _, h := range rep.Hosts {
 		for _, f := range h.Files {
 			if f.State == "unchanged" {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("stopped before writing %s: %w", f.Path, err)
+				msg := "nothing written"
+				if len(written) > 0 {
+					msg = "written: " + strings.Join(written, ", ")
+				}
+				return fmt.Errorf("stopped before writing %s (%s): %w", f.Path, msg, err)
 			}
 			target := filepath.Join(out, f.Path)
 			// Checked again under the lock: another copy may have written it.
@@ -379,6 +458,7 @@ func write(ctx context.Context, out string, rep *Report) error {
 			if err := fsutil.WriteFileAtomic(target, f.data, 0o644); err != nil {
 				return err
 			}
+			written = append(written, f.Path)
 		}
 	}
 	return nil
@@ -426,6 +506,9 @@ func Write(w io.Writer, rep *Report) {
 			fmt.Fprintln(w, p.Paint(ui.Red, "  ✗ hosts/"+h.Host+".toml has errors: fix them, then run axios check"))
 		}
 	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintln(w, p.Paint(ui.Yellow, s+": not made by axios.lib.mkSystem, left alone"))
+	}
 	if rep.DryRun {
 		for _, h := range rep.Hosts {
 			for _, f := range h.Files {
@@ -472,4 +555,29 @@ func diagLine(p ui.Painter, d hostconfig.Diagnostic) string {
 		b.WriteString(p.Paint(ui.Dim, " (fix: "+d.Fix+")"))
 	}
 	return b.String()
+}
+
+// strayModules reports the .nix files already in hosts/<name>/ that migrate
+// does not write: mkHosts imports every one of them, where the original
+// imported only the files its host named.
+func strayModules(out string, res *core.Result, files []FileResult) []core.Item {
+	dir := filepath.Join(out, "hosts", res.Name)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	ours := map[string]bool{}
+	for _, f := range files {
+		ours[f.Path] = true
+	}
+	var items []core.Item
+	for _, e := range entries {
+		rel := "hosts/" + res.Name + "/" + e.Name()
+		if !strings.HasSuffix(e.Name(), ".nix") || e.IsDir() || ours[rel] {
+			continue
+		}
+		items = append(items, core.Item{Action: core.Notice, From: rel,
+			Note: "every .nix file in hosts/" + res.Name + "/ is imported as a module now; the original imported only the files its host named: delete or move it unless it belongs to this host"})
+	}
+	return items
 }

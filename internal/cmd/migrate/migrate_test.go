@@ -186,7 +186,7 @@ func TestMigrateHostileInput(t *testing.T) {
 			t.Errorf("fifo: exit %d\n%s", code, out)
 		}
 	}
-	if out, code := cmdtest.Run(t, New(nil), t.TempDir()); code != exitcode.Usage || !strings.Contains(out, "no hosts/<name>.nix") {
+	if out, code := cmdtest.Run(t, New(nil), t.TempDir()); code != exitcode.Usage || !strings.Contains(out, "has neither hosts/<name>.nix") {
 		t.Errorf("empty dir: exit %d\n%s", code, out)
 	}
 }
@@ -236,5 +236,62 @@ func TestMigrateNeverOverwritesSilently(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "hosts", "a.toml")); err == nil {
 		t.Error("a cancelled run wrote a file")
+	}
+}
+
+// The original's multi-host example: hosts inline in flake.nix, read by
+// calling its outputs with stand-in inputs.
+func TestMigrateFlakeWithInlineHosts(t *testing.T) {
+	testutil.RequireTool(t, "nix-instantiate")
+	dir := copyTree(t, fixture(t, "multihost"))
+	out, code := cmdtest.Run(t, New(nil), dir)
+	if code != exitcode.OK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	cmdtest.ExpectOutput(t, out,
+		"flake.nix (nixosConfigurations.desktop) → hosts/desktop.toml",
+		"flake.nix (nixosConfigurations.server) → hosts/server.toml",
+		"flake.nix (nixosConfigurations.plain): not made by axios.lib.mkSystem, left alone",
+		"password    users/alice.nix: users.users.alice.initialPassword",
+		"unchanged   hosts/desktop/hardware.nix",
+		// diskConfigPath named hosts/desktop/disks.nix, which mkHosts imports.
+		"unconverted diskConfigPath → hosts/desktop/disks/disks.nix",
+		"notice      hosts/desktop/disks.nix")
+	server := read(t, filepath.Join(dir, "hosts", "server.toml"))
+	for _, want := range []string{"services = true", "virt = true", "desktop = false", `networking.tailscale.domain = "example-tailnet.ts.net"`} {
+		if !strings.Contains(server, want) {
+			t.Errorf("hosts/server.toml lacks %q:\n%s", want, server)
+		}
+	}
+	// self + "/motd" is a path of the configuration, relative to the module.
+	if mod := read(t, filepath.Join(dir, "hosts", "server", "migrated.nix")); !strings.Contains(mod, "environment.etc.motd.source = ../../motd;") {
+		t.Errorf("migrated.nix:\n%s", mod)
+	}
+	if strings.Contains(read(t, filepath.Join(dir, "hosts", "desktop", "user.nix")), "changeme") {
+		t.Error("the known password was copied")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hosts", "plain.toml")); err == nil {
+		t.Error("a host not made by mkSystem was converted")
+	}
+	rep, err := hostconfig.Check(context.Background(), []string{dir}, hostconfig.DirOptions{Runner: runner.Exec{}})
+	if err != nil || !rep.Valid || len(rep.Hosts) != 2 {
+		t.Errorf("axios check: %v %+v", err, rep)
+	}
+	// The init layout's flake.nix names the same host as hosts/tower.nix.
+	initDir := copyTree(t, fixture(t, "init"))
+	viaFlake, code := cmdtest.Run(t, New(nil), filepath.Join(initDir, "flake.nix"), "--dry-run", "--json")
+	if code != exitcode.OK {
+		t.Fatalf("init flake.nix: exit %d\n%s", code, viaFlake)
+	}
+	viaHost, _ := cmdtest.Run(t, New(nil), filepath.Join(initDir, "hosts", "tower.nix"), "--dry-run", "--json")
+	var a, b Report
+	if err := json.Unmarshal([]byte(viaFlake), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(viaHost), &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.Hosts[0].Files[0].Content[strings.Index(a.Hosts[0].Files[0].Content, "\n"):] != b.Hosts[0].Files[0].Content[strings.Index(b.Hosts[0].Files[0].Content, "\n"):] {
+		t.Errorf("flake.nix and hosts/tower.nix give different hosts:\n%s\n%s", a.Hosts[0].Files[0].Content, b.Hosts[0].Files[0].Content)
 	}
 }

@@ -1,0 +1,5 @@
+# The disk layout the original's documentation pointed diskConfigPath at.
+{ ... }:
+{
+  disko.devices = { };
+}

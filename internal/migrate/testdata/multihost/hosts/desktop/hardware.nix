@@ -1,0 +1,5 @@
+# Hardware of the desktop (fixture).
+{ ... }:
+{
+  fileSystems."/".device = "/dev/disk/by-label/desktop";
+}
