@@ -558,7 +558,44 @@ func (c *converter) renderer() *renderer {
 	return &renderer{moduleDir: filepath.Join(c.src.ConfigDir, "hosts", c.name), configDir: c.src.ConfigDir}
 }
 
+// maxTOMLLeaves is the most extraConfig values hosts/<name>.toml takes; a
+// larger extraConfig goes to migrated.nix whole (a host file is short, and
+// axios check refuses one of more than hostconfig.MaxKeys keys).
+const maxTOMLLeaves = 500
+
+func countLeaves(v any) int {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return 1
+	}
+	n := 0
+	for _, e := range m {
+		n += countLeaves(e)
+	}
+	return n
+}
+
+// bigExtraConfig moves a large extraConfig from the TOML host to
+// migrated.nix.
+func (c *converter) bigExtraConfig() {
+	ec, ok := c.toml["extraConfig"].(map[string]any)
+	if !ok || countLeaves(ec) <= maxTOMLLeaves {
+		return
+	}
+	delete(c.toml, "extraConfig")
+	for _, k := range sortedKeys(ec) {
+		c.defs = append(c.defs, nixDef{path: []string{k}, text: c.renderer().value(ec[k], 1)})
+	}
+	for i, it := range c.items {
+		if it.Action == Moved && strings.HasPrefix(it.From, "extraConfig.") {
+			c.items[i] = Item{Action: NixModule, From: it.From, To: c.migratedFile() + ": " + strings.TrimPrefix(it.From, "extraConfig."),
+				Note: fmt.Sprintf("extraConfig has more than %d values, too many for a host file", maxTOMLLeaves)}
+		}
+	}
+}
+
 func (c *converter) result() *Result {
+	c.bigExtraConfig()
 	r := &Result{Name: c.name, Source: c.src.File, Items: c.items}
 	host := RenderTOML(c.toml, c.src.File)
 	r.Files = append(r.Files, File{Path: r.HostFile(), Data: []byte(host)})

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -378,5 +379,34 @@ func TestEvalErrorsAreShortAndNameTheFile(t *testing.T) {
 		if !strings.Contains(msg, p) || !strings.Contains(msg, c.want) || strings.Contains(msg, "while evaluating") || strings.Contains(msg, "show-trace") || strings.Contains(msg, "\n") {
 			t.Errorf("%s: error %q", name, msg)
 		}
+	}
+}
+
+func TestLargeExtraConfigGoesToNix(t *testing.T) {
+	ec := map[string]any{"axios": map[string]any{"system": map[string]any{"timeZone": "UTC"}}}
+	for i := 0; i < 3000; i++ {
+		ec[fmt.Sprintf("opt%d", i)] = map[string]any{"enable": true}
+	}
+	cfg := t.TempDir()
+	r, err := Convert(Source{File: "big.nix", Value: map[string]any{"hostname": "big", "extraConfig": ec}, ConfigDir: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := hostconfig.CheckBytes(file(t, r, r.HostFile()).Data, filepath.Join(cfg, "hosts", "big.toml"), hostconfig.Options{})
+	if !rep.Valid {
+		t.Errorf("%+v", rep.Diagnostics)
+	}
+	if mod := string(file(t, r, "hosts/big/migrated.nix").Data); !strings.Contains(mod, "  opt2999 = {\n    enable = true;\n  };\n") {
+		t.Errorf("migrated.nix lacks opt2999:\n%.400s", mod)
+	}
+	if !hasItem(r, NixModule, "extraConfig.opt17.enable", "hosts/big/migrated.nix: opt17.enable") {
+		t.Error("items not rewritten")
+	}
+}
+
+func TestEvalWithoutNix(t *testing.T) {
+	_, err := Evaluator{Nix: filepath.Join(t.TempDir(), "nix-instantiate")}.Eval(context.Background(), "/x/host.nix", "/x", ModeHost)
+	if err == nil || !strings.Contains(err.Error(), "/x/host.nix") || !strings.Contains(err.Error(), "is Nix installed?") {
+		t.Errorf("error %v", err)
 	}
 }

@@ -456,6 +456,9 @@ func write(ctx context.Context, out string, rep *Report) error {
 				return fmt.Errorf("creating %s: %w", filepath.Dir(target), err)
 			}
 			if err := fsutil.WriteFileAtomic(target, f.data, 0o644); err != nil {
+				if len(written) > 0 {
+					return fmt.Errorf("%w (written before: %s)", err, strings.Join(written, ", "))
+				}
 				return err
 			}
 			written = append(written, f.Path)

@@ -171,6 +171,7 @@ func TestMigrateHostileInput(t *testing.T) {
 		"nohost.nix":  {`{ system = "x86_64-linux"; }`, "hostname: missing"},
 		"syntax.nix":  {`{ hostname = `, "syntax error"},
 		"pathbad.nix": {`import /etc/nixos/configuration.nix`, "forbidden in restricted mode"},
+		"output.nix":  {`{ hostname = "a"; x = builtins.genList (i: "0123456789abcdef") 700000; }`, "larger than 8 MiB"},
 	} {
 		p := filepath.Join(dir, name)
 		cmdtest.Write(t, p, c.src)
