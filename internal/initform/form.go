@@ -190,7 +190,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		return title + " (Enter keeps " + value + ")"
 	}
 	fm.mainGroups = []*huh.Group{
-		huh.NewGroup(
+		screen(
 			huh.NewInput().Title(keep("Hostname", a.Hostname)).Description(detected(hw.Hostname)).
 				Value(&a.Hostname).Validate(check(func(s string) error { return checkHostname(rl, s) })),
 			huh.NewInput().Title(keep("Time zone", a.TimeZone)).Description(detected(hw.TimeZone)+"\ne.g. Europe/Berlin, America/New_York, UTC").
@@ -199,7 +199,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 				Options(enumOptions(rl, "system", "")...).Value(&a.System),
 		).Title("System").Description("The machine"),
 
-		huh.NewGroup(
+		screen(
 			huh.NewInput().Title(keep("User name", a.User.Name)).Description("the login name of the primary user").
 				Value(&a.User.Name).Validate(check(func(s string) error { return checkUser(rl, s) })),
 			huh.NewInput().Title(keep("Full name", a.User.FullName)).Description("also the git author name").
@@ -216,7 +216,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	// typed, in accessible mode as well: huh reads it from the terminal
 	// without echo.
 	if a.User.HashedPassword == "" {
-		fm.mainGroups = append(fm.mainGroups, huh.NewGroup(
+		fm.mainGroups = append(fm.mainGroups, screen(
 			huh.NewInput().Title("Password").
 				Description("the primary user's login password; only its yescrypt hash is written (hashedPassword)").
 				EchoMode(huh.EchoModePassword).Value(&fm.password).
@@ -231,7 +231,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		).Title("Password").Description("No account gets a default password"))
 	}
 	fm.mainGroups = append(fm.mainGroups,
-		huh.NewGroup(
+		screen(
 			huh.NewSelect[string]().Title(keep("Form factor", a.FormFactor)).Description(detected(hw.FormFactor)).
 				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor),
 			huh.NewSelect[string]().Title(keep("CPU vendor", a.CPU)).Description(detected(hw.CPU)).
@@ -249,25 +249,68 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 			huh.NewConfirm().Title("The system disk is an SSD").Description(detected(hw.HasSSD)).Value(&a.HasSSD),
 		).Title("Hardware").Description("Pre-filled from detection (axios hardware shows the details)"),
 
-		huh.NewGroup(
+		screen(
 			fm.modules,
 			huh.NewSelect[string]().Title(keep("Home profile", a.HomeProfile)).Options(profileOpts...).Value(&a.HomeProfile),
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
 	)
-	fm.virt = huh.NewGroup(
+	fm.virt = screen(
 		huh.NewConfirm().Title("libvirt, QEMU/KVM and virt-manager").Value(&a.Virt.Libvirt),
 		huh.NewConfirm().Title("Podman containers").Value(&a.Virt.Containers),
 	).Title("Virtualisation").WithHideFunc(func() bool { return !contains(*selected, "virt") })
-	fm.exposure = huh.NewGroup(
+	fm.exposure = screen(
 		huh.NewConfirm().Title("Open SSH beyond the tailnet?").
 			Description("SSH answers on the tailnet; yes also opens TCP 22 on the LAN and any Wi-Fi you join").
 			Affirmative("Every interface").Negative("Tailnet only").Value(&a.SSHEverywhere),
 	).Title("Exposure").WithHideFunc(func() bool { return !contains(*selected, "networking") })
-	fm.ok = huh.NewGroup(
+	fm.ok = screen(
 		huh.NewConfirm().Title("Write the configuration?").Affirmative("Write").Negative("Cancel").Value(&fm.confirm),
 	)
 	fm.form = huh.NewForm(append(append([]*huh.Group(nil), fm.mainGroups...), fm.virt, fm.exposure, fm.ok)...)
 	return fm
+}
+
+// screen is huh.NewGroup with the first field kept focused when the form
+// refuses to go back (see keepFocus).
+func screen(fields ...huh.Field) *huh.Group {
+	k := &keepFocus{Field: fields[0]}
+	fields[0] = k
+	k.group = huh.NewGroup(fields...)
+	return k.group
+}
+
+// keepFocus is the first field of a screen. Shift+Tab on it blurs it and
+// asks huh for the previous screen, which huh refuses while the screen
+// shows an error, leaving no field focused: the cursor was gone and typing
+// went nowhere. When that refusal is coming, keepFocus focuses the field
+// again, so the cursor stays where the error is fixed.
+type keepFocus struct {
+	huh.Field
+	group *huh.Group
+	// back is set by a Shift+Tab (the key that leads to the Blur).
+	back bool
+}
+
+// Update passes msg to the field and stays the field huh keeps (the
+// wrapped field updates itself in place).
+func (k *keepFocus) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(tea.KeyMsg); ok {
+		k.back = m.Type == tea.KeyShiftTab
+	}
+	_, cmd := k.Field.Update(msg)
+	return k, cmd
+}
+
+// Blur blurs the field (which checks its value), and focuses it again when
+// the screen then has an error and the blur is on the way back.
+func (k *keepFocus) Blur() tea.Cmd {
+	cmd := k.Field.Blur()
+	back := k.back
+	k.back = false
+	if back && len(k.group.Errors()) > 0 {
+		return tea.Batch(cmd, k.Field.Focus())
+	}
+	return cmd
 }
 
 // topMultiSelect is a multi-select that opens at its first option: huh

@@ -1,8 +1,10 @@
 package initform
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -75,5 +77,179 @@ func TestFormDependencyNoteIsFuture(t *testing.T) {
 	note := dependencyNote(catalog.Default(), f.selectedNow())
 	if !strings.Contains(note, "desktop needs networking: networking will be turned on") || strings.Contains(note, "turned networking on") {
 		t.Errorf("dependency note %q", note)
+	}
+}
+
+// driver runs the terminal form's model as the Bubble Tea runtime would:
+// each message goes to Update, then every message the returned commands
+// produce, in order. A command that does not answer within a moment (the
+// cursor blink, a tick) is dropped, as a test has no time to wait for it.
+type driver struct {
+	t *testing.T
+	f *form
+}
+
+// newDriver builds the terminal form for a, sized 120×40 and initialised.
+func newDriver(t *testing.T, a *generate.Answers) *driver {
+	t.Helper()
+	hw, err := hwdetect.Detect(fixture(t, "amd-desktop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &driver{t: t, f: newForm(a, hw, catalog.Default(), rules.Default(), false)}
+	d.run(d.f.form.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d
+}
+
+// testAnswers are pre-filled answers for a desktop with the usual modules.
+func testAnswers() *generate.Answers {
+	mods := map[string]bool{}
+	for _, f := range []string{"desktop", "development", "graphics", "networking", "system", "users", "services"} {
+		mods[f] = true
+	}
+	return &generate.Answers{Modules: mods, HomeProfile: "workstation", FormFactor: "desktop", System: "x86_64-linux",
+		CPU: "amd", GPU: "amd", Hostname: "tower", TimeZone: "UTC", User: generate.User{Name: "ada", FullName: "Ada"}}
+}
+
+func (d *driver) send(msgs ...tea.Msg) {
+	d.t.Helper()
+	queue := append([]tea.Msg(nil), msgs...)
+	for n := 0; len(queue) > 0; n++ {
+		if n > 10000 {
+			d.t.Fatal("the form keeps sending itself messages")
+		}
+		msg := queue[0]
+		queue = queue[1:]
+		_, cmd := d.f.form.Update(msg)
+		queue = append(queue, d.results(cmd)...)
+	}
+}
+
+// run sends what cmd produces.
+func (d *driver) run(cmd tea.Cmd) {
+	d.t.Helper()
+	d.send(d.results(cmd)...)
+}
+
+// results runs cmd and returns the messages it produces, unpacking
+// batches and sequences.
+func (d *driver) results(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(200 * time.Millisecond):
+		return nil
+	}
+	if msg == nil {
+		return nil
+	}
+	// tea.Batch and tea.Sequence both produce a list of commands.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		var out []tea.Msg
+		for i := range v.Len() {
+			out = append(out, d.results(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// key is a key press: "enter", "tab", "shift+tab", "up", "down", "space",
+// "ctrl+u", or text typed.
+func key(s string) tea.Msg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func (d *driver) keys(ks ...string) {
+	d.t.Helper()
+	for _, k := range ks {
+		d.send(key(k))
+	}
+}
+
+// focused returns the lines of the screen that belong to the focused
+// field: the charm theme draws a thick bar left of it and of nothing else.
+func (d *driver) focused() string {
+	var lines []string
+	for _, l := range strings.Split(d.f.form.View(), "\n") {
+		if strings.Contains(l, "┃") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Shift+Tab on the first field of a screen that shows an error: the form
+// stays on the screen (huh refuses to leave it with an error) and the
+// cursor stays on the field, where typing still goes.
+func TestFormShiftTabOnAnErrorKeepsTheCursor(t *testing.T) {
+	d := newDriver(t, testAnswers())
+	d.keys("enter", "enter", "enter") // hostname, time zone, system: on to the User screen
+	if !strings.Contains(d.focused(), "User name") {
+		t.Fatalf("not on the user name:\n%s", d.f.form.View())
+	}
+	d.keys("ctrl+u", "Bad", "enter")
+	if v := d.f.form.View(); !strings.Contains(v, `user name "Bad"`) || !strings.Contains(d.focused(), "User name") {
+		t.Fatalf("no error on the user name, or the cursor left it:\n%s", v)
+	}
+	d.keys("shift+tab")
+	v := d.f.form.View()
+	if !strings.Contains(v, `user name "Bad"`) {
+		t.Errorf("the error is gone although the name is still wrong:\n%s", v)
+	}
+	if !strings.Contains(d.focused(), "User name") {
+		t.Errorf("Shift+Tab lost the cursor (no field is focused):\n%s", v)
+	}
+	// Typing still reaches the field, and a good name moves on.
+	d.keys("ctrl+u", "ada", "enter")
+	if !strings.Contains(d.focused(), "Full name") {
+		t.Errorf("after fixing the name, Enter did not move to the full name:\n%s", d.f.form.View())
+	}
+	if a := d.f.a; a.User.Name != "ada" {
+		t.Errorf("user name = %q, want ada", a.User.Name)
+	}
+}
+
+// The same with the error on a later field: Shift+Tab moves up to the first
+// field, and once more keeps the cursor there.
+func TestFormShiftTabPastAnErrorKeepsTheCursor(t *testing.T) {
+	d := newDriver(t, testAnswers())
+	d.keys("enter", "enter", "enter", "enter") // on to the full name
+	d.keys("ctrl+u", "enter")                 // an empty full name is refused
+	if !strings.Contains(d.f.form.View(), "full name is empty") {
+		t.Fatalf("no error for the empty full name:\n%s", d.f.form.View())
+	}
+	d.keys("shift+tab")
+	if !strings.Contains(d.focused(), "User name") {
+		t.Fatalf("Shift+Tab did not move to the user name:\n%s", d.f.form.View())
+	}
+	d.keys("shift+tab")
+	if !strings.Contains(d.focused(), "User name") {
+		t.Errorf("a second Shift+Tab lost the cursor:\n%s", d.f.form.View())
+	}
+	if !strings.Contains(d.f.form.View(), "full name is empty") {
+		t.Errorf("the full name's error is gone:\n%s", d.f.form.View())
 	}
 }
