@@ -237,7 +237,7 @@ func TestFormShiftTabOnAnErrorKeepsTheCursor(t *testing.T) {
 func TestFormShiftTabPastAnErrorKeepsTheCursor(t *testing.T) {
 	d := newDriver(t, testAnswers())
 	d.keys("enter", "enter", "enter", "enter") // on to the full name
-	d.keys("ctrl+u", "enter")                 // an empty full name is refused
+	d.keys("ctrl+u", "enter")                  // an empty full name is refused
 	if !strings.Contains(d.f.form.View(), "full name is empty") {
 		t.Fatalf("no error for the empty full name:\n%s", d.f.form.View())
 	}
