@@ -3,8 +3,10 @@ package generate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/rules"
 )
@@ -22,6 +24,15 @@ func FitsVendor(vendor, formFactor string) bool {
 		return formFactor == "laptop"
 	}
 	return true
+}
+
+// HomeProfileFor is the home profile a form factor gives: laptop for a
+// laptop when the catalog has that profile, else workstation.
+func HomeProfileFor(cat *catalog.Catalog, formFactor string) string {
+	if formFactor == "laptop" && slices.Contains(cat.Profiles(), "laptop") {
+		return "laptop"
+	}
+	return "workstation"
 }
 
 // CheckHostname checks a hostname against the host rules.

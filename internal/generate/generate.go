@@ -60,6 +60,10 @@ type Answers struct {
 	Vendor      string
 	HasSSD      bool
 	HomeProfile string
+	// HomeProfileChosen says HomeProfile was chosen (--profile, or in the
+	// form), not derived from the form factor: a changed form factor keeps
+	// it.
+	HomeProfileChosen bool
 	// Modules holds a value for module flags; flags missing here are written
 	// with their catalog default.
 	Modules map[string]bool

@@ -189,6 +189,10 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 		}
 		return title + " (Enter keeps " + value + ")"
 	}
+	follow := &profileFollows{a: a, cat: cat, opts: profileOpts,
+		title: func() string { return keep("Home profile", a.HomeProfile) },
+		sel:   huh.NewSelect[string]().Title(keep("Home profile", a.HomeProfile)).Options(profileOpts...).Value(&a.HomeProfile)}
+	follow.formFactor, follow.profile = a.FormFactor, a.HomeProfile
 	fm.mainGroups = []*huh.Group{
 		screen(
 			huh.NewInput().Title(keep("Hostname", a.Hostname)).Description(detected(hw.Hostname)).
@@ -232,8 +236,8 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	}
 	fm.mainGroups = append(fm.mainGroups,
 		screen(
-			huh.NewSelect[string]().Title(keep("Form factor", a.FormFactor)).Description(detected(hw.FormFactor)).
-				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor),
+			&watched{huh.NewSelect[string]().Title(keep("Form factor", a.FormFactor)).Description(detected(hw.FormFactor)).
+				Options(enumOptions(rl, "formFactor", "")...).Value(&a.FormFactor), follow.formFactorAnswered},
 			huh.NewSelect[string]().Title(keep("CPU vendor", a.CPU)).Description(detected(hw.CPU)).
 				Options(enumOptions(rl, "hardware.cpu", "none / other")...).Value(&a.CPU),
 			huh.NewSelect[string]().Title(keep("GPU vendor", a.GPU)).Description(detected(hw.GPU)).
@@ -251,7 +255,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 
 		screen(
 			fm.modules,
-			huh.NewSelect[string]().Title(keep("Home profile", a.HomeProfile)).Options(profileOpts...).Value(&a.HomeProfile),
+			&watched{follow.sel, follow.profileAnswered},
 		).Title("Modules").Description("space toggles, enter continues; `axios modules` lists them"),
 	)
 	fm.virt = screen(
@@ -301,6 +305,12 @@ func (k *keepFocus) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return k, cmd
 }
 
+// WithAccessible stays the field huh asks in accessible mode.
+func (k *keepFocus) WithAccessible(on bool) huh.Field {
+	k.Field.WithAccessible(on)
+	return k
+}
+
 // Blur blurs the field (which checks its value), and focuses it again when
 // the screen then has an error and the blur is on the way back.
 func (k *keepFocus) Blur() tea.Cmd {
@@ -311,6 +321,74 @@ func (k *keepFocus) Blur() tea.Cmd {
 		return tea.Batch(cmd, k.Field.Focus())
 	}
 	return cmd
+}
+
+// watched is a field that calls after when its value may have changed: after
+// each message in the terminal form, after the answer in accessible mode.
+type watched struct {
+	huh.Field
+	after func()
+}
+
+// Update passes msg to the field and stays the field huh keeps.
+func (w *watched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := w.Field.Update(msg)
+	w.after()
+	return w, cmd
+}
+
+// WithAccessible stays the field huh asks in accessible mode.
+func (w *watched) WithAccessible(on bool) huh.Field {
+	w.Field.WithAccessible(on)
+	return w
+}
+
+// RunAccessible asks the field's question line by line.
+func (w *watched) RunAccessible(out io.Writer, in io.Reader) error {
+	err := w.Field.RunAccessible(out, in)
+	w.after()
+	return err
+}
+
+// profileFollows keeps the home profile the one the form factor gives
+// (generate.HomeProfileFor) while the form factor changes, until the profile is
+// chosen: by --profile, in the form, or by being another than the form
+// factor gives.
+type profileFollows struct {
+	a     *generate.Answers
+	cat   *catalog.Catalog
+	sel   *huh.Select[string]
+	opts  []huh.Option[string]
+	title func() string
+	// formFactor is the form factor last seen, profile the home profile
+	// last set or seen.
+	formFactor, profile string
+}
+
+// formFactorAnswered follows a changed form factor with the home profile,
+// on the screen (cursor and the title that says what Enter keeps) and in
+// the answers.
+func (p *profileFollows) formFactorAnswered() {
+	was := p.formFactor
+	if p.a.FormFactor == was {
+		return
+	}
+	p.formFactor = p.a.FormFactor
+	if p.a.HomeProfileChosen || p.a.HomeProfile != generate.HomeProfileFor(p.cat, was) {
+		return
+	}
+	p.a.HomeProfile = generate.HomeProfileFor(p.cat, p.a.FormFactor)
+	p.sel.Options(p.opts...) // moves the cursor to the profile
+	p.sel.Title(p.title())
+	p.profile = p.a.HomeProfile
+}
+
+// profileAnswered marks a home profile changed in the form as chosen.
+func (p *profileFollows) profileAnswered() {
+	if p.a.HomeProfile != p.profile {
+		p.a.HomeProfileChosen = true
+		p.profile = p.a.HomeProfile
+	}
 }
 
 // topMultiSelect is a multi-select that opens at its first option: huh

@@ -253,3 +253,111 @@ func TestFormShiftTabPastAnErrorKeepsTheCursor(t *testing.T) {
 		t.Errorf("the full name's error is gone:\n%s", d.f.form.View())
 	}
 }
+
+// toHardware answers the System and User screens with Enter (the password
+// is given, so there is no Password screen) and lands on Hardware.
+func (d *driver) toHardware() {
+	d.t.Helper()
+	d.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
+	if !strings.Contains(d.focused(), "Form factor") {
+		d.t.Fatalf("not on the form factor:\n%s", d.f.form.View())
+	}
+}
+
+// profileShown returns the home profile the Modules screen shows under its
+// cursor.
+func (d *driver) profileShown() string {
+	v := d.f.form.View()
+	_, after, ok := strings.Cut(v, "Home profile")
+	if !ok {
+		d.t.Fatalf("no home profile on the screen:\n%s", v)
+	}
+	for _, l := range strings.Split(after, "\n") {
+		if _, opt, ok := strings.Cut(l, "> "); ok {
+			return strings.Fields(opt)[0]
+		}
+	}
+	d.t.Fatalf("no home profile under the cursor:\n%s", v)
+	return ""
+}
+
+// newFormDriver is newDriver with a password already given (no Password
+// screen).
+func newFormDriver(t *testing.T, a *generate.Answers) *driver {
+	a.User.HashedPassword = "$y$given"
+	return newDriver(t, a)
+}
+
+// Changing the form factor changes the home profile it gives (laptop for a
+// laptop), on the screen and in the answers.
+func TestFormHomeProfileFollowsFormFactor(t *testing.T) {
+	d := newFormDriver(t, testAnswers())
+	d.toHardware()
+	d.keys("down") // desktop → laptop
+	if d.f.a.FormFactor != "laptop" {
+		t.Fatalf("form factor = %q, want laptop", d.f.a.FormFactor)
+	}
+	d.keys("enter", "enter", "enter", "enter", "enter") // form factor, CPU, GPU, vendor, SSD
+	if got := d.profileShown(); got != "laptop" {
+		t.Errorf("the Modules screen shows home profile %q for a laptop, want laptop", got)
+	}
+	d.keys("enter") // the module list: on to the home profile
+	if !strings.Contains(d.focused(), "Home profile") {
+		t.Fatalf("not on the home profile:\n%s", d.f.form.View())
+	}
+	d.keys("enter")
+	if d.f.a.HomeProfile != "laptop" {
+		t.Errorf("home profile = %q after answering laptop, want laptop", d.f.a.HomeProfile)
+	}
+	// Back to a desktop: back to the workstation profile.
+	d.keys("shift+tab", "shift+tab", "shift+tab") // Exposure → home profile → modules → Hardware
+	for !strings.Contains(d.focused(), "Form factor") {
+		d.keys("shift+tab")
+		if !strings.Contains(d.f.form.View(), "Hardware") {
+			t.Fatalf("did not get back to the form factor:\n%s", d.f.form.View())
+		}
+	}
+	d.keys("up", "enter", "enter", "enter", "enter", "enter")
+	if got := d.profileShown(); got != "workstation" || d.f.a.HomeProfile != "workstation" {
+		t.Errorf("a desktop again shows %q (answer %q), want workstation", got, d.f.a.HomeProfile)
+	}
+}
+
+// A home profile chosen in the form stays when the form factor changes.
+func TestFormChosenHomeProfileStays(t *testing.T) {
+	d := newFormDriver(t, testAnswers())
+	d.toHardware()
+	d.keys("enter", "enter", "enter", "enter", "enter", "enter") // keep desktop; to the home profile
+	if !strings.Contains(d.focused(), "Home profile") {
+		t.Fatalf("not on the home profile:\n%s", d.f.form.View())
+	}
+	d.keys("down") // workstation → laptop, on a desktop
+	if d.f.a.HomeProfile != "laptop" {
+		t.Fatalf("home profile = %q, want laptop", d.f.a.HomeProfile)
+	}
+	d.keys("shift+tab", "shift+tab")
+	for !strings.Contains(d.focused(), "Form factor") {
+		d.keys("shift+tab")
+		if !strings.Contains(d.f.form.View(), "Hardware") {
+			t.Fatalf("did not get back to the form factor:\n%s", d.f.form.View())
+		}
+	}
+	d.keys("down", "up") // laptop and back to desktop
+	d.keys("enter", "enter", "enter", "enter", "enter")
+	if got := d.profileShown(); got != "laptop" || d.f.a.HomeProfile != "laptop" {
+		t.Errorf("the chosen laptop profile became %q (answer %q)", got, d.f.a.HomeProfile)
+	}
+}
+
+// A home profile given with --profile stays when the form factor changes,
+// even the one the form factor would give.
+func TestFormProfileFlagStays(t *testing.T) {
+	a := testAnswers()
+	a.HomeProfileChosen = true // --profile workstation
+	d := newFormDriver(t, a)
+	d.toHardware()
+	d.keys("down", "enter", "enter", "enter", "enter", "enter")
+	if got := d.profileShown(); got != "workstation" || d.f.a.HomeProfile != "workstation" {
+		t.Errorf("--profile workstation became %q (answer %q) with a laptop", got, d.f.a.HomeProfile)
+	}
+}

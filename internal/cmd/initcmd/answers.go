@@ -8,7 +8,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -199,13 +198,9 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 		a.SSHEverywhere = fl.SSHEverywhere
 	}
 
-	// Home profile: laptop for laptops when such a profile exists.
-	a.HomeProfile = "workstation"
-	if a.FormFactor == "laptop" && slices.Contains(cat.Profiles(), "laptop") {
-		a.HomeProfile = "laptop"
-	}
+	a.HomeProfile = generate.HomeProfileFor(cat, a.FormFactor)
 	if set("profile") {
-		a.HomeProfile = fl.Profile
+		a.HomeProfile, a.HomeProfileChosen = fl.Profile, true
 	}
 
 	// User.

@@ -186,3 +186,68 @@ func TestInitFormRootWarning(t *testing.T) {
 		t.Errorf("users.ada.fullName = %v, want Ada", got)
 	}
 }
+
+// Accessible mode: a laptop answered for the form factor makes laptop the
+// home profile Enter keeps, and says so.
+func TestInitFormAccessibleProfileFollowsFormFactor(t *testing.T) {
+	var transcript bytes.Buffer
+	d := testDeps(map[string]string{"USER": "ada"})
+	d.interactive = func() bool { return true }
+	d.ask = scriptedAsk(t, &transcript,
+		"forge", "", "", "", "", "", "", // hostname, time zone, system, user, full name, e-mail, linger
+		"correct horse", "correct horse",
+		"2",         // form factor: laptop
+		"", "", "1", // CPU, GPU, vendor: none (MSI support is for desktops)
+		"",  // SSD
+		"0", // modules as they are
+		"",  // home profile: keep
+		"",  // SSH
+		"",  // write it
+	)
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s\n%s", err, out, stderr, transcript.String())
+	}
+	if !strings.Contains(transcript.String(), "Home profile (Enter keeps laptop)") {
+		t.Errorf("the home profile question does not keep laptop:\n%s", transcript.String())
+	}
+	v := readHost(t, filepath.Join(dir, "hosts", "forge.toml"))
+	if got := get(v, "formFactor"); got != "laptop" {
+		t.Fatalf("formFactor = %v, want laptop", got)
+	}
+	if got := get(v, "homeProfile"); got != "laptop" {
+		t.Errorf("homeProfile = %v for a laptop, want laptop", got)
+	}
+}
+
+// The form learns whether the home profile was given (--profile) or
+// derived from the form factor, so it knows whether to follow a changed
+// form factor.
+func TestInitFormKnowsAGivenProfile(t *testing.T) {
+	for _, tc := range []struct {
+		args        []string
+		profile     string
+		chosen      bool
+		description string
+	}{
+		{nil, "laptop", false, "derived from the laptop form factor"},
+		{[]string{"--profile", "laptop"}, "laptop", true, "given, the one the form factor gives"},
+		{[]string{"--profile", "workstation"}, "workstation", true, "given, another"},
+	} {
+		d := testDeps(map[string]string{"USER": "ada"})
+		d.interactive = func() bool { return true }
+		var got generate.Answers
+		d.ask = func(a *generate.Answers, _ *hwdetect.Report, _ *catalog.Catalog, _ *rules.Rules) error {
+			got = *a
+			return errAborted
+		}
+		args := append([]string{"--root", fixture(t, "nvidia-intel-laptop"), "--dir", t.TempDir()}, tc.args...)
+		if _, stderr, err := runInit(t, d, args...); err == nil {
+			t.Fatalf("%s: the cancelled form wrote a configuration\n%s", tc.description, stderr)
+		}
+		if got.HomeProfile != tc.profile || got.HomeProfileChosen != tc.chosen {
+			t.Errorf("%s: the form got home profile %q (chosen %v), want %q (chosen %v)", tc.description, got.HomeProfile, got.HomeProfileChosen, tc.profile, tc.chosen)
+		}
+	}
+}
