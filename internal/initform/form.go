@@ -179,7 +179,7 @@ func newForm(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl 
 	// Tall enough for every option, the title and a few lines of dependency
 	// notes, so the list never scrolls.
 	fm.modules = topMultiSelect{huh.NewMultiSelect[string]().Title("Modules").Options(moduleOpts...).Value(selected).Height(len(moduleOpts)+6).
-		DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected)}
+		DescriptionFunc(func() string { return dependencyNote(cat, *selected) }, selected), new(bool)}
 	keep := func(title, value string) string {
 		if !accessible {
 			return title
@@ -393,13 +393,20 @@ func (p *profileFollows) profileAnswered() {
 
 // topMultiSelect is a multi-select that opens at its first option: huh
 // puts the cursor (and scrolls the list) to the first ticked option, which
-// hid every option above it ("ai" above "desktop").
-type topMultiSelect struct{ *huh.MultiSelect[string] }
+// hid every option above it ("ai" above "desktop"). Coming back to the list
+// later finds the cursor where it was left.
+type topMultiSelect struct {
+	*huh.MultiSelect[string]
+	opened *bool
+}
 
-// Focus focuses the field and moves to the top of the list.
+// Focus focuses the field, the first time at the top of the list.
 func (m topMultiSelect) Focus() tea.Cmd {
 	cmd := m.MultiSelect.Focus()
-	m.MultiSelect.Update(tea.KeyMsg{Type: tea.KeyHome})
+	if !*m.opened {
+		*m.opened = true
+		m.MultiSelect.Update(tea.KeyMsg{Type: tea.KeyHome})
+	}
 	return cmd
 }
 

@@ -92,13 +92,20 @@ type driver struct {
 // newDriver builds the terminal form for a, sized 120×40 and initialised.
 func newDriver(t *testing.T, a *generate.Answers) *driver {
 	t.Helper()
+	return newSizedDriver(t, a, 120, 40)
+}
+
+// newSizedDriver builds the terminal form for a on a terminal of the size
+// given.
+func newSizedDriver(t *testing.T, a *generate.Answers, width, height int) *driver {
+	t.Helper()
 	hw, err := hwdetect.Detect(fixture(t, "amd-desktop"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := &driver{t: t, f: newForm(a, hw, catalog.Default(), rules.Default(), false)}
 	d.run(d.f.form.Init())
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.send(tea.WindowSizeMsg{Width: width, Height: height})
 	return d
 }
 
@@ -359,5 +366,75 @@ func TestFormProfileFlagStays(t *testing.T) {
 	d.keys("down", "enter", "enter", "enter", "enter", "enter")
 	if got := d.profileShown(); got != "workstation" || d.f.a.HomeProfile != "workstation" {
 		t.Errorf("--profile workstation became %q (answer %q) with a laptop", got, d.f.a.HomeProfile)
+	}
+}
+
+// toModules answers every screen before Modules with Enter.
+func (d *driver) toModules() {
+	d.t.Helper()
+	d.toHardware()
+	d.keys("enter", "enter", "enter", "enter", "enter")
+	if !strings.Contains(d.focused(), "Modules") {
+		d.t.Fatalf("not on the module list:\n%s", d.f.form.View())
+	}
+}
+
+// On a terminal too short for the whole screen too, the module list opens
+// at its first option, ai, with the cursor on it; coming back to the list
+// finds the cursor where it was left.
+func TestFormModulesOpenAtTheTopOnASmallTerminal(t *testing.T) {
+	d := newSizedDriver(t, newAnswersWithPassword(), 100, 20)
+	d.toModules()
+	if f := d.focused(); !strings.Contains(f, "> • ai ") || !strings.Contains(f, "✓ desktop ") {
+		t.Fatalf("the list does not open at ai:\n%s", d.f.form.View())
+	}
+	flags := catalog.Default().Flags()
+	for range len(flags) - 1 {
+		d.keys("down")
+	}
+	d.keys("space") // tick the last one
+	last := flags[len(flags)-1]
+	d.keys("enter", "shift+tab") // to the home profile and back
+	if f := d.focused(); !strings.Contains(f, "> ✓ "+last+" ") {
+		t.Errorf("back on the list, the cursor is not on %s where it was left:\n%s", last, d.f.form.View())
+	}
+}
+
+func newAnswersWithPassword() *generate.Answers {
+	a := testAnswers()
+	a.User.HashedPassword = "$y$given"
+	return a
+}
+
+// Un-ticking a module another ticked module needs: the box shows it
+// unticked, and the note under the title says it will be turned on when
+// the configuration is written (not that it was turned on); ticking it again
+// takes the note back.
+func TestFormUntickedNeedAgreesWithTheNote(t *testing.T) {
+	d := newFormDriver(t, testAnswers())
+	d.toModules()
+	for _, fl := range catalog.Default().Flags() {
+		if fl == "networking" {
+			break
+		}
+		d.keys("down")
+	}
+	d.keys("space")
+	f := d.focused()
+	if !strings.Contains(f, "> • networking ") {
+		t.Fatalf("networking is not shown unticked under the cursor:\n%s", f)
+	}
+	if !strings.Contains(f, "desktop needs networking: networking will be turned on when the configuration is written") {
+		t.Errorf("the screen does not say networking will be turned on:\n%s", f)
+	}
+	if strings.Contains(f, "turned networking on") {
+		t.Errorf("the screen says networking was turned on while its box is unticked:\n%s", f)
+	}
+	if contains(d.f.selectedNow(), "networking") {
+		t.Errorf("networking is in the ticked modules %v", d.f.selectedNow())
+	}
+	d.keys("space")
+	if f := d.focused(); !strings.Contains(f, "> ✓ networking ") || strings.Contains(f, "will be turned on") {
+		t.Errorf("ticked again, networking's box or the note is wrong:\n%s", f)
 	}
 }

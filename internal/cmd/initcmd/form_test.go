@@ -251,3 +251,67 @@ func TestInitFormKnowsAGivenProfile(t *testing.T) {
 		}
 	}
 }
+
+// Accessible mode shows, in each question, the value Enter keeps, and that
+// is the value written; with virt ticked it asks the virtualisation
+// questions (TestInitForm: not without).
+func TestInitFormAccessibleShowsEveryValue(t *testing.T) {
+	var transcript bytes.Buffer
+	d := testDeps(map[string]string{"USER": "ada"})
+	d.interactive = func() bool { return true }
+	d.ask = scriptedAsk(t, &transcript,
+		"", "", "", "", "", "", "", // hostname, time zone, system, user, full name, e-mail, linger: keep
+		"correct horse", "correct horse",
+		"", "", "", "", "", // form factor, CPU, GPU, vendor, SSD: keep
+		flagIndex(t, "virt"), "0", // tick virt
+		"",  // home profile
+		"n", // libvirt: no
+		"",  // containers: keep
+		"",  // SSH
+		"",  // write it
+	)
+	dir := t.TempDir()
+	out, stderr, err := runInit(t, d, "--root", fixture(t, "amd-desktop"), "--dir", dir, "--email", "ada@example.org")
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s\n%s", err, out, stderr, transcript.String())
+	}
+	tr := transcript.String()
+	v := readHost(t, filepath.Join(dir, "hosts", "tower.toml"))
+	for title, key := range map[string]string{
+		"Hostname": "hostname", "Time zone": "timeZone", "Nix system": "system", "Full name": "users.ada.fullName",
+		"E-mail": "users.ada.email", "Form factor": "formFactor", "CPU vendor": "hardware.cpu", "GPU vendor": "hardware.gpu",
+		"Machine vendor with dedicated support": "hardware.vendor", "Home profile": "homeProfile",
+	} {
+		val, ok := get(v, key).(string)
+		if !ok || val == "" {
+			t.Errorf("%s is not set in the host", key)
+			continue
+		}
+		if want := title + " (Enter keeps " + val + ")"; !strings.Contains(tr, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+	if !strings.Contains(tr, "User name (Enter keeps ada)") || get(v, "users.ada") == nil {
+		t.Errorf("the user name question does not keep ada, or no [users.ada]")
+	}
+	// Yes/no questions show their pre-filled answer as the capital letter.
+	for _, c := range []struct {
+		question, key string
+		value         bool
+	}{
+		{"Keep your services running after logout [y/N]", "users.ada.linger", false},
+		{"The system disk is an SSD [Y/n]", "hardware.hasSSD", true},
+		{"Podman containers [Y/n]", "virt.containers.enable", true},
+		{"libvirt, QEMU/KVM and virt-manager [Y/n]", "virt.libvirt.enable", false}, // answered no
+	} {
+		if !strings.Contains(tr, c.question) {
+			t.Errorf("the transcript lacks %q", c.question)
+		}
+		if got, _ := get(v, c.key).(bool); got != c.value {
+			t.Errorf("%s = %v, want %v", c.key, get(v, c.key), c.value)
+		}
+	}
+	if t.Failed() {
+		t.Log(tr)
+	}
+}
