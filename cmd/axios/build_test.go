@@ -15,7 +15,9 @@ var (
 	buildOut  []byte
 )
 
-// axiosBinary builds this command once per test run and returns its path.
+// axiosBinary builds this command and its helper programs (axios-mcp,
+// axios-init-form) into one folder, as the flake's package installs them,
+// once per test run, and returns the path of axios.
 func axiosBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -25,7 +27,7 @@ func axiosBinary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "axios")
-		buildOut, buildErr = exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		buildOut, buildErr = exec.Command("go", "build", "-o", dir+"/", ".", "../axios-mcp", "../axios-init-form").CombinedOutput()
 	})
 	if buildErr != nil {
 		t.Fatalf("go build: %v\n%s", buildErr, buildOut)

@@ -11,7 +11,6 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/hardware"
 	"github.com/axios-nix/axios/internal/cmd/host"
 	"github.com/axios-nix/axios/internal/cmd/initcmd"
-	"github.com/axios-nix/axios/internal/cmd/mcp"
 	"github.com/axios-nix/axios/internal/cmd/migrate"
 	"github.com/axios-nix/axios/internal/cmd/modules"
 	"github.com/axios-nix/axios/internal/cmd/options"
@@ -20,6 +19,7 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/rebuild"
 	"github.com/axios-nix/axios/internal/cmd/update"
 	"github.com/axios-nix/axios/internal/cmd/wallpaper"
+	"github.com/axios-nix/axios/internal/helper"
 )
 
 // NewRoot returns the axios root command. Each package under internal/cmd
@@ -49,10 +49,26 @@ func NewRoot(version string) *cobra.Command {
 		doctor.Commands(),
 		wallpaper.Commands(),
 		pwa.Commands(),
-		mcp.Commands(),
+		{mcpCommand()},
 	}
 	for _, cmds := range groups {
 		root.AddCommand(cmds...)
 	}
 	return root
+}
+
+// mcpCommand is `axios mcp`: the MCP server is the helper program axios-mcp
+// (internal/cmd/mcp), which takes over the process with the same flags.
+func mcpCommand() *cobra.Command {
+	return helper.Command("mcp [flags]",
+		"Serve read-only system tools to AI assistants (Model Context Protocol, stdio)",
+		`Run the axiOS Model Context Protocol server on standard input and output:
+read-only tools for the systemd journal, this machine's host file, the module
+catalog, the host fields, the system generations and the failed units.
+
+The server is the helper program axios-mcp, installed beside axios by the
+axiOS flake's package (or found on PATH); axios mcp runs it with the same
+flags, so an MCP client may start either. axios mcp --help lists the tools
+and the flags (--dir, --journal-directory, --journal-file, --profiles,
+--tool-timeout).`, helper.MCP, helper.Default)
 }

@@ -34,7 +34,13 @@ buildGoModule {
 
   vendorHash = "sha256-pjzWdhhtScykPkg7sXAVUr85+KAyC/9ubWNo21p1wsw=";
 
-  subPackages = [ "cmd/axios" ];
+  # axios and its helper programs (internal/helper), installed side by side:
+  # axios mcp runs axios-mcp, the form of axios init is axios-init-form.
+  subPackages = [
+    "cmd/axios"
+    "cmd/axios-mcp"
+    "cmd/axios-init-form"
+  ];
 
   # A static binary starts faster (no dynamic loader), and nothing needs cgo:
   # os/user and net fall back to their pure-Go implementations.

@@ -53,7 +53,7 @@ type deps struct {
 	env      func(root string) Env
 	// interactive reports whether stdin and stdout are terminals.
 	interactive func() bool
-	// ask runs the interactive form; nil uses the terminal form.
+	// ask runs the interactive form (the helper program axios-init-form).
 	ask func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error
 	// writeFile writes one generated file (generate.WriteOptions.WriteFile);
 	// nil is the real one. Tests inject a full disk or a hold here.
@@ -66,7 +66,7 @@ func realDeps() deps {
 		lookPath:    exec.LookPath,
 		env:         defaultEnv,
 		interactive: func() bool { return isTerminal(os.Stdin) && isTerminal(os.Stdout) },
-		ask:         askForm,
+		ask:         realFormHelper().ask,
 	}
 }
 
@@ -313,6 +313,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 			if errors.Is(err, errAborted) {
 				fmt.Fprintln(stderr, "Cancelled; nothing was written.")
 				return exitcode.New(exitcode.Aborted, nil)
+			}
+			if coded := (*exitcode.Error)(nil); errors.As(err, &coded) {
+				return coded
 			}
 			return exitcode.New(exitcode.Usage, err)
 		}

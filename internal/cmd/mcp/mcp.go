@@ -1,5 +1,6 @@
-// Package mcp implements `axios mcp`: the axiOS Model Context Protocol server
-// on standard input and output.
+// Package mcp is the command of the helper program axios-mcp (which
+// `axios mcp` runs): the axiOS Model Context Protocol server on standard
+// input and output.
 package mcp
 
 import (
@@ -17,8 +18,8 @@ import (
 	"github.com/axios-nix/axios/internal/mcpserver"
 )
 
-// Commands returns the cobra commands of this package.
-func Commands() []*cobra.Command {
+// Command returns the command of axios-mcp.
+func Command() *cobra.Command {
 	var (
 		dir, journalDir, journalFile, profiles string
 		toolTimeout                            time.Duration
@@ -69,5 +70,5 @@ that takes longer than --tool-timeout is answered with an error.`,
 	f.StringVar(&journalFile, "journal-file", "", "read this journal file instead of the system journal")
 	f.DurationVar(&toolTimeout, "tool-timeout", mcpserver.DefaultToolTimeout, "longest time one tool call may take")
 	f.StringVar(&profiles, "profiles", generations.DefaultDir, "Nix profile directory holding the system generations")
-	return []*cobra.Command{c}
+	return c
 }

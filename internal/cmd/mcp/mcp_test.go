@@ -6,13 +6,13 @@ import (
 )
 
 func TestJournalFlagsExclude(t *testing.T) {
-	cmd := Commands()[0]
+	cmd := Command()
 	cmd.SetArgs([]string{"--journal-directory", "/a", "--journal-file", "/b"})
 	err := cmd.Execute()
 	if err == nil || !strings.Contains(err.Error(), "exclude each other") {
 		t.Errorf("both journal flags: %v", err)
 	}
-	cmd = Commands()[0]
+	cmd = Command()
 	cmd.SetArgs([]string{"extra"})
 	if err := cmd.Execute(); err == nil {
 		t.Error("positional argument accepted")
@@ -20,7 +20,7 @@ func TestJournalFlagsExclude(t *testing.T) {
 }
 
 func TestToolTimeoutFlag(t *testing.T) {
-	cmd := Commands()[0]
+	cmd := Command()
 	cmd.SetArgs([]string{"--tool-timeout", "0s"})
 	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--tool-timeout") {
 		t.Errorf("zero timeout: %v", err)
