@@ -62,13 +62,19 @@ func readInput(path string) ([]byte, error) {
 		return nil, fmt.Errorf("opening input: %w", err)
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return nil, fmt.Errorf("opening input: %s is a folder, not an image", path)
+	var buf bytes.Buffer
+	if info, err := f.Stat(); err == nil {
+		if info.IsDir() {
+			return nil, fmt.Errorf("opening input: %s is a folder, not an image", path)
+		}
+		if info.Mode().IsRegular() && info.Size() <= maxFileBytes {
+			buf.Grow(int(info.Size()) + bytes.MinRead) // one allocation, no regrowth
+		}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileBytes+1)); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > maxFileBytes {
 		return nil, fmt.Errorf("reading %s: more than %d MiB, too large for a wallpaper", path, maxFileBytes>>20)
 	}
@@ -99,11 +105,26 @@ func decodeBytes(path string, data []byte) (image.Image, error) {
 
 // Encode writes img to path in the format of its extension, through a
 // temporary file renamed into place, so a reader never sees a partial file.
-func Encode(path string, img image.Image, quality int) (err error) {
+func Encode(path string, img image.Image, quality int) error {
 	format, err := FormatOf(path)
 	if err != nil {
 		return err
 	}
+	return writeFile(path, quality, func(w io.Writer) error {
+		if format == PNG {
+			if _, ok := img.(*image.YCbCr); ok {
+				img = toRGBA(img, 0)
+			}
+			enc := png.Encoder{CompressionLevel: png.BestSpeed}
+			return enc.Encode(w, img)
+		}
+		return encodeJPEG(w, img, quality, 0)
+	})
+}
+
+// writeFile writes path through a temporary file in its folder that
+// replaces it only once complete.
+func writeFile(path string, quality int, write func(io.Writer) error) (err error) {
 	if quality < 1 || quality > 100 {
 		return fmt.Errorf("JPEG quality %d is out of range: use 1 to 100", quality)
 	}
@@ -119,16 +140,7 @@ func Encode(path string, img image.Image, quality int) (err error) {
 		}
 	}()
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	switch format {
-	case PNG:
-		if _, ok := img.(*image.YCbCr); ok {
-			img = toRGBA(img, 0)
-		}
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		err = enc.Encode(w, img)
-	default:
-		err = encodeJPEG(w, img, quality, 0)
-	}
+	err = write(w)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -150,7 +162,8 @@ func Encode(path string, img image.Image, quality int) (err error) {
 // File blurs the image in the file in and writes it to out (JPEG or PNG by
 // out's extension).
 func File(in, out string, o Options, quality int) error {
-	if _, err := FormatOf(out); err != nil {
+	format, err := FormatOf(out)
+	if err != nil {
 		return err
 	}
 	if quality < 1 || quality > 100 {
@@ -166,9 +179,17 @@ func File(in, out string, o Options, quality int) error {
 		// or cannot read takes the full decode below, which reports real
 		// damage.
 		if dc, err := decodeDC(data); err == nil {
-			if blurred, err = dc.blur(o); err != nil {
+			lows, err := dc.blurLow(o)
+			if err != nil {
 				return fmt.Errorf("blurring %s: %w", in, err)
 			}
+			if format == JPEG {
+				// Encoded from the low-resolution blur, never made full size.
+				return writeFile(out, quality, func(w io.Writer) error {
+					return encodeLow(w, dc.w, dc.h, lows, quality, o.workers())
+				})
+			}
+			blurred = upscaleAll(dc.w, dc.h, lows, o.workers())
 		}
 	}
 	if blurred == nil {

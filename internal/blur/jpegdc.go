@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"math"
 )
 
@@ -38,8 +39,22 @@ type dcImage struct {
 	comps      []*dcComponent
 }
 
+// skipBits is the lookahead of huffDecoder.skip.
+const skipBits = 12
+
+// Fields of a huffDecoder.skip entry.
+const (
+	skipLen   = 31      // bits of code and value together
+	skipAdv   = 31 << 5 // coefficients passed (run + 1), shifted by 5
+	skipEnd   = 1 << 10 // end of block
+	skipShift = 5
+)
+
 // huffDecoder decodes one Huffman table with a 9-bit lookahead.
 type huffDecoder struct {
+	// skip passes an AC coefficient, code and value bits, that fit in
+	// skipBits: its fields are above; 0 when they do not fit.
+	skip    [1 << skipBits]uint16
 	lookup  [1 << 9]uint16 // symbol<<8 | length; 0 when the code is longer
 	maxcode [18]int32      // largest code of each length, -1 when none
 	valptr  [17]int32
@@ -63,6 +78,13 @@ func newHuffDecoder(counts [16]byte, values []byte) (*huffDecoder, error) {
 			d.maxcode[l] = code + n - 1
 		}
 		for i := int32(0); i < n; i++ {
+			if e := skipEntry(l, values[k]); e != 0 {
+				shift := uint(skipBits - l)
+				base := int(code) << shift
+				for j := 0; j < 1<<shift; j++ {
+					d.skip[base+j] = e
+				}
+			}
 			if l <= 9 {
 				shift := uint(9 - l)
 				base := int(code) << shift
@@ -79,6 +101,24 @@ func newHuffDecoder(counts [16]byte, values []byte) (*huffDecoder, error) {
 	return d, nil
 }
 
+// skipEntry is the skip entry of AC symbol rs with a code of l bits, 0
+// when code and value take more than skipBits.
+func skipEntry(l int, rs byte) uint16 {
+	run, size := int(rs>>4), int(rs&15)
+	total := l + size
+	if total > skipBits {
+		return 0
+	}
+	switch {
+	case size > 0:
+		return uint16(total | (run+1)<<skipShift)
+	case run == 15: // sixteen zeros
+		return uint16(total | 16<<skipShift)
+	default: // end of block (other runs without a value are read as one)
+		return uint16(total | skipEnd)
+	}
+}
+
 // bitReader reads entropy-coded data, removing stuffed zero bytes and
 // stopping at markers (after which it supplies zero bits).
 type bitReader struct {
@@ -91,6 +131,19 @@ type bitReader struct {
 }
 
 func (r *bitReader) fill() {
+	// Fast path: eight bytes without 0xFF (no stuffing, no marker) supply
+	// all the whole bytes that fit at once.
+	if !r.marker && r.pos+8 <= len(r.data) {
+		v := binary.BigEndian.Uint64(r.data[r.pos:])
+		if x := ^v; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+			k := (64 - r.n) / 8
+			r.acc |= v >> r.n
+			r.n += 8 * k
+			r.acc &= ^uint64(0) << (64 - r.n)
+			r.pos += int(k)
+			return
+		}
+	}
 	for r.n <= 56 {
 		var c byte
 		if !r.marker && r.pos >= len(r.data) {
@@ -381,6 +434,22 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 						coef[0] = c.pred * qt[0]
 					}
 					for k := 1; k < 64; {
+						if !border {
+							// Skip the coefficient through one lookup when it fits.
+							if r.n < 16 {
+								r.fill()
+							}
+							if e := c.acTable.skip[r.acc>>(64-skipBits)]; e != 0 {
+								l := uint(e & skipLen)
+								r.acc <<= l
+								r.n -= l
+								if e&skipEnd != 0 {
+									break
+								}
+								k += int(e&skipAdv) >> skipShift
+								continue
+							}
+						}
 						rs, err := r.decode(c.acTable)
 						if err != nil {
 							return fmt.Errorf("decoding JPEG: %w", err)
@@ -517,41 +586,162 @@ func useDC(o Options) bool {
 	return o.Scale == 8 || o.Scale == 0 && o.sigma() >= 16
 }
 
-// blur blurs a 1/8-scale read into a full-size image: YCbCr 4:2:0 for
-// colour, Gray for one component.
-func (img *dcImage) blur(o Options) (image.Image, error) {
+// lowComponent is one blurred component of the output at low resolution:
+// upscale by fx×fy brings low to the output plane of w×h samples.
+type lowComponent struct {
+	low    fplane
+	w, h   int
+	fx, fy int
+}
+
+// blurLow blurs a 1/8-scale read at its own resolution. The output is
+// YCbCr 4:2:0 for colour (Y, Cb, Cr) and Gray for one component. A chroma
+// component finer than 4:2:0's (4:4:4, 4:2:2) is first averaged down to
+// it, so that every component is interpolated by 8 (upFactor).
+func (img *dcImage) blurLow(o Options) ([]lowComponent, error) {
 	sigma := o.sigma()
 	if err := validSigma(sigma); err != nil {
 		return nil, err
 	}
 	workers := o.workers()
 	r := image.Rect(0, 0, img.w, img.h)
-	type target struct {
-		dst    plane
-		dx, dy int
-	}
-	var targets []target
-	var out image.Image
-	if len(img.comps) == 1 {
-		g := image.NewGray(r)
-		targets = []target{{plane{img.w, img.h, g.Stride, g.Pix}, 1, 1}}
-		out = g
-	} else {
-		y := image.NewYCbCr(r, image.YCbCrSubsampleRatio420)
-		cw, ch := chromaSize(r, 2, 2)
-		targets = []target{
-			{plane{img.w, img.h, y.YStride, y.Y}, 1, 1},
-			{plane{cw, ch, y.CStride, y.Cb}, 2, 2},
-			{plane{cw, ch, y.CStride, y.Cr}, 2, 2},
-		}
-		out = y
-	}
+	cw, ch := chromaSize(r, 2, 2)
+	out := make([]lowComponent, len(img.comps))
 	for i, c := range img.comps {
+		w, h, dx, dy := img.w, img.h, 1, 1
+		if i > 0 {
+			w, h, dx, dy = cw, ch, 2, 2
+		}
 		fx, fy := 8*img.hmax/c.h, 8*img.vmax/c.v
-		t := targets[i]
-		kx := lowKernel(sigma, fx, fx, fx/t.dx)
-		ky := lowKernel(sigma, fy, fy, fy/t.dy)
-		upscale(t.dst, convolve(c.low, kx, ky, c.edges, workers), fx/t.dx, fy/t.dy, workers)
+		low, e := c.low, c.edges
+		if fx < 8*dx || fy < 8*dy {
+			hx, hy := fx < 8*dx, fy < 8*dy
+			low, e = halve(low, e, hx, hy, c.w%8, c.hh%8)
+			if hx {
+				fx *= 2
+			}
+			if hy {
+				fy *= 2
+			}
+		}
+		kx := lowKernel(sigma, fx, fx, fx/dx)
+		ky := lowKernel(sigma, fy, fy, fy/dy)
+		out[i] = lowComponent{convolve(low, kx, ky, e, workers), w, h, fx / dx, fy / dy}
 	}
 	return out, nil
+}
+
+// halve averages pairs of samples of a 1/8-scale plane and its edges along
+// x (hx) and/or y (hy). remX and remY are the samples in the last block
+// column and row (0: 8), which weigh as much as they cover.
+func halve(p fplane, e *edges, hx, hy bool, remX, remY int) (fplane, *edges) {
+	ne := &edges{left: e.left, right: e.right, top: e.top, bottom: e.bottom, corners: e.corners}
+	if hx {
+		wx := pairWeights(p.w, remX)
+		out := newFplane((p.w+1)/2, p.h)
+		for y := 0; y < p.h; y++ {
+			pairs(out.row(y), p.row(y), wx)
+		}
+		ne.top, ne.bottom = make([]float32, out.w), make([]float32, out.w)
+		pairs(ne.top, e.top, wx)
+		pairs(ne.bottom, e.bottom, wx)
+		p = out
+	}
+	if hy {
+		wy := pairWeights(p.h, remY)
+		out := newFplane(p.w, (p.h+1)/2)
+		for y := 0; y < out.h; y++ {
+			a := p.row(2 * y)
+			b := a
+			if 2*y+1 < p.h {
+				b = p.row(2*y + 1)
+			}
+			wa, wb := wy[2*y], wy[2*y+1]
+			o := out.row(y)
+			for x := range o {
+				o[x] = (a[x]*wa + b[x]*wb) / (wa + wb)
+			}
+		}
+		ne.left, ne.right = make([]float32, out.h), make([]float32, out.h)
+		pairs(ne.left, e.left, wy)
+		pairs(ne.right, e.right, wy)
+		p = out
+	}
+	return p, ne
+}
+
+// pairWeights returns the weight of each of n samples (padded to an even
+// count with a weight of 0): 1, but rem/8 for the last when rem > 0.
+func pairWeights(n, rem int) []float32 {
+	w := make([]float32, n+n%2)
+	for i := 0; i < n; i++ {
+		w[i] = 1
+	}
+	if rem > 0 {
+		w[n-1] = float32(rem) / 8
+	}
+	return w
+}
+
+// pairs writes the weighted means of the pairs of src into dst.
+func pairs(dst, src, w []float32) {
+	for i := range dst {
+		a, wa := src[2*i], w[2*i]
+		b, wb := a, w[2*i+1]
+		if 2*i+1 < len(src) {
+			b = src[2*i+1]
+		}
+		dst[i] = (a*wa + b*wb) / (wa + wb)
+	}
+}
+
+// blur blurs a 1/8-scale read into a full-size image: YCbCr 4:2:0 for
+// colour, Gray for one component.
+func (img *dcImage) blur(o Options) (image.Image, error) {
+	lows, err := img.blurLow(o)
+	if err != nil {
+		return nil, err
+	}
+	return upscaleAll(img.w, img.h, lows, o.workers()), nil
+}
+
+// upscaleAll interpolates blurred low-resolution components to a w×h
+// image.
+func upscaleAll(w, h int, lows []lowComponent, workers int) image.Image {
+	r := image.Rect(0, 0, w, h)
+	if len(lows) == 1 {
+		g := image.NewGray(r)
+		upscale(plane{w, h, g.Stride, g.Pix}, lows[0].low, lows[0].fx, lows[0].fy, workers)
+		return g
+	}
+	y := image.NewYCbCr(r, image.YCbCrSubsampleRatio420)
+	pix := [][]uint8{y.Y, y.Cb, y.Cr}
+	for i, c := range lows {
+		stride := y.CStride
+		if i == 0 {
+			stride = y.YStride
+		}
+		upscale(plane{c.w, c.h, stride, pix[i]}, c.low, c.fx, c.fy, workers)
+	}
+	return y
+}
+
+// encodeLow writes the w×h image that upscaleAll would make from lows as
+// a JPEG, transforming blocks straight from the low samples when they are
+// all interpolated by upFactor.
+func encodeLow(wr io.Writer, w, h int, lows []lowComponent, quality, workers int) error {
+	for _, c := range lows {
+		if c.fx != upFactor || c.fy != upFactor {
+			return encodeJPEG(wr, upscaleAll(w, h, lows, workers), quality, workers)
+		}
+	}
+	t, err := tablesFor(quality)
+	if err != nil {
+		return fmt.Errorf("preparing JPEG tables: %w", err)
+	}
+	srcs := make([]blockSource, len(lows))
+	for i, c := range lows {
+		srcs[i] = newUpBlocks(c.low, &t.quant[min(i, 1)])
+	}
+	return encodeBlocks(wr, t, w, h, 2, srcs, workers)
 }

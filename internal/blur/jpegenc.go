@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
+	"math/bits"
 	"sync"
 )
 
@@ -181,16 +182,30 @@ func fdct(b *[64]float32) {
 // bitWriter writes entropy-coded data with 0xFF byte stuffing.
 type bitWriter struct {
 	buf   []byte
-	acc   uint64
+	acc   uint64 // the low nbits bits are pending output
 	nbits uint
 }
 
+// emit appends the low n (at most 16) bits of bits.
 func (w *bitWriter) emit(bits uint32, n uint) {
 	w.acc = w.acc<<n | uint64(bits)&(1<<n-1)
 	w.nbits += n
-	for w.nbits >= 8 {
-		w.nbits -= 8
-		c := byte(w.acc >> w.nbits)
+	if w.nbits >= 32 {
+		w.flush32()
+	}
+}
+
+// flush32 writes the oldest 32 pending bits.
+func (w *bitWriter) flush32() {
+	w.nbits -= 32
+	v := uint32(w.acc >> w.nbits)
+	// Has v a 0xFF byte? (a zero byte of ^v)
+	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+		w.buf = binary.BigEndian.AppendUint32(w.buf, v)
+		return
+	}
+	for s := 24; s >= 0; s -= 8 {
+		c := byte(v >> s)
 		w.buf = append(w.buf, c)
 		if c == 0xff {
 			w.buf = append(w.buf, 0)
@@ -198,10 +213,18 @@ func (w *bitWriter) emit(bits uint32, n uint) {
 	}
 }
 
-// pad fills the last byte with 1 bits.
+// pad fills the last byte with 1 bits and writes all pending bytes.
 func (w *bitWriter) pad() {
-	if w.nbits > 0 {
-		w.emit(0x7f, 8-w.nbits)
+	if r := w.nbits % 8; r != 0 {
+		w.emit(0x7f, 8-r)
+	}
+	for w.nbits > 0 {
+		w.nbits -= 8
+		c := byte(w.acc >> w.nbits)
+		w.buf = append(w.buf, c)
+		if c == 0xff {
+			w.buf = append(w.buf, 0)
+		}
 	}
 	w.acc = 0
 }
@@ -218,52 +241,55 @@ func magnitude(v int32) (uint, uint32) {
 		a = -a
 		v--
 	}
-	n := uint(0)
-	for a > 0 {
-		n++
-		a >>= 1
-	}
+	n := uint(bits.Len32(uint32(a)))
 	return n, uint32(v) & (1<<n - 1)
 }
 
-// block quantises a transformed block and writes it; prev is the DC
-// predictor.
-func (w *bitWriter) block(b *[64]float32, q *[64]float32, dc, ac *huffTable, prev int32) int32 {
+// quantise rounds the transformed block b (natural order) divided by the
+// quantiser q into zz (zig-zag order) and returns the mask of its non-zero
+// coefficients (bit i for zz[i]).
+func quantise(zz *[64]int32, b, q *[64]float32) uint64 {
 	// Adding and subtracting 1.5·2²³ rounds a float32 to the nearest
 	// integer (|v| is far below 2²²).
 	const magic = 12582912
-	var zz [64]int32
-	last := 0
+	var nz uint64
 	for i := 0; i < 64; i++ {
 		nat := zigzag[i]
 		r := float32(b[nat]*q[nat] + magic)
 		v := int32(r - magic)
 		zz[i] = v
 		if v != 0 {
-			last = i
+			nz |= 1 << i
 		}
 	}
-	d := zz[0] - prev
-	n, bits := magnitude(d)
+	return nz
+}
+
+// block writes one quantised block (zig-zag order; nz has a bit set for
+// every non-zero coefficient, and may have more) and returns its DC value,
+// the next block's predictor.
+func (w *bitWriter) block(zz *[64]int32, nz uint64, prev int32, dc, ac *huffTable) int32 {
+	n, bits0 := magnitude(zz[0] - prev)
 	w.huff(dc, byte(n))
 	if n > 0 {
-		w.emit(bits, n)
+		w.emit(bits0, n)
 	}
-	run := 0
-	for i := 1; i <= last; i++ {
+	last := 0
+	for nz &^= 1; nz != 0; nz &= nz - 1 {
+		i := bits.TrailingZeros64(nz)
 		v := zz[i]
 		if v == 0 {
-			run++
 			continue
 		}
+		run := i - last - 1
 		for run > 15 {
 			w.huff(ac, 0xf0)
 			run -= 16
 		}
-		n, bits := magnitude(v)
+		n, b := magnitude(v)
 		w.huff(ac, byte(run<<4)|byte(n))
-		w.emit(bits, n)
-		run = 0
+		w.emit(b, n)
+		last = i
 	}
 	if last < 63 {
 		w.huff(ac, 0x00) // end of block
@@ -324,47 +350,81 @@ func encodeJPEG(w io.Writer, img image.Image, quality, workers int) error {
 		return encodeJPEG(w, to420(img, workers), quality, workers)
 	}
 
+	srcs := make([]blockSource, len(comps))
+	for i, p := range comps {
+		srcs[i] = planeBlocks{p, &t.quant[min(i, 1)]}
+	}
+	return encodeBlocks(w, t, b.Dx(), b.Dy(), hs, srcs, workers)
+}
+
+// blockSource supplies the quantised blocks of one component.
+type blockSource interface {
+	// block writes the quantised coefficients (zig-zag order) of block
+	// (bx, by), counted in blocks from the component's top left corner, and
+	// returns a mask with a bit set at least for each non-zero coefficient. Blocks beyond the component's edge (MCU padding)
+	// may hold anything a decoder crops away.
+	block(zz *[64]int32, bx, by int) uint64
+}
+
+// planeBlocks transforms and quantises the blocks of an 8-bit plane with
+// the quantiser q (reciprocals in natural order, AAN-scaled, see
+// tables.quant).
+type planeBlocks struct {
+	p plane
+	q *[64]float32
+}
+
+func (s planeBlocks) block(zz *[64]int32, bx, by int) uint64 {
+	var b [64]float32
+	loadBlock(&b, s.p, 8*bx, 8*by)
+	fdct(&b)
+	return quantise(zz, &b, s.q)
+}
+
+// encodeBlocks writes a baseline JPEG of width×height pixels from one
+// (gray) or three (YCbCr, luma sampled hs×hs, chroma 1×1) components,
+// encoding bands of MCU rows in parallel: every MCU row is its own restart
+// interval.
+func encodeBlocks(w io.Writer, t *tables, width, height, hs int, srcs []blockSource, workers int) error {
+	if width >= 1<<16 || height >= 1<<16 {
+		return fmt.Errorf("image is too large for JPEG (%dx%d; at most 65535 per side)", width, height)
+	}
+	if len(srcs) == 1 {
+		hs = 1
+	}
 	mcu := 8 * hs
-	mcuCols := (b.Dx() + mcu - 1) / mcu
-	mcuRows := (b.Dy() + mcu - 1) / mcu
-	if len(comps) == 1 {
-		mcuCols, mcuRows = (b.Dx()+7)/8, (b.Dy()+7)/8
-	}
-	if mcuCols > 65535 {
-		return errors.New("image is too wide for one restart interval per row")
-	}
+	mcuCols := (width + mcu - 1) / mcu
+	mcuRows := (height + mcu - 1) / mcu
 
 	rows := make([][]byte, mcuRows)
 	parallel(mcuRows, workers, func(lo, hi int) {
-		var blk [64]float32
+		var zz [64]int32
+		var buf []byte
 		for r := lo; r < hi; r++ {
-			bw := bitWriter{buf: make([]byte, 0, 4096)}
+			if cap(buf) < 16<<10 {
+				buf = make([]byte, 0, 256<<10)
+			}
+			bw := bitWriter{buf: buf}
 			var prev [3]int32
 			for c := 0; c < mcuCols; c++ {
-				if len(comps) == 1 {
-					loadBlock(&blk, comps[0], c*8, r*8)
-					fdct(&blk)
-					prev[0] = bw.block(&blk, &t.quant[0], t.huff[0], t.huff[1], prev[0])
-					continue
-				}
 				for by := 0; by < hs; by++ {
 					for bx := 0; bx < hs; bx++ {
-						loadBlock(&blk, comps[0], c*mcu+bx*8, r*mcu+by*8)
-						fdct(&blk)
-						prev[0] = bw.block(&blk, &t.quant[0], t.huff[0], t.huff[1], prev[0])
+						nz := srcs[0].block(&zz, c*hs+bx, r*hs+by)
+						prev[0] = bw.block(&zz, nz, prev[0], t.huff[0], t.huff[1])
 					}
 				}
-				for k := 1; k < 3; k++ {
-					loadBlock(&blk, comps[k], c*8, r*8)
-					fdct(&blk)
-					prev[k] = bw.block(&blk, &t.quant[1], t.huff[2], t.huff[3], prev[k])
+				for k := 1; k < len(srcs); k++ {
+					nz := srcs[k].block(&zz, c, r)
+					prev[k] = bw.block(&zz, nz, prev[k], t.huff[2], t.huff[3])
 				}
 			}
 			bw.pad()
 			if r < mcuRows-1 {
 				bw.buf = append(bw.buf, 0xff, 0xd0+byte(r%8))
 			}
+			// Rows of one band share a buffer; each keeps its slice of it.
 			rows[r] = bw.buf
+			buf = bw.buf[len(bw.buf):]
 		}
 	})
 
@@ -376,8 +436,8 @@ func encodeJPEG(w io.Writer, img image.Image, quality, workers int) error {
 	hdr.Write([]byte{0xff, 0xd8})
 	seg(0xe0, []byte{'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0})
 	seg(0xdb, t.dqt)
-	sof := []byte{8, byte(b.Dy() >> 8), byte(b.Dy()), byte(b.Dx() >> 8), byte(b.Dx()), byte(len(comps))}
-	if len(comps) == 1 {
+	sof := []byte{8, byte(height >> 8), byte(height), byte(width >> 8), byte(width), byte(len(srcs))}
+	if len(srcs) == 1 {
 		sof = append(sof, 1, 0x11, 0)
 	} else {
 		sof = append(sof, 1, byte(hs<<4|hs), 0, 2, 0x11, 1, 3, 0x11, 1)
@@ -385,7 +445,7 @@ func encodeJPEG(w io.Writer, img image.Image, quality, workers int) error {
 	seg(0xc0, sof)
 	seg(0xc4, t.dht)
 	seg(0xdd, []byte{byte(mcuCols >> 8), byte(mcuCols)})
-	if len(comps) == 1 {
+	if len(srcs) == 1 {
 		seg(0xda, []byte{1, 1, 0x00, 0, 63, 0})
 	} else {
 		seg(0xda, []byte{3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0})
@@ -398,7 +458,7 @@ func encodeJPEG(w io.Writer, img image.Image, quality, workers int) error {
 			return err
 		}
 	}
-	_, err = w.Write([]byte{0xff, 0xd9})
+	_, err := w.Write([]byte{0xff, 0xd9})
 	return err
 }
 
