@@ -26,7 +26,6 @@ type dcComponent struct {
 	edges        *edges // the component's border pixels per block (see edges)
 	w, hh        int    // the component's size in samples
 	bw, bh       int    // blocks per row and column in the scan (with MCU padding)
-	means        []float32
 	dcTable      *huffDecoder
 	acTable      *huffDecoder
 	pred         int32
@@ -380,10 +379,11 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 	}
 	for _, c := range img.comps {
 		c.bw, c.bh = mcuW*c.h, mcuH*c.v
-		c.means = make([]float32, c.bw*c.bh)
+
 		c.w = (img.w*c.h + img.hmax - 1) / img.hmax
 		c.hh = (img.h*c.v + img.vmax - 1) / img.vmax
 		cw, ch := (c.w+7)/8, (c.hh+7)/8
+		c.low = newFplane(cw, ch) // the blocks that cover the image
 		c.edges = &edges{left: make([]float32, ch), right: make([]float32, ch), top: make([]float32, cw), bottom: make([]float32, cw)}
 	}
 	var coef [64]int32
@@ -428,7 +428,9 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 						diff = v
 					}
 					c.pred += diff
-					c.means[bya*c.bw+bxa] = float32(c.pred)*q + 128
+					if bxa < cw && bya < ch { // not MCU padding
+						c.low.pix[bya*cw+bxa] = float32(c.pred)*q + 128
+					}
 					if border {
 						coef = [64]int32{}
 						coef[0] = c.pred * qt[0]
@@ -475,7 +477,20 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 						k++
 					}
 					if border {
-						idct(&px, &coef)
+						var cols, rows uint8
+						if bxa == 0 {
+							cols |= 1
+						}
+						if bxa == cw-1 {
+							cols |= 1 << (min(8, c.w-8*bxa) - 1)
+						}
+						if bya == 0 {
+							rows |= 1
+						}
+						if bya == ch-1 {
+							rows |= 1 << (min(8, c.hh-8*bya) - 1)
+						}
+						idctLines(&px, &coef, cols, rows)
 						c.edges.record(&px, bxa, bya, cw, ch, c.w, c.hh)
 					}
 				}
@@ -484,15 +499,6 @@ func (img *dcImage) scan(data []byte, restart int, quant [4][64]int32) error {
 	}
 	if r.eof {
 		return errors.New("decoding JPEG: the image data is truncated")
-	}
-	// Crop every component to the blocks that cover the image.
-	for _, c := range img.comps {
-		cw, ch := (c.w+7)/8, (c.hh+7)/8
-		c.low = newFplane(cw, ch)
-		for y := 0; y < ch; y++ {
-			copy(c.low.row(y), c.means[y*c.bw:y*c.bw+cw])
-		}
-		c.means = nil
 	}
 	return nil
 }
@@ -511,27 +517,57 @@ var idctCos = func() (t [8][8]float32) {
 	return
 }()
 
-// idct inverts the DCT of one dequantised block (natural order) into
-// pixels, level-shifted and clamped as a decoder writes them.
-func idct(px *[64]float32, coef *[64]int32) {
-	var tmp [64]float32
-	for v := 0; v < 8; v++ { // rows of coefficients: transform along u
-		for x := 0; x < 8; x++ {
-			var s float32
-			for u := 0; u < 8; u++ {
-				s += idctCos[x][u] * float32(coef[v*8+u])
-			}
-			tmp[v*8+x] = s
-		}
+// idctLines inverts the DCT of one dequantised block (natural order) into
+// the pixels of the columns and rows whose bits are set in cols and rows,
+// level-shifted and clamped as a decoder writes them; other pixels are
+// left alone.
+func idctLines(px *[64]float32, coef *[64]int32, cols, rows uint8) {
+	var c [64]float32
+	for i, v := range coef {
+		c[i] = float32(v)
+	}
+	put := func(i int, s float32) {
+		s = float32(math.Round(float64(s + 128)))
+		px[i] = min(max(s, 0), 255)
 	}
 	for x := 0; x < 8; x++ {
+		if cols&(1<<x) == 0 {
+			continue
+		}
+		var t [8]float32 // along u first, for each v
+		for v := 0; v < 8; v++ {
+			var s float32
+			for u := 0; u < 8; u++ {
+				s += idctCos[x][u] * c[v*8+u]
+			}
+			t[v] = s
+		}
 		for y := 0; y < 8; y++ {
 			var s float32
 			for v := 0; v < 8; v++ {
-				s += idctCos[y][v] * tmp[v*8+x]
+				s += idctCos[y][v] * t[v]
 			}
-			s = float32(math.Round(float64(s + 128)))
-			px[y*8+x] = min(max(s, 0), 255)
+			put(y*8+x, s)
+		}
+	}
+	for y := 0; y < 8; y++ {
+		if rows&(1<<y) == 0 {
+			continue
+		}
+		var t [8]float32 // along v first, for each u
+		for u := 0; u < 8; u++ {
+			var s float32
+			for v := 0; v < 8; v++ {
+				s += idctCos[y][v] * c[v*8+u]
+			}
+			t[u] = s
+		}
+		for x := 0; x < 8; x++ {
+			var s float32
+			for u := 0; u < 8; u++ {
+				s += idctCos[x][u] * t[u]
+			}
+			put(y*8+x, s)
 		}
 	}
 }
@@ -595,9 +631,7 @@ type lowComponent struct {
 }
 
 // blurLow blurs a 1/8-scale read at its own resolution. The output is
-// YCbCr 4:2:0 for colour (Y, Cb, Cr) and Gray for one component. A chroma
-// component finer than 4:2:0's (4:4:4, 4:2:2) is first averaged down to
-// it, so that every component is interpolated by 8 (upFactor).
+// YCbCr 4:2:0 for colour (Y, Cb, Cr) and Gray for one component.
 func (img *dcImage) blurLow(o Options) ([]lowComponent, error) {
 	sigma := o.sigma()
 	if err := validSigma(sigma); err != nil {
@@ -613,86 +647,11 @@ func (img *dcImage) blurLow(o Options) ([]lowComponent, error) {
 			w, h, dx, dy = cw, ch, 2, 2
 		}
 		fx, fy := 8*img.hmax/c.h, 8*img.vmax/c.v
-		low, e := c.low, c.edges
-		if fx < 8*dx || fy < 8*dy {
-			hx, hy := fx < 8*dx, fy < 8*dy
-			low, e = halve(low, e, hx, hy, c.w%8, c.hh%8)
-			if hx {
-				fx *= 2
-			}
-			if hy {
-				fy *= 2
-			}
-		}
 		kx := lowKernel(sigma, fx, fx, fx/dx)
 		ky := lowKernel(sigma, fy, fy, fy/dy)
-		out[i] = lowComponent{convolve(low, kx, ky, e, workers), w, h, fx / dx, fy / dy}
+		out[i] = lowComponent{convolve(c.low, kx, ky, c.edges, workers), w, h, fx / dx, fy / dy}
 	}
 	return out, nil
-}
-
-// halve averages pairs of samples of a 1/8-scale plane and its edges along
-// x (hx) and/or y (hy). remX and remY are the samples in the last block
-// column and row (0: 8), which weigh as much as they cover.
-func halve(p fplane, e *edges, hx, hy bool, remX, remY int) (fplane, *edges) {
-	ne := &edges{left: e.left, right: e.right, top: e.top, bottom: e.bottom, corners: e.corners}
-	if hx {
-		wx := pairWeights(p.w, remX)
-		out := newFplane((p.w+1)/2, p.h)
-		for y := 0; y < p.h; y++ {
-			pairs(out.row(y), p.row(y), wx)
-		}
-		ne.top, ne.bottom = make([]float32, out.w), make([]float32, out.w)
-		pairs(ne.top, e.top, wx)
-		pairs(ne.bottom, e.bottom, wx)
-		p = out
-	}
-	if hy {
-		wy := pairWeights(p.h, remY)
-		out := newFplane(p.w, (p.h+1)/2)
-		for y := 0; y < out.h; y++ {
-			a := p.row(2 * y)
-			b := a
-			if 2*y+1 < p.h {
-				b = p.row(2*y + 1)
-			}
-			wa, wb := wy[2*y], wy[2*y+1]
-			o := out.row(y)
-			for x := range o {
-				o[x] = (a[x]*wa + b[x]*wb) / (wa + wb)
-			}
-		}
-		ne.left, ne.right = make([]float32, out.h), make([]float32, out.h)
-		pairs(ne.left, e.left, wy)
-		pairs(ne.right, e.right, wy)
-		p = out
-	}
-	return p, ne
-}
-
-// pairWeights returns the weight of each of n samples (padded to an even
-// count with a weight of 0): 1, but rem/8 for the last when rem > 0.
-func pairWeights(n, rem int) []float32 {
-	w := make([]float32, n+n%2)
-	for i := 0; i < n; i++ {
-		w[i] = 1
-	}
-	if rem > 0 {
-		w[n-1] = float32(rem) / 8
-	}
-	return w
-}
-
-// pairs writes the weighted means of the pairs of src into dst.
-func pairs(dst, src, w []float32) {
-	for i := range dst {
-		a, wa := src[2*i], w[2*i]
-		b, wb := a, w[2*i+1]
-		if 2*i+1 < len(src) {
-			b = src[2*i+1]
-		}
-		dst[i] = (a*wa + b*wb) / (wa + wb)
-	}
 }
 
 // blur blurs a 1/8-scale read into a full-size image: YCbCr 4:2:0 for
@@ -727,11 +686,11 @@ func upscaleAll(w, h int, lows []lowComponent, workers int) image.Image {
 }
 
 // encodeLow writes the w×h image that upscaleAll would make from lows as
-// a JPEG, transforming blocks straight from the low samples when they are
-// all interpolated by upFactor.
+// a JPEG, transforming blocks straight from the low samples when upBlocks
+// handles their factors.
 func encodeLow(wr io.Writer, w, h int, lows []lowComponent, quality, workers int) error {
 	for _, c := range lows {
-		if c.fx != upFactor || c.fy != upFactor {
+		if !upFactorOK(c.fx) || !upFactorOK(c.fy) {
 			return encodeJPEG(wr, upscaleAll(w, h, lows, workers), quality, workers)
 		}
 	}
@@ -741,7 +700,7 @@ func encodeLow(wr io.Writer, w, h int, lows []lowComponent, quality, workers int
 	}
 	srcs := make([]blockSource, len(lows))
 	for i, c := range lows {
-		srcs[i] = newUpBlocks(c.low, &t.quant[min(i, 1)])
+		srcs[i] = newUpBlocks(c.low, c.fx, c.fy, &t.quant[min(i, 1)])
 	}
 	return encodeBlocks(wr, t, w, h, 2, srcs, workers)
 }

@@ -7,20 +7,22 @@ import (
 
 // This file encodes a component given at low resolution, as the blur
 // computes it, without making the full-size plane. upscale interpolates
-// the low samples bilinearly by a factor of 8, so every pixel of an 8×8
-// block is a fixed linear combination of the 3×3 low samples around the
-// block's own, and the DCT is linear too: the block's coefficients are
-// those nine samples times precomputed weights. No full-size image is
-// written, read, rounded or transformed.
+// the low samples bilinearly by a factor f of 4 or 8, so every pixel of an
+// 8×8 block is a fixed linear combination of the n×n low samples around
+// the block (n = 8/f + 2), and the DCT is linear too: the block's
+// coefficients are those samples times precomputed weights. No full-size
+// image is written, read, rounded or transformed.
 //
-// The weights have more structure. Along one axis the 8 pixels depend on
-// three samples (a, b, c) through weights symmetric about the block's
-// centre, so the transform's output at frequency u is g[u] times one of
-// three features of (a, b, c): a weighted sum for u = 0, the slope a − c
-// for odd u and the curvature a − 2b + c for even u ≥ 2. In two dimensions
-// coefficient (v, u) is g[v]·g[u]·F[class v][class u], with F the 3×3
-// features of the features; a class whose largest coefficient quantises
-// to zero is skipped.
+// The weights have more structure. Along one axis the interpolation
+// weights are symmetric about the block's centre, so the transform at
+// frequency 0 is one weighted sum of the samples, and every other
+// frequency, which a constant does not reach, is a combination of a few
+// "features" that vanish on a constant: for f = 8 the slope a − c (odd
+// frequencies) or the curvature a − 2b + c (even ones); for f = 4 the
+// differences a − d and b − c (odd) or a − b − c + d (even). In two
+// dimensions coefficient (v, u) combines the features of features F[a][b]
+// of the block, and a group of coefficients whose bound shows that it
+// quantises to zero is skipped, which is most of them in a blurred image.
 
 // aanMatrix is the one-dimensional transform of fdct as a matrix:
 // fdct(outer(a, b)) = outer(aanMatrix·a, aanMatrix·b).
@@ -39,124 +41,245 @@ var aanMatrix = func() (m [8][8]float32) {
 	return
 }()
 
-// upFactor is the interpolation factor upBlocks encodes.
-const upFactor = 8
+// maxTaps and maxFeat bound n and the number of features (f = 4).
+const (
+	maxTaps = 4
+	maxFeat = 4
+)
 
-// upTransform is the transform of upscale's weights along one axis:
-// p[u][i] is the weight of low sample i (block − 1, block, block + 1) in
-// frequency u of the block's transform.
-func upTransform() (p [8][3]float64) {
-	var w [8][3]float64 // w[k][i]: weight of sample i in pixel k
+// upFactorOK reports whether upBlocks encodes an interpolation factor.
+func upFactorOK(f int) bool { return f == 4 || f == 8 }
+
+// upTransform is the transform of upscale's weights along one axis for
+// factor f: p[u][i] is the weight of low sample i (from block·8/f − 1) in
+// frequency u of the block's transform, for i < n.
+func upTransform(f int) (p [8][maxTaps]float64, n int) {
+	n = 8/f + 2
+	var w [8][maxTaps]float64 // w[k][i]: weight of sample i in pixel k
 	for k := 0; k < 8; k++ {
-		// upscale's source position of pixel k, relative to sample block − 1.
-		s := (float64(k)+0.5)/upFactor + 0.5
+		// upscale's source position of pixel k, relative to sample i = 0.
+		s := (float64(k)+0.5)/float64(f) + 0.5
 		i := int(s)
 		frac := s - float64(i)
 		w[k][i] += 1 - frac
 		w[k][i+1] += frac
 	}
 	for u := 0; u < 8; u++ {
-		for i := 0; i < 3; i++ {
+		for i := 0; i < n; i++ {
 			for k := 0; k < 8; k++ {
 				p[u][i] += float64(aanMatrix[u][k]) * w[k][i]
 			}
 		}
 	}
-	return p
+	return p, n
 }
 
-// upClass is the feature that frequency u depends on: 0 the weighted sum,
-// 1 the slope, 2 the curvature.
-func upClass(u int) int {
-	switch {
-	case u == 0:
-		return 0
-	case u%2 == 1:
-		return 1
-	default:
-		return 2
+// upAxis is the structure of upTransform along one axis: nf features of
+// the n samples (feature 0 is frequency 0's weighted sum), and frequency u
+// as coef[u] times them.
+type upAxis struct {
+	n, nf int
+	feat  [maxFeat][maxTaps]float64
+	coef  [8][maxFeat]float64
+	group [8]int // 0 for frequency 0, 1 odd, 2 even
+}
+
+func newUpAxis(f int) upAxis {
+	p, n := upTransform(f)
+	a := upAxis{n: n}
+	a.feat[0] = p[0]
+	// The features that vanish on a constant.
+	if n == 3 {
+		a.feat[1] = [maxTaps]float64{1, 0, -1}
+		a.feat[2] = [maxTaps]float64{1, -2, 1}
+		a.nf = 3
+	} else {
+		a.feat[1] = [maxTaps]float64{1, 0, 0, -1}
+		a.feat[2] = [maxTaps]float64{0, 1, -1, 0}
+		a.feat[3] = [maxTaps]float64{1, -1, -1, 1}
+		a.nf = 4
 	}
-}
-
-// upGains returns g (see the top of the file) and the weights of the sum
-// feature.
-func upGains() (g [8]float64, sum [3]float64) {
-	p := upTransform()
-	sum = p[0]
-	g[0] = 1
+	a.coef[0][0] = 1
 	for u := 1; u < 8; u++ {
-		if u%2 == 1 {
-			g[u] = (p[u][0] - p[u][2]) / 2 // p[u] = g·(1, 0, −1)
-		} else {
-			g[u] = (p[u][0] - 2*p[u][1] + p[u][2]) / 6 // p[u] = g·(1, −2, 1)
+		a.group[u] = 2 - u%2
+		// The features are orthogonal to each other past the first, and
+		// p[u] lies in their span: project.
+		for k := 1; k < a.nf; k++ {
+			var dot, norm float64
+			for i := 0; i < n; i++ {
+				dot += p[u][i] * a.feat[k][i]
+				norm += a.feat[k][i] * a.feat[k][i]
+			}
+			if c := dot / norm; math.Abs(c) > 1e-9 {
+				a.coef[u][k] = c
+			}
 		}
 	}
-	return g, sum
+	return a
+}
+
+// upTerm is one product of a coefficient: weight × F[index].
+type upTerm struct {
+	index  uint8
+	weight float32
 }
 
 // upBlocks is a component that upscale would bring from low to full size
-// by 8×8, quantised with q (reciprocals in natural order, AAN-scaled).
+// by fx×fy, quantised with q (reciprocals in natural order, AAN-scaled).
 type upBlocks struct {
-	low   fplane
-	sum   [3]float32  // weights of the sum feature
-	shift float32     // F[0][0] of a block of 128s (the level shift)
-	r     [64]float32 // g[v]·g[u]·q, zig-zag order
-	class [64]uint8   // 3·class v + class u, zig-zag order
-	mask  [9]uint64   // zig-zag positions of each class
-	maxR  [9]float32  // largest |r| of each class
+	low    fplane
+	fx, fy int
+	nx, ny int
+	fnx    int // features along x (F is fny × fnx)
+	fny    int
+	featX  [maxFeat][maxTaps]float32 // features of a row of samples
+	featY  [maxFeat][maxTaps]float32
+	shift  float32 // F[0][0] of a block of 128s (the level shift)
+	terms  [64][maxFeat * maxFeat / 2]upTerm
+	nterms [64]uint8
+	// The nine groups (group of v, group of u): their zig-zag positions
+	// and, for each F[a][b] they use, the largest |weight| among them, so
+	// that Σ |F[a][b]|·weight bounds every quantised coefficient of the
+	// group.
+	mask   [9]uint64
+	bound  [9][maxFeat]upTerm
+	nbound [9]uint8
 }
 
-func newUpBlocks(low fplane, q *[64]float32) *upBlocks {
-	g, sum := upGains()
-	s := &upBlocks{low: low}
-	var s0 float64
-	for i, w := range sum {
-		s.sum[i] = float32(w)
-		s0 += w
+func newUpBlocks(low fplane, fx, fy int, q *[64]float32) *upBlocks {
+	ax, ay := newUpAxis(fx), newUpAxis(fy)
+	s := &upBlocks{low: low, fx: fx, fy: fy, nx: ax.n, ny: ay.n, fnx: ax.nf, fny: ay.nf}
+	var sx, sy float64
+	for i := 0; i < maxTaps; i++ {
+		sx += ax.feat[0][i]
+		sy += ay.feat[0][i]
+		for k := 0; k < maxFeat; k++ {
+			s.featX[k][i] = float32(ax.feat[k][i])
+			s.featY[k][i] = float32(ay.feat[k][i])
+		}
 	}
-	s.shift = float32(128 * s0 * s0)
+	s.shift = float32(128 * sx * sy)
 	for i := 0; i < 64; i++ {
 		nat := zigzag[i]
 		v, u := nat/8, nat%8
-		c := 3*upClass(v) + upClass(u)
-		s.r[i] = float32(g[v] * g[u] * float64(q[nat]))
-		s.class[i] = uint8(c)
-		s.mask[c] |= 1 << i
-		s.maxR[c] = max(s.maxR[c], float32(math.Abs(float64(s.r[i]))))
+		g := 3*ay.group[v] + ax.group[u]
+		s.mask[g] |= 1 << i
+		for a := 0; a < ay.nf; a++ {
+			for b := 0; b < ax.nf; b++ {
+				w := ay.coef[v][a] * ax.coef[u][b] * float64(q[nat])
+				if w == 0 {
+					continue
+				}
+				k := uint8(a*ax.nf + b)
+				s.terms[i][s.nterms[i]] = upTerm{k, float32(w)}
+				s.nterms[i]++
+				s.addBound(g, k, float32(math.Abs(w)))
+			}
+		}
 	}
 	return s
 }
 
+func (s *upBlocks) addBound(g int, k uint8, w float32) {
+	for j := range s.bound[g][:s.nbound[g]] {
+		if t := &s.bound[g][j]; t.index == k {
+			t.weight = max(t.weight, w)
+			return
+		}
+	}
+	s.bound[g][s.nbound[g]] = upTerm{k, w}
+	s.nbound[g]++
+}
+
 func (s *upBlocks) block(zz *[64]int32, bx, by int) uint64 {
-	// The features of the rows of the 3×3 samples around (bx, by), clamped
-	// to the plane as upscale clamps.
+	if s.fx == 8 && s.fy == 8 {
+		return s.block8(zz, bx, by)
+	}
+	// The n×n samples around block (bx, by), clamped to the plane as
+	// upscale clamps.
+	var xs [maxTaps]int
+	x0, y0 := 8*bx/s.fx-1, 8*by/s.fy-1
+	for i := 0; i < s.nx; i++ {
+		xs[i] = min(max(x0+i, 0), s.low.w-1)
+	}
+	// h[j][b]: feature b of row j; then F[a][b]: feature a of column b of h.
+	var h [maxTaps][maxFeat]float32
+	for j := 0; j < s.ny; j++ {
+		row := s.low.row(min(max(y0+j, 0), s.low.h-1))
+		var l [maxTaps]float32
+		for i := 0; i < s.nx; i++ {
+			l[i] = row[xs[i]]
+		}
+		for b := 0; b < s.fnx; b++ {
+			fb := &s.featX[b]
+			h[j][b] = fb[0]*l[0] + fb[1]*l[1] + fb[2]*l[2] + fb[3]*l[3]
+		}
+	}
+	var f [maxFeat * maxFeat]float32
+	for a := 0; a < s.fny; a++ {
+		fy := &s.featY[a]
+		for b := 0; b < s.fnx; b++ {
+			f[a*s.fnx+b] = fy[0]*h[0][b] + fy[1]*h[1][b] + fy[2]*h[2][b] + fy[3]*h[3][b]
+		}
+	}
+	f[0] -= s.shift
+
+	const magic = 12582912 // see quantise
+	zz[0] = int32(float32(f[0]*s.terms[0][0].weight+magic) - magic)
+	nz := uint64(1)
+	for g := 1; g < 9; g++ {
+		var b float32
+		for _, t := range s.bound[g][:s.nbound[g]] {
+			b += abs32(f[t.index]) * t.weight
+		}
+		if b >= 0.5 {
+			nz |= s.mask[g]
+		}
+	}
+	for m := nz &^ 1; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		var v float32
+		for _, t := range s.terms[i][:s.nterms[i]] {
+			v += f[t.index] * t.weight
+		}
+		zz[i] = int32(float32(v+magic) - magic)
+	}
+	return nz
+}
+
+// block8 is block for 8×8, the factor of every luma plane and of
+// 4:2:0 chroma: three samples and three features per axis, one term per
+// coefficient.
+func (s *upBlocks) block8(zz *[64]int32, bx, by int) uint64 {
 	x0, x1, x2 := max(bx-1, 0), min(bx, s.low.w-1), min(bx+1, s.low.w-1)
+	w0, w1, w2 := s.featX[0][0], s.featX[0][1], s.featX[0][2]
 	var h [3][3]float32 // h[row][feature]
 	for j := 0; j < 3; j++ {
 		row := s.low.row(min(max(by-1+j, 0), s.low.h-1))
 		a, b, c := row[x0], row[x1], row[x2]
-		h[j] = [3]float32{s.sum[0]*a + s.sum[1]*b + s.sum[2]*c, a - c, a - 2*b + c}
+		h[j] = [3]float32{w0*a + w1*b + w2*c, a - c, a - 2*b + c}
 	}
-	// Then the features of the columns of h.
+	w0, w1, w2 = s.featY[0][0], s.featY[0][1], s.featY[0][2]
 	var f [9]float32
 	for k := 0; k < 3; k++ {
 		a, b, c := h[0][k], h[1][k], h[2][k]
-		f[k] = s.sum[0]*a + s.sum[1]*b + s.sum[2]*c
+		f[k] = w0*a + w1*b + w2*c
 		f[3+k] = a - c
 		f[6+k] = a - 2*b + c
 	}
 	f[0] -= s.shift
 	const magic = 12582912 // see quantise
-	zz[0] = int32(float32(f[0]*s.r[0]+magic) - magic)
+	zz[0] = int32(float32(f[0]*s.terms[0][0].weight+magic) - magic)
 	nz := uint64(1)
-	for c := 1; c < 9; c++ {
-		if abs32(f[c])*s.maxR[c] >= 0.5 {
-			nz |= s.mask[c]
+	for g := 1; g < 9; g++ {
+		if t := s.bound[g][0]; abs32(f[t.index])*t.weight >= 0.5 {
+			nz |= s.mask[g]
 		}
 	}
 	for m := nz &^ 1; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
-		zz[i] = int32(float32(f[s.class[i]]*s.r[i]+magic) - magic)
+		t := s.terms[i][0]
+		zz[i] = int32(float32(f[t.index]*t.weight+magic) - magic)
 	}
 	return nz
 }
