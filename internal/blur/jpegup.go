@@ -192,8 +192,11 @@ func (s *upBlocks) addBound(g int, k uint8, w float32) {
 }
 
 func (s *upBlocks) block(zz *[64]int32, bx, by int) uint64 {
-	if s.fx == 8 && s.fy == 8 {
+	switch {
+	case s.fx == 8 && s.fy == 8:
 		return s.block8(zz, bx, by)
+	case s.fx == 4 && s.fy == 4:
+		return s.block4(zz, bx, by)
 	}
 	// The n×n samples around block (bx, by), clamped to the plane as
 	// upscale clamps.
@@ -280,6 +283,52 @@ func (s *upBlocks) block8(zz *[64]int32, bx, by int) uint64 {
 		i := bits.TrailingZeros64(m)
 		t := s.terms[i][0]
 		zz[i] = int32(float32(f[t.index]*t.weight+magic) - magic)
+	}
+	return nz
+}
+
+// block4 is block for 4×4, the chroma factor of 4:4:4: four samples and
+// four features per axis.
+func (s *upBlocks) block4(zz *[64]int32, bx, by int) uint64 {
+	x0 := 2*bx - 1
+	last := s.low.w - 1
+	xa, xb, xc, xd := max(x0, 0), min(max(x0+1, 0), last), min(x0+2, last), min(x0+3, last)
+	w0, w1 := s.featX[0][0], s.featX[0][1] // symmetric: w3 = w0, w2 = w1
+	var h [4][4]float32                    // h[row][feature]
+	for j := 0; j < 4; j++ {
+		row := s.low.row(min(max(2*by-1+j, 0), s.low.h-1))
+		a, b, c, d := row[xa], row[xb], row[xc], row[xd]
+		h[j] = [4]float32{w0*(a+d) + w1*(b+c), a - d, b - c, a - b - c + d}
+	}
+	w0, w1 = s.featY[0][0], s.featY[0][1]
+	var f [16]float32
+	for k := 0; k < 4; k++ {
+		a, b, c, d := h[0][k], h[1][k], h[2][k], h[3][k]
+		f[k] = w0*(a+d) + w1*(b+c)
+		f[4+k] = a - d
+		f[8+k] = b - c
+		f[12+k] = a - b - c + d
+	}
+	f[0] -= s.shift
+	const magic = 12582912 // see quantise
+	zz[0] = int32(float32(f[0]*s.terms[0][0].weight+magic) - magic)
+	nz := uint64(1)
+	for g := 1; g < 9; g++ {
+		var b float32
+		for _, t := range s.bound[g][:s.nbound[g]] {
+			b += abs32(f[t.index&15]) * t.weight
+		}
+		if b >= 0.5 {
+			nz |= s.mask[g]
+		}
+	}
+	for m := nz &^ 1; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		var v float32
+		for _, t := range s.terms[i][:s.nterms[i]] {
+			v += f[t.index&15] * t.weight
+		}
+		zz[i] = int32(float32(v+magic) - magic)
 	}
 	return nz
 }

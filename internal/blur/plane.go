@@ -156,7 +156,8 @@ func edgesOf(p fplane) *edges {
 	return e
 }
 
-// hblur convolves one row with k, padding it with lo and hi.
+// hblur convolves one row with k (symmetric, odd length), padding it with
+// lo and hi.
 func hblur(out, src []float32, lo, hi float32, k []float32, padded []float32) {
 	r := len(k) / 2
 	for i := 0; i < r; i++ {
@@ -164,17 +165,21 @@ func hblur(out, src []float32, lo, hi float32, k []float32, padded []float32) {
 		padded[r+len(src)+i] = hi
 	}
 	copy(padded[r:], src)
+	// k is symmetric: pair the taps at equal distance from the centre.
+	half := k[:r]
+	mid := k[r]
 	for x := range out {
-		win := padded[x : x+len(k)]
-		var s float32
-		for j, w := range k {
-			s += win[j] * w
+		win := padded[x : x+2*r+1]
+		s := win[r] * mid
+		for j, w := range half {
+			s += (win[j] + win[2*r-j]) * w
 		}
 		out[x] = s
 	}
 }
 
-// convolve blurs p separably with kx along rows and ky along columns. The
+// convolve blurs p separably with kx along rows and ky along columns (both
+// symmetric, as Gaussians and IMKernel are). The
 // image continues beyond its borders as described by e (nil: p's own border
 // samples repeat).
 func convolve(p fplane, kx, ky []float64, e *edges, workers int) fplane {
@@ -198,22 +203,31 @@ func convolve(p fplane, kx, ky []float64, e *edges, workers int) fplane {
 	dst := newFplane(p.w, p.h)
 	ry := len(ky) / 2
 	wy := toF32(ky)
+	src := func(sy int) []float32 {
+		switch {
+		case sy < 0:
+			return above
+		case sy >= p.h:
+			return below
+		default:
+			return tmp.row(sy)
+		}
+	}
 	parallel(p.h, workers, func(lo, hi int) {
 		for y := lo; y < hi; y++ {
 			out := dst.row(y)
-			for k, w := range wy {
-				sy := y + k - ry
-				var in []float32
-				switch {
-				case sy < 0:
-					in = above
-				case sy >= p.h:
-					in = below
-				default:
-					in = tmp.row(sy)
-				}
+			in := src(y)
+			w := wy[ry]
+			for x := range out {
+				out[x] = in[x] * w
+			}
+			// ky is symmetric: pair the rows at equal distance from y.
+			for k := 1; k <= ry; k++ {
+				a, b := src(y-k), src(y+k)
+				a, b = a[:len(out)], b[:len(out)]
+				w := wy[ry-k]
 				for x := range out {
-					out[x] += in[x] * w
+					out[x] += (a[x] + b[x]) * w
 				}
 			}
 		}
