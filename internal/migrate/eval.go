@@ -74,7 +74,11 @@ func (e Evaluator) Eval(ctx context.Context, file, root, mode string) (map[strin
 		}
 		var ee *runner.ExitError
 		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("evaluating %s: %s", file, NixMessage(ee.Stderr))
+			msg := NixMessage(ee.Stderr)
+			if strings.Contains(msg, "attribute '") && strings.Contains(msg, "' missing") || strings.Contains(msg, "undefined variable") {
+				msg += " (migrate evaluates without nixpkgs: lib is a stand-in with the common functions, pkgs, config and inputs are absent; docs/migrate.md says what a host may use)"
+			}
+			return nil, fmt.Errorf("evaluating %s: %s", file, msg)
 		}
 		return nil, fmt.Errorf("evaluating %s: %w (is Nix installed? nix-instantiate reads the original host)", file, err)
 	}

@@ -34,6 +34,7 @@ let
     isPath
     listToAttrs
     mapAttrs
+    removeAttrs
     stringLength
     substring
     tryEval
@@ -64,10 +65,51 @@ let
       _type = "merge";
       inherit contents;
     };
+    mkVMOverride = mkOverride 10;
     optional = c: x: if c then [ x ] else [ ];
     optionals = c: xs: if c then xs else [ ];
     optionalAttrs = c: a: if c then a else { };
     optionalString = c: s: if c then s else "";
+    genAttrs =
+      names: f:
+      listToAttrs (
+        map (n: {
+          name = n;
+          value = f n;
+        }) names
+      );
+    filterAttrs = pred: set: removeAttrs set (filter (n: !(pred n set.${n})) (attrNames set));
+    recursiveUpdate =
+      a: b:
+      a
+      // mapAttrs (
+        n: v: if isAttrs v && isAttrs (a.${n} or null) then lib.recursiveUpdate a.${n} v else v
+      ) b;
+    hasPrefix = p: s: substring 0 (stringLength p) s == p;
+    hasSuffix =
+      x: s:
+      let
+        l = stringLength s;
+        n = stringLength x;
+      in
+      n <= l && substring (l - n) n s == x;
+    inherit (builtins)
+      attrNames
+      attrValues
+      concatLists
+      concatMap
+      concatStringsSep
+      elem
+      filter
+      head
+      length
+      mapAttrs
+      tail
+      toString
+      ;
+    flatten = x: if isList x then builtins.concatMap lib.flatten x else [ x ];
+    unique = foldl' (acc: e: if builtins.elem e acc then acc else acc ++ [ e ]) [ ];
+    versionAtLeast = v: w: builtins.compareVersions v w >= 0;
   };
   missing = name: throw "${M}: the argument ${name} is not available";
   selfMark = "${M}:self";

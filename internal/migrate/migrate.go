@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/rules"
 )
 
 // Marker is the key eval.nix puts in the JSON object that stands for a value
@@ -272,8 +273,6 @@ func (c *converter) scalar(p []string, val any) {
 	}
 }
 
-var hardwareKeys = map[string]bool{"cpu": true, "gpu": true, "vendor": true, "hasSSD": true, "isLaptop": true, "gpuDeviceId": true, "nvidiaOpen": true}
-
 func (c *converter) hardware(val any) {
 	t, ok := val.(map[string]any)
 	if !ok || isMarker(t) {
@@ -284,9 +283,12 @@ func (c *converter) hardware(val any) {
 		c.item(Moved, "hardware", "hardware", "empty")
 		return
 	}
+	// The original's cpu, gpu, vendor, hasSSD and isLaptop, and any other
+	// hardware key of this project's rules, keep their names.
+	fields := rules.Default().Fields
 	for _, k := range sortedKeys(t) {
 		p := []string{"hardware", k}
-		if !hardwareKeys[k] {
+		if _, known := fields["hardware."+k]; !known {
 			c.keepComment(p, t[k], "not a hardware key; the original ignored it")
 			continue
 		}

@@ -365,6 +365,7 @@ func TestEvalErrorsAreShortAndNameTheFile(t *testing.T) {
 		"outside.nix":  {`{ hostname = builtins.readFile /etc/hostname; }`, "forbidden in restricted mode"},
 		"infinite.nix": {`let f = x: f x; in { hostname = "a"; system = f 1; }`, ""},
 		"abort.nix":    {`{ hostname = abort "no"; }`, "no"},
+		"nolib.nix":    {`{ lib, ... }: { hostname = "a"; x = lib.nope; }`, "lib is a stand-in"},
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(c.src), 0o644); err != nil {
@@ -408,5 +409,52 @@ func TestEvalWithoutNix(t *testing.T) {
 	_, err := Evaluator{Nix: filepath.Join(t.TempDir(), "nix-instantiate")}.Eval(context.Background(), "/x/host.nix", "/x", ModeHost)
 	if err == nil || !strings.Contains(err.Error(), "/x/host.nix") || !strings.Contains(err.Error(), "is Nix installed?") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// The stand-in lib computes what nixpkgs' lib does for the functions hosts
+// commonly use.
+func TestEvalStandInLib(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "lib.nix")
+	src := `{ lib, ... }:
+{
+  hostname = "t";
+  a = lib.genAttrs [ "x" "y" ] (n: n + "!");
+  b = lib.filterAttrs (n: v: v > 1) { p = 1; q = 2; };
+  c = lib.recursiveUpdate { x = { y = 1; z = 2; }; } { x = { y = 3; }; w = 4; };
+  d = [ (lib.hasPrefix "ab" "abc") (lib.hasSuffix "bc" "abc") (lib.hasSuffix "abcd" "bc") ];
+  e = lib.flatten [ 1 [ 2 [ 3 ] ] ];
+  f = lib.unique [ 1 2 1 3 ];
+  g = lib.concatStringsSep "," (lib.optional true "a" ++ lib.optionals false [ "b" ]);
+  h = lib.optionalAttrs true { k = lib.optionalString false "x"; };
+  i = lib.mkOverride 10 (lib.mkAfter [ 1 ]);
+}
+`
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := evalFile(t, p, ModeHost)
+	want := map[string]any{
+		"hostname": "t",
+		"a":        map[string]any{"x": "x!", "y": "y!"},
+		"b":        map[string]any{"q": int64(2)},
+		"c":        map[string]any{"w": int64(4), "x": map[string]any{"y": int64(3), "z": int64(2)}},
+		"d":        []any{true, true, false},
+		"e":        []any{int64(1), int64(2), int64(3)},
+		"f":        []any{int64(1), int64(2), int64(3)},
+		"g":        "a",
+		"h":        map[string]any{"k": ""},
+		"i":        map[string]any{"_type": "override", "priority": int64(10), "content": map[string]any{"_type": "order", "priority": int64(1500), "content": []any{int64(1)}}},
+	}
+	if !reflect.DeepEqual(v, want) {
+		t.Errorf("got  %#v\nwant %#v", v, want)
+	}
+	r, err := Convert(Source{File: "lib.nix", Value: map[string]any{"hostname": "t", "extraConfig": map[string]any{"i": v["i"]}}, ConfigDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mod := string(file(t, r, "hosts/t/migrated.nix").Data); !strings.Contains(mod, "i = lib.mkOverride 10 (lib.mkAfter [") {
+		t.Errorf("migrated.nix:\n%s", mod)
 	}
 }
