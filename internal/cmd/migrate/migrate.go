@@ -357,7 +357,7 @@ func convertOne(ctx context.Context, ev Evaluator, in hostInput, root, out strin
 	if err != nil {
 		return HostResult{}, err
 	}
-	hr := HostResult{Host: res.Name, Source: res.Source, Items: res.Items, Diagnostics: []hostconfig.Diagnostic{}}
+	hr := HostResult{Host: res.Name, Source: res.Source, Items: append([]core.Item{}, res.Items...), Diagnostics: []hostconfig.Diagnostic{}}
 	for _, f := range res.Files {
 		data := f.Data
 		if f.CopyOf != "" {
