@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exposure"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -80,11 +82,11 @@ func TestExposureAgrees(t *testing.T) {
 	compared := 0
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
-			h, err := hostconfig.ParseFile(filepath.Join(root, f))
+			h, err := hostfile.ParseFile(filepath.Join(root, f))
 			if err != nil {
 				t.Fatal(err)
 			}
-			valid := !hostconfig.HasErrors(hostconfig.Validate(h, hostconfig.Options{}))
+			valid := !diag.HasErrors(hostrules.Validate(h, hostrules.Options{}))
 			if got := string(nix[f]) != "null"; got != valid {
 				t.Fatalf("valid: Go %v, Nix %v", valid, got)
 			}
@@ -143,7 +145,7 @@ func TestExposureFixtures(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			h, err := hostconfig.ParseFile(f)
+			h, err := hostfile.ParseFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -278,9 +279,9 @@ func TestBuildModulesWarnsAboutAUserWithoutLogin(t *testing.T) {
 	var ms []moduleDesc
 	harness(t, `h.modules { host = { hostname = "nokey"; timeZone = "UTC"; users.alice = { fullName = "Alice"; }; }; }`, &ms)
 	warnings := ms[0].Config["warnings"].([]any)
-	h := &hostconfig.Host{Values: map[string]any{"hostname": "nokey", "timeZone": "UTC",
-		"users": map[string]any{"alice": map[string]any{"fullName": "Alice"}}}, Form: hostconfig.FormNix}
-	ds := hostconfig.Validate(h, hostconfig.Options{})
+	h := &hostfile.Host{Values: map[string]any{"hostname": "nokey", "timeZone": "UTC",
+		"users": map[string]any{"alice": map[string]any{"fullName": "Alice"}}}, Form: hostfile.FormNix}
+	ds := hostrules.Validate(h, hostrules.Options{})
 	if len(ds) != 1 || ds[0].Code != "AX601" {
 		t.Fatalf("Go: %v", ds)
 	}

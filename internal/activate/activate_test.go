@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -78,7 +79,7 @@ func TestCheckHostIgnoresOtherHosts(t *testing.T) {
 		t.Errorf("tower: %v %+v", err, ds)
 	}
 	ds, _ = CheckHost(context.Background(), noGit{}, dir, "broken")
-	if !hostconfig.HasErrors(ds) {
+	if !diag.HasErrors(ds) {
 		t.Errorf("broken has no errors: %+v", ds)
 	}
 	for _, d := range ds {
@@ -91,7 +92,7 @@ func TestCheckHostIgnoresOtherHosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds, _ = CheckHost(context.Background(), noGit{}, dir, "tower")
-	if !hostconfig.HasErrors(ds) || ds[0].Code != hostconfig.CodeNoFlake {
+	if !diag.HasErrors(ds) || ds[0].Code != checkdir.CodeNoFlake {
 		t.Errorf("no flake.nix: %+v", ds)
 	}
 }

@@ -15,8 +15,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/closure"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -115,14 +116,14 @@ func unique(s []string) []string {
 // CheckHost runs the axios check of the configuration directory and keeps
 // the problems that concern host: its file, its folder, and the flake
 // itself. Other hosts' problems do not block this host.
-func CheckHost(ctx context.Context, r runner.Runner, dir, host string) ([]hostconfig.Diagnostic, error) {
-	rep, err := hostconfig.CheckDir(ctx, dir, hostconfig.DirOptions{Runner: r})
+func CheckHost(ctx context.Context, r runner.Runner, dir, host string) ([]diag.Diagnostic, error) {
+	rep, err := checkdir.CheckDir(ctx, dir, checkdir.DirOptions{Runner: r})
 	if err != nil {
 		return nil, fmt.Errorf("checking %s: %w", dir, err)
 	}
 	hostFile := filepath.Join(dir, "hosts", host+".toml")
 	hostDir := filepath.Join(dir, "hosts", host) + string(filepath.Separator)
-	var out []hostconfig.Diagnostic
+	var out []diag.Diagnostic
 	for _, d := range rep.Diagnostics {
 		f := d.File
 		otherHost := strings.HasPrefix(f, filepath.Join(dir, "hosts")+string(filepath.Separator)) &&

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/axios-nix/axios/internal/activate"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
+	"github.com/axios-nix/axios/internal/hostsettings"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
@@ -40,10 +42,10 @@ func ParseDest(s, flag string) (Machine, error) {
 // has neither [deploy] nor --target-host (it is activated locally).
 func TargetFor(dir, host string, ov Overrides) (t Target, ok bool, err error) {
 	t = Target{Host: host, ConfirmTimeout: 30 * time.Second}
-	var ds *hostconfig.DeploySettings
+	var ds *hostsettings.DeploySettings
 	file := filepath.Join(dir, "hosts", host+".toml")
-	if h, err := hostconfig.ParseFile(file); err == nil {
-		ds = hostconfig.Deploy(h, hostconfig.Options{})
+	if h, err := hostfile.ParseFile(file); err == nil {
+		ds = hostsettings.Deploy(h, hostrules.Options{})
 	}
 	if ds != nil {
 		t.Machine = Machine{Dest: ds.TargetHost, User: ds.TargetUser, SSHOpts: ds.SSHOpts}
@@ -88,7 +90,7 @@ func DeployableHosts(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		h, err := hostconfig.ParseFile(filepath.Join(dir, "hosts", n+".toml"))
+		h, err := hostfile.ParseFile(filepath.Join(dir, "hosts", n+".toml"))
 		if err != nil {
 			continue
 		}

@@ -17,7 +17,9 @@ import (
 
 	"github.com/axios-nix/axios"
 	"github.com/axios-nix/axios/internal/catalog"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
+	"github.com/axios-nix/axios/internal/hostsettings"
 )
 
 // Service is one [service.<id>] table of lib/ports.toml.
@@ -159,15 +161,15 @@ type Report struct {
 // Options are the data a report is computed from; zero values mean the
 // embedded files.
 type Options struct {
-	Host hostconfig.Options
+	Host hostrules.Options
 	Data *Data
 }
 
 // ForHost computes the report of a parsed host file: the options mkSystem
-// sets from the host (hostconfig.Settings) and then its extraConfig table
+// sets from the host (hostsettings.Settings) and then its extraConfig table
 // give the option values; [option] defaults fill the rest. Only the host
 // file is read: options set in the host's .nix modules are not seen.
-func ForHost(h *hostconfig.Host, opts Options) (*Report, error) {
+func ForHost(h *hostfile.Host, opts Options) (*Report, error) {
 	d := opts.Data
 	if d == nil {
 		d = Default()
@@ -176,9 +178,9 @@ func ForHost(h *hostconfig.Host, opts Options) (*Report, error) {
 	if cat == nil {
 		cat = catalog.Default()
 	}
-	sel := hostconfig.Select(h, opts.Host)
+	sel := hostrules.Select(h, opts.Host)
 	tree := map[string]any{}
-	for _, s := range hostconfig.Settings(h, sel, opts.Host) {
+	for _, s := range hostsettings.Settings(h, sel, opts.Host) {
 		tree = merge(tree, nest(s.Path, s.Value)).(map[string]any)
 	}
 	if extra, ok := h.Values["extraConfig"].(map[string]any); ok {

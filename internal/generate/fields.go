@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
@@ -92,7 +92,7 @@ func CheckTimeZone(rl *rules.Rules, s string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("time zone %q is not a known IANA zone (timedatectl list-timezones lists them)", s)
-	if sug := hostconfig.Suggest(s, rl.TimeZones, rl.SuggestDistance); sug != "" {
+	if sug := hostrules.Suggest(s, rl.TimeZones, rl.SuggestDistance); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}
 	return errors.New(msg)

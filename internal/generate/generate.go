@@ -6,7 +6,7 @@
 // Values are escaped for the language of each file (TOMLString, NixString),
 // never pasted into templates. Render produces the files in memory; Write
 // refuses to overwrite existing files unless forced, and writes each file
-// atomically. Validation of the host (internal/hostconfig) happens between
+// atomically. Validation of the host (internal/hostrules) happens between
 // the two, in the caller, so nothing is written for an invalid host.
 package generate
 
@@ -16,7 +16,9 @@ import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/rules"
 )
@@ -363,18 +365,18 @@ func flagValue(cat *catalog.Catalog, chosen map[string]bool, flag string) bool {
 	return false
 }
 
-// ValidateHost parses a rendered hosts/<name>.toml with internal/hostconfig
-// and validates it, exactly as `axios check` would.
-func ValidateHost(files []File, a Answers, opts hostconfig.Options) ([]hostconfig.Diagnostic, error) {
+// ValidateHost parses a rendered hosts/<name>.toml (internal/hostfile) and
+// validates it (internal/hostrules), exactly as `axios check` would.
+func ValidateHost(files []File, a Answers, opts hostrules.Options) ([]diag.Diagnostic, error) {
 	for _, f := range files {
 		if f.Path != a.HostPath() {
 			continue
 		}
-		h, err := hostconfig.Parse(f.Content, f.Path)
+		h, err := hostfile.Parse(f.Content, f.Path)
 		if err != nil {
 			return nil, fmt.Errorf("the generated %s does not parse (a bug in axios init): %w", f.Path, err)
 		}
-		return hostconfig.Validate(h, opts), nil
+		return hostrules.Validate(h, opts), nil
 	}
 	return nil, fmt.Errorf("no %s among the generated files", a.HostPath())
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/axios-nix/axios/internal/catalog"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
@@ -102,14 +103,14 @@ func TestHostTOMLEscapingAndValidation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ds, err := ValidateHost(files, a, hostconfig.Options{})
+		ds, err := ValidateHost(files, a, hostrules.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(ds) != 0 {
 			t.Errorf("%q: diagnostics %+v", name, ds)
 		}
-		h, _ := hostconfig.Parse(files[1].Content, a.HostPath())
+		h, _ := hostfile.Parse(files[1].Content, a.HostPath())
 		user := h.Values["users"].(map[string]any)["ada"].(map[string]any)
 		if user["fullName"] != a.User.FullName || user["email"] != a.User.Email {
 			t.Errorf("user read back as %v", user)
@@ -389,7 +390,7 @@ func FuzzHostTOMLFullName(f *testing.F) {
 		}
 		a := answers()
 		a.User.FullName = name
-		h, err := hostconfig.Parse([]byte(HostTOML(a, cat, rl)), "tower.toml")
+		h, err := hostfile.Parse([]byte(HostTOML(a, cat, rl)), "tower.toml")
 		if err != nil {
 			t.Fatalf("%q: %v", name, err)
 		}
@@ -420,14 +421,14 @@ func TestHostTOMLPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := hostconfig.Parse(files[1].Content, a.HostPath())
+	h, err := hostfile.Parse(files[1].Content, a.HostPath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := h.Values["users"].(map[string]any)["ada"].(map[string]any)["hashedPassword"]; got != testHash {
 		t.Errorf("hashedPassword = %v", got)
 	}
-	if ds, _ := ValidateHost(files, a, hostconfig.Options{}); len(ds) != 0 {
+	if ds, _ := ValidateHost(files, a, hostrules.Options{}); len(ds) != 0 {
 		t.Errorf("diagnostics %v", ds)
 	}
 
@@ -436,14 +437,14 @@ func TestHostTOMLPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ = hostconfig.Parse(files[1].Content, a.HostPath())
+	h, _ = hostfile.Parse(files[1].Content, a.HostPath())
 	if _, ok := h.Values["users"].(map[string]any)["ada"].(map[string]any)["hashedPassword"]; ok {
 		t.Error("an empty hash was written")
 	}
 	if !strings.Contains(string(files[1].Content), "# hashedPassword = \"$y$…\"") {
 		t.Errorf("no hint where the hash goes:\n%s", files[1].Content)
 	}
-	ds, _ := ValidateHost(files, a, hostconfig.Options{})
+	ds, _ := ValidateHost(files, a, hostrules.Options{})
 	if len(ds) != 1 || ds[0].Code != "AX601" || ds[0].Field != "users.ada" {
 		t.Errorf("diagnostics %v, want AX601 users.ada", ds)
 	}

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -76,7 +76,7 @@ func Placeholder(hostname string, reasons []string) Hardware {
 	path := "hosts/" + hostname + "/hardware.nix"
 	msg := path + " is a placeholder written by `axios init`. On the machine run `nixos-generate-config --show-hardware-config > " + path + "`, then `git add " + path + "`."
 	var b []byte
-	b = fmt.Appendf(b, "%s\n", hostconfig.PlaceholderMarker)
+	b = fmt.Appendf(b, "%s\n", checkdir.PlaceholderMarker)
 	b = fmt.Appendf(b, "#\n# `axios init` could not read this machine's hardware configuration:\n")
 	for _, r := range reasons {
 		b = fmt.Appendf(b, "#   - %s\n", oneLine(r))

@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/axios-nix/axios/internal/catalog"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/checkdir"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -107,7 +109,7 @@ func TestPlaceholderIsReportedByCheck(t *testing.T) {
 	if err := Write(dir, files, false); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{Options: hostconfig.Options{Catalog: catalog.Default(), Rules: rules.Default()}})
+	rep, err := checkdir.CheckDir(context.Background(), dir, checkdir.DirOptions{Options: hostrules.Options{Catalog: catalog.Default(), Rules: rules.Default()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +117,7 @@ func TestPlaceholderIsReportedByCheck(t *testing.T) {
 	for _, d := range rep.Diagnostics {
 		codes = append(codes, d.Code+" "+d.Severity)
 	}
-	if !rep.Valid || len(codes) != 1 || codes[0] != hostconfig.CodePlaceholderHardware+" "+hostconfig.SeverityWarning {
+	if !rep.Valid || len(codes) != 1 || codes[0] != checkdir.CodePlaceholderHardware+" "+diag.SeverityWarning {
 		t.Errorf("check of a fresh configuration with a placeholder: valid=%v %v", rep.Valid, codes)
 	}
 }

@@ -18,9 +18,12 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/generations"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
@@ -160,14 +163,14 @@ type HostInput struct {
 
 // HostOutput is the result of host_config.
 type HostOutput struct {
-	ConfigDir   string                  `json:"configDir"`
-	FoundBy     string                  `json:"foundBy"`
-	Host        string                  `json:"host"`
-	File        string                  `json:"file"`
-	Valid       bool                    `json:"valid"`
-	Diagnostics []hostconfig.Diagnostic `json:"diagnostics"`
-	Selection   hostconfig.Selection    `json:"selection"`
-	Hosts       []string                `json:"hosts"` // every host in the configuration
+	ConfigDir   string              `json:"configDir"`
+	FoundBy     string              `json:"foundBy"`
+	Host        string              `json:"host"`
+	File        string              `json:"file"`
+	Valid       bool                `json:"valid"`
+	Diagnostics []diag.Diagnostic   `json:"diagnostics"`
+	Selection   hostrules.Selection `json:"selection"`
+	Hosts       []string            `json:"hosts"` // every host in the configuration
 }
 
 func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) (*mcp.CallToolResult, *HostOutput, error) {
@@ -195,26 +198,26 @@ func (h handlers) host(_ context.Context, _ *mcp.CallToolRequest, in HostInput) 
 		}
 		return nil, nil, fmt.Errorf("reading %s: %w", file, err)
 	}
-	opts := hostconfig.Options{Catalog: h.cfg.Catalog, Rules: h.cfg.Rules}
-	report, err := hostconfig.CheckFile(file, opts)
+	opts := hostrules.Options{Catalog: h.cfg.Catalog, Rules: h.cfg.Rules}
+	report, err := checkdir.CheckFile(file, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	hw, err := hostconfig.HardwareDiagnostics(dir.Path, name)
+	hw, err := checkdir.HardwareDiagnostics(dir.Path, name)
 	if err != nil {
 		return nil, nil, err
 	}
-	diags := append(append([]hostconfig.Diagnostic{}, report.Diagnostics...), hw...)
+	diags := append(append([]diag.Diagnostic{}, report.Diagnostics...), hw...)
 	out := &HostOutput{
 		ConfigDir: dir.Path, FoundBy: string(dir.Source), Host: name, File: file,
-		Valid: !hostconfig.HasErrors(diags), Diagnostics: diags, Hosts: hosts,
+		Valid: !diag.HasErrors(diags), Diagnostics: diags, Hosts: hosts,
 		// An empty selection when the file does not parse (the output
 		// schema wants lists and an object, not null).
-		Selection: hostconfig.Selection{NixOS: []hostconfig.Selected{}, Home: []hostconfig.Selected{},
-			NixOSHardware: []hostconfig.Selected{}, Flags: map[string]bool{}},
+		Selection: hostrules.Selection{NixOS: []hostrules.Selected{}, Home: []hostrules.Selected{},
+			NixOSHardware: []hostrules.Selected{}, Flags: map[string]bool{}},
 	}
-	if parsed, err := hostconfig.ParseFile(file); err == nil {
-		out.Selection = hostconfig.Select(parsed, opts)
+	if parsed, err := hostfile.ParseFile(file); err == nil {
+		out.Selection = hostrules.Select(parsed, opts)
 	}
 	return nil, out, nil
 }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/generations"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/journal/journaltest"
 )
@@ -270,12 +270,12 @@ func TestHostTool(t *testing.T) {
 	}
 
 	// The placeholder of `axios init` is a warning (AX406); the host stays valid.
-	if err := os.WriteFile(filepath.Join(dir, "hosts", "alpha", "hardware.nix"), []byte(hostconfig.PlaceholderMarker+"\n_: throw \"x\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "hosts", "alpha", "hardware.nix"), []byte(checkdir.PlaceholderMarker+"\n_: throw \"x\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out = HostOutput{}
 	call(t, cs, ToolHost, map[string]any{"host": "alpha"}, &out)
-	if !out.Valid || len(out.Diagnostics) != 1 || out.Diagnostics[0].Code != hostconfig.CodePlaceholderHardware {
+	if !out.Valid || len(out.Diagnostics) != 1 || out.Diagnostics[0].Code != checkdir.CodePlaceholderHardware {
 		t.Errorf("alpha with the placeholder: %+v", out)
 	}
 
@@ -388,11 +388,11 @@ func TestHostToolFIFO(t *testing.T) {
 	if msgA != "" || msgG != "" {
 		t.Fatalf("tool errors: %q %q", msgA, msgG)
 	}
-	if alpha.Valid || len(alpha.Diagnostics) != 1 || alpha.Diagnostics[0].Code != hostconfig.CodeNoHardware ||
+	if alpha.Valid || len(alpha.Diagnostics) != 1 || alpha.Diagnostics[0].Code != checkdir.CodeNoHardware ||
 		!strings.Contains(alpha.Diagnostics[0].Message, hw+" is a named pipe (FIFO), not a regular file") {
 		t.Errorf("alpha: %+v", alpha)
 	}
-	if g.Valid || len(g.Diagnostics) == 0 || g.Diagnostics[0].Code != hostconfig.CodeSyntax ||
+	if g.Valid || len(g.Diagnostics) == 0 || g.Diagnostics[0].Code != checkdir.CodeSyntax ||
 		!strings.Contains(g.Diagnostics[0].Message, gamma+" is a named pipe (FIFO), not a regular file") {
 		t.Errorf("gamma: %+v", g)
 	}

@@ -562,7 +562,7 @@ func (c *converter) renderer() *renderer {
 
 // maxTOMLLeaves is the most extraConfig values hosts/<name>.toml takes; a
 // larger extraConfig goes to migrated.nix whole (a host file is short, and
-// axios check refuses one of more than hostconfig.MaxKeys keys).
+// axios check refuses one of more than hostfile.MaxKeys keys).
 const maxTOMLLeaves = 500
 
 func countLeaves(v any) int {

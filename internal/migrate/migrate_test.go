@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/checkdir"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -44,9 +46,9 @@ func hasItem(r *Result, action, from, to string) bool {
 }
 
 // parseHost reads the generated TOML with the parser `axios check` uses.
-func parseHost(t *testing.T, r *Result) *hostconfig.Host {
+func parseHost(t *testing.T, r *Result) *hostfile.Host {
 	t.Helper()
-	h, err := hostconfig.Parse(file(t, r, r.HostFile()).Data, r.HostFile())
+	h, err := hostfile.Parse(file(t, r, r.HostFile()).Data, r.HostFile())
 	if err != nil {
 		t.Fatalf("generated TOML does not parse: %v\n%s", err, file(t, r, r.HostFile()).Data)
 	}
@@ -112,7 +114,7 @@ func TestConvertMapsEveryKey(t *testing.T) {
 			t.Errorf("no item %s %s → %s in %+v", c.action, c.from, c.to, r.Items)
 		}
 	}
-	rep := hostconfig.CheckBytes(file(t, r, r.HostFile()).Data, filepath.Join(cfg, "hosts", "tower.toml"), hostconfig.Options{})
+	rep := checkdir.CheckBytes(file(t, r, r.HostFile()).Data, filepath.Join(cfg, "hosts", "tower.toml"), hostrules.Options{})
 	if !rep.Valid {
 		t.Errorf("converted host is invalid: %+v", rep.Diagnostics)
 	}
@@ -393,7 +395,7 @@ func TestLargeExtraConfigGoesToNix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := hostconfig.CheckBytes(file(t, r, r.HostFile()).Data, filepath.Join(cfg, "hosts", "big.toml"), hostconfig.Options{})
+	rep := checkdir.CheckBytes(file(t, r, r.HostFile()).Data, filepath.Join(cfg, "hosts", "big.toml"), hostrules.Options{})
 	if !rep.Valid {
 		t.Errorf("%+v", rep.Diagnostics)
 	}

@@ -8,8 +8,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
@@ -32,11 +32,11 @@ func Emit(w io.Writer, asJSON bool, report any, human func(io.Writer), ok bool) 
 
 // Line formats one diagnostic without colour:
 // "FILE:LINE: CODE FIELD: MESSAGE (fix: FIX)".
-func Line(d hostconfig.Diagnostic) string {
+func Line(d diag.Diagnostic) string {
 	return line(ui.Painter{}, d)
 }
 
-func line(p ui.Painter, d hostconfig.Diagnostic) string {
+func line(p ui.Painter, d diag.Diagnostic) string {
 	var b strings.Builder
 	if d.File != "" {
 		b.WriteString(d.File)
@@ -46,7 +46,7 @@ func line(p ui.Painter, d hostconfig.Diagnostic) string {
 		b.WriteString(": ")
 	}
 	style := ui.Red
-	if d.Severity == hostconfig.SeverityWarning {
+	if d.Severity == diag.SeverityWarning {
 		style = ui.Yellow
 	}
 	b.WriteString(p.Paint(style, d.Code))
@@ -55,7 +55,7 @@ func line(p ui.Painter, d hostconfig.Diagnostic) string {
 		b.WriteString(p.Paint(ui.Bold, d.Field))
 	}
 	b.WriteString(": ")
-	if d.Severity == hostconfig.SeverityWarning {
+	if d.Severity == diag.SeverityWarning {
 		b.WriteString(p.Paint(ui.Yellow, "warning: "))
 	}
 	b.WriteString(d.Message)
@@ -67,7 +67,7 @@ func line(p ui.Painter, d hostconfig.Diagnostic) string {
 
 // WriteDiagnostics writes one line per diagnostic, coloured when w is a
 // terminal and NO_COLOR is unset.
-func WriteDiagnostics(w io.Writer, ds []hostconfig.Diagnostic) {
+func WriteDiagnostics(w io.Writer, ds []diag.Diagnostic) {
 	p := ui.NewPainter(w)
 	for _, d := range ds {
 		fmt.Fprintln(w, line(p, d))

@@ -7,20 +7,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 )
 
 func TestLine(t *testing.T) {
-	d := hostconfig.Diagnostic{Code: "AX403", Severity: "error", File: "hosts/x/hardware.nix", Message: "m", Fix: "f"}
+	d := diag.Diagnostic{Code: "AX403", Severity: "error", File: "hosts/x/hardware.nix", Message: "m", Fix: "f"}
 	if got := Line(d); got != "hosts/x/hardware.nix: AX403: m (fix: f)" {
 		t.Errorf("%q", got)
 	}
-	d = hostconfig.Diagnostic{Code: "AX101", Severity: "error", Field: "foo", Message: "m", Fix: "f", File: "a.toml", Line: 3}
+	d = diag.Diagnostic{Code: "AX101", Severity: "error", Field: "foo", Message: "m", Fix: "f", File: "a.toml", Line: 3}
 	if got := Line(d); got != "a.toml:3: AX101 foo: m (fix: f)" {
 		t.Errorf("%q", got)
 	}
-	d = hostconfig.Diagnostic{Code: "AX302", Severity: "warning", Field: "virt", Message: "m"}
+	d = diag.Diagnostic{Code: "AX302", Severity: "warning", Field: "virt", Message: "m"}
 	if got := Line(d); got != "AX302 virt: warning: m" {
 		t.Errorf("%q", got)
 	}
@@ -28,7 +28,7 @@ func TestLine(t *testing.T) {
 
 func TestWriteDiagnosticsNoColourInBuffer(t *testing.T) {
 	var b bytes.Buffer
-	WriteDiagnostics(&b, []hostconfig.Diagnostic{
+	WriteDiagnostics(&b, []diag.Diagnostic{
 		{Code: "AX101", Severity: "error", Field: "foo", Message: "m", File: "a.toml", Line: 3},
 		{Code: "AX302", Severity: "warning", Field: "virt", Message: "w"},
 	})

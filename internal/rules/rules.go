@@ -1,6 +1,6 @@
 // Package rules reads lib/rules.toml: the host schema, the violation codes
 // and the consistency rules that both interpreters (lib/core/validate.nix and
-// internal/hostconfig) apply. docs/validation.md describes the semantics.
+// internal/hostrules) apply. docs/validation.md describes the semantics.
 package rules
 
 import (

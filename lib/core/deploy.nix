@@ -1,6 +1,6 @@
 # A host's deployment settings ([deploy] in a host file) with the defaults
 # of lib/rules.toml filled in, as plain data for colmenaHive, deployNodes
-# and the Go command (internal/hostconfig agrees on the same vectors).
+# and the Go command (internal/hostsettings agrees on the same vectors).
 { rules }:
 let
   default = key: rules.field."deploy.${key}".default or null;

@@ -1,5 +1,5 @@
 # Host validation and module selection, exactly as docs/validation.md
-# describes. Builtins only; the Go interpreter (internal/hostconfig) must
+# describes. Builtins only; the Go interpreter (internal/hostrules) must
 # agree with this file on every vector in tests/hosts/.
 {
   rules,

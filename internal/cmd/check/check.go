@@ -13,9 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/optindex"
 	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
@@ -93,11 +94,11 @@ is an error, 2 for bad usage or an unreadable path.`,
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
-			opts := hostconfig.DirOptions{Runner: deps.Runner, Stdin: cmd.InOrStdin(), StdinName: stdinName}
+			opts := checkdir.DirOptions{Runner: deps.Runner, Stdin: cmd.InOrStdin(), StdinName: stdinName}
 			if idx != nil {
 				opts.OptionIndex = idx
 			}
-			rep, err := hostconfig.Check(ctx, paths, opts)
+			rep, err := checkdir.Check(ctx, paths, opts)
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
@@ -164,7 +165,7 @@ func configOf(paths []string) string {
 	return ""
 }
 
-func setsOptions(rep *hostconfig.Report) bool {
+func setsOptions(rep *checkdir.Report) bool {
 	for _, h := range rep.Hosts {
 		if h.SetsOptions {
 			return true
@@ -173,11 +174,11 @@ func setsOptions(rep *hostconfig.Report) bool {
 	return false
 }
 
-func writeSummary(w io.Writer, rep *hostconfig.Report) {
+func writeSummary(w io.Writer, rep *checkdir.Report) {
 	p := ui.NewPainter(w)
 	errs, warns := 0, 0
 	for _, d := range rep.Diagnostics {
-		if d.Severity == hostconfig.SeverityWarning {
+		if d.Severity == diag.SeverityWarning {
 			warns++
 		} else {
 			errs++
@@ -202,7 +203,7 @@ func plural(n int, word string) string {
 }
 
 // relativize shows paths below the current directory relative to it.
-func relativize(rep *hostconfig.Report) {
+func relativize(rep *checkdir.Report) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return

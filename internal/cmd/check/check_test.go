@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 )
 
 // run executes `axios check` in-process and returns its output and exit code.
@@ -81,7 +81,7 @@ func TestCheckJSON(t *testing.T) {
 	if code != exitcode.Failed {
 		t.Errorf("code %d", code)
 	}
-	var rep hostconfig.Report
+	var rep checkdir.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/optindex"
 	"github.com/axios-nix/axios/internal/optindex/optindextest"
 )
@@ -52,7 +52,7 @@ func TestCheckOptionPathsWithIndexFile(t *testing.T) {
 	}
 	// JSON carries the same diagnostic.
 	out, _ = run(t, Deps{}, "--json", "--options-index", file, host)
-	var rep hostconfig.Report
+	var rep checkdir.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,8 @@ import (
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/deploy"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -246,7 +246,7 @@ func checkHost(ctx context.Context, r runner.Runner, dir, host string, t deploy.
 		}
 		fmt.Fprintf(stderr, "%s: %s %s: %s (fix: %s)\n", host, dg.Severity, where, dg.Message, dg.Fix)
 	}
-	if hostconfig.HasErrors(ds) {
+	if diag.HasErrors(ds) {
 		res.Detail = "the host has errors (above); nothing was built"
 		res.Err = errors.New(res.Detail)
 		return res

@@ -18,9 +18,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/closure"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/flakelock"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/runner"
 )
@@ -391,12 +393,12 @@ func HomeManagerFollows(dir string) Result {
 }
 
 // Host results from one configuration check.
-func hostChecks(rep *hostconfig.Report, dir, host string, known []string) (git, hardware, valid Result, tz string) {
+func hostChecks(rep *checkdir.Report, dir, host string, known []string) (git, hardware, valid Result, tz string) {
 	git = res("git", "configuration tracked by git", Pass, "", "")
 	var untracked []string
 	var fix string
 	for _, d := range rep.Diagnostics {
-		if d.Code == hostconfig.CodeUntracked {
+		if d.Code == checkdir.CodeUntracked {
 			rel, err := filepath.Rel(dir, d.File)
 			if err != nil {
 				rel = d.File
@@ -413,7 +415,7 @@ func hostChecks(rep *hostconfig.Report, dir, host string, known []string) (git, 
 		}
 		git.Fix = fix
 	}
-	var hr *hostconfig.HostReport
+	var hr *checkdir.HostReport
 	for i := range rep.Hosts {
 		if rep.Hosts[i].Name == host || strings.TrimSuffix(filepath.Base(rep.Hosts[i].File), ".toml") == host {
 			hr = &rep.Hosts[i]
@@ -428,16 +430,16 @@ func hostChecks(rep *hostconfig.Report, dir, host string, known []string) (git, 
 		return git, res("hardware", "hardware file", Skip, msg, ""), res("host", "host "+host+" validates", Fail, msg, fix), ""
 	}
 	hardware = res("hardware", "hardware file", Pass, "hosts/"+host+"/hardware.nix is present", "")
-	var errs, warns []hostconfig.Diagnostic
+	var errs, warns []diag.Diagnostic
 	for _, d := range hr.Diagnostics {
 		switch {
-		case d.Code == hostconfig.CodeNoHardware:
+		case d.Code == checkdir.CodeNoHardware:
 			hardware = res("hardware", "hardware file", Fail, d.Message, d.Fix)
-		case d.Code == hostconfig.CodePlaceholderHardware:
+		case d.Code == checkdir.CodePlaceholderHardware:
 			// Only a warning for `axios check`, but this machine cannot
 			// build its system until the file is real.
 			hardware = res("hardware", "hardware file", Fail, d.Message, d.Fix)
-		case d.Severity == hostconfig.SeverityWarning:
+		case d.Severity == diag.SeverityWarning:
 			warns = append(warns, d)
 		default:
 			errs = append(errs, d)
@@ -453,7 +455,7 @@ func hostChecks(rep *hostconfig.Report, dir, host string, known []string) (git, 
 	default:
 		valid = res("host", "host "+host+" validates", Pass, "hosts/"+host+".toml follows the rules", "")
 	}
-	if h, err := hostconfig.ParseFile(hr.File); err == nil {
+	if h, err := hostfile.ParseFile(hr.File); err == nil {
 		tz, _ = h.Values["timeZone"].(string)
 	}
 	return git, hardware, valid, tz

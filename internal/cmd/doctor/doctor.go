@@ -10,10 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
@@ -121,7 +121,7 @@ func configChecks(ctx context.Context, m Machine, dir, host string, tz *string) 
 	gitRes := res("git", "configuration tracked by git", Pass, "", "")
 	b, err := r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "rev-parse", "--is-inside-work-tree"}})
 	inGit := err == nil && strings.TrimSpace(string(b)) == "true"
-	rep, cerr := hostconfig.CheckDir(ctx, dir, hostconfig.DirOptions{Runner: r})
+	rep, cerr := checkdir.CheckDir(ctx, dir, checkdir.DirOptions{Runner: r})
 	if cerr != nil {
 		return []Result{res("config", "configuration directory", Fail, cerr.Error(), "")}
 	}

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -251,7 +251,7 @@ func TestFlakesFromOldNix(t *testing.T) {
 // (this machine cannot build), while the host itself still validates.
 func TestPlaceholderHardwareFails(t *testing.T) {
 	dir := config(t, "Europe/Berlin", "follows.lock")
-	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), hostconfig.PlaceholderMarker+"\n_: throw \"replace me\"\n")
+	cmdtest.Write(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"), checkdir.PlaceholderMarker+"\n_: throw \"replace me\"\n")
 	out, code := run(t, deps(machine("uefi-secureboot", "nix-command flakes", 400<<20), dir), "--json")
 	if code != exitcode.Failed {
 		t.Fatalf("exit %d\n%s", code, out)

@@ -13,9 +13,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
@@ -95,19 +98,19 @@ func List(dir string) ([]Entry, error) {
 	for _, n := range names {
 		file := filepath.Join(dir, "hosts", n+".toml")
 		e := Entry{Name: n, File: filepath.Join("hosts", n+".toml")}
-		rep, err := hostconfig.CheckFile(file, hostconfig.Options{})
+		rep, err := checkdir.CheckFile(file, hostrules.Options{})
 		if err != nil {
 			return nil, err
 		}
 		for _, d := range rep.Diagnostics {
-			if d.Severity == hostconfig.SeverityWarning {
+			if d.Severity == diag.SeverityWarning {
 				e.Warnings++
 			} else {
 				e.Errors++
 			}
 		}
 		e.Valid = rep.Valid
-		if h, err := hostconfig.ParseFile(file); err == nil {
+		if h, err := hostfile.ParseFile(file); err == nil {
 			e.System, _ = h.Values["system"].(string)
 			if e.System == "" {
 				e.System = "x86_64-linux"

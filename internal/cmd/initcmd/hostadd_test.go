@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 )
 
 func runHostAdd(t *testing.T, d deps, args ...string) (string, string, error) {
@@ -73,7 +73,7 @@ func TestHostAddWritesOnlyTheHostsFiles(t *testing.T) {
 	if get(v, "hostname") != "xps2" || get(v, "formFactor") != "laptop" || get(v, "hardware.gpu") != "nvidia" {
 		t.Errorf("host %v", v)
 	}
-	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{})
+	rep, err := checkdir.CheckDir(context.Background(), dir, checkdir.DirOptions{})
 	if err != nil || !rep.Valid || len(rep.Hosts) != 2 {
 		t.Errorf("the configuration with two hosts: %v %+v", err, rep)
 	}

@@ -1,6 +1,6 @@
 // Package initcmd implements `axios init`: it detects this machine's
 // hardware, asks (or takes from flags) the answers, validates the host with
-// internal/hostconfig, and writes a new configuration directory with
+// internal/hostrules, and writes a new configuration directory with
 // internal/generate.
 package initcmd
 
@@ -23,9 +23,10 @@ import (
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/generate"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
@@ -362,11 +363,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 		}
 		files = hostFiles(dir, files, a.Hostname)
 	}
-	ds, err := generate.ValidateHost(files, a, hostconfig.Options{Catalog: cat, Rules: rl})
+	ds, err := generate.ValidateHost(files, a, hostrules.Options{Catalog: cat, Rules: rl})
 	if err != nil {
 		return exitcode.New(exitcode.Failed, err)
 	}
-	if hostconfig.HasErrors(ds) {
+	if diag.HasErrors(ds) {
 		for _, dg := range ds {
 			fmt.Fprintf(stderr, "%s %s %s: %s; %s%s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Field))
 		}

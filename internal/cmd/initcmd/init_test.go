@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/exposure"
 	"github.com/axios-nix/axios/internal/generate"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
@@ -59,7 +60,7 @@ func runInit(t *testing.T, d deps, args ...string) (string, string, error) {
 
 func readHost(t *testing.T, path string) map[string]any {
 	t.Helper()
-	h, err := hostconfig.ParseFile(path)
+	h, err := hostfile.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func get(m map[string]any, path string) any {
 // checkGenerated runs every check a generated configuration must pass.
 func checkGenerated(t *testing.T, dir, host string) {
 	t.Helper()
-	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{})
+	rep, err := checkdir.CheckDir(context.Background(), dir, checkdir.DirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,12 +402,12 @@ func TestInitSecrets(t *testing.T) {
 		t.Errorf("secrets/README.md: %v\n%s", err, readme)
 	}
 	checkGenerated(t, dir, "xps")
-	rep, err := hostconfig.CheckDir(context.Background(), dir, hostconfig.DirOptions{})
+	rep, err := checkdir.CheckDir(context.Background(), dir, checkdir.DirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range rep.Diagnostics {
-		if d.Code == hostconfig.CodeUntracked {
+		if d.Code == checkdir.CodeUntracked {
 			t.Errorf("untracked after --git: %s", d.File)
 		}
 	}
@@ -482,7 +483,7 @@ func TestInitSSHEverywhere(t *testing.T) {
 			t.Fatalf("%v\n%s\n%s", err, out, stderr)
 		}
 		file := filepath.Join(dir, "hosts", "xps.toml")
-		h, err := hostconfig.ParseFile(file)
+		h, err := hostfile.ParseFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}

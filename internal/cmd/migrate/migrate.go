@@ -20,9 +20,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/checkdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/fsutil"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	core "github.com/axios-nix/axios/internal/migrate"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -53,12 +56,12 @@ type FileResult struct {
 
 // HostResult is the conversion of one host.
 type HostResult struct {
-	Host        string                  `json:"host"`
-	Source      string                  `json:"source"`
-	Files       []FileResult            `json:"files"`
-	Items       []core.Item             `json:"items"`
-	Diagnostics []hostconfig.Diagnostic `json:"diagnostics"`
-	Valid       bool                    `json:"valid"`
+	Host        string            `json:"host"`
+	Source      string            `json:"source"`
+	Files       []FileResult      `json:"files"`
+	Items       []core.Item       `json:"items"`
+	Diagnostics []diag.Diagnostic `json:"diagnostics"`
+	Valid       bool              `json:"valid"`
 }
 
 // Report is what `axios migrate` did.
@@ -321,9 +324,9 @@ func sortedNames(m map[string]any) []string {
 
 // readLimited reads a regular file of at most core.MaxInput bytes.
 func readLimited(path, what string) ([]byte, error) {
-	f, err := hostconfig.OpenRegular(path)
+	f, err := hostfile.OpenRegular(path)
 	if err != nil {
-		var nr *hostconfig.NotRegularError
+		var nr *hostfile.NotRegularError
 		if errors.As(err, &nr) {
 			return nil, fmt.Errorf("%s %s", what, nr.Reason())
 		}
@@ -357,7 +360,7 @@ func convertOne(ctx context.Context, ev Evaluator, in hostInput, root, out strin
 	if err != nil {
 		return HostResult{}, err
 	}
-	hr := HostResult{Host: res.Name, Source: res.Source, Items: append([]core.Item{}, res.Items...), Diagnostics: []hostconfig.Diagnostic{}}
+	hr := HostResult{Host: res.Name, Source: res.Source, Items: append([]core.Item{}, res.Items...), Diagnostics: []diag.Diagnostic{}}
 	for _, f := range res.Files {
 		data := f.Data
 		if f.CopyOf != "" {
@@ -372,7 +375,7 @@ func convertOne(ctx context.Context, ev Evaluator, in hostInput, root, out strin
 	hr.Items = append(hr.Items, strayModules(out, res, hr.Files)...)
 	// The check `axios check hosts/<name>.toml` runs.
 	hostFile := filepath.Join(out, res.HostFile())
-	check := hostconfig.CheckBytes(hr.Files[0].data, hostFile, hostconfig.Options{})
+	check := checkdir.CheckBytes(hr.Files[0].data, hostFile, hostrules.Options{})
 	for _, d := range check.Diagnostics {
 		d.File = relTo(out, hostFile)
 		hr.Diagnostics = append(hr.Diagnostics, d)
@@ -532,7 +535,7 @@ func Write(w io.Writer, rep *Report) {
 	}
 }
 
-func diagLine(p ui.Painter, d hostconfig.Diagnostic) string {
+func diagLine(p ui.Painter, d diag.Diagnostic) string {
 	var b strings.Builder
 	if d.File != "" {
 		b.WriteString(d.File)
@@ -542,7 +545,7 @@ func diagLine(p ui.Painter, d hostconfig.Diagnostic) string {
 		b.WriteString(": ")
 	}
 	style := ui.Red
-	if d.Severity == hostconfig.SeverityWarning {
+	if d.Severity == diag.SeverityWarning {
 		style = ui.Yellow
 	}
 	b.WriteString(p.Paint(style, d.Code))
@@ -550,7 +553,7 @@ func diagLine(p ui.Painter, d hostconfig.Diagnostic) string {
 		b.WriteString(" " + d.Field)
 	}
 	b.WriteString(": ")
-	if d.Severity == hostconfig.SeverityWarning {
+	if d.Severity == diag.SeverityWarning {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(d.Message)

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -69,7 +69,7 @@ func TestMigrateInitLayoutInPlace(t *testing.T) {
 	if read(t, filepath.Join(dir, "hosts", "tower", "hardware.nix")) != hw {
 		t.Error("hardware.nix changed")
 	}
-	rep, err := hostconfig.Check(context.Background(), []string{dir}, hostconfig.DirOptions{Runner: runner.Exec{}})
+	rep, err := checkdir.Check(context.Background(), []string{dir}, checkdir.DirOptions{Runner: runner.Exec{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestMigrateExampleFileJSON(t *testing.T) {
 	if !strings.Contains(read(t, filepath.Join(dst, "hosts/mycomputer/disks.nix")), "# ./disks/disks.nix") {
 		t.Error("disks.nix imports the disk layout the original never read")
 	}
-	rep2, err := hostconfig.Check(context.Background(), []string{dst}, hostconfig.DirOptions{Runner: runner.Exec{}})
+	rep2, err := checkdir.Check(context.Background(), []string{dst}, checkdir.DirOptions{Runner: runner.Exec{}})
 	if err != nil || !rep2.Valid {
 		t.Errorf("axios check: %v %+v", err, rep2)
 	}
@@ -274,7 +274,7 @@ func TestMigrateFlakeWithInlineHosts(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "hosts", "plain.toml")); err == nil {
 		t.Error("a host not made by mkSystem was converted")
 	}
-	rep, err := hostconfig.Check(context.Background(), []string{dir}, hostconfig.DirOptions{Runner: runner.Exec{}})
+	rep, err := checkdir.Check(context.Background(), []string{dir}, checkdir.DirOptions{Runner: runner.Exec{}})
 	if err != nil || !rep.Valid || len(rep.Hosts) != 2 {
 		t.Errorf("axios check: %v %+v", err, rep)
 	}

@@ -13,29 +13,33 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/exposure"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
+	"github.com/axios-nix/axios/internal/hostsettings"
 	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/ui"
 )
 
 // Plan is what `axios plan` reports (also its --json form).
 type Plan struct {
-	Host          string                `json:"host"`
-	File          string                `json:"file"`
-	Valid         bool                  `json:"valid"`
-	NixOS         []hostconfig.Selected `json:"nixos"`
-	NixOSHardware []hostconfig.Selected `json:"nixosHardware"`
-	HomeProfile   string                `json:"homeProfile"`
-	Home          []hostconfig.Selected `json:"home"`
-	Flags         map[string]bool       `json:"flags"`
-	Settings      []hostconfig.Setting  `json:"settings"`
+	Host          string                 `json:"host"`
+	File          string                 `json:"file"`
+	Valid         bool                   `json:"valid"`
+	NixOS         []hostrules.Selected   `json:"nixos"`
+	NixOSHardware []hostrules.Selected   `json:"nixosHardware"`
+	HomeProfile   string                 `json:"homeProfile"`
+	Home          []hostrules.Selected   `json:"home"`
+	Flags         map[string]bool        `json:"flags"`
+	Settings      []hostsettings.Setting `json:"settings"`
 	// Deploy is how `axios deploy`, colmena and deploy-rs reach the host;
 	// null when it has no [deploy] table (or has errors).
-	Deploy      *hostconfig.DeploySettings `json:"deploy"`
-	Diagnostics []hostconfig.Diagnostic    `json:"diagnostics"`
+	Deploy      *hostsettings.DeploySettings `json:"deploy"`
+	Diagnostics []diag.Diagnostic            `json:"diagnostics"`
 	// Exposure lists the open ports per interface class (lib/ports.toml);
 	// null when the file does not parse.
 	Exposure *exposure.Report `json:"exposure"`
@@ -85,7 +89,7 @@ Exit status: 0 for a valid host, 1 when it has errors, 2 for bad usage.`,
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
-			p, err := Make(file, hostconfig.Options{})
+			p, err := Make(file, hostrules.Options{})
 			if err != nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
@@ -154,19 +158,19 @@ func hostFile(arg, dir string, r configdir.Resolver) (string, error) {
 
 // Make builds the plan of a host file. A TOML syntax error gives a plan with
 // one AX001 diagnostic and no modules; only I/O errors are errors.
-func Make(file string, opts hostconfig.Options) (*Plan, error) {
+func Make(file string, opts hostrules.Options) (*Plan, error) {
 	p := &Plan{
-		File: file, NixOS: []hostconfig.Selected{}, NixOSHardware: []hostconfig.Selected{},
-		Home: []hostconfig.Selected{}, Flags: map[string]bool{}, Settings: []hostconfig.Setting{},
-		Diagnostics: []hostconfig.Diagnostic{},
+		File: file, NixOS: []hostrules.Selected{}, NixOSHardware: []hostrules.Selected{},
+		Home: []hostrules.Selected{}, Flags: map[string]bool{}, Settings: []hostsettings.Setting{},
+		Diagnostics: []diag.Diagnostic{},
 	}
-	h, err := hostconfig.ParseFile(file)
+	h, err := hostfile.ParseFile(file)
 	if err != nil {
-		var pe *hostconfig.ParseError
+		var pe *hostfile.ParseError
 		if !errors.As(err, &pe) {
 			return nil, err
 		}
-		rep, err := hostconfig.CheckFile(file, opts)
+		rep, err := checkdir.CheckFile(file, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -177,13 +181,13 @@ func Make(file string, opts hostconfig.Options) (*Plan, error) {
 	if hn, ok := h.Values["hostname"].(string); ok {
 		p.Host = hn
 	}
-	p.Diagnostics = hostconfig.Validate(h, opts)
-	p.Valid = !hostconfig.HasErrors(p.Diagnostics)
-	sel := hostconfig.Select(h, opts)
+	p.Diagnostics = hostrules.Validate(h, opts)
+	p.Valid = !diag.HasErrors(p.Diagnostics)
+	sel := hostrules.Select(h, opts)
 	p.NixOS, p.NixOSHardware, p.Home = sel.NixOS, sel.NixOSHardware, sel.Home
 	p.HomeProfile, p.Flags = sel.HomeProfile, sel.Flags
-	p.Settings = hostconfig.Settings(h, sel, opts)
-	p.Deploy = hostconfig.Deploy(h, opts)
+	p.Settings = hostsettings.Settings(h, sel, opts)
+	p.Deploy = hostsettings.Deploy(h, opts)
 	if p.Exposure, err = exposure.ForHost(h, exposure.Options{Host: opts}); err != nil {
 		return nil, fmt.Errorf("host %s: %w", file, err)
 	}
@@ -195,14 +199,14 @@ func Write(w io.Writer, p *Plan) {
 	pt := ui.NewPainter(w)
 	head := func(s string) { fmt.Fprintf(w, "\n%s\n", pt.Paint(ui.Bold, s)) }
 	fmt.Fprintf(w, "%s %s  %s\n", pt.Paint(ui.Bold, "host"), pt.Paint(ui.Blue, orNone(p.Host)), pt.Paint(ui.Dim, p.File))
-	if len(p.Diagnostics) == 1 && p.Diagnostics[0].Code == hostconfig.CodeSyntax {
+	if len(p.Diagnostics) == 1 && p.Diagnostics[0].Code == checkdir.CodeSyntax {
 		// Nothing can be selected from a file that does not parse.
 		head("problems")
 		report.WriteDiagnostics(w, p.Diagnostics)
 		fmt.Fprintln(w, "\n"+pt.Paint(ui.Red, "✗ the file is not valid TOML, so there is nothing to plan"))
 		return
 	}
-	list := func(title string, items []hostconfig.Selected) {
+	list := func(title string, items []hostrules.Selected) {
 		head(title)
 		if len(items) == 0 {
 			fmt.Fprintln(w, "  (none)")

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/hostrules"
 )
 
 func run(t *testing.T, deps Deps, args ...string) (string, int) {
@@ -57,7 +58,7 @@ func TestPlanInvalid(t *testing.T) {
 		t.Errorf("syntax error: code %d", code)
 	}
 	var p Plan
-	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != hostconfig.CodeSyntax || len(p.NixOS) != 0 {
+	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != checkdir.CodeSyntax || len(p.NixOS) != 0 {
 		t.Errorf("syntax error plan %+v (%v)", p, err)
 	}
 	out, code = run(t, Deps{}, bad)
@@ -87,7 +88,7 @@ func TestPlanJSON(t *testing.T) {
 	if !found {
 		t.Errorf("no vendor setting in %+v", p.Settings)
 	}
-	if hostconfig.Names(p.NixOS)[0] != "crashDiagnostics" {
+	if hostrules.Names(p.NixOS)[0] != "crashDiagnostics" {
 		t.Errorf("nixos %+v", p.NixOS)
 	}
 }

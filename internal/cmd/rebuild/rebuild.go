@@ -15,11 +15,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/complete"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/deploy"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/ui"
 )
@@ -203,33 +204,33 @@ func CheckHost(ctx context.Context, env activate.Env, dir, host string, force bo
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	var ds []hostconfig.Diagnostic
+	var ds []diag.Diagnostic
 	if hasTOML {
 		ds, err = activate.CheckHost(ctx, env.Runner, dir, host)
 		if err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 		report.WriteDiagnostics(env.Stderr, ds)
-		if hostconfig.HasErrors(ds) {
+		if diag.HasErrors(ds) {
 			return exitcode.New(exitcode.Failed, fmt.Errorf("host %s has errors (above); fix them and run again — nothing was built", host))
 		}
 	} else {
 		fmt.Fprintf(env.Stderr, "host %s is written in Nix; nix checks it while building\n", host)
 		// A Nix host may keep its hardware file elsewhere; only the
 		// placeholder at the usual place matters here.
-		hw, err := hostconfig.HardwareDiagnostics(dir, host)
+		hw, err := checkdir.HardwareDiagnostics(dir, host)
 		if err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
 		for _, d := range hw {
-			if d.Code == hostconfig.CodePlaceholderHardware {
-				report.WriteDiagnostics(env.Stderr, []hostconfig.Diagnostic{d})
+			if d.Code == checkdir.CodePlaceholderHardware {
+				report.WriteDiagnostics(env.Stderr, []diag.Diagnostic{d})
 				ds = append(ds, d)
 			}
 		}
 	}
 	for _, d := range ds {
-		if d.Code != hostconfig.CodePlaceholderHardware {
+		if d.Code != checkdir.CodePlaceholderHardware {
 			continue
 		}
 		if force {

@@ -10,10 +10,10 @@ import (
 
 	"github.com/axios-nix/axios/internal/activate"
 	"github.com/axios-nix/axios/internal/activate/fakenix"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/configdir"
 	"github.com/axios-nix/axios/internal/exitcode"
-	"github.com/axios-nix/axios/internal/hostconfig"
 )
 
 type world struct {
@@ -454,7 +454,7 @@ func TestActivationRunsInTransientUnit(t *testing.T) {
 func TestPlaceholderHardwareStopsBeforeNix(t *testing.T) {
 	w := newWorld(t)
 	hw := filepath.Join(w.dir, "hosts", "tower", "hardware.nix")
-	cmdtest.Write(t, hw, hostconfig.PlaceholderMarker+"\nthrow \"replace me\"\n")
+	cmdtest.Write(t, hw, checkdir.PlaceholderMarker+"\nthrow \"replace me\"\n")
 	for _, mode := range []activate.Mode{activate.ModeBuild, activate.ModeSwitch, activate.ModeBoot, activate.ModeTest} {
 		args := []string{"--yes"}
 		if mode == activate.ModeBuild {

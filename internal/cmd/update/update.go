@@ -19,12 +19,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/activate"
+	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/closure"
 	"github.com/axios-nix/axios/internal/configdir"
+	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/flakelock"
 	"github.com/axios-nix/axios/internal/fsutil"
-	"github.com/axios-nix/axios/internal/hostconfig"
 	"github.com/axios-nix/axios/internal/report"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/ui"
@@ -154,12 +155,12 @@ func checkHosts(ctx context.Context, env activate.Env, dir string) error {
 	if len(hosts) == 0 {
 		return nil
 	}
-	rep, err := hostconfig.CheckDir(ctx, dir, hostconfig.DirOptions{Runner: env.Runner})
+	rep, err := checkdir.CheckDir(ctx, dir, checkdir.DirOptions{Runner: env.Runner})
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
 	report.WriteDiagnostics(env.Stderr, rep.Diagnostics)
-	if !hostconfig.HasErrors(rep.Diagnostics) {
+	if !diag.HasErrors(rep.Diagnostics) {
 		return nil
 	}
 	// Name the hosts when every error belongs to one; a problem of the
@@ -184,10 +185,10 @@ func checkHosts(ctx context.Context, env activate.Env, dir string) error {
 	return exitcode.New(exitcode.Failed, fmt.Errorf("%s (above); fix them and run again — flake.lock was not touched and nothing was built", what))
 }
 
-func errorCount(ds []hostconfig.Diagnostic) int {
+func errorCount(ds []diag.Diagnostic) int {
 	n := 0
 	for _, d := range ds {
-		if d.Severity != hostconfig.SeverityWarning {
+		if d.Severity != diag.SeverityWarning {
 			n++
 		}
 	}

@@ -1,4 +1,4 @@
-package hostconfig
+package hostrules
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/hostfile"
 )
 
 // Selected is one selected module and the reason it was selected.
@@ -39,7 +40,8 @@ func Names(list []Selected) []string {
 	return out
 }
 
-func (s Selection) has(name string) bool {
+// Has reports whether the NixOS entry called name is selected.
+func (s Selection) Has(name string) bool {
 	for _, x := range s.NixOS {
 		if x.Name == name {
 			return true
@@ -53,7 +55,7 @@ func (s Selection) has(name string) bool {
 // exactly the definition of docs/validation.md step 8; a core entry without
 // a flag is always active.
 func (s Selection) Active(e catalog.NixOSEntry) bool {
-	if !s.has(e.Name) {
+	if !s.Has(e.Name) {
 		return false
 	}
 	return e.Flag == "" || s.Flags[e.Flag]
@@ -61,7 +63,7 @@ func (s Selection) Active(e catalog.NixOSEntry) bool {
 
 // Select computes the module selection of a host. A field with a type error
 // counts as unset; an unknown flag is ignored.
-func Select(h *Host, opts Options) Selection {
+func Select(h *hostfile.Host, opts Options) Selection {
 	in := newInterp(h, opts)
 	in.walkTable("", "", h.Values)
 	return in.selectModules()

@@ -1,4 +1,4 @@
-package hostconfig
+package hostrules
 
 import (
 	"reflect"
@@ -7,23 +7,17 @@ import (
 
 	"github.com/axios-nix/axios"
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
 	"github.com/axios-nix/axios/internal/rules"
 )
 
-const validBase = `hostname = "box"
-timeZone = "Europe/Berlin"
-`
+const validBase = hostfiletest.ValidBase
 
-func mustParse(t *testing.T, src, file string) *Host {
-	t.Helper()
-	h, err := Parse([]byte(src), file)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	return h
-}
+var mustParse = hostfiletest.Must
 
-func keys(ds []Diagnostic) []string {
+func keys(ds []diag.Diagnostic) []string {
 	out := []string{}
 	for _, d := range ds {
 		out = append(out, d.Key())
@@ -31,7 +25,7 @@ func keys(ds []Diagnostic) []string {
 	return out
 }
 
-func find(t *testing.T, ds []Diagnostic, key string) Diagnostic {
+func find(t *testing.T, ds []diag.Diagnostic, key string) diag.Diagnostic {
 	t.Helper()
 	for _, d := range ds {
 		if d.Key() == key {
@@ -39,7 +33,7 @@ func find(t *testing.T, ds []Diagnostic, key string) Diagnostic {
 		}
 	}
 	t.Fatalf("no %q in %v", key, keys(ds))
-	return Diagnostic{}
+	return diag.Diagnostic{}
 }
 
 func TestValidateCodes(t *testing.T) {
@@ -144,15 +138,15 @@ extraGroups = ["wheel", 3]
 		if d.Message != want[0] || d.Fix != want[1] {
 			t.Errorf("%s:\n got %q / %q\nwant %q / %q", key, d.Message, d.Fix, want[0], want[1])
 		}
-		if d.Severity != SeverityError || d.File != "box.toml" || d.Line == 0 {
+		if d.Severity != diag.SeverityError || d.File != "box.toml" || d.Line == 0 {
 			t.Errorf("%s: severity %q file %q line %d", key, d.Severity, d.File, d.Line)
 		}
 	}
-	if HasErrors(nil) || !HasErrors(ds) {
+	if diag.HasErrors(nil) || !diag.HasErrors(ds) {
 		t.Error("HasErrors wrong")
 	}
 	warn := Validate(mustParse(t, validBase+"[virt]\n", "box.toml"), Options{})
-	if len(warn) != 1 || warn[0].Severity != SeverityWarning || HasErrors(warn) {
+	if len(warn) != 1 || warn[0].Severity != diag.SeverityWarning || diag.HasErrors(warn) {
 		t.Errorf("AX302 should be a lone warning: %+v", warn)
 	}
 	if warn[0].Message != "[virt] is ignored because modules.virt is off" {
@@ -183,18 +177,18 @@ cpu = "arm"
 }
 
 func TestNixForm(t *testing.T) {
-	h := FromValues(map[string]any{
+	h := hostfile.FromValues(map[string]any{
 		"hostname":           "box",
 		"timeZone":           "UTC",
 		"hardwareConfigPath": "/etc/nixos/hardware-configuration.nix",
 		"extraModules":       []any{map[string]any{}, "./x.nix", int64(3)},
-	}, "", FormNix)
+	}, "", hostfile.FormNix)
 	got := keys(Validate(h, Options{}))
 	want := []string{"AX102 extraModules"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if ds := Validate(FromValues(nil, "", FormNix), Options{}); len(ds) != 2 {
+	if ds := Validate(hostfile.FromValues(nil, "", hostfile.FormNix), Options{}); len(ds) != 2 {
 		t.Errorf("empty Nix host: %v", keys(ds))
 	}
 }
@@ -318,5 +312,21 @@ func TestTimeZoneSuggestion(t *testing.T) {
 	if len(ds) != 1 || ds[0].Code != "AX112" || ds[0].Message != `timeZone = "Europe/Berln" is not an IANA time zone` ||
 		!strings.HasSuffix(ds[0].Fix, `(did you mean "Europe/Berlin"?)`) {
 		t.Errorf("got %+v", ds)
+	}
+}
+
+func TestDiagnosticLines(t *testing.T) {
+	src := "hostname = \"box\"\ntimeZone = \"UTC\"\n\n[modules]\ngaming = true\n\n[hardware]\ncpu = \"arm\"\n"
+	ds := Validate(mustParse(t, src, "box.toml"), Options{})
+	if d := find(t, ds, "AX104 hardware.cpu"); d.Line != 8 || d.Column != 1 {
+		t.Errorf("AX104 at %d:%d, want 8:1", d.Line, d.Column)
+	}
+	if d := find(t, ds, "AX301 modules.gaming"); d.Line != 5 {
+		t.Errorf("AX301 at line %d, want 5", d.Line)
+	}
+	// A flag that is on only by default falls back to the modules table.
+	ds = Validate(mustParse(t, src+"[modules.x]\n", "box.toml"), Options{})
+	if d := find(t, ds, "AX106 modules.x"); d.Line != 9 {
+		t.Errorf("AX106 at line %d, want 9", d.Line)
 	}
 }

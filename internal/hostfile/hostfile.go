@@ -1,9 +1,8 @@
-// Package hostconfig is the Go interpreter of the axiOS host rules: it parses
-// a host (hosts/<name>.toml), validates it against lib/rules.toml and the
-// module catalog exactly as docs/validation.md describes (the same page
-// lib/core/validate.nix follows), selects its modules, derives the settings
-// mkSystem will set, and checks whole configuration directories.
-package hostconfig
+// Package hostfile parses a host file (hosts/<name>.toml) into its values
+// and the place of every key, refusing hostile input (too large, too deep,
+// too many keys, not a regular file) with a clear error. The rules are
+// applied by internal/hostrules.
+package hostfile
 
 import (
 	"errors"
@@ -405,4 +404,20 @@ func tooDeep(data []byte) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Lookup returns the value of a dotted field in a host table, without
+// defaults and without regard to diagnostics (what mkSystem reads).
+func Lookup(values map[string]any, field string) (any, bool) {
+	var cur any = values
+	for _, seg := range strings.Split(field, ".") {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = t[seg]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
 }

@@ -1,10 +1,12 @@
-package hostconfig_test
+package hostrules_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/hostconfig"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/optindex/optindextest"
 )
 
@@ -31,14 +33,14 @@ hardwre.bluetooth.enable = true
 libvirt.enable = true
 libvirt.enabel = true
 `
-	h, err := hostconfig.Parse([]byte(src), "hosts/a.toml")
+	h, err := hostfile.Parse([]byte(src), "hosts/a.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := hostconfig.CheckOptions(h, idx, hostconfig.Options{})
-	got := map[string]hostconfig.Diagnostic{}
+	ds := hostrules.CheckOptions(h, idx, hostrules.Options{})
+	got := map[string]diag.Diagnostic{}
 	for _, d := range ds {
-		if d.Code != hostconfig.CodeUnknownOption || d.Severity != hostconfig.SeverityWarning {
+		if d.Code != hostrules.CodeUnknownOption || d.Severity != diag.SeverityWarning {
 			t.Errorf("unexpected %+v", d)
 		}
 		got[d.Field] = d
@@ -74,11 +76,11 @@ libvirt.enabel = true
 func TestCheckOptionsModuleForm(t *testing.T) {
 	idx := optindextest.Shared(t)
 	src := "hostname = \"a\"\ntimeZone = \"UTC\"\n[extraConfig.options.my.thing]\ntype = 1\n[extraConfig.config]\nnetworking.firewal.enable = true\n"
-	h, err := hostconfig.Parse([]byte(src), "a.toml")
+	h, err := hostfile.Parse([]byte(src), "a.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := hostconfig.CheckOptions(h, idx, hostconfig.Options{})
+	ds := hostrules.CheckOptions(h, idx, hostrules.Options{})
 	if len(ds) != 1 || ds[0].Field != "extraConfig.config.networking.firewal" || !strings.Contains(ds[0].Fix, `"networking.firewall"`) {
 		t.Errorf("got %+v", ds)
 	}

@@ -1,43 +1,19 @@
-package hostconfig
+// Package hostrules is the Go interpreter of the axiOS host rules: it
+// validates a parsed host (internal/hostfile) against lib/rules.toml and the
+// module catalog exactly as docs/validation.md describes (the same page
+// lib/core/validate.nix follows), selects its modules, and looks the option
+// paths it sets up in an option index.
+package hostrules
 
 import (
 	"sort"
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/rules"
 )
-
-// Severities of a diagnostic.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-)
-
-// Diagnostic is one problem found in a host or a configuration directory.
-type Diagnostic struct {
-	Code     string `json:"code"`             // "AX104"
-	Severity string `json:"severity"`         // "error" or "warning"
-	Field    string `json:"field"`            // dotted host path; "" for directory problems
-	Message  string `json:"message"`          // what is wrong
-	Fix      string `json:"fix"`              // how to fix it
-	File     string `json:"file,omitempty"`   // the file it concerns, when known
-	Line     int    `json:"line,omitempty"`   // 1-based line in File, 0 when unknown
-	Column   int    `json:"column,omitempty"` // 1-based column, 0 when unknown
-}
-
-// Key is the "<code> <field>" form used by the test vectors.
-func (d Diagnostic) Key() string { return d.Code + " " + d.Field }
-
-// HasErrors reports whether any diagnostic is an error (warnings never fail).
-func HasErrors(ds []Diagnostic) bool {
-	for _, d := range ds {
-		if d.Severity != SeverityWarning {
-			return true
-		}
-	}
-	return false
-}
 
 // Options selects the catalog and rules an interpretation uses. The zero
 // value uses the embedded ones.
@@ -49,7 +25,9 @@ type Options struct {
 	OptionIndex OptionIndex
 }
 
-func (o Options) resolve() (*catalog.Catalog, *rules.Rules) {
+// Resolve returns the catalog and rules in effect: the embedded ones for
+// fields left nil.
+func (o Options) Resolve() (*catalog.Catalog, *rules.Rules) {
 	c, r := o.Catalog, o.Rules
 	if c == nil {
 		c = catalog.Default()
@@ -62,18 +40,18 @@ func (o Options) resolve() (*catalog.Catalog, *rules.Rules) {
 
 // interp holds the state of one validation or selection of a host.
 type interp struct {
-	h     *Host
+	h     *hostfile.Host
 	cat   *catalog.Catalog
 	rules *rules.Rules
-	diags []Diagnostic
+	diags []diag.Diagnostic
 	// has marks every field with a diagnostic so far.
 	has map[string]bool
 	// typeErr marks every field with AX102 or AX109: it counts as unset.
 	typeErr map[string]bool
 }
 
-func newInterp(h *Host, opts Options) *interp {
-	c, r := opts.resolve()
+func newInterp(h *hostfile.Host, opts Options) *interp {
+	c, r := opts.Resolve()
 	if h.Values == nil {
 		h.Values = map[string]any{}
 	}
@@ -84,7 +62,7 @@ func newInterp(h *Host, opts Options) *interp {
 // docs/validation.md step by step. The result is sorted by field (byte
 // order), then code; each diagnostic carries the file and, when known, the
 // line of the offending key (or of its nearest written ancestor).
-func Validate(h *Host, opts Options) []Diagnostic {
+func Validate(h *hostfile.Host, opts Options) []diag.Diagnostic {
 	in := newInterp(h, opts)
 	in.validate()
 	return in.diags
@@ -164,9 +142,9 @@ func (in *interp) reportAt(code, field string, v vars, alt []string) {
 	fill := func(tmpl string) string { return v.fill(tmpl, field) }
 	sev := c.Severity
 	if sev == "" {
-		sev = SeverityError
+		sev = diag.SeverityError
 	}
-	d := Diagnostic{
+	d := diag.Diagnostic{
 		Code: code, Severity: sev, Field: field,
 		Message: fill(c.Message), Fix: fill(c.Fix),
 		File: in.h.File,
@@ -182,7 +160,7 @@ func (in *interp) reportAt(code, field string, v vars, alt []string) {
 }
 
 // position finds the place of field, or of its nearest recorded ancestor.
-func (in *interp) position(field string) (Position, bool) {
+func (in *interp) position(field string) (hostfile.Position, bool) {
 	for f := field; f != ""; {
 		if p, ok := in.h.Position(f); ok {
 			return p, true
@@ -193,7 +171,7 @@ func (in *interp) position(field string) (Position, bool) {
 		}
 		f = f[:i]
 	}
-	return Position{}, false
+	return hostfile.Position{}, false
 }
 
 // schemaFor returns the schema of key k below schema path sp (step 1). A
@@ -246,7 +224,7 @@ func (in *interp) walkTable(hp, sp string, t map[string]any) {
 
 // checkValue is steps 1 (nixOnly), 2 and 3 for one value.
 func (in *interp) checkValue(fp string, f *rules.Field, v any) {
-	if f.NixOnly && in.h.Form == FormTOML {
+	if f.NixOnly && in.h.Form == hostfile.FormTOML {
 		in.report("AX109", fp, vars{value: render(v)})
 		in.typeErr[fp] = true
 		return
@@ -386,7 +364,7 @@ func (in *interp) checkRequired() {
 		if !f.Required || strings.Contains(path, "*") {
 			continue
 		}
-		if _, set := rawLookup(in.h.Values, path); !set && in.tablePresent(parentPath(path)) {
+		if _, set := hostfile.Lookup(in.h.Values, path); !set && in.tablePresent(parentPath(path)) {
 			in.report("AX103", path, vars{expected: expectedName(f.Type)})
 		}
 	}
@@ -407,7 +385,7 @@ func (in *interp) tablePresent(path string) bool {
 	if path == "" {
 		return true
 	}
-	if v, set := rawLookup(in.h.Values, path); set {
+	if v, set := hostfile.Lookup(in.h.Values, path); set {
 		_, ok := v.(map[string]any)
 		return ok
 	}

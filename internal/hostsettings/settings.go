@@ -1,10 +1,18 @@
-package hostconfig
+// Package hostsettings derives what mkSystem sets for a valid host: the
+// option assignments of its active modules (lib/core/plan.nix, hostSettings)
+// and its deployment settings (lib/core/deploy.nix); tests keep both in
+// agreement with the Nix core on the vectors.
+package hostsettings
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 )
 
 // Setting is one option assignment mkSystem makes for a host.
@@ -28,42 +36,42 @@ func (s Setting) Option() string { return strings.Join(s.Path, ".") }
 // option); then the primary user (axios.user) and every account
 // (axios.users.accounts.<name>) when the users module is selected. Values are
 // the host's own values (not defaults); sel must come from Select on h.
-func Settings(h *Host, sel Selection, opts Options) []Setting {
-	in := newInterp(h, opts)
+func Settings(h *hostfile.Host, sel hostrules.Selection, opts hostrules.Options) []Setting {
+	c, _ := opts.Resolve()
 	out := []Setting{}
-	if hn, ok := rawLookup(h.Values, "hostname"); ok {
+	if hn, ok := hostfile.Lookup(h.Values, "hostname"); ok {
 		if s, ok := hn.(string); ok {
 			out = append(out, Setting{[]string{"networking", "hostName"}, s, "hostname"})
 		}
 	}
-	vendor, _ := rawLookup(h.Values, "hardware.vendor")
-	for _, e := range in.cat.NixOS {
+	vendor, _ := hostfile.Lookup(h.Values, "hardware.vendor")
+	for _, e := range c.NixOS {
 		if !sel.Active(e) {
 			continue
 		}
 		out = append(out, entrySettings(h, e, vendor)...)
 	}
-	if sel.has("users") {
+	if sel.Has("users") {
 		out = append(out, userSettings(h)...)
 	}
 	return out
 }
 
-func entrySettings(h *Host, e catalog.NixOSEntry, vendor any) []Setting {
+func entrySettings(h *hostfile.Host, e catalog.NixOSEntry, vendor any) []Setting {
 	var out []Setting
 	if e.Enable != "" {
 		out = append(out, Setting{strings.Split(e.Enable, "."), true, "enable of " + e.Name})
 	}
 	if e.Settings != "" {
-		if v, ok := rawLookup(h.Values, e.Settings); ok {
+		if v, ok := hostfile.Lookup(h.Values, e.Settings); ok {
 			if _, isTable := v.(map[string]any); isTable {
 				out = append(out, Setting{[]string{e.Settings}, v, "settings of " + e.Name + ": [" + e.Settings + "]"})
 			}
 		}
 	}
-	for _, opt := range sortedStringKeys(e.FromHost) {
+	for _, opt := range slices.Sorted(maps.Keys(e.FromHost)) {
 		field := e.FromHost[opt]
-		if v, ok := rawLookup(h.Values, field); ok {
+		if v, ok := hostfile.Lookup(h.Values, field); ok {
 			out = append(out, Setting{strings.Split(opt, "."), v, "fromHost of " + e.Name + ": " + field})
 		}
 	}
@@ -75,7 +83,7 @@ func entrySettings(h *Host, e catalog.NixOSEntry, vendor any) []Setting {
 		}
 		sort.Strings(keys)
 		for _, opt := range keys {
-			out = append(out, Setting{strings.Split(opt, "."), opts[opt], "vendor settings of " + e.Name + ": hardware.vendor = " + render(v)})
+			out = append(out, Setting{strings.Split(opt, "."), opts[opt], "vendor settings of " + e.Name + ": hardware.vendor = " + hostrules.Render(v)})
 		}
 	}
 	return out
@@ -83,12 +91,12 @@ func entrySettings(h *Host, e catalog.NixOSEntry, vendor any) []Setting {
 
 // userSettings sets axios.user for the primary user (the first user marked
 // primary, else the only user) and axios.users.accounts.<name> for each user.
-func userSettings(h *Host) []Setting {
+func userSettings(h *hostfile.Host) []Setting {
 	users, ok := h.Values["users"].(map[string]any)
 	if !ok || len(users) == 0 {
 		return nil
 	}
-	names := sortedKeys(users)
+	names := slices.Sorted(maps.Keys(users))
 	var primaries []string
 	for _, n := range names {
 		if u, ok := users[n].(map[string]any); ok && u["primary"] == true {
@@ -120,29 +128,4 @@ func pick(v any, keys ...string) map[string]any {
 		}
 	}
 	return out
-}
-
-func sortedStringKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// rawLookup returns the host's value of a dotted field, without defaults and
-// without regard to diagnostics (what mkSystem reads).
-func rawLookup(values map[string]any, field string) (any, bool) {
-	var cur any = values
-	for _, seg := range strings.Split(field, ".") {
-		t, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = t[seg]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
 }

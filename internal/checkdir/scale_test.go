@@ -1,4 +1,4 @@
-package hostconfig
+package checkdir
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/axios-nix/axios/internal/cmdtest"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 )
 
 // manyKeysHost returns a host file of n short unknown top-level keys after
@@ -30,7 +32,7 @@ func manyKeysHost(n int) []byte {
 func checkManyKeys(t testing.TB, data []byte) time.Duration {
 	t.Helper()
 	start := time.Now()
-	rep := CheckBytes(data, "tower.toml", Options{})
+	rep := CheckBytes(data, "tower.toml", hostrules.Options{})
 	d := time.Since(start)
 	if len(rep.Diagnostics) == 0 {
 		t.Fatal("no diagnostics for a host of unknown keys")
@@ -47,7 +49,7 @@ func checkManyKeys(t testing.TB, data []byte) time.Duration {
 // second even on a loaded machine.
 func TestCheckLinearInKeys(t *testing.T) {
 	small, big := manyKeysHost(10000), manyKeysHost(40000)
-	if len(big) > MaxFileSize {
+	if len(big) > hostfile.MaxFileSize {
 		t.Fatalf("the 40k-key host is %d bytes, over MaxFileSize", len(big))
 	}
 	checkManyKeys(t, small) // warm up the embedded rules and catalog
@@ -85,7 +87,7 @@ func TestCheckFileManyKeys(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tower.toml")
 	cmdtest.Write(t, file, string(manyKeysHost(40000)))
 	start := time.Now()
-	rep, err := CheckFile(file, Options{})
+	rep, err := CheckFile(file, hostrules.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestCheckFileManyKeys(t *testing.T) {
 		t.Fatalf("want one diagnostic, got %d: %+v", len(rep.Diagnostics), rep.Diagnostics[:min(3, len(rep.Diagnostics))])
 	}
 	d := rep.Diagnostics[0]
-	if d.Code != CodeSyntax || d.Line != MaxKeys+1 || !strings.Contains(d.Message, fmt.Sprintf("40001 keys, more than %d", MaxKeys)) || !strings.Contains(d.Fix, ".nix module") {
+	if d.Code != CodeSyntax || d.Line != hostfile.MaxKeys+1 || !strings.Contains(d.Message, fmt.Sprintf("40001 keys, more than %d", hostfile.MaxKeys)) || !strings.Contains(d.Fix, ".nix module") {
 		t.Errorf("diagnostic: %+v", d)
 	}
 }
@@ -104,7 +106,7 @@ func TestCheckFileManyKeys(t *testing.T) {
 func atKeyLimit() []byte {
 	var b strings.Builder
 	b.WriteString("hostname = \"tower\"\n[extraConfig]\n")
-	for i := 0; i < MaxKeys-2; i++ {
+	for i := 0; i < hostfile.MaxKeys-2; i++ {
 		fmt.Fprintf(&b, "k%d = %d\n", i, i)
 	}
 	return []byte(b.String())
@@ -115,20 +117,20 @@ func atKeyLimit() []byte {
 func TestCheckAtKeyLimit(t *testing.T) {
 	data := atKeyLimit()
 	start := time.Now()
-	h, err := Parse(data, "tower.toml")
+	h, err := hostfile.Parse(data, "tower.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("Parse of %d keys: %v", MaxKeys, time.Since(start))
-	if got := len(h.Values["extraConfig"].(map[string]any)); got != MaxKeys-2 {
-		t.Errorf("extraConfig has %d keys, want %d", got, MaxKeys-2)
+	t.Logf("Parse of %d keys: %v", hostfile.MaxKeys, time.Since(start))
+	if got := len(h.Values["extraConfig"].(map[string]any)); got != hostfile.MaxKeys-2 {
+		t.Errorf("extraConfig has %d keys, want %d", got, hostfile.MaxKeys-2)
 	}
-	if p, ok := h.Position(fmt.Sprintf("extraConfig.k%d", MaxKeys-3)); !ok || p.Line != MaxKeys {
+	if p, ok := h.Position(fmt.Sprintf("extraConfig.k%d", hostfile.MaxKeys-3)); !ok || p.Line != hostfile.MaxKeys {
 		t.Errorf("position of the last key: %+v %v", p, ok)
 	}
-	_, err = Parse(append(data, "one = 1\n"...), "tower.toml")
-	var pe *ParseError
-	if !errors.As(err, &pe) || pe.Line != MaxKeys+1 {
+	_, err = hostfile.Parse(append(data, "one = 1\n"...), "tower.toml")
+	var pe *hostfile.ParseError
+	if !errors.As(err, &pe) || pe.Line != hostfile.MaxKeys+1 {
 		t.Errorf("one key over the limit: %v", err)
 	}
 }
@@ -138,17 +140,17 @@ func TestCheckAtKeyLimit(t *testing.T) {
 func BenchmarkCheckMaxKeys(b *testing.B) {
 	data := atKeyLimit()
 	for i := 0; i < b.N; i++ {
-		CheckBytes(data, "tower.toml", Options{})
+		CheckBytes(data, "tower.toml", hostrules.Options{})
 	}
 }
 
 // BenchmarkCheck40kKeys times `axios check`'s parse, validate on a 256 KiB
-// host of 40k short keys: go test ./internal/hostconfig -run '^$' -bench Check40kKeys
+// host of 40k short keys: go test ./internal/checkdir -run '^$' -bench Check40kKeys
 func BenchmarkCheck40kKeys(b *testing.B) {
 	data := manyKeysHost(40000)
 	checkManyKeys(b, data)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		CheckBytes(data, "tower.toml", Options{})
+		CheckBytes(data, "tower.toml", hostrules.Options{})
 	}
 }

@@ -1,4 +1,8 @@
-package hostconfig
+// Package checkdir is `axios check` on paths: host files (parsed by
+// internal/hostfile, validated by internal/hostrules), folders of host files
+// and configuration directories (flake.nix, hosts/, each host's
+// hardware.nix, files git does not track), each problem a diagnostic.
+package checkdir
 
 import (
 	"bytes"
@@ -13,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/runner"
 )
 
@@ -39,7 +46,7 @@ const PlaceholderMarker = "# PLACEHOLDER: this is not a hardware configuration."
 // PlaceholderMarker. An unreadable file is not reported here (the build
 // will say why); a file that is not regular is never opened.
 func isPlaceholder(path string) bool {
-	f, err := OpenRegular(path)
+	f, err := hostfile.OpenRegular(path)
 	if err != nil {
 		return false
 	}
@@ -53,10 +60,10 @@ func isPlaceholder(path string) bool {
 
 // HostReport is the result of checking one host file.
 type HostReport struct {
-	File        string       `json:"file"`
-	Name        string       `json:"name"`
-	Valid       bool         `json:"valid"`
-	Diagnostics []Diagnostic `json:"diagnostics"`
+	File        string            `json:"file"`
+	Name        string            `json:"name"`
+	Valid       bool              `json:"valid"`
+	Diagnostics []diag.Diagnostic `json:"diagnostics"`
 	// SetsOptions: the host sets option paths that an option index could
 	// check (extraConfig or a settings table).
 	SetsOptions bool `json:"-"`
@@ -67,14 +74,14 @@ type Report struct {
 	Hosts []HostReport `json:"hosts"`
 	// Diagnostics holds every problem: those of the hosts and those of the
 	// directories, in the order found.
-	Diagnostics []Diagnostic `json:"diagnostics"`
-	Valid       bool         `json:"valid"`
+	Diagnostics []diag.Diagnostic `json:"diagnostics"`
+	Valid       bool              `json:"valid"`
 	// Notes are remarks that are not problems (e.g. that no option index
 	// exists yet to check extraConfig against).
 	Notes []string `json:"notes,omitempty"`
 }
 
-func (r *Report) add(ds ...Diagnostic) {
+func (r *Report) add(ds ...diag.Diagnostic) {
 	r.Diagnostics = append(r.Diagnostics, ds...)
 }
 
@@ -83,42 +90,42 @@ func (r *Report) finish() {
 		r.Hosts = []HostReport{}
 	}
 	if r.Diagnostics == nil {
-		r.Diagnostics = []Diagnostic{}
+		r.Diagnostics = []diag.Diagnostic{}
 	}
-	r.Valid = !HasErrors(r.Diagnostics)
+	r.Valid = !diag.HasErrors(r.Diagnostics)
 }
 
 // CheckBytes parses and validates the text of one host; filename names it
 // in diagnostics and gives the host its name (see Parse). A TOML syntax
 // error becomes an AX001 diagnostic.
-func CheckBytes(data []byte, filename string, opts Options) HostReport {
-	rep := HostReport{File: filename, Diagnostics: []Diagnostic{}}
-	h, err := Parse(data, filename)
+func CheckBytes(data []byte, filename string, opts hostrules.Options) HostReport {
+	rep := HostReport{File: filename, Diagnostics: []diag.Diagnostic{}}
+	h, err := hostfile.Parse(data, filename)
 	if err != nil {
-		var pe *ParseError
+		var pe *hostfile.ParseError
 		if !errors.As(err, &pe) {
-			pe = &ParseError{File: filename, Msg: err.Error()}
+			pe = &hostfile.ParseError{File: filename, Msg: err.Error()}
 		}
 		rep.Diagnostics = append(rep.Diagnostics, syntaxDiag(pe, filename))
 		return rep
 	}
 	rep.Name = h.Name
-	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
-	rep.SetsOptions = SetsOptions(h, opts)
+	rep.Diagnostics = append(rep.Diagnostics, hostrules.Validate(h, opts)...)
+	rep.SetsOptions = hostrules.SetsOptions(h, opts)
 	if opts.OptionIndex != nil {
-		rep.Diagnostics = append(rep.Diagnostics, CheckOptions(h, opts.OptionIndex, opts)...)
+		rep.Diagnostics = append(rep.Diagnostics, hostrules.CheckOptions(h, opts.OptionIndex, opts)...)
 	}
-	rep.Valid = !HasErrors(rep.Diagnostics)
+	rep.Valid = !diag.HasErrors(rep.Diagnostics)
 	return rep
 }
 
-func syntaxDiag(pe *ParseError, file string) Diagnostic {
+func syntaxDiag(pe *hostfile.ParseError, file string) diag.Diagnostic {
 	if pe.Fix != "" {
-		return Diagnostic{Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg, Fix: pe.Fix,
+		return diag.Diagnostic{Code: CodeSyntax, Severity: diag.SeverityError, Message: pe.Msg, Fix: pe.Fix,
 			File: file, Line: pe.Line, Column: pe.Column}
 	}
-	return Diagnostic{
-		Code: CodeSyntax, Severity: SeverityError, Message: pe.Msg,
+	return diag.Diagnostic{
+		Code: CodeSyntax, Severity: diag.SeverityError, Message: pe.Msg,
 		Fix:  "fix the TOML syntax at this place (https://toml.io)",
 		File: file, Line: pe.Line, Column: pe.Column,
 	}
@@ -126,11 +133,11 @@ func syntaxDiag(pe *ParseError, file string) Diagnostic {
 
 // CheckFile parses and validates one host file. A TOML syntax error becomes
 // an AX001 diagnostic; only an unreadable file is an error.
-func CheckFile(path string, opts Options) (HostReport, error) {
-	rep := HostReport{File: path, Diagnostics: []Diagnostic{}}
-	h, err := ParseFile(path)
+func CheckFile(path string, opts hostrules.Options) (HostReport, error) {
+	rep := HostReport{File: path, Diagnostics: []diag.Diagnostic{}}
+	h, err := hostfile.ParseFile(path)
 	if err != nil {
-		var pe *ParseError
+		var pe *hostfile.ParseError
 		if !errors.As(err, &pe) {
 			return rep, err
 		}
@@ -138,18 +145,18 @@ func CheckFile(path string, opts Options) (HostReport, error) {
 		return rep, nil
 	}
 	rep.Name = h.Name
-	rep.Diagnostics = append(rep.Diagnostics, Validate(h, opts)...)
-	rep.SetsOptions = SetsOptions(h, opts)
+	rep.Diagnostics = append(rep.Diagnostics, hostrules.Validate(h, opts)...)
+	rep.SetsOptions = hostrules.SetsOptions(h, opts)
 	if opts.OptionIndex != nil {
-		rep.Diagnostics = append(rep.Diagnostics, CheckOptions(h, opts.OptionIndex, opts)...)
+		rep.Diagnostics = append(rep.Diagnostics, hostrules.CheckOptions(h, opts.OptionIndex, opts)...)
 	}
-	rep.Valid = !HasErrors(rep.Diagnostics)
+	rep.Valid = !diag.HasErrors(rep.Diagnostics)
 	return rep, nil
 }
 
 // DirOptions configures CheckDir.
 type DirOptions struct {
-	Options
+	hostrules.Options
 	// Runner runs git; nil means runner.Exec{}.
 	Runner runner.Runner
 	// Stdin is read for the path "-"; StdinName names that host in
@@ -240,7 +247,7 @@ func checkStdin(opts DirOptions) (HostReport, error) {
 	if opts.Stdin == nil {
 		return HostReport{}, errors.New("checking -: no standard input")
 	}
-	data, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(opts.Stdin, hostfile.MaxFileSize+1))
 	if err != nil {
 		return HostReport{}, fmt.Errorf("reading standard input: %w", err)
 	}
@@ -260,8 +267,8 @@ func CheckDir(ctx context.Context, dir string, opts DirOptions) (*Report, error)
 	return rep, nil
 }
 
-func dirDiag(code, severity, file, msg, fix string) Diagnostic {
-	return Diagnostic{Code: code, Severity: severity, File: file, Message: msg, Fix: fix}
+func dirDiag(code, severity, file, msg, fix string) diag.Diagnostic {
+	return diag.Diagnostic{Code: code, Severity: severity, File: file, Message: msg, Fix: fix}
 }
 
 func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) error {
@@ -277,7 +284,7 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 		if !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("checking %s: %w", flake, err)
 		}
-		rep.add(dirDiag(CodeNoFlake, SeverityError, flake,
+		rep.add(dirDiag(CodeNoFlake, diag.SeverityError, flake,
 			"the configuration has no flake.nix",
 			"run `axios init --dir "+dir+"` to create one, or check the directory"))
 	}
@@ -287,7 +294,7 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return fmt.Errorf("reading %s: %w", hostsDir, err)
 		}
-		rep.add(dirDiag(CodeNoHostsDir, SeverityError, hostsDir,
+		rep.add(dirDiag(CodeNoHostsDir, diag.SeverityError, hostsDir,
 			"the configuration has no hosts folder",
 			"create hosts/<name>.toml for each machine (`axios init` writes one)"))
 		return nil
@@ -304,15 +311,15 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 			// The flake ignores it (mkHosts reads regular files only);
 			// say so rather than skip it silently, and never open it.
 			file := filepath.Join(hostsDir, e.Name())
-			nr := &NotRegularError{Path: file, Mode: t}
-			rep.add(Diagnostic{Code: CodeSyntax, Severity: SeverityError, File: file,
+			nr := &hostfile.NotRegularError{Path: file, Mode: t}
+			rep.add(diag.Diagnostic{Code: CodeSyntax, Severity: diag.SeverityError, File: file,
 				Message: nr.Reason() + ", so the flake ignores it",
 				Fix:     "replace it with a plain TOML file, or remove it"})
 		}
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		rep.add(dirDiag(CodeNoHosts, SeverityWarning, hostsDir,
+		rep.add(dirDiag(CodeNoHosts, diag.SeverityWarning, hostsDir,
 			"hosts holds no <name>.toml, so the flake defines no machine",
 			"add hosts/<name>.toml (`axios init` writes one)"))
 	}
@@ -327,7 +334,7 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 			return err
 		}
 		hr.Diagnostics = append(hr.Diagnostics, hwds...)
-		if HasErrors(hwds) {
+		if diag.HasErrors(hwds) {
 			hr.Valid = false
 		}
 		rep.Hosts = append(rep.Hosts, hr)
@@ -340,18 +347,18 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 // HardwareDiagnostics checks hosts/<name>/hardware.nix in the configuration
 // dir: AX403 when it is missing, AX406 when it is the placeholder `axios
 // init` writes. Errors are I/O errors only.
-func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
+func HardwareDiagnostics(dir, name string) ([]diag.Diagnostic, error) {
 	hw := filepath.Join(dir, "hosts", name, "hardware.nix")
 	info, err := os.Stat(hw)
 	if err == nil && info.IsDir() {
-		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+		return []diag.Diagnostic{dirDiag(CodeNoHardware, diag.SeverityError, hw,
 			"host "+name+"'s hardware.nix is a folder, not a Nix file",
 			"move the folder away and run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
 	}
 	if err == nil && !info.Mode().IsRegular() {
 		// Never opened: a named pipe would block the check (and the build).
-		nr := &NotRegularError{Path: hw, Mode: info.Mode()}
-		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+		nr := &hostfile.NotRegularError{Path: hw, Mode: info.Mode()}
+		return []diag.Diagnostic{dirDiag(CodeNoHardware, diag.SeverityError, hw,
 			"host "+name+"'s "+nr.Reason()+", so it is not a hardware configuration",
 			"remove it and run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
 	}
@@ -359,12 +366,12 @@ func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
 		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return nil, fmt.Errorf("checking %s: %w", hw, err)
 		}
-		return []Diagnostic{dirDiag(CodeNoHardware, SeverityError, hw,
+		return []diag.Diagnostic{dirDiag(CodeNoHardware, diag.SeverityError, hw,
 			"host "+name+" has no hardware configuration, so its file systems and boot loader are unknown",
 			"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine")}, nil
 	}
 	if isPlaceholder(hw) {
-		return []Diagnostic{dirDiag(CodePlaceholderHardware, SeverityWarning, hw,
+		return []diag.Diagnostic{dirDiag(CodePlaceholderHardware, diag.SeverityWarning, hw,
 			"host "+name+" has only the placeholder hardware.nix that `axios init` wrote, so building it stops until the machine's real hardware configuration is there",
 			"run `nixos-generate-config --show-hardware-config > "+hw+"` on that machine (booted into NixOS or the installer), then `git add` it")}, nil
 	}
@@ -374,7 +381,7 @@ func HardwareDiagnostics(dir, name string) ([]Diagnostic, error) {
 // untracked reports the files the flake needs that git does not track, when
 // dir is inside a git work tree. Without git (or outside a repository)
 // there is nothing to report.
-func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
+func untracked(ctx context.Context, dir string, r runner.Runner) []diag.Diagnostic {
 	if r == nil {
 		r = runner.Exec{}
 	}
@@ -384,17 +391,17 @@ func untracked(ctx context.Context, dir string, r runner.Runner) []Diagnostic {
 	}
 	out, err = r.Output(ctx, runner.Cmd{Name: "git", Args: []string{"-C", dir, "ls-files", "-z", "--others", "--", "flake.nix", "flake.lock", "hosts", "secrets"}})
 	if err != nil {
-		return []Diagnostic{dirDiag(CodeUntracked, SeverityWarning, dir,
+		return []diag.Diagnostic{dirDiag(CodeUntracked, diag.SeverityWarning, dir,
 			"cannot list the files git does not track: "+err.Error(),
 			"run `git status` in the directory")}
 	}
-	var ds []Diagnostic
+	var ds []diag.Diagnostic
 	for _, rel := range bytes.Split(out, []byte{0}) {
 		if len(rel) == 0 || !flakeReads(string(rel)) {
 			continue
 		}
 		file := filepath.Join(dir, string(rel))
-		ds = append(ds, dirDiag(CodeUntracked, SeverityError, file,
+		ds = append(ds, dirDiag(CodeUntracked, diag.SeverityError, file,
 			"git does not track this file, so the flake cannot see it",
 			"run `git -C "+runner.Quote(dir)+" add "+runner.Quote(string(rel))+"`"))
 	}

@@ -1,4 +1,4 @@
-package hostconfig
+package hostsettings
 
 import (
 	"encoding/json"
@@ -6,6 +6,10 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -33,7 +37,7 @@ builtins.listToAttrs (map (f: {
 // the assignments lib/core's hostSettings gives mkSystem, on every valid
 // vector (mkSystem stops at the assertions of an invalid host).
 func TestSettingsAgree(t *testing.T) {
-	dir, stems := vectorStems(t)
+	dir, stems := hostfiletest.Vectors(t)
 	var nix map[string][]struct {
 		Path  []string `json:"path"`
 		Value any      `json:"value"`
@@ -42,12 +46,12 @@ func TestSettingsAgree(t *testing.T) {
 	valid := 0
 	for _, stem := range stems {
 		t.Run(stem, func(t *testing.T) {
-			h, err := ParseFile(filepath.Join(dir, stem+".toml"))
+			h, err := hostfile.ParseFile(filepath.Join(dir, stem+".toml"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, inNix := nix[stem]
-			if HasErrors(Validate(h, Options{})) {
+			if diag.HasErrors(hostrules.Validate(h, hostrules.Options{})) {
 				if inNix {
 					t.Fatalf("Nix calls %s valid, Go does not", stem)
 				}
@@ -57,7 +61,7 @@ func TestSettingsAgree(t *testing.T) {
 				t.Fatalf("Go calls %s valid, Nix does not", stem)
 			}
 			valid++
-			got := Settings(h, Select(h, Options{}), Options{})
+			got := Settings(h, hostrules.Select(h, hostrules.Options{}), hostrules.Options{})
 			type pv struct {
 				Path  []string `json:"path"`
 				Value any      `json:"value"`

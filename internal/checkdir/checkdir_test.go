@@ -1,4 +1,4 @@
-package hostconfig
+package checkdir
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -44,7 +47,7 @@ func goodHost(name string) string {
 	return "hostname = \"" + name + "\"\ntimeZone = \"UTC\"\n"
 }
 
-func codesAndFiles(dir string, ds []Diagnostic) []string {
+func codesAndFiles(dir string, ds []diag.Diagnostic) []string {
 	var out []string
 	for _, d := range ds {
 		rel, _ := filepath.Rel(dir, d.File)
@@ -217,8 +220,8 @@ func TestCheckDirGit(t *testing.T) {
 }
 
 func TestCheckFileIOError(t *testing.T) {
-	_, err := CheckFile(filepath.Join(t.TempDir(), "none.toml"), Options{})
-	if err == nil || errors.As(err, new(*ParseError)) {
+	_, err := CheckFile(filepath.Join(t.TempDir(), "none.toml"), hostrules.Options{})
+	if err == nil || errors.As(err, new(*hostfile.ParseError)) {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -250,7 +253,7 @@ func TestCheckStdinAndBytes(t *testing.T) {
 	if _, err := Check(context.Background(), []string{"-"}, DirOptions{}); err == nil {
 		t.Error("no stdin is an error")
 	}
-	hr := CheckBytes([]byte(goodHost("a")), "hosts/b.toml", Options{})
+	hr := CheckBytes([]byte(goodHost("a")), "hosts/b.toml", hostrules.Options{})
 	if hr.Valid || hr.Name != "b" || len(hr.Diagnostics) != 1 || hr.Diagnostics[0].Code != "AX110" {
 		t.Errorf("CheckBytes %+v", hr)
 	}
@@ -291,7 +294,7 @@ func TestCheckDirPlaceholderHardware(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 	d := rep.Diagnostics[0]
-	if d.Severity != SeverityWarning || !rep.Valid {
+	if d.Severity != diag.SeverityWarning || !rep.Valid {
 		t.Errorf("a placeholder is a warning, not an error: %+v valid=%v", d, rep.Valid)
 	}
 	if !strings.Contains(d.Message, "placeholder") || !strings.Contains(d.Fix, "nixos-generate-config --show-hardware-config > "+hw) {
@@ -309,7 +312,7 @@ func TestCheckDirPlaceholderHardware(t *testing.T) {
 func TestCheckOddFiles(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		rep := within(t, func() HostReport {
-			rep, err := CheckFile("/dev/zero", Options{})
+			rep, err := CheckFile("/dev/zero", hostrules.Options{})
 			if err != nil {
 				t.Error(err)
 			}
@@ -397,7 +400,7 @@ func TestCheckFIFOs(t *testing.T) {
 	// The host file named directly, as `axios check hosts/pipe.toml` and
 	// plan and host_config read it.
 	hr := within(t, func() HostReport {
-		hr, err := CheckFile(fifoHost, Options{})
+		hr, err := CheckFile(fifoHost, hostrules.Options{})
 		if err != nil {
 			t.Error(err)
 		}
@@ -406,8 +409,8 @@ func TestCheckFIFOs(t *testing.T) {
 	if hr.Valid || len(hr.Diagnostics) != 1 || !strings.Contains(hr.Diagnostics[0].Message, fifoHost+" is a named pipe (FIFO), not a regular file") {
 		t.Errorf("CheckFile on a FIFO: %+v", hr)
 	}
-	perr := within(t, func() error { _, err := ParseFile(fifoHost); return err })
-	var pe *ParseError
+	perr := within(t, func() error { _, err := hostfile.ParseFile(fifoHost); return err })
+	var pe *hostfile.ParseError
 	if !errors.As(perr, &pe) || pe.File != fifoHost {
 		t.Errorf("ParseFile on a FIFO: %v", perr)
 	}

@@ -1,9 +1,11 @@
-package hostconfig
+package hostrules
 
 import (
 	"strings"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
 )
 
 // CodeUnknownOption is an option path in extraConfig (or in a module's
@@ -30,8 +32,8 @@ var moduleKeys = map[string]bool{"imports": true, "disabledModules": true, "_fil
 // the settings tables of the catalog ([virt], [secrets], [selfHosted]) up in
 // idx and reports each unknown one (AX501) with a "did you mean" from the
 // names next to it. A key that is unknown is not looked into further.
-func CheckOptions(h *Host, idx OptionIndex, opts Options) []Diagnostic {
-	c, r := opts.resolve()
+func CheckOptions(h *hostfile.Host, idx OptionIndex, opts Options) []diag.Diagnostic {
+	c, r := opts.Resolve()
 	in := &interp{h: h, cat: c, rules: r, has: map[string]bool{}, typeErr: map[string]bool{}}
 	if x, ok := h.Values["extraConfig"].(map[string]any); ok {
 		root := x
@@ -56,8 +58,8 @@ func CheckOptions(h *Host, idx OptionIndex, opts Options) []Diagnostic {
 
 // SetsOptions reports whether the host has a non-empty extraConfig or
 // settings table for CheckOptions to look at.
-func SetsOptions(h *Host, opts Options) bool {
-	c, _ := opts.resolve()
+func SetsOptions(h *hostfile.Host, opts Options) bool {
+	c, _ := opts.Resolve()
 	for _, k := range append([]string{"extraConfig"}, settingsKeys(c)...) {
 		if t, ok := h.Values[k].(map[string]any); ok && len(t) > 0 {
 			return true
@@ -109,8 +111,8 @@ func tomlKey(k string) string {
 }
 
 func (in *interp) reportOption(field, option, sug string) {
-	d := Diagnostic{
-		Code: CodeUnknownOption, Severity: SeverityWarning, Field: field,
+	d := diag.Diagnostic{
+		Code: CodeUnknownOption, Severity: diag.SeverityWarning, Field: field,
 		Message: "no option " + option + " in the option index",
 		Fix:     "correct or remove it" + sug + "; `axios options " + option + "` searches the index, which may be older or newer than this configuration's inputs",
 		File:    in.h.File,

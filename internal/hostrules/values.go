@@ -1,4 +1,4 @@
-package hostconfig
+package hostrules
 
 import (
 	"encoding/json"
@@ -178,6 +178,11 @@ func suggestion(candidate string) string {
 	}
 	return " (did you mean " + quoteJSON(candidate) + "?)"
 }
+
+// Render renders a host value as messages show it (docs/validation.md,
+// "Rendering"): strings in double quotes, bools and integers as written,
+// anything else by its kind.
+func Render(v any) string { return render(v) }
 
 // Suggest is the "did you mean" candidate of docs/validation.md for input
 // among candidates, or "" when none is close enough.

@@ -1,10 +1,11 @@
-package hostconfig
+package hostrules
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -19,7 +20,7 @@ func benchHost(b *testing.B) []byte {
 
 // BenchmarkValidate measures Validate on a parsed host with many problems.
 func BenchmarkValidate(b *testing.B) {
-	h, err := Parse(benchHost(b), "multiple-problems.toml")
+	h, err := hostfile.Parse(benchHost(b), "multiple-problems.toml")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func BenchmarkParseValidateSelect(b *testing.B) {
 	data := benchHost(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h, err := Parse(data, "multiple-problems.toml")
+		h, err := hostfile.Parse(data, "multiple-problems.toml")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package hostconfig
+package hostfile_test
 
 import (
 	"errors"
@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
 )
 
 func TestPositions(t *testing.T) {
@@ -23,8 +26,8 @@ fullName = "Alice"
 [[things]]
 inside = 1
 `
-	h := mustParse(t, src, "hosts/box.toml")
-	want := map[string]Position{
+	h := hostfiletest.Must(t, src, "hosts/box.toml")
+	want := map[string]hostfile.Position{
 		"hostname":             {2, 1},
 		"hardware":             {3, 1},
 		"hardware.cpu":         {3, 10},
@@ -48,24 +51,8 @@ inside = 1
 	if _, ok := h.Position("things.inside"); ok {
 		t.Error("keys inside an array of tables should not be recorded")
 	}
-	if h.Name != "box" || h.Form != FormTOML || h.File != "hosts/box.toml" {
+	if h.Name != "box" || h.Form != hostfile.FormTOML || h.File != "hosts/box.toml" {
 		t.Errorf("host meta: %+v", h)
-	}
-}
-
-func TestDiagnosticLines(t *testing.T) {
-	src := "hostname = \"box\"\ntimeZone = \"UTC\"\n\n[modules]\ngaming = true\n\n[hardware]\ncpu = \"arm\"\n"
-	ds := Validate(mustParse(t, src, "box.toml"), Options{})
-	if d := find(t, ds, "AX104 hardware.cpu"); d.Line != 8 || d.Column != 1 {
-		t.Errorf("AX104 at %d:%d, want 8:1", d.Line, d.Column)
-	}
-	if d := find(t, ds, "AX301 modules.gaming"); d.Line != 5 {
-		t.Errorf("AX301 at line %d, want 5", d.Line)
-	}
-	// A flag that is on only by default falls back to the modules table.
-	ds = Validate(mustParse(t, src+"[modules.x]\n", "box.toml"), Options{})
-	if d := find(t, ds, "AX106 modules.x"); d.Line != 9 {
-		t.Errorf("AX106 at line %d, want 9", d.Line)
 	}
 }
 
@@ -83,8 +70,8 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Parse([]byte(c.src), "hosts/x.toml")
-			var pe *ParseError
+			_, err := hostfile.Parse([]byte(c.src), "hosts/x.toml")
+			var pe *hostfile.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want a *ParseError", err)
 			}
@@ -97,14 +84,14 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 	nested := "a = " + strings.Repeat("[", 60) + strings.Repeat("]", 60) + "\n"
-	if _, err := Parse([]byte(nested), ""); err != nil {
+	if _, err := hostfile.Parse([]byte(nested), ""); err != nil {
 		t.Errorf("60 levels should parse: %v", err)
 	}
-	if _, err := Parse([]byte("s = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"), ""); err != nil {
+	if _, err := hostfile.Parse([]byte("s = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"), ""); err != nil {
 		t.Errorf("brackets inside a string are not nesting: %v", err)
 	}
-	big := make([]byte, MaxFileSize+1)
-	if _, err := Parse(big, "big.toml"); err == nil || !strings.Contains(err.Error(), "larger than") {
+	big := make([]byte, hostfile.MaxFileSize+1)
+	if _, err := hostfile.Parse(big, "big.toml"); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("big input: %v", err)
 	}
 }
@@ -112,29 +99,29 @@ func TestParseErrors(t *testing.T) {
 func TestParseFile(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "tower.toml")
-	if err := os.WriteFile(p, []byte(validBase), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(hostfiletest.ValidBase), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := ParseFile(p)
+	h, err := hostfile.ParseFile(p)
 	if err != nil || h.Name != "tower" || h.File != p {
 		t.Fatalf("ParseFile: %+v, %v", h, err)
 	}
-	if _, err := ParseFile(filepath.Join(dir, "missing.toml")); err == nil || errors.As(err, new(*ParseError)) {
+	if _, err := hostfile.ParseFile(filepath.Join(dir, "missing.toml")); err == nil || errors.As(err, new(*hostfile.ParseError)) {
 		t.Errorf("a missing file is an I/O error, not a syntax error: %v", err)
 	}
-	if _, err := ParseFile(dir); err == nil || !strings.Contains(err.Error(), "directory") {
+	if _, err := hostfile.ParseFile(dir); err == nil || !strings.Contains(err.Error(), "directory") {
 		t.Errorf("a directory: %v", err)
 	}
-	if h := mustParse(t, "", "notes.txt"); h.Name != "" {
+	if h := hostfiletest.Must(t, "", "notes.txt"); h.Name != "" {
 		t.Errorf("a non-.toml file has no name: %q", h.Name)
 	}
-	if h := mustParse(t, "", ".toml"); h.Name != "" {
+	if h := hostfiletest.Must(t, "", ".toml"); h.Name != "" {
 		t.Errorf(".toml has no stem: %q", h.Name)
 	}
 }
 
 func TestParseErrorString(t *testing.T) {
-	cases := map[string]*ParseError{
+	cases := map[string]*hostfile.ParseError{
 		"f:3:4: m": {File: "f", Line: 3, Column: 4, Msg: "m"},
 		"f:3: m":   {File: "f", Line: 3, Msg: "m"},
 		"f: m":     {File: "f", Msg: "m"},
@@ -158,14 +145,14 @@ func TestKeyDepth(t *testing.T) {
 		"[" + long + "]\n",
 		"x = {" + strings.Repeat("a = {", 40) + strings.Repeat("}", 41) + "\n",
 	} {
-		_, err := Parse([]byte(src), "x.toml")
-		var pe *ParseError
+		_, err := hostfile.Parse([]byte(src), "x.toml")
+		var pe *hostfile.ParseError
 		if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "dotted parts") || pe.Line == 0 {
 			t.Errorf("%.40q...: err = %v", src, err)
 		}
 	}
-	ok := strings.Repeat("a.", maxKeyDepth-2) + "b = 1\n"
-	if _, err := Parse([]byte(ok), "x.toml"); err != nil {
-		t.Errorf("%d parts: %v", maxKeyDepth-1, err)
+	ok := strings.Repeat("a.", hostfile.MaxKeyDepth-2) + "b = 1\n"
+	if _, err := hostfile.Parse([]byte(ok), "x.toml"); err != nil {
+		t.Errorf("%d parts: %v", hostfile.MaxKeyDepth-1, err)
 	}
 }

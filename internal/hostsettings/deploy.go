@@ -1,4 +1,10 @@
-package hostconfig
+package hostsettings
+
+import (
+	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostrules"
+)
 
 // DeploySettings is a host's [deploy] table with the defaults of the rules
 // filled in: how `axios deploy`, colmena and deploy-rs reach the machine.
@@ -17,12 +23,12 @@ func (d DeploySettings) BuildOnTarget() bool { return d.BuildOn == "target" }
 
 // Deploy returns h's deployment settings, or nil when h has no [deploy]
 // table or has errors (such a host is deployed nowhere).
-func Deploy(h *Host, opts Options) *DeploySettings {
+func Deploy(h *hostfile.Host, opts hostrules.Options) *DeploySettings {
 	t, ok := h.Values["deploy"].(map[string]any)
-	if !ok || HasErrors(Validate(h, opts)) {
+	if !ok || diag.HasErrors(hostrules.Validate(h, opts)) {
 		return nil
 	}
-	_, r := opts.resolve()
+	_, r := opts.Resolve()
 	get := func(key string) any {
 		if v, ok := t[key]; ok {
 			return v

@@ -1,9 +1,10 @@
-package hostconfig
+package hostrules
 
 import (
 	"path/filepath"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -34,7 +35,7 @@ func TestMessagesAgree(t *testing.T) {
 	testutil.NixEval(t, testutil.RepoRoot(t), messagesExpr, &nix)
 	compared := 0
 	for _, stem := range stems {
-		h, err := ParseFile(filepath.Join(dir, stem+".toml"))
+		h, err := hostfile.ParseFile(filepath.Join(dir, stem+".toml"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,14 +1,14 @@
-package hostconfig
+package hostrules
 
 import (
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -30,24 +30,7 @@ func (v vectorResult) normal() vectorResult {
 	return v
 }
 
-// vectorStems lists the stems of tests/hosts/*.toml.
-func vectorStems(t *testing.T) (string, []string) {
-	t.Helper()
-	dir := filepath.Join(testutil.RepoRoot(t), "tests", "hosts")
-	files, err := filepath.Glob(filepath.Join(dir, "*.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stems []string
-	for _, f := range files {
-		stems = append(stems, strings.TrimSuffix(filepath.Base(f), ".toml"))
-	}
-	sort.Strings(stems)
-	if len(stems) < 20 {
-		t.Fatalf("only %d vectors in %s", len(stems), dir)
-	}
-	return dir, stems
-}
+var vectorStems = hostfiletest.Vectors
 
 func readExpected(t *testing.T, dir, stem string) vectorResult {
 	t.Helper()
@@ -65,7 +48,7 @@ func readExpected(t *testing.T, dir, stem string) vectorResult {
 // goResult runs a vector through the Go interpreter.
 func goResult(t *testing.T, path string) vectorResult {
 	t.Helper()
-	h, err := ParseFile(path)
+	h, err := hostfile.ParseFile(path)
 	if err != nil {
 		t.Fatalf("parsing %s: %v", path, err)
 	}

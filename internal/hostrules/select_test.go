@@ -1,4 +1,4 @@
-package hostconfig
+package hostrules
 
 import (
 	"reflect"
@@ -109,56 +109,5 @@ func TestSelectInvalidHosts(t *testing.T) {
 				t.Errorf("profile %q, want %q", sel.HomeProfile, c.homeProfileIs)
 			}
 		})
-	}
-}
-
-func TestSettings(t *testing.T) {
-	src := `hostname = "box"
-timeZone = "UTC"
-[hardware]
-vendor = "system76"
-cpu = "amd"
-gpu = "nvidia"
-[modules]
-graphics = true
-users = true
-[users.zed]
-fullName = "Zed"
-[users.amy]
-primary = true
-email = "a@x"
-extraGroups = ["wheel"]
-`
-	h := mustParse(t, src, "")
-	got := []string{}
-	for _, s := range Settings(h, Select(h, Options{}), Options{}) {
-		got = append(got, s.Option()+"="+render(s.Value)+" <"+s.Source+">")
-	}
-	want := []string{
-		`networking.hostName="box" <hostname>`,
-		`axios.hardware.gpuType="nvidia" <fromHost of graphics: hardware.gpu>`,
-		`axios.hardware.cpu="amd" <fromHost of hardware: hardware.cpu>`,
-		`hardware.laptop.enable=true <enable of laptopHardware>`,
-		`hardware.laptop.enablePangolinQuirks=true <vendor settings of laptopHardware: hardware.vendor = "system76">`,
-		`hardware.laptop.enableSystem76=true <vendor settings of laptopHardware: hardware.vendor = "system76">`,
-		`axios.system.timeZone="UTC" <fromHost of system: timeZone>`,
-		`axios.user=a table <primary user amy>`,
-		`axios.users.accounts.amy=a table <user amy>`,
-		`axios.users.accounts.zed=a table <user zed>`,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("settings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	s := Settings(h, Select(h, Options{}), Options{})
-	primary := s[len(s)-3].Value.(map[string]any)
-	if !reflect.DeepEqual(primary, map[string]any{"name": "amy", "email": "a@x"}) {
-		t.Errorf("axios.user = %v", primary)
-	}
-	noUsers := mustParse(t, src+"[modules.x]\n", "")
-	noUsers.Values["modules"].(map[string]any)["users"] = false
-	for _, s := range Settings(noUsers, Select(noUsers, Options{}), Options{}) {
-		if strings.HasPrefix(s.Option(), "axios.user") {
-			t.Errorf("users module off, but %s is set", s.Option())
-		}
 	}
 }

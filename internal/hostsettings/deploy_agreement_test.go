@@ -1,4 +1,4 @@
-package hostconfig
+package hostsettings
 
 import (
 	"encoding/json"
@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/axios-nix/axios/internal/hostfile"
+	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
+	"github.com/axios-nix/axios/internal/hostrules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -30,16 +33,16 @@ builtins.listToAttrs (map (f: {
 // TestDeployAgrees requires the deployment settings `axios deploy` uses to
 // be exactly what colmenaHive and deployNodes read, on every vector.
 func TestDeployAgrees(t *testing.T) {
-	dir, stems := vectorStems(t)
+	dir, stems := hostfiletest.Vectors(t)
 	var nix map[string]json.RawMessage
 	testutil.NixEval(t, testutil.RepoRoot(t), deployExpr, &nix)
 	withDeploy := 0
 	for _, stem := range stems {
-		h, err := ParseFile(filepath.Join(dir, stem+".toml"))
+		h, err := hostfile.ParseFile(filepath.Join(dir, stem+".toml"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := Deploy(h, Options{})
+		got := Deploy(h, hostrules.Options{})
 		if got != nil {
 			withDeploy++
 		}
@@ -61,16 +64,16 @@ func TestDeployAgrees(t *testing.T) {
 }
 
 func TestDeployDefaults(t *testing.T) {
-	h := mustParse(t, validBase+"[hardware]\ncpu = \"amd\"\n[deploy]\ntargetHost = \"box.tail\"\n", "")
-	got := Deploy(h, Options{})
+	h := hostfiletest.Must(t, hostfiletest.ValidBase+"[hardware]\ncpu = \"amd\"\n[deploy]\ntargetHost = \"box.tail\"\n", "")
+	got := Deploy(h, hostrules.Options{})
 	want := &DeploySettings{TargetHost: "box.tail", BuildOn: "local", SSHOpts: []string{}, ConfirmTimeout: 30}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Deploy = %+v, want %+v", got, want)
 	}
-	if Deploy(mustParse(t, validBase+"[hardware]\ncpu = \"amd\"\n", ""), Options{}) != nil {
+	if Deploy(hostfiletest.Must(t, hostfiletest.ValidBase+"[hardware]\ncpu = \"amd\"\n", ""), hostrules.Options{}) != nil {
 		t.Error("a host without [deploy] has deployment settings")
 	}
-	if Deploy(mustParse(t, validBase+"[hardware]\ncpu = \"amd\"\n[deploy]\n", ""), Options{}) != nil {
+	if Deploy(hostfiletest.Must(t, hostfiletest.ValidBase+"[hardware]\ncpu = \"amd\"\n[deploy]\n", ""), hostrules.Options{}) != nil {
 		t.Error("a [deploy] without targetHost (an error) has deployment settings")
 	}
 }
