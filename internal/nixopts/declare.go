@@ -1,5 +1,7 @@
 package nixopts
 
+import "strings"
+
 // options walks the value of `options` (or options.<path>) and records
 // every declared option.
 func (w *walker) options(n *Node, sc *scope, path Path, line int) {
@@ -23,6 +25,22 @@ func (w *walker) options(n *Node, sc *scope, path Path, line int) {
 			w.options(v, sc, path, line)
 			delete(w.resolving, v)
 		}
+	case KBinOp:
+		// mkEnableOption "…" // { default = true; }
+		if n.Name != "//" || len(n.Kids) != 2 {
+			return
+		}
+		left := w.resolve(n.Kids[0], sc)
+		if left.Kind != KApply {
+			return
+		}
+		before := len(w.m.Decls)
+		w.options(left, sc, path, line)
+		if len(w.m.Decls) > before {
+			if right := w.resolve(n.Kids[1], sc); right.Kind == KAttrs {
+				w.describe(&w.m.Decls[len(w.m.Decls)-1], right, sc)
+			}
+		}
 	case KApply:
 		head, args := flatten(n)
 		switch libName(head) {
@@ -36,6 +54,7 @@ func (w *walker) options(n *Node, sc *scope, path Path, line int) {
 							typ = b.Value
 						}
 					}
+					w.describe(&decl, a, sc)
 				}
 			}
 			if typ != nil {
@@ -50,10 +69,73 @@ func (w *walker) options(n *Node, sc *scope, path Path, line int) {
 				}
 			}
 			w.m.Decls = append(w.m.Decls, decl)
-		case "mkEnableOption", "mkPackageOption", "mkSinkUndeclaredOptions", "mkPackageOptionMD":
+		case "mkEnableOption":
+			w.m.Decls = append(w.m.Decls, Decl{Path: declPath(path), Line: line, Type: "bool", Default: "false"})
+		case "mkPackageOption", "mkSinkUndeclaredOptions", "mkPackageOptionMD":
 			w.m.Decls = append(w.m.Decls, Decl{Path: declPath(path), Line: line})
 		}
 	}
+}
+
+// describe fills in what the attributes of an mkOption call (or of the set
+// merged into an mkEnableOption) say literally about the type and default.
+func (w *walker) describe(d *Decl, attrs *Node, sc *scope) {
+	for _, b := range attrs.Binds {
+		name, ok := b.StaticName()
+		if !ok {
+			continue
+		}
+		switch name {
+		case "type":
+			d.Type, d.Nullable, d.Enum = "", false, nil
+			t := w.resolve(b.Value, sc)
+			if t.Kind == KApply {
+				if head, args := flatten(t); libName(head) == "nullOr" && len(args) == 1 {
+					d.Nullable = true
+					t = w.resolve(args[0], sc)
+				}
+			}
+			switch {
+			case libName(t) == "bool" && t.Kind == KSelect:
+				d.Type = "bool"
+			case t.Kind == KApply:
+				head, args := flatten(t)
+				if libName(head) != "enum" || len(args) != 1 {
+					break
+				}
+				if values, ok := stringList(w.resolve(args[0], sc)); ok {
+					d.Type, d.Enum = "enum", values
+				}
+			}
+		case "default":
+			d.Default = literal(w.resolve(b.Value, sc))
+		}
+	}
+}
+
+// literal returns n as Nix source when it is a literal value, else "".
+func literal(n *Node) string {
+	switch n.Kind {
+	case KVar:
+		if n.Name == "true" || n.Name == "false" || n.Name == "null" {
+			return n.Name
+		}
+	case KString:
+		if !n.Dynamic && len(n.Kids) == 0 && !strings.ContainsAny(n.Text, "\"\\\n$") {
+			return `"` + n.Text + `"`
+		}
+	case KInt, KFloat:
+		return n.Text
+	case KList:
+		if len(n.Kids) == 0 {
+			return "[ ]"
+		}
+	case KAttrs:
+		if len(n.Binds) == 0 && !n.Rec {
+			return "{ }"
+		}
+	}
+	return ""
 }
 
 func declPath(p Path) []string {

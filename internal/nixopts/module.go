@@ -57,6 +57,17 @@ type Decl struct {
 	Path     []string
 	Freeform bool // any sub-path below is a value
 	Line     int
+	// What the declaration says literally (empty when it says it through
+	// an expression): Type is "bool" or "enum" (then Enum holds the values),
+	// Nullable marks nullOr; Default is a literal default as Nix source
+	// (true, false, null, "text", 42, [ ], { }).
+	Type     string
+	Nullable bool
+	Enum     []string
+	Default  string
+	// Moved marks an old path that mkRemovedOptionModule and its kin keep
+	// known (setting it gives their message), not an option of its own.
+	Moved bool
 }
 
 // PkgRef is a use of a package attribute: pkgs.<Attr> or a name inside
@@ -249,7 +260,7 @@ func (w *walker) imports(n *Node, sc *scope) {
 			case "mkRemovedOptionModule", "mkRenamedOptionModule", "mkAliasOptionModule", "mkChangedOptionModule", "mkMergedOptionModule":
 				if len(args) > 0 {
 					if p, ok := stringList(args[0]); ok {
-						w.m.Decls = append(w.m.Decls, Decl{Path: p, Line: e.Line})
+						w.m.Decls = append(w.m.Decls, Decl{Path: p, Line: e.Line, Moved: true})
 					}
 				}
 			}

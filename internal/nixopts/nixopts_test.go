@@ -1,6 +1,7 @@
 package nixopts
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -402,5 +403,54 @@ func TestIndexChildren(t *testing.T) {
 		if got := strings.Join(ix.Children(c.p), ","); got != c.want {
 			t.Errorf("Children(%s) = %q, want %q", c.p, got, c.want)
 		}
+	}
+}
+
+func TestDeclDescribesLiterals(t *testing.T) {
+	src := `{ lib, ... }:
+let
+  channels = [ "stable" "beta" ];
+  fromData = (import ./x.nix).list;
+in {
+  options.a = {
+    enable = lib.mkEnableOption "a";
+    on = lib.mkEnableOption "on" // { default = true; };
+    backend = lib.mkOption { type = lib.types.enum [ "iwd" "wpa_supplicant" ]; default = "iwd"; };
+    channel = lib.mkOption { type = lib.types.nullOr (lib.types.enum channels); default = null; };
+    vendor = lib.mkOption { type = lib.types.enum fromData; default = "amd"; };
+    flag = lib.mkOption { type = lib.types.nullOr lib.types.bool; default = false; };
+    port = lib.mkOption { type = lib.types.port; default = 2283; };
+    list = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+    path = lib.mkOption { type = lib.types.str; default = "${"$"}{HOME}/x"; };
+    computed = lib.mkOption { type = lib.types.bool; default = 1 == 1; };
+  };
+}`
+	m, err := Analyze("m.nix", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range m.Decls {
+		got[strings.Join(d.Path, ".")] = fmt.Sprintf("%s %v %v %s", d.Type, d.Nullable, d.Enum, d.Default)
+	}
+	want := map[string]string{
+		"a.enable":   "bool false [] false",
+		"a.on":       "bool false [] true",
+		"a.backend":  "enum false [iwd wpa_supplicant] \"iwd\"",
+		"a.channel":  "enum true [stable beta] null",
+		"a.vendor":   " false [] \"amd\"",
+		"a.flag":     "bool true [] false",
+		"a.port":     " false [] 2283",
+		"a.list":     " false [] [ ]",
+		"a.path":     " false [] ",
+		"a.computed": "bool false [] ",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("declared %v", got)
 	}
 }
