@@ -129,6 +129,9 @@ is given. Exit status: 0 converted and valid, 1 converted with errors
 			ctx, stop := activate.Interruptible(cmd.Context())
 			defer stop()
 			rep, err := Run(ctx, opts)
+			if err != nil && ctx.Err() != nil {
+				return exitcode.New(exitcode.Failed, fmt.Errorf("interrupted: %w (every file written is complete; run axios migrate again to finish)", err))
+			}
 			if err != nil && rep == nil {
 				return exitcode.New(exitcode.Usage, err)
 			}
