@@ -59,7 +59,13 @@ var completionCases = []struct {
 	{[]string{"switch", ""}, "laptop,tower"},
 	{[]string{"build", "t"}, "tower"},
 	{[]string{"plan", ""}, "laptop,tower"},
+	{[]string{"boot", "l"}, "laptop"},
+	{[]string{"test", ""}, "laptop,tower"},
+	{[]string{"switch", "tower", ""}, ""}, // one host only
 	{[]string{"doctor", "--host", ""}, "laptop,tower"},
+	{[]string{"options", "--host", ""}, "laptop,tower"},
+	{[]string{"init", "--form-factor", ""}, "desktop,laptop"},
+	{[]string{"init", "--system", ""}, "aarch64-linux,x86_64-linux"},
 	{[]string{"init", "--gpu", ""}, "amd,intel,none,nvidia"},
 	{[]string{"init", "--cpu", ""}, "amd,intel,none"},
 	{[]string{"init", "--vendor", ""}, "msi,none,system76"},

@@ -210,8 +210,13 @@ var answerFlags = []string{
 	"vendor", "ssd", "profile", "system", "enable", "disable", "libvirt", "containers", "ssh-everywhere", "axios-url",
 }
 
-// flagHint names the flag that sets a host field, for init's messages.
-func flagHint(field string) string {
+// flagHint names the flag that sets a host field, for init's messages
+// about it (code is the rule's: a user without a password, AX601, is fixed
+// with --password-file, not --user).
+func flagHint(code, field string) string {
+	if code == "AX601" {
+		return " (set it with --password-file)"
+	}
 	flags := map[string]string{
 		"hostname": "--hostname", "timeZone": "--timezone", "system": "--system",
 		"formFactor": "--form-factor", "homeProfile": "--profile",
@@ -369,7 +374,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	}
 	if diag.HasErrors(ds) {
 		for _, dg := range ds {
-			fmt.Fprintf(stderr, "%s %s %s: %s; %s%s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Field))
+			fmt.Fprintf(stderr, "%s %s %s: %s; %s%s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Code, dg.Field))
 		}
 		return exitcode.New(exitcode.Failed, errors.New("the answers do not make a valid host (see above); nothing was written"))
 	}

@@ -266,8 +266,16 @@ func TestInitErrors(t *testing.T) {
 		{"bad zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Atlantis"}, exitcode.Failed, "AX112 timeZone"},
 		{"misspelt zone", []string{"--yes", "--root", root, "--user", "ada", "--timezone", "Europe/Berln"}, exitcode.Failed, `did you mean "Europe/Berlin"?) (set it with --timezone)`},
 		{"x86 cpu on aarch64", []string{"--yes", "--root", root, "--user", "ada", "--system", "aarch64-linux"}, exitcode.Failed, "AX205 hardware.cpu"},
-		{"bad cpu", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, "valid host"},
-		{"msi laptop", []string{"--yes", "--root", root, "--user", "ada", "--vendor", "msi", "--form-factor", "laptop"}, exitcode.Failed, "valid host"},
+		{"bad hostname's flag", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Failed, "(set it with --hostname)"},
+		// A warning next to the errors names the flag that fixes it too.
+		{"no password's flag", []string{"--yes", "--root", root, "--user", "ada", "--hostname", "bad name!"}, exitcode.Failed, "(set it with --password-file)"},
+		{"bad cpu", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, `AX104 hardware.cpu: hardware.cpu = "arm" is not allowed`},
+		{"bad cpu's flag", []string{"--yes", "--root", root, "--user", "ada", "--cpu", "arm"}, exitcode.Failed, "(set it with --cpu)"},
+		{"msi laptop", []string{"--yes", "--root", root, "--user", "ada", "--vendor", "msi", "--form-factor", "laptop"}, exitcode.Failed, "AX204 formFactor"},
+		// Not a host rule: exit 2 with the flag to change (a flag that
+		// cannot be parsed: cmd/axios TestUsageErrors).
+		{"control character in the full name", []string{"--yes", "--root", root, "--user", "ada", "--full-name", "Ada\x01"}, exitcode.Usage, "(set it with --full-name)"},
+		{"control character in the axios URL", []string{"--yes", "--root", root, "--user", "ada", "--axios-url", "github:axios-nix/axios\x07"}, exitcode.Usage, "(set it with --axios-url)"},
 		{"unknown module", []string{"--yes", "--root", root, "--user", "ada", "--enable", "gamming"}, exitcode.Usage, "gaming"},
 		{"conflict", []string{"--yes", "--root", root, "--user", "ada", "--enable", "gaming", "--disable", "graphics"}, exitcode.Usage, "modules.gaming needs modules.graphics"},
 		{"both", []string{"--yes", "--root", root, "--user", "ada", "--enable", "ai", "--disable", "ai"}, exitcode.Usage, "both"},
