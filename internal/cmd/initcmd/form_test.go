@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/axios-nix/axios/internal/catalog"
+	"github.com/axios-nix/axios/internal/formwire"
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/initform"
@@ -221,9 +222,9 @@ func TestInitFormAccessibleProfileFollowsFormFactor(t *testing.T) {
 	}
 }
 
-// The form learns whether the home profile was given (--profile) or
-// derived from the form factor, so it knows whether to follow a changed
-// form factor.
+// The form (the helper program, through its request) learns whether the
+// home profile was given (--profile) or derived from the form factor, so
+// it knows whether to follow a changed form factor.
 func TestInitFormKnowsAGivenProfile(t *testing.T) {
 	for _, tc := range []struct {
 		args        []string
@@ -235,18 +236,20 @@ func TestInitFormKnowsAGivenProfile(t *testing.T) {
 		{[]string{"--profile", "laptop"}, "laptop", true, "given, the one the form factor gives"},
 		{[]string{"--profile", "workstation"}, "workstation", true, "given, another"},
 	} {
-		d := testDeps(map[string]string{"USER": "ada"})
-		d.interactive = func() bool { return true }
-		var got generate.Answers
-		d.ask = func(a *generate.Answers, _ *hwdetect.Report, _ *catalog.Catalog, _ *rules.Rules) error {
-			got = *a
-			return errAborted
-		}
-		args := append([]string{"--root", fixture(t, "nvidia-intel-laptop"), "--dir", t.TempDir()}, tc.args...)
+		d, hdir := fakeFormHelper(t, "cat <&3 > request.json\nexit 3\n") // reads the request, then is cancelled
+		args := append([]string{"--root", fixture(t, "nvidia-intel-laptop"), "--dir", filepath.Join(t.TempDir(), "config")}, tc.args...)
 		if _, stderr, err := runInit(t, d, args...); err == nil {
 			t.Fatalf("%s: the cancelled form wrote a configuration\n%s", tc.description, stderr)
 		}
-		if got.HomeProfile != tc.profile || got.HomeProfileChosen != tc.chosen {
+		raw, err := os.ReadFile(filepath.Join(hdir, "request.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := formwire.ReadRequest(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: the helper got %s: %v", tc.description, raw, err)
+		}
+		if got := req.Answers; got.HomeProfile != tc.profile || got.HomeProfileChosen != tc.chosen {
 			t.Errorf("%s: the form got home profile %q (chosen %v), want %q (chosen %v)", tc.description, got.HomeProfile, got.HomeProfileChosen, tc.profile, tc.chosen)
 		}
 	}
