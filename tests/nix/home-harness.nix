@@ -215,6 +215,7 @@ let
             kind = v.type.kind or "unique";
             check = v.type.check or (_: true);
             type = v.type.name or "?";
+            readOnly = v.readOnly or false;
           }
           // (if v ? default then { inherit (v) default; } else { })
           // (
@@ -245,17 +246,26 @@ let
   # children are attribute sets of submodules; other nodes with children are
   # namespaces or submodules where only declared names may be set.
   mergeNode = mergeNodeWith false;
+  # The definitions of an option (or of one element of an attribute set of
+  # submodules) that win on priority, before looking inside them: as in
+  # nixpkgs, `x = mkDefault { a = 1; b = 2; }` against a plain `x.a = 3;`
+  # loses as a whole (x.b is then undefined), while
+  # `x = { a = mkDefault 1; b = 2; }` keeps b.
+  winning = defs: map (w: w.value) (highest (concatMap discharge defs));
   mergeNodeWith =
-    onlyDefined: loc: node: defs:
+    onlyDefined: loc: node: defs0:
     let
       d = node._decl;
       named = node._children."<name>" or null;
-      # An attribute set of submodules is an option: like nixpkgs, discharge
-      # the conditions around its definitions before looking inside them.
+      hasChildren = node._children != { };
+      # A declared option with sub-options (a submodule, an attribute set of
+      # submodules): like nixpkgs, discharge the conditions and priorities
+      # around its definitions before looking inside them.
+      isSubOption = d != null && (hasChildren || d ? sub);
       isAttrsOfSub = named != null || (d != null && d ? sub);
+      defs = if isSubOption then winning defs0 else defs0;
       pushed = map pushDown (if isAttrsOfSub then filter alive defs else defs);
       byKey = zip (filter isTree pushed);
-      hasChildren = node._children != { };
       live = filter (n: any alive byKey.${n}) (attrNames byKey);
     in
     if d != null && (d ? sub) then
@@ -263,7 +273,7 @@ let
       listToAttrs (
         map (n: {
           name = n;
-          value = mergeNodeWith onlyDefined (loc ++ [ n ]) d.sub byKey.${n};
+          value = mergeNodeWith onlyDefined (loc ++ [ n ]) d.sub (winning byKey.${n});
         }) live
       )
     else if named != null then
@@ -272,7 +282,7 @@ let
           name = n;
           value = mergeNodeWith onlyDefined (loc ++ [ n ]) (
             named // { _open = d != null && (d.open or false); }
-          ) byKey.${n};
+          ) (winning byKey.${n});
         }) live
       )
     else if hasChildren && !(node._children ? "*") && (d == null || all isTree pushed) then
@@ -437,6 +447,15 @@ let
   failedAssertions = map (a: a.message) (filter (a: !a.assertion) config.assertions);
 in
 {
-  inherit config defined failedAssertions;
+  # decls: the option declarations (upstream, agenix, the modules' own);
+  # standIn: what the harness defines in place of home-manager and the
+  # user's home (home.username …); both for home-override.nix.
+  standIn = base;
+  inherit
+    config
+    defined
+    failedAssertions
+    decls
+    ;
   inherit (config) warnings;
 }
