@@ -23,16 +23,18 @@ in
 
   config = lib.mkIf cfg.enable {
     programs.claude-code = {
-      enable = true;
+      enable = lib.mkDefault true;
       # The NixOS ai module already installs claude-code system-wide; do not
       # add a second copy to the profile.
       package = lib.mkIf systemAi (lib.mkDefault null);
     };
 
-    home.shellAliases = lib.mkIf systemAi {
+    home.shellAliases = lib.mkIf systemAi (
+      lib.mapAttrs (_: lib.mkDefault) {
       cm = "claude-monitor";
       cmonitor = "claude-monitor";
       ccm = "claude-monitor";
-    };
+      }
+    );
   };
 }

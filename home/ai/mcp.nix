@@ -292,7 +292,12 @@ in
         )
       );
 
-      programs.claude-code.mcpServers = lib.mapAttrs render selection.on // cfg.extraServers;
+      # The built-in servers are opinions (mkDefault on each leaf: a user's
+      # programs.claude-code.mcpServers.<name>.args replaces ours); the
+      # extra servers are the user's own.
+      programs.claude-code.mcpServers =
+        lib.mapAttrs (name: s: lib.mapAttrsRecursive (_: lib.mkDefault) (render name s)) selection.on
+        // cfg.extraServers;
     })
   ];
 }

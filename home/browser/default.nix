@@ -82,8 +82,9 @@ in
   };
 
   config = lib.mkIf cfg.enable {
+    # extensions and commandLineArgs are lists: a user's own are added.
     programs.brave = {
-      enable = true;
+      enable = lib.mkDefault true;
       extensions = map (id: { inherit id; }) (cfg.extensions ++ cfg.extraExtensions);
       commandLineArgs = cfg.finalCommandLineArgs;
     };

@@ -75,15 +75,15 @@ in
 
     # home-manager's service runs `vdirsyncer metasync` then `vdirsyncer sync`.
     services.vdirsyncer = {
-      enable = true;
-      frequency = cfg.syncFrequency;
-      configFile = cfg.vdirsyncerConfig;
+      enable = lib.mkDefault true;
+      frequency = lib.mkDefault cfg.syncFrequency;
+      configFile = lib.mkDefault cfg.vdirsyncerConfig;
     };
 
-    systemd.user.services.vdirsyncer.Unit.ConditionPathExists = configPath;
+    systemd.user.services.vdirsyncer.Unit.ConditionPathExists = lib.mkDefault configPath;
     systemd.user.timers.vdirsyncer.Timer = {
-      Persistent = true;
-      RandomizedDelaySec = "30s";
+      Persistent = lib.mkDefault true;
+      RandomizedDelaySec = lib.mkDefault "30s";
     };
   };
 }

@@ -31,7 +31,7 @@ in
   config = lib.mkMerge [
     { axios.home.profile = "workstation"; }
     (lib.mkIf cfg.solaarAutostart {
-      xdg.configFile."autostart/solaar.desktop" = {
+      xdg.configFile."autostart/solaar.desktop" = lib.mapAttrsRecursive (_: lib.mkDefault) {
         force = true;
         text = ''
           [Desktop Entry]

@@ -72,7 +72,7 @@ in
     lib.mkMerge [
       { age.identityPaths = cfg.identityPaths; }
       (lib.mkIf (dir != null) {
-        age.secrets = lib.mapAttrs (_: file: { inherit file; }) (discover dir);
+        age.secrets = lib.mapAttrs (_: file: { file = lib.mkDefault file; }) (discover dir);
       })
     ]
   );

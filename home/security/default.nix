@@ -57,7 +57,7 @@ in
     lib.mkMerge [
       {
         programs.gpg = {
-          enable = true;
+          enable = lib.mkDefault true;
           settings = {
             keyserver = lib.mkDefault "hkps://keys.openpgp.org";
             auto-key-retrieve = lib.mkDefault false;
@@ -74,7 +74,7 @@ in
           pinentry.package = lib.mkDefault cfg.pinentryPackage;
         };
       }
-      (lib.mkIf cfg.sshAgent { services.ssh-agent.enable = true; })
+      (lib.mkIf cfg.sshAgent { services.ssh-agent.enable = lib.mkDefault true; })
     ]
   );
 }

@@ -1,5 +1,9 @@
 # fish: rebuild helpers, colours for a dark (#080C12) background, fzf file
 # picker on Ctrl+F and git abbreviations.
+#
+# Opinions are in mkDefault, leaf by leaf: a user's own function, abbreviation
+# or binding of the same name replaces ours. interactiveShellInit stays plain:
+# it is lines, and a user's lines are added to ours.
 {
   config,
   lib,
@@ -12,9 +16,9 @@ in
 {
   config = lib.mkIf cfg.enable {
     programs.fish = {
-      enable = true;
+      enable = lib.mkDefault true;
 
-      functions = {
+      functions = lib.mapAttrsRecursive (_: lib.mkDefault) {
         _axios_flake_path = {
           description = "Print the system flake's folder: $FLAKE_PATH, else ~/.config/nixos_config";
           body = ''
@@ -86,9 +90,9 @@ in
         };
       };
 
-      binds."ctrl-f".command = "_axios_fzf_file";
+      binds."ctrl-f".command = lib.mkDefault "_axios_fzf_file";
 
-      shellAbbrs = {
+      shellAbbrs = lib.mapAttrs (_: lib.mkDefault) {
         gs = "git status -sb";
         ga = "git add -A";
         gc = "git commit -m";

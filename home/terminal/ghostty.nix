@@ -37,13 +37,13 @@ in
 
   config = lib.mkIf cfg.enable {
     programs.ghostty = {
-      enable = true;
-      package = cfg.ghosttyPackage;
-      enableFishIntegration = true;
-      settings.config-file = "?config-dankcolors";
+      enable = lib.mkDefault true;
+      package = lib.mkDefault cfg.ghosttyPackage;
+      enableFishIntegration = lib.mkDefault true;
+      settings.config-file = lib.mkDefault "?config-dankcolors";
     };
 
-    xdg.desktopEntries.${cfg.dropdownAppId} = {
+    xdg.desktopEntries.${cfg.dropdownAppId} = lib.mapAttrsRecursive (_: lib.mkDefault) {
       name = "Ghostty Drop-down Terminal";
       comment = "Drop-down terminal using Ghostty";
       icon = "com.mitchellh.ghostty";

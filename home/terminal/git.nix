@@ -19,7 +19,7 @@ in
 {
   config = lib.mkIf cfg.enable {
     programs.git = {
-      enable = true;
+      enable = lib.mkDefault true;
       settings = lib.mkMerge [
         {
           init.defaultBranch = lib.mkDefault "main";
@@ -35,7 +35,7 @@ in
           fetch.prune = lib.mkDefault true;
           help.autocorrect = lib.mkDefault 20;
 
-          alias = {
+          alias = lib.mapAttrs (_: lib.mkDefault) {
             co = "checkout";
             cob = "!f() { git checkout -b \"$1\"; }; f";
             sw = "switch";
@@ -60,9 +60,9 @@ in
 
     # delta sets core.pager and interactive.diffFilter itself.
     programs.delta = {
-      enable = true;
-      enableGitIntegration = true;
-      options = {
+      enable = lib.mkDefault true;
+      enableGitIntegration = lib.mkDefault true;
+      options = lib.mapAttrs (_: lib.mkDefault) {
         navigate = true;
         line-numbers = true;
         side-by-side = true;

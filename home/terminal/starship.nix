@@ -2,6 +2,10 @@
 # toolchains, then the arrow). The Zig, Copilot and Claude segments are custom
 # modules (run with sh, not fish, to keep the prompt fast) and are referenced
 # as ${custom.<name>} in the format.
+#
+# Every setting is an opinion in mkDefault (on each leaf, so setting one of
+# them, e.g. `programs.starship.settings.add_newline = false;`, keeps the
+# others).
 {
   config,
   lib,
@@ -13,9 +17,9 @@ in
 {
   config = lib.mkIf cfg.enable {
     programs.starship = {
-      enable = true;
-      enableFishIntegration = true;
-      settings = {
+      enable = lib.mkDefault true;
+      enableFishIntegration = lib.mkDefault true;
+      settings = lib.mapAttrsRecursive (_: lib.mkDefault) {
         add_newline = true;
         palette = "axion";
         palettes.axion = {

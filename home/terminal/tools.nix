@@ -1,4 +1,6 @@
-# Everyday command-line tools, with their fish integrations.
+# Everyday command-line tools, with their fish integrations. Every setting is
+# an opinion in mkDefault; eza's extraOptions is a list and merges with a
+# user's own.
 {
   config,
   lib,
@@ -11,30 +13,30 @@ in
   config = lib.mkIf cfg.enable {
     programs = {
       eza = {
-        enable = true;
-        git = true;
-        icons = "auto";
-        enableFishIntegration = true;
-        enableBashIntegration = true;
+        enable = lib.mkDefault true;
+        git = lib.mkDefault true;
+        icons = lib.mkDefault "auto";
+        enableFishIntegration = lib.mkDefault true;
+        enableBashIntegration = lib.mkDefault true;
         extraOptions = [
           "--group-directories-first"
           "--header"
         ];
       };
-      ripgrep.enable = true;
-      fd.enable = true;
+      ripgrep.enable = lib.mkDefault true;
+      fd.enable = lib.mkDefault true;
       fzf = {
-        enable = true;
-        enableFishIntegration = true;
+        enable = lib.mkDefault true;
+        enableFishIntegration = lib.mkDefault true;
       };
-      gh.enable = true;
+      gh.enable = lib.mkDefault true;
       zoxide = {
-        enable = true;
-        enableFishIntegration = true;
+        enable = lib.mkDefault true;
+        enableFishIntegration = lib.mkDefault true;
       };
       direnv = {
-        enable = true;
-        nix-direnv.enable = true;
+        enable = lib.mkDefault true;
+        nix-direnv.enable = lib.mkDefault true;
       };
     };
   };

@@ -27,6 +27,9 @@
     "mcp-servers-nix"
     "self-axios"
   ],
+  # the parsed optionsTsv of an earlier evaluation (its `upstream`), so that
+  # many evaluations parse it once
+  upstreamDecls ? null,
 }:
 let
   inherit (builtins)
@@ -140,7 +143,8 @@ let
   tsvLines = filter (l: isString l && l != "" && substring 0 1 l != "#") (
     split "\n" (builtins.readFile optionsTsv)
   );
-  upstream = foldl' (
+  upstream = if upstreamDecls != null then upstreamDecls else upstreamOfTsv;
+  upstreamOfTsv = foldl' (
     node: line:
     let
       cols = filter isString (split "\t" line);
@@ -456,6 +460,7 @@ in
     defined
     failedAssertions
     decls
+    upstream
     ;
   inherit (config) warnings;
 }

@@ -62,8 +62,10 @@ let
   inherit (modsys) setPath isProp configOf;
   inherit (modsys.lib) getAttrFromPath;
 
-  harness = extra: import ./home-harness.nix (scenario // { inherit optionsTsv; } // extra);
-  base = harness { };
+  call = extra: import ./home-harness.nix (scenario // { inherit optionsTsv; } // extra);
+  base = call { };
+  # every further evaluation reuses base's parsed option list
+  harness = extra: call ({ upstreamDecls = base.upstream; } // extra);
   scenarioHome = scenario.home or { };
 
   showPath = concatStringsSep ".";
@@ -268,8 +270,8 @@ let
       );
       othersKept = tryEval (
         let
-          before = siblings info leaf.path base.config;
-          after = siblings info leaf.path h.config;
+          before = siblings info leaf.path base.defined;
+          after = siblings info leaf.path h.defined;
         in
         deepSeq [ before after ] (before == after)
       );

@@ -247,6 +247,18 @@ let
     # (literal separators only: "." is escaped, as nixpkgs escapes every one)
     splitString = sep: s: filter isString (builtins.split (builtins.replaceStrings [ "." ] [ "[.]" ] sep) s);
     getAttrFromPath = path: set: foldl' (acc: k: acc.${k}) set path;
+    # f path value for every value that is not an attribute set (recursing
+    # into every attribute set, packages too, as nixpkgs does)
+    mapAttrsRecursive =
+      f: set:
+      let
+        recurse =
+          path:
+          mapAttrs (
+            name: value: if isAttrs value then recurse (path ++ [ name ]) value else f (path ++ [ name ]) value
+          );
+      in
+      recurse [ ] set;
     attrByPath =
       path: default: set:
       if path == [ ] then
