@@ -48,26 +48,37 @@ var homeOverrideScenarios = map[string]string{
 	// the system runs both agents: none of ours
 	"system agents": `{ os = { programs.gnupg.agent.enable = true; programs.ssh.startAgent = true; }; }`,
 	"no inputs":     `{ inputs = [ ]; }`,
+	// home/desktop (niri, DMS, wallpapers, theming, PWAs, Google Drive),
+	// every part of it on as by default
+	"desktop": `{ desktop = true; os = ` + desktopOS + `; home = { axios.user.email = "alice@example.org"; }; }`,
 }
 
 // homeOverrideGated are leaves that only a toggle brings in; each must be
 // among the leaves of some scenario, so the scenarios really cover them.
 var homeOverrideGated = []string{
-	"programs.starship.settings.add_newline",                    // the issue's example
-	"services.ssh-agent.enable",                                 // no system SSH agent
-	"programs.git.settings.user.email",                          // axios.user.email set
-	"xdg.configFile.autostart/solaar.desktop.text",              // Solaar installed
-	"home.shellAliases.cm",                                      // the system runs services.ai
-	"programs.claude-code.package",                              // idem (null: the system installs it)
-	"age.secrets.api-token.file",                                // secrets inherited from the system
-	"programs.vdirsyncer.enable",                                // calendar accounts
-	"programs.claude-code.mcpServers.tavily.command",            // a server with its secret
-	"programs.claude-code.mcpServers.git.command",               // mcp-servers-nix input
-	"services.gpg-agent.pinentry.package",                       // gpg-agent of our own
-	"home.sessionVariables.FLAKE_PATH",                          // axios.home.enableDefaults
-	"xdg.desktopEntries.com.kc.dropterm.exec",                   // the terminal
-	"programs.brave.enable",                                     // the browser
-	"systemd.user.services.vdirsyncer.Unit.ConditionPathExists", // calendar
+	"programs.starship.settings.add_newline",                          // the issue's example
+	"services.ssh-agent.enable",                                       // no system SSH agent
+	"programs.git.settings.user.email",                                // axios.user.email set
+	"xdg.configFile.autostart/solaar.desktop.text",                    // Solaar installed
+	"home.shellAliases.cm",                                            // the system runs services.ai
+	"programs.claude-code.package",                                    // idem (null: the system installs it)
+	"age.secrets.api-token.file",                                      // secrets inherited from the system
+	"programs.vdirsyncer.enable",                                      // calendar accounts
+	"programs.claude-code.mcpServers.tavily.command",                  // a server with its secret
+	"programs.claude-code.mcpServers.git.command",                     // mcp-servers-nix input
+	"services.gpg-agent.pinentry.package",                             // gpg-agent of our own
+	"home.sessionVariables.FLAKE_PATH",                                // axios.home.enableDefaults
+	"xdg.desktopEntries.com.kc.dropterm.exec",                         // the terminal
+	"programs.brave.enable",                                           // the browser
+	"systemd.user.services.vdirsyncer.Unit.ConditionPathExists",       // calendar
+	"programs.niri.settings.cursor.theme",                             // home.pointerCursor.enable
+	"programs.niri.settings.binds.Mod+Q.action.close-window",          // niri
+	"programs.dank-material-shell.enable",                             // axios.desktop.dms.enable
+	"home.file.Pictures/Wallpapers/axios-01-aurora.jpg.source",        // wallpaper collection
+	"systemd.user.services.axios-overview-backdrop.Service.ExecStart", // wallpaper
+	"gtk.theme.name",                                                  // theming
+	"systemd.user.timers.gdrive-documents-sync.Timer.OnUnitActiveSec", // Google Drive
+	"services.kdeconnect.enable",                                      // the desktop itself
 }
 
 type overrideResult struct {

@@ -26,11 +26,11 @@ in
 
   config = lib.mkIf cfg.enable {
     programs.dank-material-shell = {
-      enable = true;
-      quickshell.package = axiosFlake.inputs.quickshell.packages.${pkgs.stdenv.hostPlatform.system}.default;
+      enable = lib.mkDefault true;
+      quickshell.package = lib.mkDefault axiosFlake.inputs.quickshell.packages.${pkgs.stdenv.hostPlatform.system}.default;
       systemd = {
-        enable = true;
-        restartIfChanged = true;
+        enable = lib.mkDefault true;
+        restartIfChanged = lib.mkDefault true;
       };
       # Feature dependencies. Brightness, colour picker, clipboard and system
       # sound are built into current DMS (those options were removed).

@@ -272,6 +272,8 @@ in
     };
   };
 
+  # The units' scalars are opinions in mkDefault; their lists merge with a
+  # user's.
   config = lib.mkIf cfg.enable {
     home.packages = [
       cfg.package
@@ -283,7 +285,7 @@ in
       name: f:
       lib.nameValuePair "gdrive-${name}-sync" {
         Unit = {
-          Description = "Rclone bidirectional sync for Google Drive ${name}";
+          Description = lib.mkDefault "Rclone bidirectional sync for Google Drive ${name}";
           After = [ "network-online.target" ];
           ConditionPathExists = [
             rcloneConf
@@ -291,8 +293,8 @@ in
           ];
         };
         Service = {
-          Type = "oneshot";
-          ExecStart = "${lib.getExe runner} ${lib.escapeShellArgs ([ name ] ++ bisyncArgs name f)}";
+          Type = lib.mkDefault "oneshot";
+          ExecStart = lib.mkDefault "${lib.getExe runner} ${lib.escapeShellArgs ([ name ] ++ bisyncArgs name f)}";
         };
       }
     ) cfg.folders;
@@ -300,10 +302,10 @@ in
     systemd.user.timers = lib.mapAttrs' (
       name: _:
       lib.nameValuePair "gdrive-${name}-sync" {
-        Unit.Description = "Timer for Google Drive ${name} sync";
+        Unit.Description = lib.mkDefault "Timer for Google Drive ${name} sync";
         Timer = {
-          OnBootSec = "5min";
-          OnUnitActiveSec = cfg.interval;
+          OnBootSec = lib.mkDefault "5min";
+          OnUnitActiveSec = lib.mkDefault cfg.interval;
         };
         Install.WantedBy = [ "timers.target" ];
       }

@@ -17,6 +17,7 @@ const gdriveStubs = `
   esc = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
   lib = {
     mkIf = c: x: x;
+    mkDefault = x: x;
     mkOption = a: a;
     mkPackageOption = p: n: o: { };
     literalExpression = x: x;

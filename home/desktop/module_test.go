@@ -20,6 +20,8 @@ const moduleStubs = `
     mkMerge = builtins.foldl' (a: b: a // b) { };
     mkDefault = x: x;
     mkForce = x: x;
+    mapAttrs = builtins.mapAttrs;
+    mapAttrsRecursive = f: let r = path: builtins.mapAttrs (n: v: if builtins.isAttrs v then r (path ++ [ n ]) v else f (path ++ [ n ]) v); in r [ ];
     mkOption = a: a;
     mkEnableOption = d: { inherit d; };
     mkPackageOption = p: n: o: { };

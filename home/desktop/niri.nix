@@ -142,10 +142,10 @@ in
     ];
 
     programs.dank-material-shell.niri = {
-      enableKeybinds = true;
+      enableKeybinds = lib.mkDefault true;
       # DMS runs as the systemd user service dms.service; a niri spawn would
       # start a second instance.
-      enableSpawn = false;
+      enableSpawn = lib.mkDefault false;
       # DMS's "includes" (on by default upstream) would move the config
       # niri-flake renders from these settings to niri/hm.kdl and load DMS's
       # runtime files (binds, layout, outputs …) after it, overriding the
@@ -154,164 +154,175 @@ in
       includes.enable = lib.mkDefault false;
     };
 
-    programs.niri.settings = {
-      prefer-no-csd = true;
-      screenshot-path = "~/Pictures/Screenshots/Screenshot-from-%Y-%m-%d-%H-%M-%S.png";
-      hotkey-overlay.skip-at-startup = true;
+    # Opinions in mkDefault, leaf by leaf (a user's setting replaces only that
+    # setting; a list such as preset-column-widths is replaced whole); niri's
+    # actions are single values, so each bind's action is one leaf. The rule
+    # lists and spawn-at-startup stay plain: a user's entries are added.
+    programs.niri.settings = lib.mkMerge [
+      (lib.mapAttrsRecursive (_: lib.mkDefault) {
+        prefer-no-csd = true;
+        screenshot-path = "~/Pictures/Screenshots/Screenshot-from-%Y-%m-%d-%H-%M-%S.png";
+        hotkey-overlay.skip-at-startup = true;
 
-      # niri draws the pointer over its own surfaces and exports
-      # XCURSOR_THEME/XCURSOR_SIZE to what it spawns; without this it uses
-      # the "default" theme and undoes home.pointerCursor (theming.nix).
-      cursor = lib.mkIf config.home.pointerCursor.enable {
-        theme = config.home.pointerCursor.name;
-        inherit (config.home.pointerCursor) size;
-      };
-
-      binds = niriCore.render (niriCore.table commands);
-
-      spawn-at-startup = [
-        # Clipboard history: DMS only starts a watcher itself when it is
-        # spawned by niri, which axiOS does not do (see enableSpawn above).
-        {
-          argv = [
-            "${pkgs.wl-clipboard}/bin/wl-paste"
-            "--watch"
-            (lib.getExe pkgs.cliphist)
-            "store"
-          ];
-        }
-      ]
-      ++ lib.optional cfg.residentTerminal {
-        argv = [
-          (lib.getExe ghostty)
-          "--gtk-single-instance=true"
-          "--initial-window=false"
-          "--quit-after-last-window-closed=false"
-        ];
-      };
-
-      layout = {
-        border.enable = false;
-        focus-ring.enable = true;
-        background-color = "transparent";
-        preset-column-widths = map (p: { proportion = p; }) [
-          1.0
-          0.75
-          0.5
-          0.25
-        ];
-        tab-indicator = {
-          hide-when-single-tab = true;
-          place-within-column = true;
-          position = "left";
-          corner-radius = 20.0;
-          gap = -12.0;
-          gaps-between-tabs = 10.0;
-          width = 4.0;
-          length.total-proportion = 0.1;
-        };
-      };
-
-      input = {
-        touchpad = {
-          natural-scroll = false;
-          tap = true;
-          tap-button-map = "left-right-middle";
-          middle-emulation = true;
-          accel-profile = "adaptive";
-        };
-        focus-follows-mouse = {
-          enable = true;
-          max-scroll-amount = "90%";
-        };
-        warp-mouse-to-focus.enable = true;
-        workspace-auto-back-and-forth = true;
-      };
-
-      switch-events.lid-close.action.spawn = [
-        "systemctl"
-        "suspend"
-      ];
-
-      # The blurred copy of the wallpaper (swaybg, namespace "wallpaper",
-      # see wallpaper.nix) sits behind the workspaces in the overview.
-      layer-rules = [
-        {
-          matches = [ { namespace = "^wallpaper$"; } ];
-          place-within-backdrop = true;
-        }
-      ];
-
-      window-rules = [
-        {
-          geometry-corner-radius = {
-            top-left = radius;
-            top-right = radius;
-            bottom-left = radius;
-            bottom-right = radius;
-          };
-          clip-to-geometry = true;
-          draw-border-with-background = false;
-        }
-        {
-          matches = [ { is-floating = true; } ];
-          shadow.enable = true;
-        }
-        {
-          matches = [ { app-id = ".*"; } ];
-          open-maximized = true;
-        }
-        (
-          {
-            matches = [ { app-id = messagesRule; } ];
-            default-floating-position = {
-              x = 5;
-              y = 5;
-              relative-to = "top-left";
-            };
-          }
-          // floating (size 500 700)
-        )
-        ({ matches = [ { app-id = "^qalculate-gtk$"; } ]; } // floating (size 500 700))
-        (
-          {
-            matches = [
-              {
-                app-id = "brave-browser$";
-                title = "^Picture-in-picture$";
-              }
-            ];
-          }
-          // floating { }
-        )
-        (
-          {
-            matches = [
-              {
-                app-id = "^org\\.quickshell$";
-                title = "^Settings$";
-              }
-            ];
-          }
-          // floating { }
-        )
-        ({ matches = [ { app-id = "^org\\.gnome\\.Nautilus$"; } ]; } // floating (size 1200 900))
-        {
-          matches = [ { app-id = "^${pwaCore.escapeRegex dropdownAppId}$"; } ];
-          open-maximized = false;
-          open-floating = true;
-          default-column-width.proportion = 0.97;
-          default-window-height.fixed = 420;
-          default-floating-position = {
-            x = 0;
-            y = 4;
-            relative-to = "top";
-          };
+        layout = {
           border.enable = false;
-          focus-ring.enable = false;
-          shadow.enable = false;
-        }
-      ];
-    };
+          focus-ring.enable = true;
+          background-color = "transparent";
+          preset-column-widths = map (p: { proportion = p; }) [
+            1.0
+            0.75
+            0.5
+            0.25
+          ];
+          tab-indicator = {
+            hide-when-single-tab = true;
+            place-within-column = true;
+            position = "left";
+            corner-radius = 20.0;
+            gap = -12.0;
+            gaps-between-tabs = 10.0;
+            width = 4.0;
+            length.total-proportion = 0.1;
+          };
+        };
+
+        input = {
+          touchpad = {
+            natural-scroll = false;
+            tap = true;
+            tap-button-map = "left-right-middle";
+            middle-emulation = true;
+            accel-profile = "adaptive";
+          };
+          focus-follows-mouse = {
+            enable = true;
+            max-scroll-amount = "90%";
+          };
+          warp-mouse-to-focus.enable = true;
+          workspace-auto-back-and-forth = true;
+        };
+      })
+      {
+        # niri draws the pointer over its own surfaces and exports
+        # XCURSOR_THEME/XCURSOR_SIZE to what it spawns; without this it uses
+        # the "default" theme and undoes home.pointerCursor (theming.nix).
+        cursor = lib.mkIf config.home.pointerCursor.enable {
+          theme = lib.mkDefault config.home.pointerCursor.name;
+          size = lib.mkDefault config.home.pointerCursor.size;
+        };
+
+        binds = lib.mapAttrs (_: lib.mapAttrs (_: lib.mkDefault)) (
+          niriCore.render (niriCore.table commands)
+        );
+
+        switch-events.lid-close.action = lib.mkDefault {
+          spawn = [
+            "systemctl"
+            "suspend"
+          ];
+        };
+
+        spawn-at-startup = [
+          # Clipboard history: DMS only starts a watcher itself when it is
+          # spawned by niri, which axiOS does not do (see enableSpawn above).
+          {
+            argv = [
+              "${pkgs.wl-clipboard}/bin/wl-paste"
+              "--watch"
+              (lib.getExe pkgs.cliphist)
+              "store"
+            ];
+          }
+        ]
+        ++ lib.optional cfg.residentTerminal {
+          argv = [
+            (lib.getExe ghostty)
+            "--gtk-single-instance=true"
+            "--initial-window=false"
+            "--quit-after-last-window-closed=false"
+          ];
+        };
+
+        # The blurred copy of the wallpaper (swaybg, namespace "wallpaper",
+        # see wallpaper.nix) sits behind the workspaces in the overview.
+        layer-rules = [
+          {
+            matches = [ { namespace = "^wallpaper$"; } ];
+            place-within-backdrop = true;
+          }
+        ];
+
+        window-rules = [
+          {
+            geometry-corner-radius = {
+              top-left = radius;
+              top-right = radius;
+              bottom-left = radius;
+              bottom-right = radius;
+            };
+            clip-to-geometry = true;
+            draw-border-with-background = false;
+          }
+          {
+            matches = [ { is-floating = true; } ];
+            shadow.enable = true;
+          }
+          {
+            matches = [ { app-id = ".*"; } ];
+            open-maximized = true;
+          }
+          (
+            {
+              matches = [ { app-id = messagesRule; } ];
+              default-floating-position = {
+                x = 5;
+                y = 5;
+                relative-to = "top-left";
+              };
+            }
+            // floating (size 500 700)
+          )
+          ({ matches = [ { app-id = "^qalculate-gtk$"; } ]; } // floating (size 500 700))
+          (
+            {
+              matches = [
+                {
+                  app-id = "brave-browser$";
+                  title = "^Picture-in-picture$";
+                }
+              ];
+            }
+            // floating { }
+          )
+          (
+            {
+              matches = [
+                {
+                  app-id = "^org\\.quickshell$";
+                  title = "^Settings$";
+                }
+              ];
+            }
+            // floating { }
+          )
+          ({ matches = [ { app-id = "^org\\.gnome\\.Nautilus$"; } ]; } // floating (size 1200 900))
+          {
+            matches = [ { app-id = "^${pwaCore.escapeRegex dropdownAppId}$"; } ];
+            open-maximized = false;
+            open-floating = true;
+            default-column-width.proportion = 0.97;
+            default-window-height.fixed = 420;
+            default-floating-position = {
+              x = 0;
+              y = 4;
+              relative-to = "top";
+            };
+            border.enable = false;
+            focus-ring.enable = false;
+            shadow.enable = false;
+          }
+        ];
+      }
+    ];
   };
 }

@@ -17,8 +17,10 @@ let
   # scheme change, so gtk.css is a link to it outside the store.
   dankLink = v: {
     "gtk-${v}/gtk.css" = {
-      source = config.lib.file.mkOutOfStoreSymlink "${config.xdg.configHome}/gtk-${v}/dank-colors.css";
-      force = true;
+      source = lib.mkDefault (
+        config.lib.file.mkOutOfStoreSymlink "${config.xdg.configHome}/gtk-${v}/dank-colors.css"
+      );
+      force = lib.mkDefault true;
     };
   };
 in
@@ -31,49 +33,51 @@ in
     };
   };
 
+  # Every setting is an opinion in mkDefault, leaf by leaf; the Qt platform
+  # theme packages are a list and merge with a user's.
   config = lib.mkIf cfg.enable {
     home.pointerCursor = {
-      enable = true;
-      package = pkgs.bibata-cursors;
-      name = cursor;
-      size = 24;
-      gtk.enable = true;
-      x11.enable = true;
-      dotIcons.enable = true;
+      enable = lib.mkDefault true;
+      package = lib.mkDefault pkgs.bibata-cursors;
+      name = lib.mkDefault cursor;
+      size = lib.mkDefault 24;
+      gtk.enable = lib.mkDefault true;
+      x11.enable = lib.mkDefault true;
+      dotIcons.enable = lib.mkDefault true;
     };
 
     gtk = {
-      enable = true;
+      enable = lib.mkDefault true;
       theme = {
-        package = pkgs.adw-gtk3;
-        name = "adw-gtk3";
+        package = lib.mkDefault pkgs.adw-gtk3;
+        name = lib.mkDefault "adw-gtk3";
       };
       iconTheme = {
-        package = pkgs.papirus-icon-theme;
-        name = "Papirus-Dark";
+        package = lib.mkDefault pkgs.papirus-icon-theme;
+        name = lib.mkDefault "Papirus-Dark";
       };
       # GTK 4 apps use libadwaita, recoloured by the dank-colors.css link
       # below; home-manager must not write its own gtk-4.0/gtk.css.
-      gtk4.theme = null;
+      gtk4.theme = lib.mkDefault null;
     };
 
     # QT_QPA_PLATFORMTHEME=qt6ct for the shell and for systemd-started apps
     # (home-manager's "qtct" value would select qt5ct); DMS writes the qt6ct
     # colour scheme.
     qt = {
-      enable = true;
+      enable = lib.mkDefault true;
       platformTheme = {
-        name = "qt6ct";
+        name = lib.mkDefault "qt6ct";
         package = [ pkgs.qt6Packages.qt6ct ];
       };
     };
 
-    home.sessionVariables.XCURSOR_THEME = cursor;
+    home.sessionVariables.XCURSOR_THEME = lib.mkDefault cursor;
 
     xdg.configFile = dankLink "3.0" // dankLink "4.0";
 
-    dconf.enable = true;
-    dconf.settings."org/gnome/desktop/interface".color-scheme = "prefer-dark";
+    # (dconf.enable is an invisible home-manager option, true on Linux.)
+    dconf.settings."org/gnome/desktop/interface".color-scheme = lib.mkDefault "prefer-dark";
 
     # Flatpak apps may read the GTK colour files (read-only).
     xdg.dataFile."flatpak/overrides/global".text = ''
@@ -83,30 +87,32 @@ in
 
     # DMS generates a VS Code colour theme extension; register it so VS Code
     # lists "Dynamic Base16 DankShell" without a marketplace install.
-    home.activation.axiosVSCodeDankTheme = lib.hm.dag.entryAfter [ "writeBoundary" ] ''
-      ext_id=local.dynamic-base16-dankshell
-      ext_dir=${lib.escapeShellArg home}/.vscode/extensions/$ext_id-0.0.1
-      index=${lib.escapeShellArg home}/.vscode/extensions/extensions.json
-      if [ -d "$ext_dir" ]; then
-        run chmod -R u+w "$ext_dir"
-        if [ ! -f "$index" ]; then
-          run mkdir -p "$(dirname "$index")"
-          run sh -c 'echo "[]" > "$1"' sh "$index"
+    home.activation.axiosVSCodeDankTheme = lib.mapAttrs (_: lib.mkDefault) (
+      lib.hm.dag.entryAfter [ "writeBoundary" ] ''
+        ext_id=local.dynamic-base16-dankshell
+        ext_dir=${lib.escapeShellArg home}/.vscode/extensions/$ext_id-0.0.1
+        index=${lib.escapeShellArg home}/.vscode/extensions/extensions.json
+        if [ -d "$ext_dir" ]; then
+          run chmod -R u+w "$ext_dir"
+          if [ ! -f "$index" ]; then
+            run mkdir -p "$(dirname "$index")"
+            run sh -c 'echo "[]" > "$1"' sh "$index"
+          fi
+          if ! ${lib.getExe pkgs.jq} -e --arg id "$ext_id" 'any(.[]; .identifier.id == $id)' "$index" >/dev/null; then
+            tmp=$(mktemp)
+            ${lib.getExe pkgs.jq} --arg id "$ext_id" --arg dir "$ext_dir" \
+              --argjson now "$(( $(date +%s) * 1000 ))" \
+              '. + [{identifier: {id: $id}, version: "0.0.1",
+                     location: {"$mid": 1, path: $dir, scheme: "file"},
+                     relativeLocation: ($dir | split("/") | last),
+                     metadata: {installedTimestamp: $now, pinned: false, source: "gallery",
+                                targetPlatform: "undefined", updated: false, private: false,
+                                isPreReleaseVersion: false, hasPreReleaseVersion: false}}]' \
+              "$index" > "$tmp"
+            run mv "$tmp" "$index"
+          fi
         fi
-        if ! ${lib.getExe pkgs.jq} -e --arg id "$ext_id" 'any(.[]; .identifier.id == $id)' "$index" >/dev/null; then
-          tmp=$(mktemp)
-          ${lib.getExe pkgs.jq} --arg id "$ext_id" --arg dir "$ext_dir" \
-            --argjson now "$(( $(date +%s) * 1000 ))" \
-            '. + [{identifier: {id: $id}, version: "0.0.1",
-                   location: {"$mid": 1, path: $dir, scheme: "file"},
-                   relativeLocation: ($dir | split("/") | last),
-                   metadata: {installedTimestamp: $now, pinned: false, source: "gallery",
-                              targetPlatform: "undefined", updated: false, private: false,
-                              isPreReleaseVersion: false, hasPreReleaseVersion: false}}]' \
-            "$index" > "$tmp"
-          run mv "$tmp" "$index"
-        fi
-      fi
-    '';
+      ''
+    );
   };
 }

@@ -42,6 +42,8 @@ func TestThemingFollowsDMS(t *testing.T) {
   pkg = name: { outPath = "/store/${name}"; inherit name; };
   lib = {
     mkIf = c: x: if c then x else { };
+    mkDefault = x: x;
+    mapAttrs = builtins.mapAttrs;
     mkOption = a: a;
     types = { bool = "bool"; };
     escapeShellArg = s: "'" + s + "'";

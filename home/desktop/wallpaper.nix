@@ -91,28 +91,33 @@ in
       {
         home.packages = [ hook ];
 
-        home.activation.axiosNiriCache = lib.hm.dag.entryAfter [ "writeBoundary" ] ''
-          run mkdir -p ${lib.escapeShellArg (dirOf cfg.blurOutput)}
-        '';
+        home.activation.axiosNiriCache = lib.mapAttrs (_: lib.mkDefault) (
+          lib.hm.dag.entryAfter [ "writeBoundary" ] ''
+            run mkdir -p ${lib.escapeShellArg (dirOf cfg.blurOutput)}
+          ''
+        );
 
         # swaybg's layer (namespace "wallpaper") is placed in the overview
-        # backdrop by a niri layer rule (niri.nix).
+        # backdrop by a niri layer rule (niri.nix). Scalars are opinions in
+        # mkDefault; the unit lists merge with a user's.
         systemd.user.services.axios-overview-backdrop = {
           Unit = {
-            Description = "Blurred wallpaper behind niri's overview";
+            Description = lib.mkDefault "Blurred wallpaper behind niri's overview";
             PartOf = [ config.wayland.systemd.target ];
             After = [ config.wayland.systemd.target ];
-            ConditionPathExists = cfg.blurOutput;
+            ConditionPathExists = lib.mkDefault cfg.blurOutput;
           };
           Service = {
-            ExecStart = lib.escapeShellArgs [
-              (lib.getExe pkgs.swaybg)
-              "--mode"
-              "stretch"
-              "--image"
-              cfg.blurOutput
-            ];
-            Restart = "on-failure";
+            ExecStart = lib.mkDefault (
+              lib.escapeShellArgs [
+                (lib.getExe pkgs.swaybg)
+                "--mode"
+                "stretch"
+                "--image"
+                cfg.blurOutput
+              ]
+            );
+            Restart = lib.mkDefault "on-failure";
           };
           Install.WantedBy = [ config.wayland.systemd.target ];
         };
@@ -120,7 +125,7 @@ in
       (lib.mkIf cfg.collection.enable {
         home.file = lib.mapAttrs' (name: _: {
           name = "${cfg.directory}/axios-${name}";
-          value.source = ./wallpapers + "/${name}";
+          value.source = lib.mkDefault (./wallpapers + "/${name}");
         }) (lib.filterAttrs (n: t: t == "regular" && lib.hasSuffix ".jpg" n) (builtins.readDir ./wallpapers));
       })
     ]

@@ -22,6 +22,8 @@ func wallpaperModule(blurCommand, blurOutput string) string {
   lib = {
     mkIf = c: x: x;
     mkMerge = builtins.foldl' (a: b: a // b) { };
+    mkDefault = x: x;
+    mapAttrs = builtins.mapAttrs;
     mkOption = a: a;
     literalExpression = x: x;
     types = { bool = "bool"; str = "str"; package = "package"; };

@@ -15,7 +15,9 @@
 #
 # os: the NixOS configuration seen as osConfig (null: standalone);
 # home: an extra home module (attribute set) for the scenario;
-# profile: "workstation" or "laptop"; inputs: which flake inputs exist.
+# profile: "workstation" or "laptop"; inputs: which flake inputs exist;
+# desktop: also load home/desktop (with the options of the DankMaterialShell,
+# danksearch and niri-flake home modules it configures).
 {
   optionsTsv ?
     throw "home-harness.nix: pass optionsTsv, the path of a home-manager option list (tests/home_test.go writes a subset of ../shared/data/home-manager-options-2026-08.tsv)",
@@ -30,6 +32,7 @@
   # the parsed optionsTsv of an earlier evaluation (its `upstream`), so that
   # many evaluations parse it once
   upstreamDecls ? null,
+  desktop ? false,
 }:
 let
   inherit (builtins)
@@ -164,6 +167,92 @@ let
   ) emptyNode tsvLines;
 
   # The agenix home-manager module's options (not part of home-manager).
+  # The options of the flake inputs' home modules that home/desktop sets
+  # (tests/homeopts_test.go's homeInputOptions names their sources); niri-flake
+  # types every niri setting, free-form here.
+  desktopDecls =
+    let
+      bool = {
+        kind = "unique";
+        check = isBool;
+        type = "boolean";
+      };
+      dms = n: {
+        path = [
+          "programs"
+          "dank-material-shell"
+        ]
+        ++ n;
+        decl = bool;
+      };
+    in
+    foldl' (node: p: insert node p.path p.decl) emptyNode (
+      map dms [
+        [ "enable" ]
+        [
+          "systemd"
+          "enable"
+        ]
+        [
+          "systemd"
+          "restartIfChanged"
+        ]
+        [ "enableSystemMonitoring" ]
+        [ "enableVPN" ]
+        [ "enableDynamicTheming" ]
+        [ "enableAudioWavelength" ]
+        [ "enableCalendarEvents" ]
+        [
+          "niri"
+          "enableKeybinds"
+        ]
+        [
+          "niri"
+          "enableSpawn"
+        ]
+        [
+          "niri"
+          "includes"
+          "enable"
+        ]
+      ]
+      ++ [
+        {
+          path = [
+            "programs"
+            "dank-material-shell"
+            "quickshell"
+            "package"
+          ];
+          decl = {
+            kind = "unique";
+            check = v: isAttrs v && v ? _pkg;
+            type = "package";
+          };
+        }
+        {
+          path = [
+            "programs"
+            "dsearch"
+            "enable"
+          ];
+          decl = bool;
+        }
+        {
+          path = [
+            "programs"
+            "niri"
+            "settings"
+          ];
+          decl = {
+            kind = "unique";
+            check = isAttrs;
+            type = "niri settings";
+          };
+        }
+      ]
+    );
+
   agenixDecls =
     foldl' (node: p: insert node p.path p.decl) emptyNode [
       {
@@ -267,7 +356,15 @@ let
       # around its definitions before looking inside them.
       isSubOption = d != null && (hasChildren || d ? sub);
       isAttrsOfSub = named != null || (d != null && d ? sub);
-      defs = if isSubOption then winning defs0 else defs0;
+      # an attribute set of submodules that nobody defines is its default
+      # (as a definition of option-default priority)
+      defs =
+        if !isSubOption then
+          defs0
+        else if d ? sub && d ? default && !any alive defs0 then
+          [ (mkOverride 1500 d.default) ]
+        else
+          winning defs0;
       pushed = map pushDown (if isAttrsOfSub then filter alive defs else defs);
       byKey = zip (filter isTree pushed);
       live = filter (n: any alive byKey.${n}) (attrNames byKey);
@@ -367,6 +464,27 @@ let
       "pinentry-curses"
       "pinentry-gnome3"
       "vdirsyncer"
+      # home/desktop
+      "adw-gtk3"
+      "bibata-cursors"
+      "brave"
+      "chromium"
+      "cliphist"
+      "coreutils"
+      "findutils"
+      "gnugrep"
+      "google-chrome"
+      "jq"
+      "libnotify"
+      "niri"
+      "papirus-icon-theme"
+      "procps"
+      "rclone"
+      "slurp"
+      "swaybg"
+      "util-linux"
+      "wf-recorder"
+      "wl-clipboard"
     ]
     // {
       stdenv.hostPlatform.system = "x86_64-linux";
@@ -378,6 +496,14 @@ let
         // {
           outPath = "/nix/store/00000000000000000000000000000000-${name}?text=${text}";
         };
+      writeShellApplication =
+        a:
+        mkPkg a.name
+        // {
+          inherit (a) text;
+          mainProgram = a.name;
+        };
+      qt6Packages = pkgSet [ "qt6ct" ];
     };
 
   flakeInputs =
@@ -387,6 +513,9 @@ let
       else
         { }
     )
+    // {
+      quickshell.packages.x86_64-linux.default = mkPkg "quickshell";
+    }
     // (
       if elem "mcp-servers-nix" inputs then
         {
@@ -405,7 +534,22 @@ let
   axiosFlake = {
     inputs = flakeInputs;
     self =
-      if elem "self-axios" inputs then { packages.x86_64-linux.axios = mkPkg "axios"; } else { };
+      if elem "self-axios" inputs then
+        {
+          packages.x86_64-linux = {
+            axios = mkPkg "axios";
+            pwa-apps = mkPkg "pwa-apps" // {
+              override =
+                a:
+                mkPkg "pwa-apps"
+                // {
+                  missingIcons = [ ];
+                };
+            };
+          };
+        }
+      else
+        { };
   };
 
   # ---- evaluation ------------------------------------------------------------
@@ -420,18 +564,42 @@ let
     (repo + "/home/calendar")
     (repo + "/home/ai")
     (repo + "/home/secrets")
-  ];
+  ]
+  ++ (if desktop then [ (repo + "/home/desktop") ] else [ ]);
   base = {
     home.username = "alice";
     home.homeDirectory = "/home/alice";
-    xdg.configHome = "/home/alice/.config";
+    xdg = {
+      configHome = "/home/alice/.config";
+    }
+    // (
+      if desktop then
+        {
+          cacheHome = "/home/alice/.cache";
+          stateHome = "/home/alice/.local/state";
+        }
+      else
+        { }
+    );
     # home-manager's own defaults (option-default priority)
     programs.gh.package = mkOverride 1500 pkgs.gh;
     programs.claude-code.package = mkOverride 1500 pkgs.claude-code;
-  };
+  }
+  // (if desktop then { wayland.systemd.target = mkOverride 1500 "graphical-session.target"; } else { });
 
+  # home-manager's additions to lib and config.lib (functions, not merged)
+  hmLib = lib // {
+    hm.dag.entryAfter = after: data: {
+      inherit after data;
+      before = [ ];
+    };
+  };
   args = {
-    inherit lib pkgs config axiosFlake;
+    inherit pkgs axiosFlake;
+    lib = hmLib;
+    config = config // {
+      lib.file.mkOutOfStoreSymlink = path: mkPkg "out-of-store-link" // { inherit path; };
+    };
     osConfig = os;
   };
   mods = collectModules args (
@@ -442,7 +610,9 @@ let
     ]
   );
   ownDecls = foldl' mergeNodes emptyNode (map (m: declsOf (m.options or { })) mods);
-  decls = mergeNodes (mergeNodes upstream agenixDecls) ownDecls;
+  decls = mergeNodes (mergeNodes (mergeNodes upstream agenixDecls) (
+    if desktop then desktopDecls else emptyNode
+  )) ownDecls;
   config = mergeNode [ ] decls (map configOf mods);
   # Only what the modules define (every path checked against the
   # declarations); serialising it forces every definition.

@@ -153,6 +153,7 @@ let
     package = mkType "package" (v: isAttrs v && v ? _pkg) { };
     ints.positive = mkType "positive int" (v: isInt v && v > 0) { };
     ints.unsigned = mkType "unsigned int" (v: isInt v && v >= 0) { };
+    ints.between = lo: hi: mkType "integer between ${toString lo} and ${toString hi}" (v: isInt v && v >= lo && v <= hi) { };
     strMatching = re: mkType "string matching ${re}" (v: isString v && match re v != null) { };
     enum = vs: mkType "one of ${concatStringsSep ", " (map toString vs)}" (v: elem v vs) { };
     nullOr = t: mkType "null or ${t.name}" (v: v == null || t.check v) { };
@@ -237,6 +238,23 @@ let
     filterAttrs = f: s: genAttrs (filter (n: f n s.${n}) (attrNames s)) (n: s.${n});
     concatMapAttrs = f: s: foldl' (acc: n: acc // f n s.${n}) { } (attrNames s);
     hasPrefix = p: s: substring 0 (stringLength p) s == p;
+    hasSuffix =
+      suffix: s:
+      let
+        ls = stringLength s;
+        lx = stringLength suffix;
+      in
+      lx <= ls && substring (ls - lx) lx s == suffix;
+    nameValuePair = name: value: { inherit name value; };
+    "mapAttrs'" = f: s: listToAttrs (map (n: f n s.${n}) (attrNames s));
+    mapAttrsToList = f: s: map (n: f n s.${n}) (attrNames s);
+    escapeShellArg =
+      arg:
+      let
+        s = toString arg;
+      in
+      if match "[[:alnum:],._+:@%/-]+" s != null then s else "'${builtins.replaceStrings [ "'" ] [ "'\\''" ] s}'";
+    escapeShellArgs = args: concatStringsSep " " (map lib.escapeShellArg args);
     removeSuffix =
       suffix: s:
       let
