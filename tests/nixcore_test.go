@@ -70,48 +70,6 @@ func readExpected(t *testing.T, root, stem string) vectorResult {
 	return want
 }
 
-// TestNixCoreVectors evaluates every vector with the Nix core and compares
-// it with its expected file.
-func TestNixCoreVectors(t *testing.T) {
-	root := testutil.RepoRoot(t)
-	stems := vectorStems(t, root)
-	if len(stems) < 20 {
-		t.Fatalf("only %d vectors in tests/hosts; want at least 20", len(stems))
-	}
-	var got map[string]vectorResult
-	testutil.NixEval(t, root, "import ./tests/nix/vectors.nix", &got)
-	if len(got) != len(stems) {
-		t.Errorf("vectors.nix returned %d vectors, tests/hosts has %d", len(got), len(stems))
-	}
-	for _, stem := range stems {
-		t.Run(stem, func(t *testing.T) {
-			want := readExpected(t, root, stem)
-			g, ok := got[stem]
-			if !ok {
-				t.Fatalf("vectors.nix has no result for %s", stem)
-			}
-			if !reflect.DeepEqual(normalize(g), normalize(want)) {
-				t.Errorf("%s: Nix core disagrees with expected file\n got: %+v\nwant: %+v", stem, g, want)
-			}
-		})
-	}
-}
-
-// TestEveryExpectedFileHasAVector catches expected files left behind.
-func TestEveryExpectedFileHasAVector(t *testing.T) {
-	root := testutil.RepoRoot(t)
-	matches, err := filepath.Glob(filepath.Join(root, "tests", "hosts", "*.expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range matches {
-		toml := strings.TrimSuffix(m, ".expected.json") + ".toml"
-		if _, err := os.Stat(toml); err != nil {
-			t.Errorf("%s has no host file %s", filepath.Base(m), filepath.Base(toml))
-		}
-	}
-}
-
 // TestVectorsCoverEveryCode requires a vector for every code in lib/rules.toml.
 func TestVectorsCoverEveryCode(t *testing.T) {
 	root := testutil.RepoRoot(t)
@@ -128,16 +86,6 @@ func TestVectorsCoverEveryCode(t *testing.T) {
 			t.Errorf("no vector in tests/hosts expects %s", c)
 		}
 	}
-}
-
-func normalize(v vectorResult) vectorResult {
-	fix := func(s []string) []string {
-		if s == nil {
-			return []string{}
-		}
-		return s
-	}
-	return vectorResult{fix(v.Diagnostics), fix(v.Nixos), fix(v.Home), fix(v.NixosHardware)}
 }
 
 // checkExpr evaluates checkHost on a Nix expression for the host.
