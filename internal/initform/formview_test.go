@@ -185,6 +185,8 @@ func key(s string) tea.Msg {
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
 	case "ctrl+u":
 		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -436,5 +438,42 @@ func TestFormUntickedNeedAgreesWithTheNote(t *testing.T) {
 	d.keys("space")
 	if f := d.focused(); !strings.Contains(f, "> ✓ networking ") || strings.Contains(f, "will be turned on") {
 		t.Errorf("ticked again, networking's box or the note is wrong:\n%s", f)
+	}
+}
+
+// The terminal form shows the Virtualisation screen only with virt ticked
+// and the Exposure screen only with networking ticked.
+func TestFormAsksOnlyRelevantScreens(t *testing.T) {
+	tick := func(d *driver, flags ...string) {
+		for _, want := range flags {
+			for i, fl := range catalog.Default().Flags() {
+				if fl == want {
+					d.keys("home")
+					for range i {
+						d.keys("down")
+					}
+					d.keys("space")
+				}
+			}
+		}
+	}
+	// As pre-filled: networking on, virt off.
+	d := newFormDriver(t, testAnswers())
+	d.toModules()
+	d.keys("enter", "enter") // the list, the home profile
+	if f := d.focused(); !strings.Contains(f, "Open SSH beyond the tailnet?") {
+		t.Errorf("with networking on and virt off, the next screen is not Exposure:\n%s", d.f.form.View())
+	}
+	// virt on, networking (and desktop, which needs it) off.
+	d = newFormDriver(t, testAnswers())
+	d.toModules()
+	tick(d, "virt", "networking", "desktop")
+	d.keys("enter", "enter")
+	if f := d.focused(); !strings.Contains(f, "libvirt, QEMU/KVM and virt-manager") {
+		t.Fatalf("with virt on, the next screen is not Virtualisation:\n%s", d.f.form.View())
+	}
+	d.keys("enter", "enter") // libvirt, containers
+	if f := d.focused(); !strings.Contains(f, "Write the configuration?") {
+		t.Errorf("with networking off, the screen after Virtualisation is not the last one:\n%s", d.f.form.View())
 	}
 }
