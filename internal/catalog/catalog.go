@@ -11,13 +11,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/pelletier/go-toml/v2"
-
-	"github.com/axios-nix/axios"
 )
 
 // Kind is the kind of a catalog entry.
@@ -97,6 +96,10 @@ type Catalog struct {
 	NixOS         []NixOSEntry    `json:"nixos"`         // sorted by name
 	Home          []HomeEntry     `json:"home"`          // sorted by name
 	NixOSHardware []NixOSHardware `json:"nixosHardware"` // in file order
+
+	flags    []string        // every module flag, sorted
+	defaults map[string]bool // the default of every flag
+	profiles []string        // home entries of kind profile, sorted
 }
 
 type rawNixOS struct {
@@ -128,15 +131,28 @@ type rawHome struct {
 type rawCatalog struct {
 	NixOS         map[string]rawNixOS `toml:"nixos"`
 	Home          map[string]rawHome  `toml:"home"`
-	NixOSHardware []struct {
-		When   map[string]any `toml:"when"`
-		Module string         `toml:"module"`
-	} `toml:"nixosHardware"`
+	NixOSHardware []rawHardware       `toml:"nixosHardware"`
+}
+
+type rawHardware struct {
+	When   map[string]any `toml:"when"`
+	Module string         `toml:"module"`
 }
 
 // Parse parses and checks a catalog. Unknown keys, unknown kinds, missing
 // fields and dangling references (requires, home) are errors.
 func Parse(data []byte) (*Catalog, error) {
+	raw, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return build(raw)
+}
+
+// decode decodes a catalog into its raw form (go generate writes the
+// embedded catalog's raw form into catalog_gen.go, so Default needs no
+// decoding).
+func decode(data []byte) (*rawCatalog, error) {
 	var raw rawCatalog
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
@@ -147,6 +163,11 @@ func Parse(data []byte) (*Catalog, error) {
 		}
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
+	return &raw, nil
+}
+
+// build makes the typed catalog of a raw one and checks it.
+func build(raw *rawCatalog) (*Catalog, error) {
 	c := &Catalog{}
 	for name, r := range raw.NixOS {
 		e := NixOSEntry{
@@ -175,7 +196,26 @@ func Parse(data []byte) (*Catalog, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	c.index()
 	return c, nil
+}
+
+// index lists the flags, their defaults and the profiles once, for the
+// lookups every host makes.
+func (c *Catalog) index() {
+	c.defaults = map[string]bool{}
+	for _, e := range c.NixOS {
+		if e.Flag != "" {
+			c.flags = append(c.flags, e.Flag)
+			c.defaults[e.Flag] = e.Default
+		}
+	}
+	sort.Strings(c.flags)
+	for _, e := range c.Home {
+		if e.Kind == Profile {
+			c.profiles = append(c.profiles, e.Name)
+		}
+	}
 }
 
 func (c *Catalog) check() error {
@@ -290,11 +330,15 @@ var (
 	defaultErr  error
 )
 
-// Default returns the embedded catalog (modules/catalog.toml), parsed once.
-// It panics when the embedded file is invalid: that is a build defect caught
-// by this package's tests, never a user error.
+//go:generate go test -run ^TestGenerated$ . -update
+
+// Default returns the embedded catalog (modules/catalog.toml), built once
+// from its Go form in catalog_gen.go (go generate writes it; a test fails
+// when it no longer matches the file), so no TOML is decoded. It panics when
+// the catalog is invalid: that is a build defect caught by this package's
+// tests, never a user error.
 func Default() *Catalog {
-	defaultOnce.Do(func() { defaultCat, defaultErr = Parse(axios.CatalogTOML) })
+	defaultOnce.Do(func() { defaultCat, defaultErr = build(generatedCatalog) })
 	if defaultErr != nil {
 		panic("embedded modules/catalog.toml is invalid: " + defaultErr.Error())
 	}
@@ -331,32 +375,14 @@ func (c *Catalog) EntryForFlag(flag string) (NixOSEntry, bool) {
 	return NixOSEntry{}, false
 }
 
-// Flags returns every module flag, sorted.
-func (c *Catalog) Flags() []string {
-	var out []string
-	for _, e := range c.NixOS {
-		if e.Flag != "" {
-			out = append(out, e.Flag)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+// Flags returns every module flag, sorted. The slice is shared: do not
+// change its elements.
+func (c *Catalog) Flags() []string { return slices.Clip(c.flags) }
 
 // FlagDefault returns the catalog default of a flag (false when the flag has
 // no default or does not exist).
-func (c *Catalog) FlagDefault(flag string) bool {
-	e, ok := c.EntryForFlag(flag)
-	return ok && e.Default
-}
+func (c *Catalog) FlagDefault(flag string) bool { return c.defaults[flag] }
 
 // Profiles returns the names of the home entries of kind profile, sorted.
-func (c *Catalog) Profiles() []string {
-	var out []string
-	for _, e := range c.Home {
-		if e.Kind == Profile {
-			out = append(out, e.Name)
-		}
-	}
-	return out
-}
+// The slice is shared: do not change its elements.
+func (c *Catalog) Profiles() []string { return slices.Clip(c.profiles) }

@@ -105,7 +105,7 @@ func (e *ParseError) Error() string {
 // not a regular file (a named pipe, device or socket, which could block or
 // never end), is a *ParseError; other errors are I/O errors.
 func ParseFile(path string) (*Host, error) {
-	f, err := OpenRegular(path)
+	f, err := openRegular(path)
 	if err != nil {
 		var nr *NotRegularError
 		if errors.As(err, &nr) && nr.Mode.IsDir() {
@@ -118,19 +118,36 @@ func ParseFile(path string) (*Host, error) {
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading host %s: %w", path, err)
-	}
-	if info.Size() > MaxFileSize {
+	size := f.size
+	if size > MaxFileSize {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
 	}
-	// Read at most one byte more than allowed: the file may grow meanwhile.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Read at most one byte more than allowed (the file may grow
+	// meanwhile), into a buffer of the size the file had when opened: one
+	// read for a file that did not change.
+	data, err := readAll(io.LimitReader(f, MaxFileSize+1), int(size)+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading host %s: %w", path, err)
 	}
 	return Parse(data, path)
+}
+
+// readAll is io.ReadAll starting with a buffer of capacity hint.
+func readAll(r io.Reader, hint int) ([]byte, error) {
+	data := make([]byte, 0, hint)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // NotRegularError is a path that OpenRegular refused: it exists but is not a
@@ -166,20 +183,34 @@ func (e *NotRegularError) Error() string { return e.Reason() }
 // cannot be swapped between the check and the read. A path that is not a
 // regular file is a *NotRegularError.
 func OpenRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
+	}
+	return f.File, nil
+}
+
+// regularFile is an open regular file and its size when it was opened.
+type regularFile struct {
+	*os.File
+	size int64
+}
+
+func openRegular(path string) (regularFile, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return regularFile{}, err
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return regularFile{}, err
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, &NotRegularError{Path: path, Mode: info.Mode()}
+		return regularFile{}, &NotRegularError{Path: path, Mode: info.Mode()}
 	}
-	return f, nil
+	return regularFile{f, info.Size()}, nil
 }
 
 // Parse parses the TOML text of a host. filename is used in errors and, when
@@ -410,7 +441,9 @@ func tooDeep(data []byte) (int, bool) {
 // defaults and without regard to diagnostics (what mkSystem reads).
 func Lookup(values map[string]any, field string) (any, bool) {
 	var cur any = values
-	for _, seg := range strings.Split(field, ".") {
+	for rest, more := field, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, ".")
 		t, ok := cur.(map[string]any)
 		if !ok {
 			return nil, false

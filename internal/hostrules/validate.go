@@ -6,6 +6,7 @@
 package hostrules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -187,23 +188,7 @@ func (in *interp) schemaFor(sp, k string) *rules.Field {
 }
 
 // children returns the last segment of every schema path directly below sp.
-func (in *interp) children(sp string) []string {
-	var out []string
-	depth := 0
-	if sp != "" {
-		depth = strings.Count(sp, ".") + 1
-	}
-	for path := range in.rules.Fields {
-		if sp != "" && !strings.HasPrefix(path, sp+".") {
-			continue
-		}
-		parts := strings.Split(path, ".")
-		if len(parts) == depth+1 && parts[depth] != "*" {
-			out = append(out, parts[depth])
-		}
-	}
-	return out
-}
+func (in *interp) children(sp string) []string { return in.rules.Children(sp) }
 
 // walkTable is step 1 for every key of the table t at host path hp, whose
 // schema path is sp.
@@ -239,22 +224,22 @@ func (in *interp) checkValue(fp string, f *rules.Field, v any) {
 		in.typeErr[fp] = true
 		return
 	}
-	if allowed, ok := in.allowed(f); ok && !containsValue(allowed, v) {
-		var cands []string
-		for _, a := range allowed {
-			if s, ok := a.(string); ok {
-				cands = append(cands, s)
-			}
-		}
-		sug := ""
-		if s, ok := v.(string); ok {
-			sug = suggest(s, cands, in.rules.SuggestDistance)
-		}
+	if isEnum(f) && !in.enumHas(f, v) {
 		code := "AX104"
 		if f.EnumCode != "" {
 			code = f.EnumCode
 		}
-		in.report(code, fp, vars{value: render(v), allowed: renderList(allowed), suggestion: suggestion(sug)})
+		// The allowed values and the suggestion are worked out only when
+		// the code's text shows them (a time zone has hundreds).
+		vs := vars{value: render(v)}
+		if in.shows(code, "{allowed}") {
+			allowed, _ := in.allowed(f)
+			vs.allowed = renderList(allowed)
+		}
+		if s, ok := v.(string); ok && in.shows(code, "{suggestion}") {
+			vs.suggestion = suggestion(suggest(s, in.enumNames(f), in.rules.SuggestDistance))
+		}
+		in.report(code, fp, vs)
 	}
 	if s, ok := v.(string); ok && f.Pattern != "" && !f.MatchPattern(s) {
 		in.report("AX105", fp, vars{value: render(v), expected: f.Help})
@@ -316,6 +301,55 @@ func containsValue(list []any, v any) bool {
 		}
 	}
 	return false
+}
+
+// isEnum reports whether a field has a list of allowed values.
+func isEnum(f *rules.Field) bool {
+	switch f.EnumFrom {
+	case "flags", "profiles", "timeZones":
+		return true
+	}
+	return f.Enum != nil
+}
+
+// enumHas reports whether v is one of the allowed values of an enum field
+// (compared as equal compares them).
+func (in *interp) enumHas(f *rules.Field, v any) bool {
+	switch f.EnumFrom {
+	case "timeZones":
+		s, ok := v.(string)
+		return ok && in.rules.IsTimeZone(s)
+	case "flags", "profiles":
+		s, ok := v.(string)
+		return ok && slices.Contains(in.enumNames(f), s)
+	}
+	return containsValue(f.Enum, v)
+}
+
+// enumNames returns the allowed values of an enum field that are strings:
+// the candidates of a suggestion.
+func (in *interp) enumNames(f *rules.Field) []string {
+	switch f.EnumFrom {
+	case "flags":
+		return in.cat.Flags()
+	case "profiles":
+		return in.cat.Profiles()
+	case "timeZones":
+		return in.rules.TimeZones
+	}
+	var out []string
+	for _, a := range f.Enum {
+		if s, ok := a.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// shows reports whether the message or fix of code has the placeholder.
+func (in *interp) shows(code, placeholder string) bool {
+	c := in.rules.Codes[code]
+	return strings.Contains(c.Message, placeholder) || strings.Contains(c.Fix, placeholder)
 }
 
 // checkFlags is keys = "flags": every key a module flag, every value a bool.
@@ -432,19 +466,24 @@ func (in *interp) checkHostname() {
 // with a type error counts as unset.
 func (in *interp) lookup(field string) (any, bool) {
 	var cur any = in.h.Values
-	path := ""
-	for _, seg := range strings.Split(field, ".") {
+	rest, end := field, 0
+	for {
+		seg, tail, more := strings.Cut(rest, ".")
 		t, ok := cur.(map[string]any)
 		if !ok {
 			return nil, false
 		}
-		path = join(path, seg)
+		end += len(seg)
+		// field[:end] is the path so far: no new string per segment.
 		cur, ok = t[seg]
-		if !ok || in.typeErr[path] {
+		if !ok || in.typeErr[field[:end]] {
 			return nil, false
 		}
+		if !more {
+			return cur, true
+		}
+		rest, end = tail, end+1
 	}
-	return cur, true
 }
 
 // value is lookup falling back to the field's schema default; for

@@ -2,12 +2,14 @@ package hostrules
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/axios-nix/axios"
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/diag"
+	"github.com/axios-nix/axios/internal/editdist"
 	"github.com/axios-nix/axios/internal/hostfile"
 	"github.com/axios-nix/axios/internal/hostfile/hostfiletest"
 	"github.com/axios-nix/axios/internal/rules"
@@ -328,5 +330,39 @@ func TestDiagnosticLines(t *testing.T) {
 	ds = Validate(mustParse(t, src+"[modules.x]\n", "box.toml"), Options{})
 	if d := find(t, ds, "AX106 modules.x"); d.Line != 9 {
 		t.Errorf("AX106 at line %d, want 9", d.Line)
+	}
+}
+
+// TestSuggestMatchesFullDistance compares suggest, which measures each
+// candidate only up to the best distance so far, with the definition of
+// docs/validation.md computed with the full edit distance, on the time
+// zones and the flags for inputs near and far from them.
+func TestSuggestMatchesFullDistance(t *testing.T) {
+	_, r := Options{}.Resolve()
+	c, _ := Options{}.Resolve()
+	reference := func(input string, cands []string, dist int) string {
+		sorted := append([]string(nil), cands...)
+		sort.Strings(sorted)
+		best, bestDist := "", -1
+		for _, c := range sorted {
+			if d := editdist.Distance(input, c); bestDist < 0 || d < bestDist {
+				best, bestDist = c, d
+			}
+		}
+		if bestDist <= 0 || bestDist > max(dist, len(input)/3) {
+			return ""
+		}
+		return best
+	}
+	inputs := []string{"", "U", "UTC", "utc", "Europe/Berlin", "Europe/Berln", "Erope/Berlin", "europe/berlin",
+		"America/New York", "Mars/Olympus Mons", "Asia/Kolkatta", "gamin", "gaming", "grafics", "virtt", "x"}
+	for _, cands := range [][]string{r.TimeZones, c.Flags(), {"b", "a", "ab"}} {
+		for _, in := range inputs {
+			for _, dist := range []int{0, 2, 5} {
+				if got, want := suggest(in, cands, dist), reference(in, cands, dist); got != want {
+					t.Errorf("suggest(%q, distance %d) = %q, want %q", in, dist, got, want)
+				}
+			}
+		}
 	}
 }

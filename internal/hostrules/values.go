@@ -94,6 +94,15 @@ func render(v any) string {
 // quoteJSON quotes s as JSON does (and as builtins.toJSON does in the Nix
 // interpreter), without escaping HTML characters.
 func quoteJSON(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+	}
+	if plain {
+		// Printable ASCII without quotes or backslashes: JSON writes it as is.
+		return `"` + s + `"`
+	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -153,19 +162,25 @@ func join(p, k string) string {
 }
 
 // suggest returns the best "did you mean" candidate for input, or "" when
-// none is close enough (docs/validation.md, "Suggestions").
+// none is close enough (docs/validation.md, "Suggestions"): the candidate
+// nearest to input, the first in byte order among equals, unless it is input
+// itself or further than the limit.
 func suggest(input string, candidates []string, suggestDistance int) string {
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	best, bestDist := "", -1
-	for _, c := range sorted {
-		d := editdist.Distance(input, c)
-		if bestDist < 0 || d < bestDist {
+	if !sort.StringsAreSorted(candidates) {
+		candidates = append([]string(nil), candidates...)
+		sort.Strings(candidates)
+	}
+	limit := max(suggestDistance, len(input)/3)
+	// Only a candidate nearer than the best so far can change the answer,
+	// so each is measured only up to that bound.
+	best, bestDist := "", limit+1
+	m := editdist.NewMatcher(input)
+	for _, c := range candidates {
+		if d := m.Within(c, bestDist-1); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	limit := max(suggestDistance, len(input)/3)
-	if bestDist <= 0 || bestDist > limit {
+	if bestDist == 0 {
 		return ""
 	}
 	return best

@@ -93,12 +93,17 @@ type Rule struct {
 	If        []Cond  // sorted by field
 	IfBetween []Range // sorted by field
 	Then      []Cond  // sorted by field
+
+	fields []string // Fields, listed once when the rules are built
 }
 
 // Fields returns every field the rule names: its if, ifBetween and then
-// fields, in that order.
+// fields, in that order. The slice may be shared: do not change it.
 func (r Rule) Fields() []string {
-	var out []string
+	if r.fields != nil {
+		return r.fields
+	}
+	out := []string{}
 	for _, c := range r.If {
 		out = append(out, c.Field)
 	}
@@ -137,8 +142,10 @@ type Rules struct {
 	// sorted.
 	TimeZones []string
 
-	userRE *regexp.Regexp
-	zones  map[string]bool
+	userRE   *regexp.Regexp
+	zones    map[string]bool
+	paths    []string            // schema paths, sorted
+	children map[string][]string // last parts below each schema path, sorted
 }
 
 // IsTimeZone reports whether name is in lib/timezones.txt.
@@ -190,15 +197,14 @@ func (r *Rules) ReservedUser(name string) bool {
 	return false
 }
 
-// FieldPaths returns every schema path, sorted.
-func (r *Rules) FieldPaths() []string {
-	out := make([]string, 0, len(r.Fields))
-	for p := range r.Fields {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
+// FieldPaths returns every schema path, sorted. The slice is shared: do not
+// change it.
+func (r *Rules) FieldPaths() []string { return r.paths }
+
+// Children returns the last part of every schema path directly below the
+// schema path parent ("" for the top level), except "*", sorted. The slice
+// is shared: do not change it.
+func (r *Rules) Children(parent string) []string { return r.children[parent] }
 
 type rawField struct {
 	Type     string `toml:"type"`
@@ -223,25 +229,31 @@ type rawRules struct {
 	UserPattern     string              `toml:"userPattern"`
 	ReservedUsers   []string            `toml:"reservedUsers"`
 	Field           map[string]rawField `toml:"field"`
-	Code            map[string]struct {
-		Name     string `toml:"name"`
-		Severity string `toml:"severity"`
-		Message  string `toml:"message"`
-		Fix      string `toml:"fix"`
-	} `toml:"code"`
-	Rule []struct {
-		Code      string              `toml:"code"`
-		Field     string              `toml:"field"`
-		If        map[string]any      `toml:"if"`
-		IfBetween map[string][]string `toml:"ifBetween"`
-		Then      map[string]any      `toml:"then"`
-	} `toml:"rule"`
-	Need []struct {
-		Code  string   `toml:"code"`
-		Each  string   `toml:"each"`
-		AnyOf []string `toml:"anyOf"`
-		Flag  string   `toml:"flag"`
-	} `toml:"need"`
+	Code            map[string]rawCode  `toml:"code"`
+	Rule            []rawRule           `toml:"rule"`
+	Need            []rawNeed           `toml:"need"`
+}
+
+type rawCode struct {
+	Name     string `toml:"name"`
+	Severity string `toml:"severity"`
+	Message  string `toml:"message"`
+	Fix      string `toml:"fix"`
+}
+
+type rawRule struct {
+	Code      string              `toml:"code"`
+	Field     string              `toml:"field"`
+	If        map[string]any      `toml:"if"`
+	IfBetween map[string][]string `toml:"ifBetween"`
+	Then      map[string]any      `toml:"then"`
+}
+
+type rawNeed struct {
+	Code  string   `toml:"code"`
+	Each  string   `toml:"each"`
+	AnyOf []string `toml:"anyOf"`
+	Flag  string   `toml:"flag"`
 }
 
 // compileERE compiles a POSIX extended regular expression that must match a
@@ -257,6 +269,16 @@ func compileERE(p string) (*regexp.Regexp, error) {
 
 // Parse parses and checks a rules file.
 func Parse(data []byte) (*Rules, error) {
+	raw, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return build(raw, ParseNames(axios.TimeZonesTXT))
+}
+
+// decode decodes a rules file into its raw form (go generate writes the
+// embedded file's raw form into rules_gen.go, so Default needs no decoding).
+func decode(data []byte) (*rawRules, error) {
 	var raw rawRules
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
@@ -267,13 +289,20 @@ func Parse(data []byte) (*Rules, error) {
 		}
 		return nil, fmt.Errorf("rules: %w", err)
 	}
+	return &raw, nil
+}
+
+// build checks the raw rules and makes them ready for use: patterns
+// compiled, schema paths sorted and indexed by parent. zones are the time
+// zone names, sorted.
+func build(raw *rawRules, zones []string) (*Rules, error) {
 	r := &Rules{
 		SuggestDistance: raw.SuggestDistance,
 		UserPattern:     raw.UserPattern,
 		ReservedUsers:   raw.ReservedUsers,
 		Fields:          map[string]*Field{},
 		Codes:           map[string]Code{},
-		TimeZones:       ParseNames(axios.TimeZonesTXT),
+		TimeZones:       zones,
 		zones:           map[string]bool{},
 	}
 	for _, z := range r.TimeZones {
@@ -347,6 +376,7 @@ func Parse(data []byte) (*Rules, error) {
 				errs = append(errs, fmt.Sprintf("rule[%d]: field %q is not in the schema", i, field))
 			}
 		}
+		rule.fields = rule.Fields()
 		r.Rules = append(r.Rules, rule)
 	}
 	for i, n := range raw.Need {
@@ -377,6 +407,22 @@ func Parse(data []byte) (*Rules, error) {
 	if len(errs) > 0 {
 		sort.Strings(errs)
 		return nil, fmt.Errorf("rules: %s", strings.Join(errs, "; "))
+	}
+	r.paths = make([]string, 0, len(r.Fields))
+	r.children = map[string][]string{}
+	for p := range r.Fields {
+		r.paths = append(r.paths, p)
+		parent, last := "", p
+		if i := strings.LastIndexByte(p, '.'); i >= 0 {
+			parent, last = p[:i], p[i+1:]
+		}
+		if last != "*" {
+			r.children[parent] = append(r.children[parent], last)
+		}
+	}
+	sort.Strings(r.paths)
+	for _, c := range r.children {
+		sort.Strings(c)
 	}
 	return r, nil
 }
@@ -419,10 +465,14 @@ var (
 	defaultErr   error
 )
 
-// Default returns the embedded rules (lib/rules.toml), parsed once. It panics
-// when the embedded file is invalid: a build defect caught by the tests.
+//go:generate go test -run ^TestGenerated$ . -update
+
+// Default returns the embedded rules (lib/rules.toml and lib/timezones.txt),
+// built once from their Go form in rules_gen.go (go generate writes it; a
+// test fails when it no longer matches the files), so no TOML is decoded.
+// It panics when the rules are invalid: a build defect caught by the tests.
 func Default() *Rules {
-	defaultOnce.Do(func() { defaultRules, defaultErr = Parse(axios.RulesTOML) })
+	defaultOnce.Do(func() { defaultRules, defaultErr = build(generatedRules, generatedTimeZones) })
 	if defaultErr != nil {
 		panic("embedded lib/rules.toml is invalid: " + defaultErr.Error())
 	}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -142,5 +144,36 @@ func TestCompileERE(t *testing.T) {
 		if _, err := compileERE(bad); err == nil {
 			t.Errorf("compileERE(%q) accepted a pattern Nix's POSIX ERE would not", bad)
 		}
+	}
+}
+
+// TestChildrenAndPaths checks the index Parse builds against the schema
+// paths themselves: every path once in FieldPaths, sorted, and every
+// non-"*" last part listed under its parent.
+func TestChildrenAndPaths(t *testing.T) {
+	r := Default()
+	paths := r.FieldPaths()
+	if len(paths) != len(r.Fields) || !sort.StringsAreSorted(paths) {
+		t.Fatalf("FieldPaths: %d paths for %d fields, sorted %v", len(paths), len(r.Fields), sort.StringsAreSorted(paths))
+	}
+	want := map[string][]string{}
+	for p := range r.Fields {
+		parts := strings.Split(p, ".")
+		if last := parts[len(parts)-1]; last != "*" {
+			parent := strings.Join(parts[:len(parts)-1], ".")
+			want[parent] = append(want[parent], last)
+		}
+	}
+	for parent, names := range want {
+		sort.Strings(names)
+		if got := r.Children(parent); !slices.Equal(got, names) {
+			t.Errorf("Children(%q) = %v, want %v", parent, got, names)
+		}
+	}
+	if got := r.Children("hardware"); !slices.Contains(got, "cpu") {
+		t.Errorf("Children(hardware) = %v, lacks cpu", got)
+	}
+	if got := r.Children("no.such"); len(got) != 0 {
+		t.Errorf("Children(no.such) = %v", got)
 	}
 }
