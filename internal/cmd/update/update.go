@@ -255,6 +255,36 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// prepare does what comes before the update, changing nothing but the
+// saved copy of flake.lock: it checks that no earlier update left its copy
+// behind, lists the hosts to build and saves the old lock at oldPath. The
+// caller holds the directory lock.
+func (u *updater) prepare(ctx context.Context) (*lockFile, []string, error) {
+	lf, err := openLock(u.lockPath())
+	if err != nil {
+		return nil, nil, exitcode.New(exitcode.Usage, err)
+	}
+	if ok, err := fsutil.Exists(u.oldPath()); err != nil || ok {
+		if err != nil {
+			return nil, nil, exitcode.New(exitcode.Usage, err)
+		}
+		return nil, nil, exitcode.New(exitcode.Failed, fmt.Errorf("%s exists: an earlier `axios update` could not put the old flake.lock back and kept it there. Compare it with flake.lock, then either move it back (`mv %s %s`) or delete it, and run again — nothing was changed", u.oldPath(), runner.Quote(u.oldPath()), runner.Quote(lf.target)))
+	}
+	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
+	if err != nil {
+		return nil, nil, exitcode.New(exitcode.Usage, err)
+	}
+	if len(hosts) == 0 {
+		return nil, nil, exitcode.New(exitcode.Usage, fmt.Errorf("%s defines no hosts to build: add hosts/<name>.toml (`axios init`)", u.dir))
+	}
+	if lf.existed {
+		if err := u.writeFile(u.oldPath(), lf.old, lf.perm); err != nil {
+			return nil, nil, exitcode.New(exitcode.Failed, fmt.Errorf("saving the old flake.lock as %s failed, so the update did not start (nothing was changed): %w", u.oldPath(), err))
+		}
+	}
+	return lf, hosts, nil
+}
+
 func (u *updater) run(ctx context.Context) (err error) {
 	pt := ui.NewPainter(u.env.Stderr)
 	unlock, err := fsutil.LockDir(u.dir)
@@ -265,27 +295,9 @@ func (u *updater) run(ctx context.Context) (err error) {
 		return exitcode.New(exitcode.Usage, err)
 	}
 	defer unlock()
-	lf, err := openLock(u.lockPath())
+	lf, hosts, err := u.prepare(ctx)
 	if err != nil {
-		return exitcode.New(exitcode.Usage, err)
-	}
-	if ok, err := fsutil.Exists(u.oldPath()); err != nil || ok {
-		if err != nil {
-			return exitcode.New(exitcode.Usage, err)
-		}
-		return exitcode.New(exitcode.Failed, fmt.Errorf("%s exists: an earlier `axios update` could not put the old flake.lock back and kept it there. Compare it with flake.lock, then either move it back (`mv %s %s`) or delete it, and run again — nothing was changed", u.oldPath(), runner.Quote(u.oldPath()), runner.Quote(lf.target)))
-	}
-	hosts, err := activate.Hosts(ctx, u.env.Runner, u.dir)
-	if err != nil {
-		return exitcode.New(exitcode.Usage, err)
-	}
-	if len(hosts) == 0 {
-		return exitcode.New(exitcode.Usage, fmt.Errorf("%s defines no hosts to build: add hosts/<name>.toml (`axios init`)", u.dir))
-	}
-	if lf.existed {
-		if err := u.writeFile(u.oldPath(), lf.old, lf.perm); err != nil {
-			return exitcode.New(exitcode.Failed, fmt.Errorf("saving the old flake.lock as %s failed, so the update did not start (nothing was changed): %w", u.oldPath(), err))
-		}
+		return err
 	}
 
 	keep := false
@@ -345,34 +357,9 @@ func (u *updater) run(ctx context.Context) (err error) {
 		writeChanges(u.env.Stdout, rep.Changes)
 	}
 
-	tmp, err := os.MkdirTemp("", "axios-update-")
+	failed, err := u.buildAll(ctx, hosts, rep)
 	if err != nil {
-		return exitcode.New(exitcode.Usage, fmt.Errorf("creating a folder for build results: %w", err))
-	}
-	defer os.RemoveAll(tmp)
-	failed := 0
-	for _, h := range hosts {
-		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Bold, "building %s", h))
-		out := filepath.Join(tmp, h)
-		sys, err := activate.Build(ctx, u.env.Runner, h, activate.BuildCmd(u.dir, h, out, u.env.UseNom), out, u.env.Stderr)
-		if err != nil && activate.Interrupted(ctx, err) || ctx.Err() != nil {
-			return exitcode.New(exitcode.Aborted, fmt.Errorf("interrupted while building %s", h))
-		}
-		if err != nil {
-			failed++
-			rep.Hosts = append(rep.Hosts, HostResult{Host: h, Error: err.Error()})
-			continue
-		}
-		rep.Hosts = append(rep.Hosts, HostResult{Host: h, OK: true, System: sys})
-		if h == u.this {
-			if running := u.env.RunningSystem(); running != "" {
-				if d, err := closure.Between(ctx, u.env.Runner, running, sys); err == nil {
-					rep.Diff = &d
-				} else {
-					fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "warning: cannot show what changes: "+err.Error()))
-				}
-			}
-		}
+		return err
 	}
 	if rep.Diff != nil && !u.json {
 		fmt.Fprintf(u.env.Stdout, "changes for this machine (%s) against the running system:\n", u.this)
@@ -392,6 +379,44 @@ func (u *updater) run(ctx context.Context) (err error) {
 	}
 	keep = true
 	return u.print(rep, true)
+}
+
+// buildAll builds every host against the updated lock, recording each
+// result in rep (and, for this machine, what changes against the running
+// system); it returns how many failed, or an error when interrupted.
+func (u *updater) buildAll(ctx context.Context, hosts []string, rep *Report) (int, error) {
+	pt := ui.NewPainter(u.env.Stderr)
+	tmp, err := os.MkdirTemp("", "axios-update-")
+	if err != nil {
+		return 0, exitcode.New(exitcode.Usage, fmt.Errorf("creating a folder for build results: %w", err))
+	}
+	defer os.RemoveAll(tmp)
+	failed := 0
+	for _, h := range hosts {
+		fmt.Fprintln(u.env.Stderr, pt.Sprintf(ui.Bold, "building %s", h))
+		out := filepath.Join(tmp, h)
+		sys, err := activate.Build(ctx, u.env.Runner, h, activate.BuildCmd(u.dir, h, out, u.env.UseNom), out, u.env.Stderr)
+		if err != nil && activate.Interrupted(ctx, err) || ctx.Err() != nil {
+			return failed, exitcode.New(exitcode.Aborted, fmt.Errorf("interrupted while building %s", h))
+		}
+		if err != nil {
+			failed++
+			rep.Hosts = append(rep.Hosts, HostResult{Host: h, Error: err.Error()})
+			continue
+		}
+		rep.Hosts = append(rep.Hosts, HostResult{Host: h, OK: true, System: sys})
+		if h != u.this {
+			continue
+		}
+		if running := u.env.RunningSystem(); running != "" {
+			if d, err := closure.Between(ctx, u.env.Runner, running, sys); err == nil {
+				rep.Diff = &d
+			} else {
+				fmt.Fprintln(u.env.Stderr, pt.Paint(ui.Yellow, "warning: cannot show what changes: "+err.Error()))
+			}
+		}
+	}
+	return failed, nil
 }
 
 func (u *updater) print(rep *Report, kept bool) error {
