@@ -126,8 +126,35 @@ var hostnameSanitize = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 const rootUserNote = "no everyday user found (axios runs as a system account): the host gets no [users] table; add one, or pass --user with your account name"
 
 func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *rules.Rules) (generate.Answers, []Note, error) {
+	a, notes := detected(hw, env)
+	notes = append(notes, applyFlags(&a, fl, rl)...)
+	a.HomeProfile = generate.HomeProfileFor(cat, a.FormFactor)
+	if fl.Set["profile"] {
+		a.HomeProfile, a.HomeProfileChosen = fl.Profile, true
+	}
+	var note *Note
+	a.User, note = defaultUser(fl, env, rl)
+	if note != nil {
+		notes = append(notes, *note)
+	}
+	mods, off, err := chosenModules(cat, a.GPU, fl)
+	if err != nil {
+		return a, notes, err
+	}
+	a.Modules = mods
+	if err := resolve(&a, cat, off, &notes); err != nil {
+		return a, notes, err
+	}
+	if hw.UEFI.Known() && !hw.UEFI.Bool() && a.Modules["system"] {
+		notes = append(notes, Note{true, "this machine booted without UEFI (" + hw.UEFI.Source + "); the axiOS system module boots UEFI machines only (systemd-boot), so install in UEFI mode with an EFI system partition at /boot"})
+	}
+	return a, notes, nil
+}
+
+// detected builds the answers from hardware detection alone: the short host
+// name made valid, UTC when no time zone was found.
+func detected(hw *hwdetect.Report, env Env) (generate.Answers, []Note) {
 	var notes []Note
-	set := func(name string) bool { return fl.Set[name] }
 	a := generate.Answers{
 		System:      orDefault(hw.System.Value, "x86_64-linux"),
 		FormFactor:  orDefault(hw.FormFactor.Value, "desktop"),
@@ -154,7 +181,15 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 		a.TimeZone = "UTC"
 		notes = append(notes, Note{true, "time zone not detected; using UTC (set --timezone)"})
 	}
+	return a, notes
+}
 
+// applyFlags replaces detected machine answers with the flags given; a
+// detected time zone the rules do not know and a detected vendor that does
+// not fit the form factor are dropped with a note.
+func applyFlags(a *generate.Answers, fl Flags, rl *rules.Rules) []Note {
+	var notes []Note
+	set := func(name string) bool { return fl.Set[name] }
 	if set("hostname") {
 		a.Hostname = fl.Hostname
 	}
@@ -197,68 +232,68 @@ func Defaults(hw *hwdetect.Report, fl Flags, env Env, cat *catalog.Catalog, rl *
 	if set("ssh-everywhere") {
 		a.SSHEverywhere = fl.SSHEverywhere
 	}
+	return notes
+}
 
-	a.HomeProfile = generate.HomeProfileFor(cat, a.FormFactor)
-	if set("profile") {
-		a.HomeProfile, a.HomeProfileChosen = fl.Profile, true
-	}
-
-	// User.
-	a.User.Name = currentUser(env)
+// defaultUser is the primary user: the account running init unless --user
+// names one, with its full name from the passwd entry; no user (and a note)
+// when init runs as a system account.
+func defaultUser(fl Flags, env Env, rl *rules.Rules) (generate.User, *Note) {
+	set := func(name string) bool { return fl.Set[name] }
+	var u generate.User
+	var note *Note
+	u.Name = currentUser(env)
 	if set("user") {
-		a.User.Name = fl.User
+		u.Name = fl.User
 	}
-	if !set("user") && rl.ReservedUser(a.User.Name) {
+	if !set("user") && rl.ReservedUser(u.Name) {
 		// root (without sudo) is no everyday account: NixOS manages it, and
 		// the host rules reject it (AX111). Leave the user out instead.
-		a.User.Name = ""
-		notes = append(notes, Note{true, rootUserNote})
+		u.Name = ""
+		note = &Note{true, rootUserNote}
 	}
-	if a.User.Name != "" && env.FullName != nil {
-		a.User.FullName = env.FullName(a.User.Name)
+	if u.Name != "" && env.FullName != nil {
+		u.FullName = env.FullName(u.Name)
 	}
-	if a.User.FullName == "" && a.User.Name != "" {
-		a.User.FullName = a.User.Name
+	if u.FullName == "" && u.Name != "" {
+		u.FullName = u.Name
 	}
 	if set("full-name") {
-		a.User.FullName = fl.FullName
+		u.FullName = fl.FullName
 	}
 	if set("email") {
-		a.User.Email = fl.Email
+		u.Email = fl.Email
 	}
 	if set("linger") {
-		a.User.Linger = fl.Linger
+		u.Linger = fl.Linger
 	}
+	return u, note
+}
 
-	// Modules.
-	mods := defaultModules(cat, a.GPU)
+// chosenModules is the module flags: the catalog defaults for the GPU, then
+// --enable and --disable; off lists the flags the user turned off.
+func chosenModules(cat *catalog.Catalog, gpu string, fl Flags) (mods, off map[string]bool, err error) {
+	mods = defaultModules(cat, gpu)
 	enable, err := generate.ParseFlagList(cat, fl.Enable)
 	if err != nil {
-		return a, notes, fmt.Errorf("--enable: %w", err)
+		return nil, nil, fmt.Errorf("--enable: %w", err)
 	}
 	disable, err := generate.ParseFlagList(cat, fl.Disable)
 	if err != nil {
-		return a, notes, fmt.Errorf("--disable: %w", err)
+		return nil, nil, fmt.Errorf("--disable: %w", err)
 	}
-	off := map[string]bool{}
+	off = map[string]bool{}
 	for _, f := range disable {
 		mods[f] = false
 		off[f] = true
 	}
 	for _, f := range enable {
 		if off[f] {
-			return a, notes, fmt.Errorf("module %s is both in --enable and --disable; keep it in one", f)
+			return nil, nil, fmt.Errorf("module %s is both in --enable and --disable; keep it in one", f)
 		}
 		mods[f] = true
 	}
-	a.Modules = mods
-	if err := resolve(&a, cat, off, &notes); err != nil {
-		return a, notes, err
-	}
-	if hw.UEFI.Known() && !hw.UEFI.Bool() && a.Modules["system"] {
-		notes = append(notes, Note{true, "this machine booted without UEFI (" + hw.UEFI.Source + "); the axiOS system module boots UEFI machines only (systemd-boot), so install in UEFI mode with an EFI system partition at /boot"})
-	}
-	return a, notes, nil
+	return mods, off, nil
 }
 
 // resolve turns on the flags chosen modules need and records a note for
