@@ -9,12 +9,13 @@ import (
 // heavy are packages that axios itself must not link: their package
 // initialisation runs on every command (axios check included), and only
 // the helper programs need them (axios-mcp: the MCP SDK and its JSON
-// schema, gob, HTTP and TLS; axios-init-form: the terminal form).
+// schema, gob, HTTP and TLS; axios-init-form: the terminal form, whose
+// library also queries the terminal's colours in its init).
 var heavy = []string{
 	"github.com/modelcontextprotocol/go-sdk",
 	"github.com/google/jsonschema-go",
-	"github.com/charmbracelet/huh",
-	"github.com/charmbracelet/bubbles",
+	"github.com/charmbracelet", // huh, bubbles, bubbletea, lipgloss …
+	"github.com/muesli/termenv",
 	"github.com/atotto/clipboard",
 	"encoding/gob",
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/axios-nix/axios/internal/cli"
 	"github.com/axios-nix/axios/internal/climain"
-	_ "github.com/axios-nix/axios/internal/termquiet" // before Bubble Tea's init (the options picker): no terminal query
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/exitcode"
 	"github.com/axios-nix/axios/internal/optindex"
@@ -160,9 +158,13 @@ func TestPickerOnATerminal(t *testing.T) {
 func TestPickerModel(t *testing.T) {
 	ix := optindextest.Shared(t)
 	p := newPicker(ix, "")
-	key := func(k tea.KeyMsg) { p.Update(k) }
+	keys := func(b string) {
+		for _, k := range decodeKeys([]byte(b)) {
+			p.press(k)
+		}
+	}
 	for _, r := range "fwupd.enabl" {
-		key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		keys(string(r))
 	}
 	if p.query != "fwupd.enabl" || len(p.matches) == 0 || p.matches[0].Name != "services.fwupd.enable" {
 		t.Fatalf("query %q matches %+v", p.query, p.matches)
@@ -170,16 +172,23 @@ func TestPickerModel(t *testing.T) {
 	if v := p.View(); !strings.Contains(v, "> services.fwupd.enable  (nixos)") || !strings.Contains(v, "type: boolean") {
 		t.Errorf("view:\n%s", v)
 	}
-	key(tea.KeyMsg{Type: tea.KeyBackspace})
-	key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("e")})
-	key(tea.KeyMsg{Type: tea.KeyDown})
-	key(tea.KeyMsg{Type: tea.KeyUp})
-	key(tea.KeyMsg{Type: tea.KeyUp}) // stays at the top
+	keys("\x7f") // Backspace
+	keys("e")
+	keys("\x1b[B") // Down
+	if len(p.matches) > 1 && p.cursor != 1 {
+		t.Errorf("down: cursor %d", p.cursor)
+	}
+	keys("\x1bOA") // Up (application mode)
+	keys("\x10")   // Ctrl-P: stays at the top
 	if p.cursor != 0 {
 		t.Errorf("cursor %d", p.cursor)
 	}
-	_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEnter})
-	if cmd == nil || p.chosen == nil || p.chosen.Name != "services.fwupd.enable" || p.View() != "" {
+	keys("\x1b[1;5C") // an unknown sequence (Ctrl-Right) types nothing
+	if p.query != "fwupd.enabe" {
+		t.Errorf("query %q after an unknown escape sequence", p.query)
+	}
+	keys("\r")
+	if !p.done || p.chosen == nil || p.chosen.Name != "services.fwupd.enable" || p.View() != "" {
 		t.Errorf("enter: chosen %+v", p.chosen)
 	}
 	// Esc leaves without a choice.
@@ -187,7 +196,7 @@ func TestPickerModel(t *testing.T) {
 	if !strings.Contains(q.View(), "(no option matches)") {
 		t.Errorf("empty view:\n%s", q.View())
 	}
-	q.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	q.press(key{kind: keyEnter})
 	if q.chosen != nil {
 		t.Error("Enter without matches chose something")
 	}
