@@ -16,7 +16,7 @@ var (
 )
 
 // axiosBinary builds this command and its helper programs (axios-mcp,
-// axios-init-form) into one folder, as the flake's package installs them,
+// axios-init-form, axios-pwa) into one folder, as the flake's package installs them,
 // once per test run, and returns the path of axios.
 func axiosBinary(t *testing.T) string {
 	t.Helper()
@@ -27,7 +27,7 @@ func axiosBinary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "axios")
-		buildOut, buildErr = exec.Command("go", "build", "-o", dir+"/", ".", "../axios-mcp", "../axios-init-form").CombinedOutput()
+		buildOut, buildErr = exec.Command("go", "build", "-o", dir+"/", ".", "../axios-mcp", "../axios-init-form", "../axios-pwa").CombinedOutput()
 	})
 	if buildErr != nil {
 		t.Fatalf("go build: %v\n%s", buildErr, buildOut)

@@ -10,7 +10,8 @@ import (
 // initialisation runs on every command (axios check included), and only
 // the helper programs need them (axios-mcp: the MCP SDK and its JSON
 // schema, gob, HTTP and TLS; axios-init-form: the terminal form, whose
-// library also queries the terminal's colours in its init).
+// library also queries the terminal's colours in its init; axios-pwa: HTTP
+// and TLS to fetch manifests).
 var heavy = []string{
 	"github.com/modelcontextprotocol/go-sdk",
 	"github.com/google/jsonschema-go",
@@ -18,6 +19,9 @@ var heavy = []string{
 	"github.com/muesli/termenv",
 	"github.com/atotto/clipboard",
 	"encoding/gob",
+	"net/http", // axios-pwa fetches manifests; crypto/tls comes with it
+	"crypto/tls",
+	"crypto/x509",
 }
 
 // TestFrontDependencies fails when a heavy package enters the dependency

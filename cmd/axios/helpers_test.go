@@ -44,3 +44,28 @@ func TestMissingHelper(t *testing.T) {
 		t.Errorf("axios mcp --help with axios-mcp on PATH: %v\n%s", err, out)
 	}
 }
+
+// `axios pwa add` runs the helper axios-pwa beside axios with the same
+// arguments: a saved manifest lands in the configuration's pwa-apps.json,
+// and the helper's exit status is axios's (2 for a missing manifest).
+func TestPWAThroughHelper(t *testing.T) {
+	bin := axiosBinary(t)
+	config := t.TempDir()
+	writeFile(t, filepath.Join(config, "flake.nix"), "{ outputs = _: { }; }\n")
+	writeFile(t, filepath.Join(config, "hosts", "tower.toml"), "hostname = \"tower\"\n")
+	manifest := filepath.Join("..", "..", "internal", "cmd", "pwa", "testdata", "gmail.webmanifest")
+	out, err := exec.Command(bin, "pwa", "add", manifest, "--dir", config, "--base-url", "https://mail.google.com/", "--json").CombinedOutput()
+	if err != nil {
+		t.Fatalf("axios pwa add: %v\n%s", err, out)
+	}
+	apps, err := os.ReadFile(filepath.Join(config, "pwa-apps.json"))
+	if err != nil || !strings.Contains(string(apps), "mail.google.com") {
+		t.Errorf("pwa-apps.json: %v\n%s\noutput: %s", err, apps, out)
+	}
+	cmd := exec.Command(bin, "pwa", "add", filepath.Join(config, "none.webmanifest"), "--dir", config)
+	out, err = cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "none.webmanifest") {
+		t.Errorf("a missing manifest: %v, want exit status 2 naming it\n%s", err, out)
+	}
+}

@@ -15,7 +15,6 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/modules"
 	"github.com/axios-nix/axios/internal/cmd/options"
 	"github.com/axios-nix/axios/internal/cmd/plan"
-	"github.com/axios-nix/axios/internal/cmd/pwa"
 	"github.com/axios-nix/axios/internal/cmd/rebuild"
 	"github.com/axios-nix/axios/internal/cmd/update"
 	"github.com/axios-nix/axios/internal/cmd/wallpaper"
@@ -48,7 +47,7 @@ func NewRoot(version string) *cobra.Command {
 		update.Commands(),
 		doctor.Commands(),
 		wallpaper.Commands(),
-		pwa.Commands(),
+		{pwaCommand()},
 		{mcpCommand()},
 	}
 	for _, cmds := range groups {
@@ -71,4 +70,19 @@ axiOS flake's package (or found on PATH); axios mcp runs it with the same
 flags, so an MCP client may start either. axios mcp --help lists the tools
 and the flags (--dir, --journal-directory, --journal-file, --profiles,
 --tool-timeout).`, helper.MCP, helper.Default)
+}
+
+// pwaCommand is `axios pwa`: the helper program axios-pwa (internal/cmd/pwa),
+// apart because it fetches manifests and icons over HTTPS, and Go's HTTP
+// and TLS packages would otherwise load for every command.
+func pwaCommand() *cobra.Command {
+	return helper.Command("pwa add MANIFEST [flags]",
+		"Web apps (PWAs): add one from its manifest",
+		`Add a web app to the configuration's pwa-apps.json from its web app
+manifest (a saved file or an https address): axios pwa add MANIFEST.
+
+The command is the helper program axios-pwa, installed beside axios by the
+axiOS flake's package (or found on PATH); axios pwa runs it with the same
+arguments. axios pwa add --help lists the flags (--dir, --id, --base-url,
+--force, --json).`, helper.PWA, helper.Default)
 }

@@ -1,7 +1,7 @@
 // Package helper finds and starts the helper programs of axios: the parts
 // that carry heavy libraries the other commands do not need (axios-mcp: the
 // Model Context Protocol server; axios-init-form: the terminal form of
-// `axios init`). Keeping them out of the axios binary keeps every other
+// `axios init`; axios-pwa: `axios pwa`, which fetches manifests over HTTPS). Keeping them out of the axios binary keeps every other
 // command's start-up short. The flake's axios package installs the three
 // programs in one bin folder.
 package helper
@@ -20,6 +20,7 @@ import (
 const (
 	MCP      = "axios-mcp"
 	InitForm = "axios-init-form"
+	PWA      = "axios-pwa"
 )
 
 // Finder locates helper programs: in the folder of the running executable
@@ -47,8 +48,8 @@ func (e *MissingError) Error() string {
 	if e.Dir != "" {
 		where = "in " + e.Dir + " (beside axios) or on PATH"
 	}
-	return fmt.Sprintf("%s needs the helper program %s, which is not %s: install the axios package of the axiOS flake, which ships axios, %s and %s together (nix profile install github:kcalvelli/axios), or build it beside axios from a checkout (go build -o %s ./cmd/%s)",
-		e.For, e.Name, where, MCP, InitForm, filepath.Join(orDot(e.Dir), e.Name), e.Name)
+	return fmt.Sprintf("%s needs the helper program %s, which is not %s: install the axios package of the axiOS flake, which ships axios, %s, %s and %s together (nix profile install github:kcalvelli/axios), or build it beside axios from a checkout (go build -o %s ./cmd/%s)",
+		e.For, e.Name, where, MCP, InitForm, PWA, filepath.Join(orDot(e.Dir), e.Name), e.Name)
 }
 
 func orDot(dir string) string {

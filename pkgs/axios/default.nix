@@ -35,11 +35,13 @@ buildGoModule {
   vendorHash = "sha256-pjzWdhhtScykPkg7sXAVUr85+KAyC/9ubWNo21p1wsw=";
 
   # axios and its helper programs (internal/helper), installed side by side:
-  # axios mcp runs axios-mcp, the form of axios init is axios-init-form.
+  # axios mcp runs axios-mcp, the form of axios init is axios-init-form,
+  # axios pwa runs axios-pwa.
   subPackages = [
     "cmd/axios"
     "cmd/axios-mcp"
     "cmd/axios-init-form"
+    "cmd/axios-pwa"
   ];
 
   # A static binary starts faster (no dynamic loader), and nothing needs cgo:

@@ -1,6 +1,8 @@
 // Package pwa implements `axios pwa add`: read a web app manifest (a saved
 // file or an https address) and add the app to the configuration's
 // pwa-apps.json, which the axios.pwa home module reads (axios.pwa.appsFile).
+// It is the command of the helper program axios-pwa (cmd/axios-pwa), which
+// `axios pwa` runs, so that net/http stays out of axios.
 package pwa
 
 import (
@@ -56,9 +58,6 @@ func DefaultThemeDirs(home string) []string {
 	}
 	return append(dirs, "/usr/share/icons/Papirus/64x64/apps")
 }
-
-// Commands returns the pwa command.
-func Commands() []*cobra.Command { return []*cobra.Command{New(Deps{})} }
 
 // Result is what `axios pwa add --json` prints.
 type Result struct {
