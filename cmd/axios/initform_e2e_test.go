@@ -117,8 +117,12 @@ func TestInitFormThroughHelper(t *testing.T) {
 			t.Errorf("hosts/forge.toml lacks %q:\n%s", want, host)
 		}
 	}
-	if !strings.Contains(shown.String(), "Wrote the configuration of forge") {
-		t.Errorf("the terminal did not show the result:\n%s", shown.String())
+	// The terminal's output may still be on its way to the reader.
+	for end := time.Now().Add(10 * time.Second); !strings.Contains(shown.String(), "Wrote the configuration of forge"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Errorf("the terminal did not show the result:\n%s", shown.String())
+			break
+		}
 	}
 }
 
