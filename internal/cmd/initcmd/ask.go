@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/exitcode"
@@ -87,6 +89,11 @@ func (h formHelper) ask(a *generate.Answers, hw *hwdetect.Report, _ *catalog.Cat
 	}
 	switch {
 	case out.Interrupted() || out.Code == exitcode.Aborted:
+		if out.Interrupted() {
+			// A second Ctrl-C or hang-up must not end init before it
+			// has said that nothing was written.
+			signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
+		}
 		return errAborted
 	case out.Code != 0:
 		// The helper said what went wrong on the terminal.

@@ -394,6 +394,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	// signals do not kill init half-way.
 	wctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
 	err = generate.WriteContext(wctx, dir, files, generate.WriteOptions{Force: o.force, WriteFile: d.writeFile})
+	if errors.Is(err, generate.ErrInterrupted) {
+		// The second Ctrl-C may come after the first stopped the write:
+		// it must not end init before it has said what happened.
+		signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
+	}
 	stop()
 	if err != nil {
 		if errors.Is(err, generate.ErrInterrupted) {
