@@ -45,6 +45,7 @@ func evalOpencode(t *testing.T, args string) opencodeConfig {
 
 // TestOpencodeConfig checks the OpenCode provider for the local Ollama.
 func TestOpencodeConfig(t *testing.T) {
+	t.Parallel()
 	cfg := evalOpencode(t, `{ host = "127.0.0.1"; port = 11434; models = [ "qwen3-coder:30b" "" "qwen3:4b" ]; }`)
 	if cfg.Schema != "https://opencode.ai/config.json" {
 		t.Errorf("$schema = %q", cfg.Schema)
@@ -67,6 +68,7 @@ func TestOpencodeConfig(t *testing.T) {
 // TestOpencodeConfigHosts checks the client address for wildcard binds and
 // a custom port, and that no default model is set without models.
 func TestOpencodeConfigHosts(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`{ host = "0.0.0.0"; port = 11500; }`: "http://127.0.0.1:11500/v1",
 		`{ host = "[::]"; }`:                  "http://[::1]:11434/v1",
@@ -86,6 +88,7 @@ func TestOpencodeConfigHosts(t *testing.T) {
 
 // TestOpencodeConfigBadInput checks the error for models that are not a list.
 func TestOpencodeConfigBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
 	expr := fmt.Sprintf(`import %s { models = "qwen3:4b"; }`, filepath.Join(root, "modules", "ai", "opencode-config.nix"))
@@ -102,6 +105,7 @@ func TestOpencodeConfigBadInput(t *testing.T) {
 // and the workflow tools); each switch drops exactly its own packages, and
 // the missing-input assertion names only what is wanted.
 func TestAiVendorSwitches(t *testing.T) {
+	t.Parallel()
 	all := []string{"backlog-md", "claude-code", "claude-code", "claude-monitor", "copilot-cli", "gemini-cli", "nodejs", "spec-kit", "whisper-cpp"}
 	cases := map[string]struct {
 		host string
@@ -136,6 +140,7 @@ func TestAiVendorSwitches(t *testing.T) {
 // TestAiHomeFollowsClaudeSwitch: the home module's Claude Code follows
 // services.ai.claude.enable on the system.
 func TestAiHomeFollowsClaudeSwitch(t *testing.T) {
+	t.Parallel()
 	for os, want := range map[string]bool{
 		`{ services.ai.enable = true; }`:                                    true,
 		`{ services.ai.enable = true; services.ai.claude.enable = false; }`: false,

@@ -20,6 +20,7 @@ func browserArgs(t *testing.T, args string) []string {
 }
 
 func TestBrowserVideoDecodePerGPU(t *testing.T) {
+	t.Parallel()
 	vaapi := "--enable-features=AcceleratedVideoDecodeLinuxGL,AcceleratedVideoDecodeLinuxZeroCopyGL,AcceleratedVideoEncoder"
 	cases := map[string][]string{
 		`"amd"`:    {vaapi},
@@ -45,6 +46,7 @@ func TestBrowserVideoDecodePerGPU(t *testing.T) {
 // --enable-features, so the user's and the decoding features end up in one
 // flag; a feature the user disables stays disabled; nothing is repeated.
 func TestBrowserFeaturesAreMerged(t *testing.T) {
+	t.Parallel()
 	got := browserArgs(t, `{ gpuType = "amd"; args = [
 		"--password-store=detect"
 		"--enable-features=TouchpadOverscrollHistoryNavigation,AcceleratedVideoEncoder"
@@ -66,6 +68,7 @@ func TestBrowserFeaturesAreMerged(t *testing.T) {
 }
 
 func TestBrowserBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	for args, want := range map[string]string{
 		`{ gpuType = "matrox"; }`:          `axios.hardware.gpuType = "matrox" is not supported for browser video decoding; use one of amd, intel, nvidia or null`,
@@ -84,6 +87,7 @@ func TestBrowserBadInput(t *testing.T) {
 // TestBraveGetsVideoDecodeFromTheSystemGPU: the Brave home module reads the
 // GPU from the NixOS side and hands the merged flags to programs.brave.
 func TestBraveGetsVideoDecodeFromTheSystemGPU(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`{ os = { axios.hardware.gpuType = "intel"; }; }`: "--password-store=detect --gtk-version=4 --enable-features=AcceleratedVideoDecodeLinuxGL,AcceleratedVideoDecodeLinuxZeroCopyGL,AcceleratedVideoEncoder",
 		`{ os = { axios.hardware.gpuType = null; }; }`:    "--password-store=detect --gtk-version=4",

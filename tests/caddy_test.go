@@ -48,6 +48,7 @@ func renderFixture(t *testing.T, dir, name string) string {
 // TestCaddyRenderFixtures compares the rendered Caddyfile of every fixture
 // with its expected file.
 func TestCaddyRenderFixtures(t *testing.T) {
+	t.Parallel()
 	dir, names := caddyFixtures(t)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
@@ -69,6 +70,7 @@ func TestCaddyRenderFixtures(t *testing.T) {
 // uses directives newer than the Caddy that Debian ships (<name>.adapt-skip
 // says which).
 func TestCaddyExpectedFilesAreValid(t *testing.T) {
+	t.Parallel()
 	caddy := testutil.RequireTool(t, "caddy")
 	dir, names := caddyFixtures(t)
 	for _, name := range names {
@@ -103,6 +105,7 @@ func TestCaddyExpectedFilesAreValid(t *testing.T) {
 // TestCaddyOrder checks the route order directly: domains sorted, priority
 // first, path routes before a catch-all at equal priority, then route id.
 func TestCaddyOrder(t *testing.T) {
+	t.Parallel()
 	dir, _ := caddyFixtures(t)
 	type site struct {
 		Domain string   `json:"domain"`
@@ -142,6 +145,7 @@ func TestCaddyOrder(t *testing.T) {
 // routes on one domain and checks the order against the rule written out in
 // Go, so the Nix comparator is tested beyond the fixtures.
 func TestCaddyOrderIsTotal(t *testing.T) {
+	t.Parallel()
 	dir, _ := caddyFixtures(t)
 	type route struct {
 		id       string
@@ -209,6 +213,7 @@ func caddyBefore(pa int, catchAllA bool, idA string, pb int, catchAllB bool, idB
 // TestCaddyConflicts checks that two routes for the same domain and path
 // are reported, and distinct ones are not.
 func TestCaddyConflicts(t *testing.T) {
+	t.Parallel()
 	dir, _ := caddyFixtures(t)
 	expr := fmt.Sprintf(`(import %s).conflicts {
 		x = { domain = "a"; target = "http://127.0.0.1:1"; };
@@ -232,6 +237,7 @@ func TestCaddyConflicts(t *testing.T) {
 // TestCaddyBadInput checks that bad routes fail with a message naming the
 // field and a fix, not a Nix stack trace.
 func TestCaddyBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := map[string]struct{ routes, extra, want string }{
 		"missing domain":   {`{ r = { target = "http://127.0.0.1:1"; }; }`, `""`, "selfHosted.caddy.routes.r.domain must be a non-empty string"},

@@ -18,6 +18,7 @@ import (
 // Keep a Changelog names; and every **Breaking** line says how to get the
 // old behaviour back.
 func TestChangelogFormat(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(filepath.Join(testutil.RepoRoot(t), "CHANGELOG.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -333,6 +333,7 @@ func samePriorityConflicts(defs map[string][]defSite, allow map[string]string) [
 }
 
 func TestOptionsNoSamePriorityConflicts(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	defs := optionDefinitions(t, root)
 	if os.Getenv("AXIOS_LIST_SHARED_OPTIONS") != "" {
@@ -364,6 +365,7 @@ func TestOptionsNoSamePriorityConflicts(t *testing.T) {
 // The checker itself: each case is a set of module files and whether they
 // clash.
 func TestOptionsConflictCheckerCatchesClashes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		files map[string]string
@@ -442,6 +444,7 @@ func TestOptionsConflictCheckerCatchesClashes(t *testing.T) {
 // Every allowlist entry must still be needed: a merge-able option nothing
 // defines twice is a stale line.
 func TestOptionsConflictAllowlistIsUsed(t *testing.T) {
+	t.Parallel()
 	defs := optionDefinitions(t, testutil.RepoRoot(t))
 	for opt, reason := range mergeableOptions {
 		files := map[string]bool{}
@@ -510,6 +513,7 @@ func upstreamConflicts(defs map[string][]defSite) []string {
 }
 
 func TestOptionsNoConflictWithUpstreamDefinitions(t *testing.T) {
+	t.Parallel()
 	defs := optionDefinitions(t, testutil.RepoRoot(t))
 	for _, c := range upstreamConflicts(defs) {
 		t.Errorf("%s: a real evaluation fails with conflicting definition values; pick another priority (lib.mkOverride 900 to win, 1100 to yield) and say why", c)
@@ -517,6 +521,7 @@ func TestOptionsNoConflictWithUpstreamDefinitions(t *testing.T) {
 }
 
 func TestOptionsUpstreamCheckerCatchesClashes(t *testing.T) {
+	t.Parallel()
 	src := "{ lib, ... }: {\n  networking.useDHCP = lib.mkDefault false;\n  services.fstrim.enable = lib.mkDefault true;\n  powerManagement.cpuFreqGovernor = lib.mkOverride 1100 \"powersave\";\n  security.polkit.enable = true;\n  services.tlp.enable = lib.mkDefault false;\n}"
 	m, err := nixopts.Analyze("modules/a/default.nix", src)
 	if err != nil {

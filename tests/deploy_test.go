@@ -69,6 +69,7 @@ func evalDeploy(t *testing.T, hostsDir string) deployEval {
 }
 
 func TestColmenaAndDeployRsFromMultiHost(t *testing.T) {
+	t.Parallel()
 	out := evalDeploy(t, "./examples/multi-host/hosts")
 
 	// colmena: every host is a node with the modules mkHosts gives it.
@@ -121,6 +122,7 @@ func TestColmenaAndDeployRsFromMultiHost(t *testing.T) {
 }
 
 func TestDeploySettingsReachBothEngines(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	dir := t.TempDir()
 	for _, stem := range []string{"deploy", "bad-deploy", "minimal"} {
@@ -152,6 +154,7 @@ func TestDeploySettingsReachBothEngines(t *testing.T) {
 // The stand-ins must reject what colmena and deploy-rs would, or the tests
 // above prove nothing.
 func TestDeployStandInsRejectWrongShapes(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := map[string]string{
 		"uninitialized nixpkgs":       `s.colmena.lib.makeHive { meta.nixpkgs = { outputs = { }; }; }`,

@@ -29,6 +29,7 @@ func desktopAppPackages(t *testing.T, host string) []string {
 }
 
 func TestDesktopAppGroups(t *testing.T) {
+	t.Parallel()
 	groups := map[string][]string{
 		"media":     {"amberol", "celluloid", "inkscape", "pinta", "pitivi", "shotwell"},
 		"office":    {"libreoffice-fresh", "obsidian", "typora"},

@@ -53,6 +53,7 @@ var shadowed = strings.Fields(`
 	just menu`)
 
 func TestDevShells(t *testing.T) {
+	t.Parallel()
 	bash := testutil.RequireTool(t, "bash")
 	var got devshellsResult
 	testutil.NixEval(t, testutil.RepoRoot(t), "import ./tests/nix/devshells-harness.nix", &got)

@@ -183,6 +183,7 @@ func sameNix(a, b string) bool {
 // the same: a bool is "bool", an enum lists exactly its values, nullOr
 // mentions null, a literal default comes first in the default cell.
 func TestDocsOptionTables(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	decls := declaredOptions(t, root)
 	nixos, home := buildIndexes(t, root, nixosModules(t, root), readAllowlist(t, root))
@@ -301,6 +302,7 @@ func rowProblems(r docRow, name string, d nixopts.Decl) []string {
 }
 
 func TestOptionTableParsing(t *testing.T) {
+	t.Parallel()
 	cells := splitRow("| `a.b` / `c` | `\"x\" \\| y` | `[ ]` (none) |")
 	if len(cells) != 3 || cells[1] != "`\"x\" | y`" || firstValue(cells[2]) != "[ ]" {
 		t.Errorf("cells %q", cells)

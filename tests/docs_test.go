@@ -12,6 +12,7 @@ import (
 // TestHostsDocIsComplete keeps docs/hosts.md true to lib/rules.toml and the
 // catalog: every field, every code and every module flag is described.
 func TestHostsDocIsComplete(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	doc, err := os.ReadFile(filepath.Join(root, "docs", "hosts.md"))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 // TestExamplesAreValid runs every example host through the Nix core and
 // expects no diagnostic at all: the examples are what users copy.
 func TestExamplesAreValid(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	tomls, err := filepath.Glob(filepath.Join(root, "examples", "*", "hosts", "*.toml"))
 	if err != nil {
@@ -49,6 +50,7 @@ func TestExamplesAreValid(t *testing.T) {
 // TestExampleFlakesUseTheLibrary checks each example flake calls the axiOS
 // library on files that exist.
 func TestExampleFlakesUseTheLibrary(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	for _, ex := range []struct{ dir, call string }{
 		{"minimal", "axios.lib.mkHosts ./hosts"},

@@ -76,6 +76,7 @@ func normJSON(t *testing.T, v any) any {
 // Nix core (lib/core/exposure.nix) give the same report for every valid
 // vector, example and exposure fixture.
 func TestExposureAgrees(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	files := exposureHosts(t)
 	nix := nixExposure(t, files, nil)
@@ -138,6 +139,7 @@ func summary(r *exposure.Report) map[string][]string {
 // exactly its service, where the host said; turned-off services open
 // nothing, even with their LAN options set.
 func TestExposureFixtures(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	files, _ := filepath.Glob(filepath.Join(root, "tests", "fixtures", "exposure", "*.toml"))
 	if len(files) < 3 {
@@ -174,6 +176,7 @@ func TestExposureFixtures(t *testing.T) {
 // the option named in askedBy; a laptop with the default modules opens
 // nothing there.
 func TestExposureOnlyWhatTheHostAsks(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	files := exposureHosts(t)
 	nixHosts, _ := filepath.Glob(filepath.Join(root, "examples", "*", "host.nix"))
@@ -252,6 +255,7 @@ func lookupPath(tree map[string]any, path string) (any, bool) {
 // be exactly what the exposure report lists, for every valid vector,
 // example and fixture.
 func TestExposureModulesOpenWhatTheReportSays(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	files := exposureHosts(t)
 	var b strings.Builder

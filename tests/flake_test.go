@@ -12,6 +12,7 @@ import (
 // TestFlakeOutputs evaluates flake.nix's outputs through
 // tests/nix/flake-harness.nix (stub inputs, a stand-in for flake-parts).
 func TestFlakeOutputs(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var got struct {
 		Imports      []string `json:"imports"`
@@ -103,6 +104,7 @@ func TestFlakeOutputs(t *testing.T) {
 // TestFlakeInputs checks the inputs: every input that takes nixpkgs follows
 // ours, and the MCP inputs the axios command replaced are gone.
 func TestFlakeInputs(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var inputs map[string]struct {
 		URL    string `json:"url"`

@@ -49,6 +49,7 @@ func evalPlan(t *testing.T, args string) graphicsPlan {
 var neutralTools = []string{"wayland-utils", "clinfo", "vulkan-tools", "libva-utils", "renderdoc"}
 
 func TestGraphicsPlanPerVendor(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		gpu          string
 		kernelParams []string
@@ -98,6 +99,7 @@ func TestGraphicsPlanPerVendor(t *testing.T) {
 }
 
 func TestGraphicsGPURecoveryIsAMDOnlyAndOptIn(t *testing.T) {
+	t.Parallel()
 	for args, want := range map[string][]string{
 		`{ gpuType = "amd"; }`:                              nil,
 		`{ gpuType = "amd"; enableGPURecovery = true; }`:    {"amdgpu.gpu_recovery=1"},
@@ -112,6 +114,7 @@ func TestGraphicsGPURecoveryIsAMDOnlyAndOptIn(t *testing.T) {
 }
 
 func TestGraphicsNvidiaDriverChannel(t *testing.T) {
+	t.Parallel()
 	for _, ch := range []string{"stable", "beta", "production"} {
 		p := evalPlan(t, fmt.Sprintf(`{ gpuType = "nvidia"; nvidiaDriver = %q; }`, ch))
 		if p.NvidiaPackage == nil || *p.NvidiaPackage != ch {
@@ -124,6 +127,7 @@ func TestGraphicsNvidiaDriverChannel(t *testing.T) {
 }
 
 func TestGraphicsPrime(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		set                        bool
 		mode                       string
@@ -151,6 +155,7 @@ func TestGraphicsPrime(t *testing.T) {
 }
 
 func TestGraphicsBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := map[string]struct{ args, want string }{
 		"gpu typo":    {`{ gpuType = "nvida"; }`, `axios.hardware.gpuType = "nvida" is not supported; use one of "amd", "nvidia", "intel" or null`},
@@ -174,6 +179,7 @@ func TestGraphicsBadInput(t *testing.T) {
 // TestKVMModuleFollowsCPU covers the fix for the original's kvm-amd on
 // every CPU.
 func TestKVMModuleFollowsCPU(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	core := filepath.Join(root, "lib", "core", "kvm.nix")
 	for arg, want := range map[string][]string{`"amd"`: {"kvm-amd"}, `"intel"`: {"kvm-intel"}, "null": {}} {
@@ -193,6 +199,7 @@ func TestKVMModuleFollowsCPU(t *testing.T) {
 // TestModulesImportExistingCoreFiles checks every `import ../../lib/core/…`
 // in modules/ points at a file (parsing alone does not catch a typo).
 func TestModulesImportExistingCoreFiles(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	re := regexp.MustCompile(`import (\.\./\.\./lib/core/[A-Za-z0-9_-]+\.nix)`)
 	found := 0
@@ -233,6 +240,7 @@ func equalList(a, b []string) bool {
 // browser modules accept exactly those values (and the profile option
 // exactly the catalog's profiles).
 func TestGPUVendorsFromRules(t *testing.T) {
+	t.Parallel()
 	type optionType struct {
 		Accepts []string `json:"accepts"`
 		Rejects bool     `json:"rejects"`

@@ -29,6 +29,7 @@ func evalGroups(t *testing.T, args string) []string {
 }
 
 func TestGroupsCombinations(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		args string
@@ -68,6 +69,7 @@ func TestGroupsCombinations(t *testing.T) {
 
 // TestGroupsEachFact checks what every fact contributes on its own.
 func TestGroupsEachFact(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"networkmanager": {"networkmanager"},
 		"desktop":        {"video", "audio"},
@@ -91,6 +93,7 @@ func TestGroupsEachFact(t *testing.T) {
 // pure function in step: the module must pass exactly the facts the
 // function knows.
 func TestUsersModulePassesEveryFact(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	src, err := os.ReadFile(filepath.Join(root, "modules", "users", "accounts.nix"))
 	if err != nil {
@@ -128,6 +131,7 @@ func mustRead(t *testing.T, path string) []byte {
 // TestGroupsBadInput checks that wrong arguments fail with a message naming
 // the problem.
 func TestGroupsBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := map[string]struct{ args, want string }{
 		"unknown fact":       {`{ facts.grapics = true; }`, `unknown fact "grapics"; known facts: networkmanager, desktop, graphics`},

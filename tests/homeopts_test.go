@@ -92,6 +92,7 @@ func unknownHomeOptions(t *testing.T, root string, ix *nixopts.Index, files []st
 }
 
 func TestHomeModulesSetOnlyExistingOptions(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var files []string
 	err := filepath.WalkDir(filepath.Join(root, "home"), func(path string, d os.DirEntry, err error) error {
@@ -113,6 +114,7 @@ func TestHomeModulesSetOnlyExistingOptions(t *testing.T) {
 }
 
 func TestHomeOptionCheckCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	f := filepath.Join(t.TempDir(), "bad.nix")
 	src := `{ config, lib, ... }: {

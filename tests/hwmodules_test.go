@@ -24,6 +24,7 @@ func foldersEval(t *testing.T, names, system, host, body string, out any) {
 // only on x86_64, and pkgsi686Linux throws elsewhere, so an aarch64 host
 // with graphics must get neither.
 func TestGraphics32BitOnlyOnX86(t *testing.T) {
+	t.Parallel()
 	type facts struct {
 		Enable32 bool     `json:"enable32"`
 		Extra32  []string `json:"extra32"`
@@ -56,6 +57,7 @@ func TestGraphics32BitOnlyOnX86(t *testing.T) {
 // hardware.enableAllFirmware has nixpkgs.config.allowUnfree; without it
 // (e.g. modules.system = false) only the redistributable firmware is on.
 func TestFirmwareFollowsAllowUnfree(t *testing.T) {
+	t.Parallel()
 	type facts struct {
 		All    bool `json:"all"`
 		Redist bool `json:"redist"`
@@ -78,6 +80,7 @@ func TestFirmwareFollowsAllowUnfree(t *testing.T) {
 // TestGamingNeedsX86: Steam exists for x86_64 only; an aarch64 gaming host
 // fails an assertion with a fix instead of a build error deep in Steam.
 func TestGamingNeedsX86(t *testing.T) {
+	t.Parallel()
 	for system, wantFail := range map[string]bool{"x86_64-linux": false, "aarch64-linux": true} {
 		var msgs []string
 		foldersEval(t, `[ "gaming" ]`, system, `{ gaming.enable = true; }`, "h.failedAssertions c", &msgs)
@@ -95,6 +98,7 @@ func TestGamingNeedsX86(t *testing.T) {
 // module (plain nixosSystem) must not define selfHosted.* (an undeclared
 // option is an error even under mkIf) and must explain the missing piece.
 func TestAiWithoutServicesModule(t *testing.T) {
+	t.Parallel()
 	host := `{ networking.tailscale.domain = "t.ts.net"; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }`
 	var hasRegistry bool
 	foldersEval(t, `[ "ai" ]`, "x86_64-linux", host, "c ? selfHosted", &hasRegistry)
@@ -141,6 +145,7 @@ const fullHost = `{
 // (builtins.deepSeq over the whole configuration) without a failed
 // assertion, on both systems.
 func TestModulesEveryFolderEvaluates(t *testing.T) {
+	t.Parallel()
 	hosts := map[string]string{
 		"full x86_64":     strings.ReplaceAll(fullHost, "GAMING", "true"),
 		"full aarch64":    strings.ReplaceAll(fullHost, "GAMING", "false"),

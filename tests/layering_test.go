@@ -55,6 +55,7 @@ func crossCommandImports(pkgs []listedPackage) []string {
 // command package imports another command package, directly, through another
 // package or in its tests. Shared output goes through internal/report.
 func TestCommandPackagesIndependent(t *testing.T) {
+	t.Parallel()
 	goTool := testutil.RequireTool(t, "go")
 	cmd := exec.Command(goTool, "list", "-f", "{{.ImportPath}} {{join .Deps \" \"}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}", "./internal/cmd/...")
 	cmd.Dir = ".."
@@ -82,6 +83,7 @@ func TestCommandPackagesIndependent(t *testing.T) {
 }
 
 func TestCrossCommandImportsFound(t *testing.T) {
+	t.Parallel()
 	const m = "example.org/x/internal/"
 	got := crossCommandImports([]listedPackage{
 		{path: m + "cmd/plan", imports: []string{"fmt", m + "report", m + "cmd/check"}},

@@ -103,6 +103,7 @@ func hostModule(t *testing.T, ms []moduleDesc, host string) moduleDesc {
 }
 
 func TestBuildModulesValidHost(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/server.toml); name = "server"; form = "toml"; folderModules = [ ./tests/nix/vectors.nix ]; }`, &ms)
 	want := []string{
@@ -168,6 +169,7 @@ func TestBuildModulesValidHost(t *testing.T) {
 }
 
 func TestBuildModulesVendorAndFromHost(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/system76-laptop.toml); name = "system76-laptop"; form = "toml"; }`, &ms)
 	s := mergedSettings(t, hostModule(t, ms, "system76-laptop"))
@@ -217,6 +219,7 @@ func TestBuildModulesVendorAndFromHost(t *testing.T) {
 }
 
 func TestBuildModulesErrorHost(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/bad-requires.toml); name = "bad-requires"; form = "toml"; folderModules = [ ./tests/nix/vectors.nix ]; }`, &ms)
 	if len(ms) != 1 || ms[0].File != "axios host check" {
@@ -246,6 +249,7 @@ func TestBuildModulesErrorHost(t *testing.T) {
 
 // TestErrorHostThrowsItsLines checks the text of the evaluation error.
 func TestErrorHostThrowsItsLines(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	// tryEval hides a throw's message, so evaluate in a subprocess and read
@@ -276,6 +280,7 @@ func TestErrorHostThrowsItsLines(t *testing.T) {
 // exactly the line `axios check` prints for AX601 (the vectors show the two
 // interpreters agree; this shows the warning reaches NixOS's warnings).
 func TestBuildModulesWarnsAboutAUserWithoutLogin(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = { hostname = "nokey"; timeZone = "UTC"; users.alice = { fullName = "Alice"; }; }; }`, &ms)
 	warnings := ms[0].Config["warnings"].([]any)
@@ -295,6 +300,7 @@ func TestBuildModulesWarnsAboutAUserWithoutLogin(t *testing.T) {
 }
 
 func TestBuildModulesWarningsAndNixForm(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/warn-unused-settings.toml); name = "warn-unused-settings"; form = "toml"; }`, &ms)
 	warnings := ms[0].Config["warnings"].([]any)
@@ -325,6 +331,7 @@ func TestBuildModulesWarningsAndNixForm(t *testing.T) {
 }
 
 func TestMkHostsExamples(t *testing.T) {
+	t.Parallel()
 	var hosts map[string][]moduleDesc
 	harness(t, `h.hosts ./examples/multi-host/hosts`, &hosts)
 	for _, name := range []string{"desktop", "laptop", "server"} {
@@ -348,6 +355,7 @@ func TestMkHostsExamples(t *testing.T) {
 }
 
 func TestHardwareModulesAndWrappers(t *testing.T) {
+	t.Parallel()
 	var hw []string
 	harness(t, `h.hardware { cpu = "amd"; gpu = "nvidia"; hasSSD = true; isLaptop = true; }`, &hw)
 	want := []string{
@@ -436,6 +444,7 @@ func hasString(list []string, s string) bool {
 // TestLibraryMisuseErrors: calling the library with the wrong kind of
 // argument gives one clear line, not a stack trace from deep inside.
 func TestLibraryMisuseErrors(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	for expr, want := range map[string]string{
@@ -454,6 +463,7 @@ func TestLibraryMisuseErrors(t *testing.T) {
 // TestMkSystemSpecialArgs: user modules written against the original's API
 // (`{ inputs, self, nixosModules, homeModules, ... }:`) get those arguments.
 func TestMkSystemSpecialArgs(t *testing.T) {
+	t.Parallel()
 	var got []string
 	harness(t, `h.specialArgs { hostname = "a"; timeZone = "UTC"; }`, &got)
 	want := []string{"homeModules", "inputs", "nixosModules", "self"}

@@ -62,6 +62,7 @@ const mcpServers = `{
 }`
 
 func TestMCPSelectWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	got := selectMCP(t, "{ servers = "+mcpServers+"; }")
 
 	if names := sortedKeys(got.On); !reflect.DeepEqual(names, []string{"git"}) {
@@ -91,6 +92,7 @@ func TestMCPSelectWithoutSecrets(t *testing.T) {
 }
 
 func TestMCPSelectWithSecrets(t *testing.T) {
+	t.Parallel()
 	got := selectMCP(t, `{ servers = `+mcpServers+`; secrets = {
       brave-api-key = { file = "/run/user/1000/agenix/brave-api-key"; };
       github-token = { command = [ "/store/gh/bin/gh" "auth" "token" ]; };
@@ -120,6 +122,7 @@ func TestMCPSelectWithSecrets(t *testing.T) {
 }
 
 func TestMCPSelectNoSecretInEnv(t *testing.T) {
+	t.Parallel()
 	// A secret never appears in the rendered server: only its source does.
 	got := selectMCP(t, `{ servers = { s = { command = "/bin/s"; env = { MODE = "x"; }; secret = { name = "k"; env = "K"; hint = ""; }; }; }; secrets = { k = { file = "/run/agenix/k"; }; }; }`)
 	s := got.On["s"]
@@ -132,6 +135,7 @@ func TestMCPSelectNoSecretInEnv(t *testing.T) {
 }
 
 func TestMCPSelectRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := []struct {
 		name, args, want string
@@ -210,6 +214,7 @@ func runWrapper(t *testing.T, script string, env ...string) (stdout, stderr stri
 }
 
 func TestMCPWrapperReadsSecretFileAtRunTime(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	secret := filepath.Join(dir, "agenix", "k")
 	// The path is given the way agenix's home module writes it, with a
@@ -255,6 +260,7 @@ func TestMCPWrapperReadsSecretFileAtRunTime(t *testing.T) {
 }
 
 func TestMCPWrapperTakesSecretFromCommand(t *testing.T) {
+	t.Parallel()
 	sh := testutil.RequireTool(t, "sh")
 	ok := wrapperFor(t, `{ command = [ "`+sh+`" "-c" "echo it\\'s-a-token" ]; }`)
 	if stdout, stderr, code := runWrapper(t, ok); code != 0 || stdout != "[it's-a-token]" {

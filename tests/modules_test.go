@@ -69,6 +69,7 @@ const nasHost = `{ host = {
 // TestModulesNasCaddyfile: Immich and the Ollama proxy on one host render
 // exactly the immich-ollama fixture, registered by the real modules.
 func TestModulesNasCaddyfile(t *testing.T) {
+	t.Parallel()
 	if msgs := assertionsOf(t, nasHost); len(msgs) != 0 {
 		t.Fatalf("unexpected failed assertions: %q", msgs)
 	}
@@ -137,6 +138,7 @@ func TestModulesNasCaddyfile(t *testing.T) {
 // TestModulesOllamaAcceleration: the Ollama build, ROCm override, amdgpu
 // and WiVRn's CUDA build follow axios.hardware.gpuType.
 func TestModulesOllamaAcceleration(t *testing.T) {
+	t.Parallel()
 	type facts struct {
 		Package   string   `json:"package"`
 		Rocm      *string  `json:"rocm"`
@@ -192,6 +194,7 @@ func TestModulesOllamaAcceleration(t *testing.T) {
 // TestModulesAssertions: impossible combinations fail with a message and a
 // fix instead of a Nix error.
 func TestModulesAssertions(t *testing.T) {
+	t.Parallel()
 	t.Run("proxy without selfHosted", func(t *testing.T) {
 		msgs := assertionsOf(t, `{ host = { networking.tailscale.domain = "t.ts.net"; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }; }`)
 		wantAssertion(t, msgs, "ollamaReverseProxy.enable needs selfHosted.enable")
@@ -269,6 +272,7 @@ func TestModulesAssertions(t *testing.T) {
 // TestModulesAiPackages: agents from nix-ai-tools, the claude-code wrapper,
 // no OpenCode file without a primary user.
 func TestModulesAiPackages(t *testing.T) {
+	t.Parallel()
 	var got struct {
 		Packages []string `json:"packages"`
 		Wrapper  string   `json:"wrapper"`
@@ -300,6 +304,7 @@ func TestModulesAiPackages(t *testing.T) {
 
 // TestModulesSecrets: every *.age file of secretsDir becomes age.secrets.
 func TestModulesSecrets(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(testutil.RepoRoot(t), "tests", "fixtures", "secrets", "dir")
 	var got struct {
 		Names      []string          `json:"names"`
@@ -329,6 +334,7 @@ func TestModulesSecrets(t *testing.T) {
 
 // TestModulesGaming: Steam, Proton-GE, firewall options and the VR backends.
 func TestModulesGaming(t *testing.T) {
+	t.Parallel()
 	var got struct {
 		Steam    bool     `json:"steam"`
 		Compat   []string `json:"compat"`
@@ -375,6 +381,7 @@ func TestModulesGaming(t *testing.T) {
 // TestModulesHarnessCatchesTypeErrors: the stand-in checks option types, so
 // the tests above would notice a module setting a wrong value.
 func TestModulesHarnessCatchesTypeErrors(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	expr := `let h = import ./tests/fixtures/modules/eval.nix; c = h.scenario { host = { gaming.vr.wireless.backend = "steamlink"; }; }; in c.gaming.vr.wireless.backend`
 	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr)

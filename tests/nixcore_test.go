@@ -72,6 +72,7 @@ func readExpected(t *testing.T, root, stem string) vectorResult {
 
 // TestVectorsCoverEveryCode requires a vector for every code in lib/rules.toml.
 func TestVectorsCoverEveryCode(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var codes []string
 	testutil.NixEval(t, root, "builtins.attrNames (import ./lib/core { }).rules.code", &codes)
@@ -111,6 +112,7 @@ func findDiag(ds []diagnostic, code, field string) *diagnostic {
 // TestNixCoreMessages checks the rendered messages, fixes, severities and
 // "did you mean" suggestions.
 func TestNixCoreMessages(t *testing.T) {
+	t.Parallel()
 	r := checkExpr(t, `builtins.fromTOML (builtins.readFile ./tests/hosts/multiple-problems.toml)`,
 		`{ name = "multiple-problems"; form = "toml"; }`)
 	cases := []struct {
@@ -162,6 +164,7 @@ func TestNixCoreMessages(t *testing.T) {
 
 // TestLevenshtein checks the distance and the suggestion rule directly.
 func TestLevenshtein(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var got []any
 	testutil.NixEval(t, root, `let c = import ./lib/core { }; in [
@@ -187,6 +190,7 @@ func TestLevenshtein(t *testing.T) {
 // TestNixForm checks the attribute-set form: null is unset, module values
 // are accepted, nixOnly keys are allowed, wrong module values are reported.
 func TestNixForm(t *testing.T) {
+	t.Parallel()
 	r := checkExpr(t, `{
 		hostname = "box";
 		timeZone = "UTC";
@@ -221,6 +225,7 @@ func TestNixForm(t *testing.T) {
 
 // TestDiscoverHosts runs discoverHosts on a fixture tree.
 func TestDiscoverHosts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(rel, content string) {
 		t.Helper()
@@ -289,6 +294,7 @@ func TestDiscoverHosts(t *testing.T) {
 
 // TestCatalogHelpers checks the catalog helpers on a small synthetic catalog.
 func TestCatalogHelpers(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var got struct {
 		Flags       []string   `json:"flags"`
@@ -339,6 +345,7 @@ func TestCatalogHelpers(t *testing.T) {
 // TestCatalogImportsAreFlakeInputs requires every input a catalog entry
 // imports from to be declared in flake.nix.
 func TestCatalogImportsAreFlakeInputs(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var inputs []string
 	testutil.NixEval(t, root, `map builtins.head (import ./lib/core { }).catalogInfo.inputPaths`, &inputs)
@@ -359,6 +366,7 @@ func TestCatalogImportsAreFlakeInputs(t *testing.T) {
 // (or contains) a catalog path, and every catalog path exists (a folder must
 // have a default.nix).
 func TestCatalogConsistency(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var paths []string
 	testutil.NixEval(t, root, `(import ./lib/core { }).catalogInfo.paths`, &paths)

@@ -25,6 +25,7 @@ import (
 // delete, create, copy, push and anything unlisted get 403 from Caddy and
 // never reach Ollama.
 func TestOllamaRouteServesInferenceOnly(t *testing.T) {
+	t.Parallel()
 	caddy := testutil.RequireTool(t, "caddy")
 	var mu sync.Mutex
 	var seen []string

@@ -220,6 +220,7 @@ func buildIndexes(t *testing.T, root string, mods map[string]*nixopts.Module, al
 
 // TestOptionsExist: every option a module defines exists.
 func TestOptionsExist(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	mods := nixosModules(t, root)
 	nixos, home := buildIndexes(t, root, mods, readAllowlist(t, root))
@@ -238,6 +239,7 @@ func TestOptionsExist(t *testing.T) {
 // TestOptionsNotRemoved: no module defines an option that current nixpkgs
 // has removed or renamed since the option list was taken.
 func TestOptionsNotRemoved(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	f, err := os.Open(filepath.Join(root, removedFile))
 	if err != nil {
@@ -275,6 +277,7 @@ func TestOptionsNotRemoved(t *testing.T) {
 // module definition is unknown without the allowlist and known with the
 // line.
 func TestOptionsAllowlistIsNeeded(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	mods := nixosModules(t, root)
 	allow := readAllowlist(t, root)
@@ -323,6 +326,7 @@ func TestOptionsAllowlistIsNeeded(t *testing.T) {
 // option, a renamed one, a typo below an attrsOf submodule and a typo in a
 // home-manager option, and accepts free-form settings.
 func TestOptionsCheckerCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	nixos := loadIndex(t, nixosOptionsTSV)
 	home := loadIndex(t, homeOptionsTSV)
 	src := `{ config, lib, pkgs, ... }:
@@ -369,6 +373,7 @@ in
 // the nixpkgs file where it was confirmed or "common" for a long-standing
 // attribute, and every listed package is still used.
 func TestOptionsPackagesConfirmed(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	used := packageUsers(t, root)
 	for _, name := range graphicsPlanPackages(t) {
@@ -499,6 +504,7 @@ func packageUsers(t *testing.T, root string) map[string]string {
 // walker change that stops seeing `with pkgs;`, mkPackageOption or
 // callPackage arguments there) fails here rather than silently passing.
 func TestOptionsPackagesScanEveryArea(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	used := packageUsers(t, root)
 	count := map[string]int{}
@@ -570,7 +576,7 @@ func graphicsPlanPackages(t *testing.T) []string {
 // nested attribute paths merged, explicit parentheses), so a misparse that
 // changes what the checker sees shows up as a difference.
 func TestOptionsParserAgreesWithNix(t *testing.T) {
-	nix := testutil.RequireTool(t, "nix-instantiate")
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	mods := nixosModules(t, root)
 	if len(mods) < 30 {
@@ -599,15 +605,18 @@ func TestOptionsParserAgreesWithNix(t *testing.T) {
 		sort.Strings(out)
 		return dedupe(out)
 	}
+	_, repo := parsedRepo(t)
 	for rel, m := range mods {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(nix, "--parse", filepath.Join(root, rel))
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("nix-instantiate --parse %s: %v", rel, err)
+			p, ok := repo[filepath.Join(root, rel)]
+			if !ok {
+				t.Fatalf("%s is not among the repository's parsed .nix files", rel)
 			}
-			norm, err := nixopts.Analyze(rel+" (normalised)", string(out))
+			if p.err != nil {
+				t.Fatalf("nix-instantiate --parse %s: %v", rel, p.err)
+			}
+			norm, err := nixopts.Analyze(rel+" (normalised)", string(p.out))
 			if err != nil {
 				t.Fatalf("%s: parsing Nix's normalised form: %v", rel, err)
 			}
@@ -716,12 +725,7 @@ func homeHarnessOptions(t *testing.T) string {
 	shared := sharedOptionList(t, homeOptionsTSV)
 	homeHarness.once.Do(func() {
 		data := subsetTSV(t, shared, homeOptionKeep(t))
-		dir, err := os.MkdirTemp("", "axios-home-options-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tempDirs = append(tempDirs, dir)
-		path := filepath.Join(dir, homeOptionsTSV)
+		path := filepath.Join(runTempDir(t, "axios-home-options-"), homeOptionsTSV)
 		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -737,6 +741,7 @@ func homeHarnessOptions(t *testing.T) string {
 // option an axiOS home module sets and drops the rest of the list, so the
 // harness checks against the real list where the modules write.
 func TestOptionsHomeSubset(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	full := loadIndex(t, homeOptionsTSV)
 	data, err := os.ReadFile(homeHarnessOptions(t))
@@ -784,6 +789,7 @@ func TestOptionsHomeSubset(t *testing.T) {
 // shared option lists (their header line is the mark of a copy or subset),
 // and no option list sits under tests/fixtures.
 func TestOptionsNoCommittedOptionLists(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var marks [][]byte
 	for _, list := range []string{nixosOptionsTSV, homeOptionsTSV} {
@@ -834,6 +840,7 @@ func TestOptionsNoCommittedOptionLists(t *testing.T) {
 // entry's own module declares, and a settings key names a namespace it
 // declares options under.
 func TestOptionsCatalogPathsAreDeclared(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	mods := nixosModules(t, root)
 	cat := catalog.Default()

@@ -14,6 +14,7 @@ import (
 // axios.system.enable = false), so user modules get pkgs.axios and
 // pkgs.pwa-apps; with the option off nothing is added.
 func TestOverlayOption(t *testing.T) {
+	t.Parallel()
 	// Each overlay is applied to a final package set whose callPackage
 	// reports which folder it was called on.
 	const body = `let

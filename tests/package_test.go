@@ -17,6 +17,7 @@ var vendorHashLine = regexp.MustCompile(`vendorHash = "(sha256-[A-Za-z0-9+/]{43}
 // TestVendorHash recomputes the NAR hash of `go mod vendor` and compares it
 // with pkgs/axios/default.nix, so the package never ships a stale hash.
 func TestVendorHash(t *testing.T) {
+	t.Parallel()
 	testutil.RequireTool(t, "go")
 	testutil.RequireTool(t, "nix-hash")
 	testutil.RequireTool(t, "base64")
@@ -50,6 +51,7 @@ var embedLine = regexp.MustCompile(`(?m)^//go:embed (.+)$`)
 // TestPackageSourceHasEmbeddedFiles: every file a non-test Go file embeds
 // must be in the package's source fileset, or the Nix build fails.
 func TestPackageSourceHasEmbeddedFiles(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	pkg, err := os.ReadFile(filepath.Join(root, "pkgs", "axios", "default.nix"))
 	if err != nil {

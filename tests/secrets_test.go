@@ -19,6 +19,7 @@ func secretsCore(t *testing.T) string {
 // regular .age files, a symlink, a sub-folder, a bare ".age", a file with
 // ".age" in the middle of its name and a README.
 func TestSecretsDiscover(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(testutil.RepoRoot(t), "tests", "fixtures", "secrets", "dir")
 	want := map[string]string{
 		"api-token":     filepath.Join(dir, "api-token.age"),
@@ -43,6 +44,7 @@ func TestSecretsDiscover(t *testing.T) {
 
 // TestSecretsFromEntries checks the name rule on readDir-shaped input.
 func TestSecretsFromEntries(t *testing.T) {
+	t.Parallel()
 	expr := fmt.Sprintf(`(import %s).fromEntries {
 		"a.age" = "regular"; "b.age" = "symlink"; "c.age" = "directory";
 		".age" = "regular"; "d.age.age" = "regular"; "e.txt" = "regular"; "f.AGE" = "regular";
@@ -58,6 +60,7 @@ func TestSecretsFromEntries(t *testing.T) {
 // TestSecretsDiscoverBadInput checks the errors for a missing folder, a
 // file and a relative string.
 func TestSecretsDiscoverBadInput(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
 	cases := map[string]struct{ arg, want string }{

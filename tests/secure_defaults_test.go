@@ -30,6 +30,7 @@ const cacheNixOSKey = "cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcD
 // a trusted Nix user (root-equivalent through the daemon), and a host with
 // only the core modules trusts no binary cache but cache.nixos.org.
 func TestSecureDefaultsNixTrustsOnlyRoot(t *testing.T) {
+	t.Parallel()
 	var got nixSettings
 	foldersEval(t, `[ "system" "users" "networking" "hardware" ]`, "x86_64-linux",
 		`{ axios.system.timeZone = "UTC"; axios.user.name = "alice"; }`, nixSettingsBody, &got)
@@ -49,6 +50,7 @@ func TestSecureDefaultsNixTrustsOnlyRoot(t *testing.T) {
 // the caches are exactly those of the modules' packages (numtide for the AI
 // agents, axiOS's own for its MCP server), each with its key, and each once.
 func TestSecureDefaultsEveryFolderTrustsOnlyTheirCaches(t *testing.T) {
+	t.Parallel()
 	var got nixSettings
 	foldersEval(t, allFolders, "x86_64-linux", strings.ReplaceAll(fullHost, "GAMING", "true"), nixSettingsBody, &got)
 	want := nixSettings{
@@ -70,6 +72,7 @@ func TestSecureDefaultsEveryFolderTrustsOnlyTheirCaches(t *testing.T) {
 // TestSecureDefaultsBootAndSudo: systemd-boot keeps 10 generations, and only
 // wheel may execute sudo.
 func TestSecureDefaultsBootAndSudo(t *testing.T) {
+	t.Parallel()
 	var got struct {
 		Limit     int  `json:"limit"`
 		ExecWheel bool `json:"execWheel"`
@@ -100,6 +103,7 @@ func TestSecureDefaultsBootAndSudo(t *testing.T) {
 // reach openssh.authorizedKeys; the old plain-text initialPassword applies
 // only when set, with a warning.
 func TestSecureDefaultsNoKnownPassword(t *testing.T) {
+	t.Parallel()
 	type account struct {
 		Initial     any      `json:"initial"`
 		InitialHash any      `json:"initialHash"`

@@ -35,6 +35,7 @@ func runFolderCases(t *testing.T, names string, cases map[string]folderCase) {
 }
 
 func TestBluetoothOptions(t *testing.T) {
+	t.Parallel()
 	body := `{
 		enable = c.hardware.bluetooth.enable;
 		powerOnBoot = c.hardware.bluetooth.powerOnBoot;
@@ -57,6 +58,7 @@ func TestBluetoothOptions(t *testing.T) {
 }
 
 func TestHardwareWatchdog(t *testing.T) {
+	t.Parallel()
 	body := `{
 		watchdog = let v = c.systemd.settings.Manager.RuntimeWatchdogSec or null; in if (v._type or "") == "absent" then null else v;
 		params = c.boot.kernelParams;
@@ -76,6 +78,7 @@ func TestHardwareWatchdog(t *testing.T) {
 }
 
 func TestHardwareWatchdogRejectsBadTimeSpan(t *testing.T) {
+	t.Parallel()
 	var ok bool
 	foldersEval(t, `[ "crash-diagnostics" ]`, "x86_64-linux",
 		`{ hardware.crashDiagnostics = { enable = true; enableHardwareWatchdog = true; runtimeWatchdogSec = "soon"; }; }`,
@@ -86,6 +89,7 @@ func TestHardwareWatchdogRejectsBadTimeSpan(t *testing.T) {
 }
 
 func TestTailscaleOptions(t *testing.T) {
+	t.Parallel()
 	body := `{
 		key = let v = c.services.tailscale.authKeyFile or null; in if (v._type or "") == "absent" then null else v;
 		set = c.services.tailscale.extraSetFlags;
@@ -108,6 +112,7 @@ func TestTailscaleOptions(t *testing.T) {
 }
 
 func TestTailscaleRejectsUnsafeInput(t *testing.T) {
+	t.Parallel()
 	// A Nix path would be copied into the world-readable store.
 	var ok bool
 	foldersEval(t, `[ "networking" ]`, "x86_64-linux", `{ networking.tailscale.authKeyFile = ./go.mod; }`,
@@ -122,6 +127,7 @@ func TestTailscaleRejectsUnsafeInput(t *testing.T) {
 }
 
 func TestFingerprintOnLaptops(t *testing.T) {
+	t.Parallel()
 	body := `let v = x: if (x._type or "") == "absent" then null else x; in {
 		fprintd = v (c.services.fprintd.enable or null);
 		greeter = v (c.security.pam.services.greetd.fprintAuth or null);
@@ -140,6 +146,7 @@ func TestFingerprintOnLaptops(t *testing.T) {
 // axios.users.accounts through mkSystem, and the users module turns them
 // into the administrative groups and users.users.<name>.linger.
 func TestUsersAdminAndLinger(t *testing.T) {
+	t.Parallel()
 	var ms []moduleDesc
 	harness(t, `h.modules { host = builtins.fromTOML (builtins.readFile ./tests/hosts/users-admin-linger.toml); name = "users-admin-linger"; form = "toml"; }`, &ms)
 	s := mergedSettings(t, hostModule(t, ms, "users-admin-linger"))

@@ -32,6 +32,7 @@ type flakeTemplate struct {
 // folders themselves (not copies), so a template cannot drift from the
 // example that checks.example-* builds and the tests check.
 func TestTemplatesAreTheExamples(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var got map[string]flakeTemplate
 	testutil.NixEval(t, root, "(import ./tests/nix/flake-harness.nix).templates", &got)
@@ -70,6 +71,7 @@ func TestTemplatesAreTheExamples(t *testing.T) {
 // mkHosts finds every host with its own hardware.nix — so no template file
 // reaches outside its folder.
 func TestTemplatesWorkAfterInit(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
 	for name, dir := range templateDirs {

@@ -76,6 +76,7 @@ func runActionlint(t *testing.T, files ...string) (string, int) {
 // shell bug in a run: script (found by shellcheck, which actionlint runs;
 // the test needs it, so CI cannot pass without it).
 func TestActionlintRejectsBrokenWorkflows(t *testing.T) {
+	t.Parallel()
 	testutil.RequireTool(t, "shellcheck")
 	root := testutil.RepoRoot(t)
 	real, _ := filepath.Glob(filepath.Join(root, workflowDir, "*.yml"))
@@ -117,6 +118,7 @@ var (
 // TestWorkflowActionsPinned: every third-party action (and reusable
 // workflow) is pinned by a full commit SHA with its release tag beside it.
 func TestWorkflowActionsPinned(t *testing.T) {
+	t.Parallel()
 	n := 0
 	for name, w := range loadWorkflows(t) {
 		for _, job := range w.wf.Jobs {
@@ -176,6 +178,7 @@ func hooks(wf *actionlint.Workflow) map[string]bool {
 // flake defines, and runs scripts/eval-upstream on the locked inputs; every
 // script a workflow calls exists; nothing may write to the repository.
 func TestCIWorkflowJobs(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	ws := loadWorkflows(t)
 	ci := ws["ci.yml"].wf
@@ -241,6 +244,7 @@ func TestCIWorkflowJobs(t *testing.T) {
 // no step may continue on error or run under its own condition — opens the
 // pull request carrying flake.lock.
 func TestLockUpdaterOpensPullRequestOnlyWhenGreen(t *testing.T) {
+	t.Parallel()
 	up := loadWorkflows(t)["update-flake-lock.yml"].wf
 	if h := hooks(up); !h["schedule"] {
 		t.Errorf("update-flake-lock.yml triggers %v, want a schedule", h)
