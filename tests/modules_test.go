@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -270,28 +271,35 @@ func TestModulesAssertions(t *testing.T) {
 }
 
 // TestModulesAiPackages: agents from nix-ai-tools, the claude-code wrapper,
-// no OpenCode file without a primary user.
+// the local tools, Ollama as a service (the CPU build without a GPU, not
+// a second copy in systemPackages), no OpenCode file without a primary user.
 func TestModulesAiPackages(t *testing.T) {
 	t.Parallel()
 	var got struct {
-		Packages []string `json:"packages"`
-		Wrapper  string   `json:"wrapper"`
-		HM       []string `json:"hm"`
+		Packages      []string `json:"packages"`
+		Wrapper       string   `json:"wrapper"`
+		HM            []string `json:"hm"`
+		Ollama        bool     `json:"ollama"`
+		OllamaPackage string   `json:"ollamaPackage"`
 	}
 	moduleEval(t, `{ host = { services.ai.enable = true; services.ai.local.enable = true; }; }`, `{
 		packages = map (p: p._pkg) c.environment.systemPackages;
 		wrapper = (builtins.head (builtins.filter (p: p._pkg == "claude-code" && p ? text) c.environment.systemPackages)).text;
 		hm = builtins.attrNames c.home-manager.users;
+		ollama = c.services.ollama.enable;
+		ollamaPackage = c.services.ollama.package._pkg;
 	}`, &got)
-	for _, want := range []string{"claude-code", "copilot-cli", "gemini-cli", "spec-kit", "backlog-md", "claude-monitor", "whisper-cpp", "opencode", "ollama-cpu"} {
-		found := false
-		for _, p := range got.Packages {
-			if p == want {
-				found = true
-			}
-		}
-		if !found && want != "ollama-cpu" {
+	for _, want := range []string{"claude-code", "copilot-cli", "gemini-cli", "spec-kit", "backlog-md", "claude-monitor", "whisper-cpp", "opencode", "python3", "uv"} {
+		if !slices.Contains(got.Packages, want) {
 			t.Errorf("%s not in environment.systemPackages %v", want, got.Packages)
+		}
+	}
+	if !got.Ollama || got.OllamaPackage != "ollama-cpu" {
+		t.Errorf("services.ollama: enable %v, package %q; want the server on with ollama-cpu (no GPU)", got.Ollama, got.OllamaPackage)
+	}
+	for _, p := range got.Packages {
+		if strings.HasPrefix(p, "ollama") {
+			t.Errorf("%s in environment.systemPackages: the server runs as services.ollama", p)
 		}
 	}
 	if !strings.Contains(got.Wrapper, `exec /nix/store/claude-code/bin/claude "$@"`) {
@@ -340,7 +348,7 @@ func TestModulesGaming(t *testing.T) {
 		Compat   []string `json:"compat"`
 		Remote   bool     `json:"remote"`
 		Session  bool     `json:"session"`
-		NixLd    int      `json:"nixld"`
+		NixLd    []string `json:"nixld"`
 		Udev     []string `json:"udev"`
 		Alvr     bool     `json:"alvr"`
 		Wivrn    bool     `json:"wivrn"`
@@ -352,7 +360,7 @@ func TestModulesGaming(t *testing.T) {
 		compat = map (p: p._pkg) c.programs.steam.extraCompatPackages;
 		remote = c.programs.steam.remotePlay.openFirewall;
 		session = c.programs.steam.gamescopeSession.enable;
-		nixld = builtins.length c.programs.nix-ld.libraries;
+		nixld = map (p: p._pkg) c.programs.nix-ld.libraries;
 		udev = map (p: p._pkg) c.services.udev.packages;
 		alvr = !c.programs.alvr.enable || c.programs.alvr.openFirewall;
 		wivrn = !c.services.wivrn.enable || c.services.wivrn.openFirewall;
@@ -364,8 +372,20 @@ func TestModulesGaming(t *testing.T) {
 	if !got.Steam || !reflect.DeepEqual(got.Compat, []string{"proton-ge-bin"}) || got.Remote || !got.Session {
 		t.Errorf("steam: %+v", got)
 	}
-	if got.NixLd != 18 || !reflect.DeepEqual(got.Udev, []string{"game-devices-udev-rules"}) {
-		t.Errorf("nix-ld libraries %d, udev %v", got.NixLd, got.Udev)
+	// What binary games outside Steam's runtime load: SDL, OpenGL and
+	// Vulkan, X11 input and display, the three audio stacks, libstdc++,
+	// fonts, Ogg Vorbis, zlib and USB (controllers).
+	for _, lib := range []string{
+		"SDL2", "SDL2_image", "SDL2_mixer", "SDL2_ttf", "libGL", "vulkan-loader",
+		"libx11", "libxi", "libxrandr", "alsa-lib", "openal", "libpulseaudio",
+		"gcc-unwrapped", "freetype", "libvorbis", "libogg", "zlib", "libusb1",
+	} {
+		if !slices.Contains(got.NixLd, lib) {
+			t.Errorf("programs.nix-ld.libraries lacks %s: %v", lib, got.NixLd)
+		}
+	}
+	if !reflect.DeepEqual(got.Udev, []string{"game-devices-udev-rules"}) {
+		t.Errorf("udev packages %v, want game-devices-udev-rules", got.Udev)
 	}
 	if got.Alvr || got.Wivrn || !got.Default || len(got.Overlays) != 1 {
 		t.Errorf("vr: %+v", got)
