@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,12 +58,12 @@ func (l Lister) profile() string {
 	return l.Profile
 }
 
-var validProfile = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+var validProfile = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`) })
 
 // List returns the profile's generations, oldest first.
 func (l Lister) List() ([]Generation, error) {
 	dir, profile := l.dir(), l.profile()
-	if !validProfile.MatchString(profile) {
+	if !validProfile().MatchString(profile) {
 		return nil, fmt.Errorf("profile name %q is invalid: use letters, digits, '.', '_', '+' or '-'", profile)
 	}
 	entries, err := os.ReadDir(dir)
@@ -177,7 +178,7 @@ func read(link string, n int) (Generation, error) {
 
 // kernelNameVersion matches a kernel store path name such as
 // "…-linux-6.6.63" or "…-linux-6.12.1-rc2" and captures the version.
-var kernelNameVersion = regexp.MustCompile(`-linux-([0-9][^/]*)$`)
+var kernelNameVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-linux-([0-9][^/]*)$`) })
 
 // kernelVersion reads the version from <gen>/kernel-modules/lib/modules
 // (the directory name there is the exact `uname -r`), falling back to the
@@ -198,7 +199,7 @@ func kernelVersion(gen string) string {
 		return ""
 	}
 	// The link points at <store path>/bzImage (or Image on ARM).
-	if m := kernelNameVersion.FindStringSubmatch(filepath.Dir(target)); m != nil {
+	if m := kernelNameVersion().FindStringSubmatch(filepath.Dir(target)); m != nil {
 		return m[1]
 	}
 	return ""

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // userModule converts userModulePath: the original init's user.nix (only
@@ -208,16 +209,18 @@ func relTo(dir, p string) string {
 	return p
 }
 
-var passwordLine = regexp.MustCompile(`(?m)^([ \t]*)((?:[A-Za-z0-9_"-]+\.)*(?:initialPassword|password))[ \t]*=[ \t]*"[^"\n]*"[ \t]*;`)
+var passwordLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^([ \t]*)((?:[A-Za-z0-9_"-]+\.)*(?:initialPassword|password))[ \t]*=[ \t]*"[^"\n]*"[ \t]*;`)
+})
 
 // ScrubPasswords comments out one-line plain-text password definitions
 // (initialPassword = "…"; password = "…";) in a module's text; it returns
 // the text and how many it commented out. The password itself is dropped.
 func ScrubPasswords(text []byte) ([]byte, int) {
 	n := 0
-	out := passwordLine.ReplaceAllFunc(text, func(m []byte) []byte {
+	out := passwordLine().ReplaceAllFunc(text, func(m []byte) []byte {
 		n++
-		sub := passwordLine.FindSubmatch(m)
+		sub := passwordLine().FindSubmatch(m)
 		return []byte(string(sub[1]) + "# " + string(sub[2]) + ": a known password, removed by axios migrate; set hashedPassword or hashedPasswordFile (docs/users.md)")
 	})
 	return out, n

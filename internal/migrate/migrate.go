@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/rules"
@@ -101,7 +102,7 @@ type Result struct {
 // HostFile is the path of the TOML host in Files.
 func (r *Result) HostFile() string { return path.Join("hosts", r.Name+".toml") }
 
-var hostnameRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$`)
+var hostnameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$`) })
 
 // Error is a host that cannot be converted at all.
 type Error struct {
@@ -181,7 +182,7 @@ func Convert(src Source) (*Result, error) {
 		return nil, &Error{File: src.File, Field: "hostname", Msg: "missing or not a string; it names hosts/<name>.toml",
 			Fix: `add hostname = "<name>"; to the host (the original required it too)`}
 	}
-	if !hostnameRE.MatchString(hn) {
+	if !hostnameRE().MatchString(hn) {
 		return nil, &Error{File: src.File, Field: "hostname", Msg: fmt.Sprintf("%q is not a valid host name", hn),
 			Fix: "use letters, digits, '-' and '_' (at most 63), not starting or ending with '-' or '_'"}
 	}

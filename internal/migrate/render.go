@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/axios-nix/axios/internal/generate"
 )
@@ -123,17 +124,17 @@ type renderer struct {
 	notes                []string
 }
 
-var nixIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
+var nixIdent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`) })
 var nixKeywords = map[string]bool{"if": true, "then": true, "else": true, "assert": true, "with": true, "let": true, "in": true, "rec": true, "inherit": true, "or": true}
 
 func nixKey(k string) string {
-	if nixIdent.MatchString(k) && !nixKeywords[k] {
+	if nixIdent().MatchString(k) && !nixKeywords[k] {
 		return k
 	}
 	return generate.NixString(k)
 }
 
-var safePath = regexp.MustCompile(`^[A-Za-z0-9._+/-]+$`)
+var safePath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._+/-]+$`) })
 
 // path renders an absolute path as a Nix path literal relative to the
 // module's folder.
@@ -143,7 +144,7 @@ func (r *renderer) path(p string) string {
 	if err != nil || ierr != nil || inside == ".." || strings.HasPrefix(inside, "../") {
 		// Outside the configuration: kept absolute (the note says a flake
 		// cannot read it).
-		if safePath.MatchString(p) {
+		if safePath().MatchString(p) {
 			return p
 		}
 		return "(/. + " + generate.NixString(p) + ")"
@@ -155,7 +156,7 @@ func (r *renderer) path(p string) string {
 	if !strings.HasPrefix(rel, "../") {
 		rel = "./" + rel
 	}
-	if safePath.MatchString(rel) && !strings.HasSuffix(rel, "/") {
+	if safePath().MatchString(rel) && !strings.HasSuffix(rel, "/") {
 		return rel
 	}
 	return "(./. + " + generate.NixString("/"+strings.TrimPrefix(rel, "./")) + ")"

@@ -47,7 +47,7 @@ type Field struct {
 	Secret     bool // messages never show the value
 	Help       string
 
-	re *regexp.Regexp
+	re func() *regexp.Regexp // compiled on first use (nil: no pattern)
 }
 
 // InRange reports whether n lies within the field's min and max.
@@ -61,7 +61,7 @@ func (f *Field) MatchPattern(s string) bool {
 	if f.re == nil {
 		return true
 	}
-	return f.re.MatchString(s)
+	return f.re().MatchString(s)
 }
 
 // Code is one [code.<CODE>] entry.
@@ -142,7 +142,7 @@ type Rules struct {
 	// sorted.
 	TimeZones []string
 
-	userRE   *regexp.Regexp
+	userRE   func() *regexp.Regexp
 	zones    map[string]bool
 	paths    []string            // schema paths, sorted
 	children map[string][]string // last parts below each schema path, sorted
@@ -185,7 +185,7 @@ func ParseNames(data []byte) []string {
 }
 
 // MatchUser reports whether name is a valid user name (userPattern).
-func (r *Rules) MatchUser(name string) bool { return r.userRE.MatchString(name) }
+func (r *Rules) MatchUser(name string) bool { return r.userRE().MatchString(name) }
 
 // ReservedUser reports whether name is a system account (reservedUsers).
 func (r *Rules) ReservedUser(name string) bool {
@@ -256,15 +256,17 @@ type rawNeed struct {
 	Flag  string   `toml:"flag"`
 }
 
-// compileERE compiles a POSIX extended regular expression that must match a
-// whole value, as builtins.match does in Nix. The pattern is parsed with
-// POSIX syntax (which refuses Perl-only forms such as \d or (?:…) that Nix
-// would not accept) and compiled once, anchored.
-func compileERE(p string) (*regexp.Regexp, error) {
+// compileERE checks a POSIX extended regular expression that must match a
+// whole value, as builtins.match does in Nix, and returns its compiled form.
+// The pattern is parsed with POSIX syntax at once (which refuses Perl-only
+// forms such as \d or (?:…) that Nix would not accept); it is compiled,
+// anchored, once and only when first used, so a command that matches no
+// pattern (or a few) does not compile them all at start-up.
+func compileERE(p string) (func() *regexp.Regexp, error) {
 	if _, err := syntax.Parse(p, syntax.POSIX); err != nil {
 		return nil, err
 	}
-	return regexp.Compile(`^(?:` + p + `)$`)
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) }), nil
 }
 
 // Parse parses and checks a rules file.

@@ -136,7 +136,7 @@ func TestCompileERE(t *testing.T) {
 		t.Fatal(err)
 	}
 	for v, want := range map[string]bool{"abc": true, "123": true, "abc123": false, "": false, "x\n": false} {
-		if re.MatchString(v) != want {
+		if re().MatchString(v) != want {
 			t.Errorf("match %q = %v, want %v", v, !want, want)
 		}
 	}
@@ -144,6 +144,35 @@ func TestCompileERE(t *testing.T) {
 		if _, err := compileERE(bad); err == nil {
 			t.Errorf("compileERE(%q) accepted a pattern Nix's POSIX ERE would not", bad)
 		}
+	}
+}
+
+// TestEmbeddedPatternsCompile: patterns are compiled on first use, so every
+// pattern of the embedded rules (and userPattern) is compiled here; one that
+// parsed as POSIX but did not compile would otherwise panic in a user's
+// check.
+func TestEmbeddedPatternsCompile(t *testing.T) {
+	r := Default()
+	n := 0
+	for path, f := range r.Fields {
+		if f.Pattern == "" {
+			continue
+		}
+		n++
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("field %s: pattern %q does not compile: %v", path, f.Pattern, p)
+				}
+			}()
+			f.MatchPattern("")
+		}()
+	}
+	if n == 0 {
+		t.Fatal("the embedded rules have no field with a pattern")
+	}
+	if !r.MatchUser("alice") || r.MatchUser("Alice Smith") {
+		t.Errorf("userPattern %q: alice must match, \"Alice Smith\" must not", r.UserPattern)
 	}
 }
 
