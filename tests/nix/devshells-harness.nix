@@ -75,16 +75,7 @@ let
       ];
     };
 
-  lib = {
-    concatMapStringsSep = sep: f: list: concatStringsSep sep (map f list);
-    escapeShellArg = s: "'" + replaceStrings [ "'" ] [ "'\\''" ] s + "'";
-    makeSearchPath = sub: paths: concatStringsSep ":" (map (p: "${p}/${sub}") paths);
-    mkDefault = content: {
-      _type = "override";
-      priority = 1000;
-      inherit content;
-    };
-  };
+  inherit (import ./modsys.nix) lib;
 
   inputs = {
     devshell = ./devshells-stub-devshell.nix;

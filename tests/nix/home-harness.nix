@@ -18,6 +18,10 @@
 # profile: "workstation" or "laptop"; inputs: which flake inputs exist;
 # desktop: also load home/desktop (with the options of the DankMaterialShell,
 # danksearch and niri-flake home modules it configures).
+# modules: the axiOS home modules under test (null: the catalog's home
+# entries as mkSystem adds them, with home/desktop when desktop is set; e.g.
+# [ ./home/desktop/gdrive-sync.nix ]; desktop = true then gives only the
+# stand-ins).
 {
   optionsTsv ?
     throw "home-harness.nix: pass optionsTsv, the path of a home-manager option list (tests/home_test.go writes a subset of ../shared/data/home-manager-options-2026-08.tsv)",
@@ -33,6 +37,7 @@
   # many evaluations parse it once
   upstreamDecls ? null,
   desktop ? false,
+  modules ? null,
 }:
 let
   inherit (builtins)
@@ -71,9 +76,9 @@ let
     alive
     highest
     genAttrs
-    lib
     collectModules
     configOf
+    lib
     ;
 
   showLoc = concatStringsSep ".";
@@ -159,14 +164,17 @@ let
       check = checkOfType type;
       open = match ".*open submodule.*" type != null;
       # Hidden options are renamed or deprecated ones (programs.git.userName
-      # …), except the per-browser copies of programs.chromium.
+      # …), except the per-browser copies of programs.chromium and
+      # dconf.enable (modules/misc/dconf.nix: hidden only because it is on
+      # by default off Darwin).
       hidden =
-        match ".*[[]visible=false[]].*" type != null && !(head path == "programs" && elemAt path 1 == "brave");
+        match ".*[[]visible=false[]].*" type != null
+        && !(head path == "programs" && elemAt path 1 == "brave")
+        && head cols != "dconf.enable";
       inherit type;
     }
   ) emptyNode tsvLines;
 
-  # The agenix home-manager module's options (not part of home-manager).
   # The options of the flake inputs' home modules that home/desktop sets
   # (tests/homeopts_test.go's homeInputOptions names their sources); niri-flake
   # types every niri setting, free-form here.
@@ -244,15 +252,19 @@ let
             "niri"
             "settings"
           ];
+          # niri-flake settings.nix: a null-or-submodule of niri's
+          # settings, merged here structurally
           decl = {
             kind = "unique";
-            check = isAttrs;
-            type = "niri settings";
+            check = v: v == null || isAttrs v;
+            type = "null or niri settings";
+            default = null;
           };
         }
       ]
     );
 
+  # The agenix home-manager module's options (not part of home-manager).
   agenixDecls =
     foldl' (node: p: insert node p.path p.decl) emptyNode [
       {
@@ -488,6 +500,7 @@ let
     ]
     // {
       stdenv.hostPlatform.system = "x86_64-linux";
+      qt6Packages.qt6ct = mkPkg "qt6ct";
       # The script's text rides in its store path so tests can read it from
       # the places it is interpolated into.
       writeShellScript =
@@ -503,7 +516,6 @@ let
           inherit (a) text;
           mainProgram = a.name;
         };
-      qt6Packages = pkgSet [ "qt6ct" ];
     };
 
   flakeInputs =
@@ -538,12 +550,15 @@ let
         {
           packages.x86_64-linux = {
             axios = mkPkg "axios";
+            # pkgs/pwa-apps: the override's arguments ride on the result; apps
+            # without an icon folder have no icon.
             pwa-apps = mkPkg "pwa-apps" // {
               override =
-                a:
+                args:
                 mkPkg "pwa-apps"
                 // {
-                  missingIcons = [ ];
+                  inherit args;
+                  missingIcons = if args.extraIconPaths == [ ] then attrNames args.extraDefs else [ ];
                 };
             };
           };
@@ -555,17 +570,21 @@ let
   # ---- evaluation ------------------------------------------------------------
   repo = ../..;
   # The home entries of the catalog, as mkSystem adds them.
-  moduleFiles = [
-    (repo + "/home/profiles/base.nix")
-    (repo + "/home/profiles/${profile}.nix")
-    (repo + "/home/terminal")
-    (repo + "/home/security")
-    (repo + "/home/browser")
-    (repo + "/home/calendar")
-    (repo + "/home/ai")
-    (repo + "/home/secrets")
-  ]
-  ++ (if desktop then [ (repo + "/home/desktop") ] else [ ]);
+  moduleFiles =
+    if modules != null then
+      modules
+    else
+      [
+        (repo + "/home/profiles/base.nix")
+        (repo + "/home/profiles/${profile}.nix")
+        (repo + "/home/terminal")
+        (repo + "/home/security")
+        (repo + "/home/browser")
+        (repo + "/home/calendar")
+        (repo + "/home/ai")
+        (repo + "/home/secrets")
+      ]
+      ++ (if desktop then [ (repo + "/home/desktop") ] else [ ]);
   base = {
     home.username = "alice";
     home.homeDirectory = "/home/alice";
@@ -584,6 +603,7 @@ let
     # home-manager's own defaults (option-default priority)
     programs.gh.package = mkOverride 1500 pkgs.gh;
     programs.claude-code.package = mkOverride 1500 pkgs.claude-code;
+    programs.ghostty.package = mkOverride 1500 pkgs.ghostty;
   }
   // (if desktop then { wayland.systemd.target = mkOverride 1500 "graphical-session.target"; } else { });
 
@@ -598,7 +618,15 @@ let
     inherit pkgs axiosFlake;
     lib = hmLib;
     config = config // {
-      lib.file.mkOutOfStoreSymlink = path: mkPkg "out-of-store-link" // { inherit path; };
+      # home-manager's files.nix: a store path that is a link to the path
+      # (the marker carries the target).
+      lib.file.mkOutOfStoreSymlink =
+        path:
+        mkPkg (baseNameOf (toString path))
+        // {
+          inherit path;
+          outPath = "/nix/store/00000000000000000000000000000000-${baseNameOf (toString path)}?link=${toString path}";
+        };
     };
     osConfig = os;
   };

@@ -1,6 +1,6 @@
 # Evaluates lib/default.nix without nixpkgs: the flake inputs are stubs
 # (named markers), nixosSystem returns its arguments, and NixOS modules that
-# are functions are called with a tiny stand-in for nixpkgs' lib. The result
+# are functions are called with the module harness's lib (modsys.nix). The result
 # describes module lists as JSON-friendly data for the Go tests.
 let
   inherit (builtins)
@@ -45,18 +45,9 @@ let
 
   axiosLib = import ../../lib { inherit inputs self; };
 
-  fakeLib = {
-    mkMerge = xs: { _merge = xs; };
-    mkDefault = v: { _default = v; };
-    mkOptionDefault = v: { _optionDefault = v; };
-    mkOverride = prio: v: {
-      _override = prio;
-      _value = v;
-    };
-    mkForce = v: { _force = v; };
-    setAttrByPath = util.setPathList;
-    optionalAttrs = c: a: if c then a else { };
-  };
+  # The module harness's lib (tests/nix/modsys.nix); `plain` shows its
+  # properties as the markers the Go tests read (_default, _force, …).
+  fakeLib = (import ./modsys.nix).lib;
 
   relPath =
     p:
@@ -79,6 +70,25 @@ let
       v.key
     else if isAttrs v && v ? _stub then
       v._stub
+    else if isAttrs v && (v._type or null) == "override" then
+      let
+        label =
+          {
+            "50" = "_force";
+            "1000" = "_default";
+            "1500" = "_optionDefault";
+          }
+          .${toString v.priority} or null;
+      in
+      if label != null then
+        { ${label} = tryPlain v.content; }
+      else
+        {
+          _override = v.priority;
+          _value = tryPlain v.content;
+        }
+    else if isAttrs v && (v._type or null) == "merge" then
+      { _merge = tryPlain v.contents; }
     else if isAttrs v then
       mapAttrs (
         _: x:
@@ -89,6 +99,13 @@ let
       ) v
     else
       v;
+
+  tryPlain =
+    x:
+    let
+      r = tryEval x;
+    in
+    if r.success then plain x else "<throws>";
 
   describe =
     m:

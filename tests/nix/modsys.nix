@@ -153,7 +153,8 @@ let
     package = mkType "package" (v: isAttrs v && v ? _pkg) { };
     ints.positive = mkType "positive int" (v: isInt v && v > 0) { };
     ints.unsigned = mkType "unsigned int" (v: isInt v && v >= 0) { };
-    ints.between = lo: hi: mkType "integer between ${toString lo} and ${toString hi}" (v: isInt v && v >= lo && v <= hi) { };
+    ints.between =
+      lo: hi: mkType "integer between ${toString lo} and ${toString hi} (both inclusive)" (v: isInt v && v >= lo && v <= hi) { };
     strMatching = re: mkType "string matching ${re}" (v: isString v && match re v != null) { };
     enum = vs: mkType "one of ${concatStringsSep ", " (map toString vs)}" (v: elem v vs) { };
     nullOr = t: mkType "null or ${t.name}" (v: v == null || t.check v) { };
@@ -201,7 +202,11 @@ let
       any
       ;
     mkDefault = mkOverride 1000;
+    mkOptionDefault = mkOverride 1500;
     mkForce = mkOverride 50;
+    setAttrByPath = setPath;
+    makeSearchPath =
+      sub: paths: concatStringsSep ":" (map (p: "${p}/${sub}") (filter (p: p != null) paths));
     mkOption = attrs: attrs // { _type = "option"; };
     mkPackageOption = pkgs: name: extra: {
       _type = "option";
@@ -248,6 +253,7 @@ let
     nameValuePair = name: value: { inherit name value; };
     "mapAttrs'" = f: s: listToAttrs (map (n: f n s.${n}) (attrNames s));
     mapAttrsToList = f: s: map (n: f n s.${n}) (attrNames s);
+    # nixpkgs quotes only what needs quoting (lib/strings.nix).
     escapeShellArg =
       arg:
       let
@@ -285,7 +291,23 @@ let
         lib.attrByPath (tail path) default set.${head path}
       else
         default;
-    getExe = p: "${p.outPath}/bin/${p.mainProgram or p._pkg}";
+    concatMapStrings = f: list: concatStringsSep "" (map f list);
+    concatMapStringsSep = sep: f: list: concatStringsSep sep (map f list);
+    optionalString = c: s: if c then s else "";
+    findFirst =
+      pred: default: list:
+      let
+        found = filter pred list;
+      in
+      if found == [ ] then default else head found;
+    inherit (builtins) replaceStrings;
+    platforms.linux = [
+      "x86_64-linux"
+      "aarch64-linux"
+    ];
+    # A package's main program: meta.mainProgram as nixpkgs reads it (the
+    # markers of the harnesses carry it at the top, or not at all).
+    getExe = p: "${p.outPath}/bin/${p.meta.mainProgram or p.mainProgram or p._pkg}";
     getExe' = p: exe: "${p.outPath}/bin/${exe}";
   };
 

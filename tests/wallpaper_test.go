@@ -1,4 +1,4 @@
-package desktop_test
+package tests
 
 import (
 	"fmt"
@@ -13,61 +13,51 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// wallpaperModule evaluates home/desktop/wallpaper.nix with builtins-only
-// stand-ins; blurCommand and blurOutput are the test's.
-func wallpaperModule(blurCommand, blurOutput string) string {
-	return fmt.Sprintf(`let
-  pkg = name: { outPath = "/store/${name}"; meta.mainProgram = name; inherit name; };
-  esc = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
-  lib = {
-    mkIf = c: x: x;
-    mkMerge = builtins.foldl' (a: b: a // b) { };
-    mkDefault = x: x;
-    mapAttrs = builtins.mapAttrs;
-    mkOption = a: a;
-    literalExpression = x: x;
-    types = { bool = "bool"; str = "str"; package = "package"; };
-    escapeShellArg = esc;
-    escapeShellArgs = l: builtins.concatStringsSep " " (map esc l);
-    getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
-    hasSuffix = suf: s: let n = builtins.stringLength s; k = builtins.stringLength suf; in n >= k && builtins.substring (n - k) k s == suf;
-    filterAttrs = f: s: builtins.listToAttrs (builtins.concatMap (n: if f n s.${n} then [ { name = n; value = s.${n}; } ] else [ ]) (builtins.attrNames s));
-    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.${n}) (builtins.attrNames s));
-    hm.dag.entryAfter = after: data: { inherit after data; };
-  };
-  pkgs = { coreutils = pkg "coreutils"; procps = pkg "procps"; swaybg = pkg "swaybg"; stdenv.hostPlatform.system = "x86_64-linux";
-    writeShellApplication = a: pkg a.name // { inherit (a) text; }; };
-  config = {
-    xdg.cacheHome = "/home/alice/.cache";
-    wayland.systemd.target = "graphical-session.target";
-    axios.wallpaper = { enable = true; collection.enable = true; directory = "Pictures/Wallpapers";
-      blurCommand = %q; blurOutput = %q; };
-  };
-  axiosFlake.self.packages.x86_64-linux.axios = pkg "axios";
-  m = import ./home/desktop/wallpaper.nix { inherit config lib pkgs axiosFlake; };
-in m`, blurCommand, blurOutput)
+// wallpaperArgs are the home harness's arguments for
+// home/desktop/wallpaper.nix alone; blurCommand (null: the default) and
+// blurOutput are the test's.
+func wallpaperArgs(blurCommand, blurOutput string) string {
+	cmd := "{ }"
+	if blurCommand != "" {
+		cmd = fmt.Sprintf("{ blurCommand = %q; }", blurCommand)
+	}
+	return fmt.Sprintf(`{ modules = [ ./home/desktop/wallpaper.nix ]; home = {
+  xdg.cacheHome = "/home/alice/.cache";
+  wayland.systemd.target = "graphical-session.target";
+  axios.wallpaper = { enable = true; collection.enable = true; directory = "Pictures/Wallpapers";
+    blurOutput = %q; } // %s;
+}; }`, blurOutput, cmd)
 }
 
 func TestWallpaperCollectionIsDeployed(t *testing.T) {
+	t.Parallel()
 	var files map[string]struct{ Source string }
-	testutil.NixEval(t, testutil.RepoRoot(t), wallpaperModule("blur", "/tmp/x.jpg")+".config.home.file", &files)
-	if len(files) != 10 {
-		t.Errorf("%d wallpapers linked, want 10", len(files))
+	homeEval(t, wallpaperArgs("blur", "/tmp/x.jpg"), "h.defined.home.file", &files)
+	// Every picture of the collection is linked into ~/Pictures/Wallpapers.
+	walls, err := filepath.Glob(filepath.Join(testutil.RepoRoot(t), "home", "desktop", "wallpapers", "*.jpg"))
+	if err != nil || len(walls) == 0 {
+		t.Fatalf("no wallpapers in home/desktop/wallpapers: %v", err)
 	}
-	if f, ok := files["Pictures/Wallpapers/axios-01-aurora.jpg"]; !ok || !strings.HasSuffix(f.Source, "-01-aurora.jpg") {
-		t.Errorf("01-aurora.jpg is not linked into ~/Pictures/Wallpapers: %v", files)
+	for _, w := range walls {
+		name := filepath.Base(w)
+		if f, ok := files["Pictures/Wallpapers/axios-"+name]; !ok || !strings.HasSuffix(f.Source, "-"+name) {
+			t.Errorf("%s is not linked into ~/Pictures/Wallpapers: %v", name, files)
+		}
+	}
+	if len(files) != len(walls) {
+		t.Errorf("%d files linked for %d wallpapers: %v", len(files), len(walls), files)
 	}
 	var unit struct {
 		Unit    struct{ ConditionPathExists string }
 		Service struct{ ExecStart string }
 	}
-	testutil.NixEval(t, testutil.RepoRoot(t), wallpaperModule("blur", "/tmp/x.jpg")+".config.systemd.user.services.axios-overview-backdrop", &unit)
-	if unit.Service.ExecStart != "'/store/swaybg/bin/swaybg' '--mode' 'stretch' '--image' '/tmp/x.jpg'" || unit.Unit.ConditionPathExists != "/tmp/x.jpg" {
+	homeEval(t, wallpaperArgs("blur", "/tmp/x.jpg"), "h.defined.systemd.user.services.axios-overview-backdrop", &unit)
+	if unit.Service.ExecStart != storePath("swaybg")+"/bin/swaybg --mode stretch --image /tmp/x.jpg" || unit.Unit.ConditionPathExists != "/tmp/x.jpg" {
 		t.Errorf("backdrop unit: %+v", unit)
 	}
 	var def string
-	testutil.NixEval(t, testutil.RepoRoot(t), `let m = `+wallpaperModule("blur", "/tmp/x.jpg")+`; in m.options.axios.wallpaper.blurCommand.default`, &def)
-	if def != "/store/axios/bin/axios wallpaper blur" {
+	homeEval(t, wallpaperArgs("", "/tmp/x.jpg"), "h.config.axios.wallpaper.blurCommand", &def)
+	if def != storePath("axios")+"/bin/axios wallpaper blur" {
 		t.Errorf("default blurCommand = %q", def)
 	}
 }
@@ -76,6 +66,7 @@ func TestWallpaperCollectionIsDeployed(t *testing.T) {
 // the real `axios wallpaper blur` and a stand-in systemctl, on a wallpaper
 // of the collection.
 func TestWallpaperHookRuns(t *testing.T) {
+	t.Parallel()
 	bash := testutil.RequireTool(t, "bash")
 	goTool := testutil.RequireTool(t, "go")
 	root := testutil.RepoRoot(t)
@@ -86,7 +77,7 @@ func TestWallpaperHookRuns(t *testing.T) {
 	}
 	out := filepath.Join(tmp, "cache", "niri", "overview-blur.jpg")
 	var text string
-	testutil.NixEval(t, root, wallpaperModule(axios+" wallpaper blur", out)+".options.axios.wallpaper.hook.default.text", &text)
+	homeEval(t, wallpaperArgs(axios+" wallpaper blur", out), "h.config.axios.wallpaper.hook.text", &text)
 	script := filepath.Join(tmp, "hook.sh")
 	if err := os.WriteFile(script, []byte("set -euo pipefail\n"+text), 0o755); err != nil {
 		t.Fatal(err)

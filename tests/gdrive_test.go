@@ -1,4 +1,4 @@
-package desktop_test
+package tests
 
 import (
 	"fmt"
@@ -12,67 +12,48 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-const gdriveStubs = `
-  pkg = name: { outPath = "/store/${name}"; meta.mainProgram = name; inherit name; };
-  esc = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
-  lib = {
-    mkIf = c: x: x;
-    mkDefault = x: x;
-    mkOption = a: a;
-    mkPackageOption = p: n: o: { };
-    literalExpression = x: x;
-    types = { bool = "bool"; str = "str"; listOf = t: t; attrsOf = t: t; submodule = m: m; ints = { between = a: b: "int"; positive = "int"; }; };
-    getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
-    escapeShellArg = esc;
-    escapeShellArgs = l: builtins.concatStringsSep " " (map esc l);
-    concatStrings = builtins.concatStringsSep "";
-    concatStringsSep = builtins.concatStringsSep;
-    mapAttrsToList = f: s: map (n: f n s.${n}) (builtins.attrNames s);
-    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.${n}) (builtins.attrNames s));
-    nameValuePair = name: value: { inherit name value; };
-  };
-  pkgs = builtins.listToAttrs (map (n: { name = n; value = pkg n; }) [ "coreutils" "findutils" "gnugrep" ]) // {
-    writeShellApplication = a: pkg a.name // { inherit (a) text; };
-  };
-  config = {
-    home.homeDirectory = "/home/alice";
-    xdg = { configHome = "/home/alice/.config"; stateHome = "/home/alice/.local/state"; };
-    axios.gdriveSync = {
-      enable = true; package = pkg "rclone"; remote = "gdrive"; interval = "15min"; maxDelete = 25; extraArgs = [ ];
-      backup = { enable = BACKUP; directory = "/home/alice/.local/state/axios-gdrive/backup"; keepDays = 30; };
-      folders = {
-        documents = { remotePath = "Documents"; localPath = "Documents"; };
-        music = { remotePath = "Music"; localPath = "Music"; };
-      };
-    };
-  };
-  m = import ./home/desktop/gdrive-sync.nix { inherit config lib pkgs; };
-`
+// gdriveArgs are the home harness's arguments for home/desktop/gdrive-sync.nix
+// alone, with the state folders under home (a path) and backup.enable,
+// enable and the test's extra settings (a Nix attribute set merged into
+// axios.gdriveSync).
+func gdriveArgs(home string, enable, backup bool, extra string) string {
+	return fmt.Sprintf(`{ modules = [ ./home/desktop/gdrive-sync.nix ]; home = {
+	xdg.stateHome = "%[1]s/.local/state";
+	axios.gdriveSync = {
+		enable = %[2]v; remote = "gdrive"; interval = "15min"; maxDelete = 25;
+		backup = { enable = %[3]v; directory = "%[1]s/.local/state/axios-gdrive/backup"; keepDays = 30; };
+		folders = {
+			documents = { remotePath = "Documents"; localPath = "Documents"; };
+			music = { remotePath = "Music"; localPath = "Music"; };
+		};
+	} // %[4]s;
+}; }`, home, enable, backup, extra)
+}
 
-// stubsWith is gdriveStubs with backup.enable set.
-func stubsWith(backup bool) string {
-	return strings.ReplaceAll(gdriveStubs, "BACKUP", fmt.Sprint(backup))
+// The harness's store path of a package (tests/nix/home-harness.nix mkPkg).
+func storePath(name string) string {
+	return "/nix/store/00000000000000000000000000000000-" + name
 }
 
 func TestGdriveUnits(t *testing.T) {
-	root := testutil.RepoRoot(t)
+	t.Parallel()
 	var units map[string]struct {
 		Unit struct {
 			ConditionPathExists []string
 		}
 		Service struct{ ExecStart string }
 	}
-	testutil.NixEval(t, root, "let "+stubsWith(true)+" in m.config.systemd.user.services", &units)
+	homeEval(t, gdriveArgs("/home/alice", true, true, "{ }"), "h.defined.systemd.user.services", &units)
 	doc, ok := units["gdrive-documents-sync"]
-	if !ok || len(units) != 2 {
-		t.Fatalf("units: %v", units)
+	if _, music := units["gdrive-music-sync"]; !ok || !music {
+		t.Fatalf("units: want gdrive-documents-sync and gdrive-music-sync, got %v", units)
 	}
 	for _, want := range []string{
-		"/store/gdrive-sync-run/bin/gdrive-sync-run 'documents' 'bisync' 'gdrive:Documents' '/home/alice/Documents'",
-		"'--max-delete' '25'",
-		"'--check-access'",
-		"'--config' '/home/alice/.config/rclone/rclone.conf'",
-		"'--drive-use-trash'",
+		storePath("gdrive-sync-run") + "/bin/gdrive-sync-run documents bisync gdrive:Documents /home/alice/Documents",
+		"--max-delete 25",
+		"--check-access",
+		"--config /home/alice/.config/rclone/rclone.conf",
+		"--drive-use-trash",
 	} {
 		if !strings.Contains(doc.Service.ExecStart, want) {
 			t.Errorf("ExecStart lacks %s:\n%s", want, doc.Service.ExecStart)
@@ -84,21 +65,53 @@ func TestGdriveUnits(t *testing.T) {
 	var timers map[string]struct {
 		Timer map[string]string
 	}
-	testutil.NixEval(t, root, "let "+stubsWith(true)+" in m.config.systemd.user.timers", &timers)
+	homeEval(t, gdriveArgs("/home/alice", true, true, "{ }"), "h.defined.systemd.user.timers", &timers)
 	if got := fmt.Sprint(timers["gdrive-music-sync"].Timer); got != "map[OnBootSec:5min OnUnitActiveSec:15min]" {
 		t.Errorf("music timer: %s", got)
+	}
+
+	// A user's extra rclone arguments reach every run, shell-quoted.
+	homeEval(t, gdriveArgs("/home/alice", true, true, `{ extraArgs = [ "--exclude" "*.tmp" ]; }`), "h.defined.systemd.user.services", &units)
+	if got := units["gdrive-music-sync"].Service.ExecStart; !strings.HasSuffix(got, " --exclude '*.tmp'") {
+		t.Errorf("extraArgs do not end the music run: %s", got)
+	}
+
+	// enable = false guards everything the module defines.
+	var off struct {
+		Services map[string]any `json:"services"`
+		Timers   map[string]any `json:"timers"`
+		Packages []any          `json:"packages"`
+	}
+	homeEval(t, gdriveArgs("/home/alice", false, true, "{ }"),
+		`let d = h.defined; in {
+			services = d.systemd.user.services or { };
+			timers = d.systemd.user.timers or { };
+			packages = d.home.packages or [ ];
+		}`, &off)
+	if len(off.Services) != 0 || len(off.Timers) != 0 || len(off.Packages) != 0 {
+		t.Errorf("axios.gdriveSync.enable = false still defines services %v, timers %v, packages %v", off.Services, off.Timers, off.Packages)
+	}
+}
+
+// TestGdriveRejectsBadMaxDelete: maxDelete is a percentage (ints.between 1 100).
+func TestGdriveRejectsBadMaxDelete(t *testing.T) {
+	t.Parallel()
+	got := homeEvalErr(t, gdriveArgs("/home/alice", true, true, "{ maxDelete = 0; }"), "h.defined.systemd.user.services")
+	if !strings.Contains(got, "axios.gdriveSync.maxDelete = 0 is not of type integer between 1 and 100") {
+		t.Errorf("maxDelete = 0: %s", got)
 	}
 }
 
 func TestGdriveSetupKeepsTokensOutOfTheStore(t *testing.T) {
+	t.Parallel()
 	var text string
-	testutil.NixEval(t, testutil.RepoRoot(t), "let "+stubsWith(true)+" in (builtins.elemAt m.config.home.packages 1).text", &text)
+	homeEval(t, gdriveArgs("/home/alice", true, true, "{ }"), "(builtins.elemAt h.defined.home.packages 1).text", &text)
 	for _, want := range []string{
 		`rclone config create "$remote" drive scope=drive --config "$conf"`,
-		"conf='/home/alice/.config/rclone/rclone.conf'",
+		"conf=/home/alice/.config/rclone/rclone.conf",
 		"--resync",
-		"touch '/home/alice/.local/state/axios-gdrive'/\"$name\"",
-		"init 'documents' 'gdrive:Documents' '/home/alice/Documents' 'gdrive-documents-sync.service'",
+		"touch /home/alice/.local/state/axios-gdrive/\"$name\"",
+		"init documents gdrive:Documents /home/alice/Documents gdrive-documents-sync.service",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("setup script lacks %q", want)
@@ -130,9 +143,8 @@ exit "${FAKE_STATUS:-0}"
 // runnerScript returns the text of gdrive-sync-run for a home at dir.
 func runnerScript(t *testing.T, dir string, backup bool) string {
 	t.Helper()
-	stubs := strings.ReplaceAll(stubsWith(backup), "/home/alice", dir)
 	var text string
-	testutil.NixEval(t, testutil.RepoRoot(t), "let "+stubs+" in (builtins.elemAt m.config.home.packages 2).text", &text)
+	homeEval(t, gdriveArgs(dir, true, backup, "{ }"), "(builtins.elemAt h.defined.home.packages 2).text", &text)
 	// writeShellApplication's preamble.
 	return "#!/usr/bin/env bash\nset -o errexit\nset -o nounset\nset -o pipefail\n" + text
 }
@@ -181,6 +193,7 @@ func runRunner(t *testing.T, dir, script string, env ...string) runResult {
 // the script's exit status (after the clean-up), and when the backup folder
 // cannot be made rclone never runs.
 func TestGdriveRunKeepsWhatItDeletes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	script := runnerScript(t, dir, true)
 	root := filepath.Join(dir, ".local/state/axios-gdrive/backup/documents")
@@ -258,6 +271,7 @@ func TestGdriveRunKeepsWhatItDeletes(t *testing.T) {
 
 // TestGdriveRunWithoutBackup: backup.enable = false runs rclone as given.
 func TestGdriveRunWithoutBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	res := runRunner(t, dir, runnerScript(t, dir, false))
 	if res.status != 0 || strings.Contains(strings.Join(res.args, " "), "--backup-dir") {

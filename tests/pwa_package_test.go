@@ -1,34 +1,26 @@
-package pwaapps_test
+package tests
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// stubs evaluates pkgs/pwa-apps/default.nix without nixpkgs: the few lib
-// functions it uses are written with builtins, and stdenvNoCC,
-// makeDesktopItem and symlinkJoin return their arguments, so the test sees
-// exactly what the package would hand to the real builders.
-const stubs = `
-  lib = {
-    inherit (builtins) attrNames concatMap concatStringsSep filter listToAttrs;
-    optional = c: x: if c then [ x ] else [ ];
-    optionals = c: x: if c then x else [ ];
-    optionalString = c: s: if c then s else "";
-    concatMapStrings = f: l: builtins.concatStringsSep "" (map f l);
-    findFirst = pred: def: l: let m = builtins.filter pred l; in if m == [ ] then def else builtins.head m;
-    escapeShellArg = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
-    escapeShellArgs = l: builtins.concatStringsSep " " (map lib.escapeShellArg l);
-    inherit (builtins) replaceStrings;
-    getExe = p: "${p.outPath}/bin/${p.meta.mainProgram}";
-    platforms.linux = [ "x86_64-linux" ];
-  };
+// pwaPackageArgs evaluates pkgs/pwa-apps/default.nix without nixpkgs: lib
+// is the module harness's (tests/nix/modsys.nix, nixpkgs' names and
+// meaning), and stdenvNoCC, makeDesktopItem and symlinkJoin return their
+// arguments, so the test sees exactly what the package would hand to the
+// real builders.
+const pwaPackageArgs = `
+  inherit (import ./tests/nix/modsys.nix) lib;
   stdenvNoCC = { shell = "/bin/sh"; mkDerivation = a: a; };
   makeDesktopItem = a: a;
   symlinkJoin = a: a;
@@ -39,7 +31,7 @@ const stubs = `
 
 func evalPackage(t *testing.T, args, body string, out any) {
 	t.Helper()
-	expr := fmt.Sprintf(`let %s pkg = import ./pkgs/pwa-apps/default.nix ({ inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; } // %s); in %s`, stubs, args, body)
+	expr := fmt.Sprintf(`let %s pkg = import ./pkgs/pwa-apps/default.nix ({ inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; } // %s); in %s`, pwaPackageArgs, args, body)
 	testutil.NixEval(t, testutil.RepoRoot(t), expr, out)
 }
 
@@ -55,10 +47,25 @@ type item struct {
 }
 
 func TestPackageBuiltins(t *testing.T) {
+	t.Parallel()
 	var items []item
 	evalPackage(t, `{ }`, `builtins.tail pkg.paths`, &items)
-	if len(items) != 28 {
-		t.Fatalf("%d desktop items, want 28", len(items))
+	// One desktop item per built-in definition, named by its id.
+	raw, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "pkgs/pwa-apps/pwa-defs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defs map[string]any
+	if err := json.Unmarshal(raw, &defs); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, it := range items {
+		names = append(names, it.Name)
+	}
+	ids := slices.Sorted(maps.Keys(defs))
+	if slices.Sort(names); !slices.Equal(names, ids) {
+		t.Fatalf("desktop items %v, want one per built-in definition %v", names, ids)
 	}
 	var gmail item
 	for _, it := range items {
@@ -75,7 +82,7 @@ func TestPackageBuiltins(t *testing.T) {
 	var install string
 	evalPackage(t, `{ }`, `(builtins.head pkg.paths).installPhase`, &install)
 	for _, want := range []string{
-		`exec '/brave/bin/brave' '--app=https://drive.google.com/' "$@"`,
+		`exec /brave/bin/brave '--app=https://drive.google.com/' "$@"`,
 		"chmod +x $out/bin/pwa-google-drive",
 		"-google-drive.png $out/share/icons/hicolor/128x128/apps/google-drive.png",
 	} {
@@ -91,6 +98,7 @@ func TestPackageBuiltins(t *testing.T) {
 }
 
 func TestPackageExtraAppsAndIncludeDefaults(t *testing.T) {
+	t.Parallel()
 	icons := t.TempDir()
 	if err := os.WriteFile(filepath.Join(icons, "notes.png"), []byte("png"), 0o644); err != nil {
 		t.Fatal(err)
@@ -127,8 +135,9 @@ func TestPackageExtraAppsAndIncludeDefaults(t *testing.T) {
 }
 
 func TestPackageRejectsInvalidExtraApp(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
-	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, stubs)
+	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, pwaPackageArgs)
 	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr)
 	cmd.Dir = testutil.RepoRoot(t)
 	out, err := cmd.CombinedOutput()
@@ -140,10 +149,11 @@ func TestPackageRejectsInvalidExtraApp(t *testing.T) {
 // TestPackageBrowserArgs: the flags reach the launcher scripts (before
 // --app, shell-quoted) and the desktop actions (desktop-entry quoting).
 func TestPackageBrowserArgs(t *testing.T) {
+	t.Parallel()
 	args := `{ browserArgs = [ "--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs" "--user-agent=a b" ]; }`
 	var install string
 	evalPackage(t, args, `(builtins.head pkg.paths).installPhase`, &install)
-	want := `exec '/brave/bin/brave' '--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs' '--user-agent=a b' '--app=https://drive.google.com/' "$@"`
+	want := `exec /brave/bin/brave '--enable-features=AcceleratedVideoDecodeLinuxGL,VaapiOnNvidiaGPUs' '--user-agent=a b' '--app=https://drive.google.com/' "$@"`
 	if !strings.Contains(install, want) {
 		t.Errorf("installPhase lacks %q", want)
 	}

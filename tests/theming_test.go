@@ -1,16 +1,15 @@
-package desktop_test
+package tests
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// TestThemingFollowsDMS evaluates home/desktop/theming.nix with stand-ins
-// and checks the pieces that tie GTK, Qt, the cursor and Flatpaks to the
+// TestThemingFollowsDMS evaluates home/desktop/theming.nix through the home
+// harness and checks the pieces that tie GTK, Qt, the cursor and Flatpaks to the
 // colours DankMaterialShell writes at run time.
 func TestThemingFollowsDMS(t *testing.T) {
+	t.Parallel()
 	var cfg struct {
 		Home struct {
 			PointerCursor struct {
@@ -38,29 +37,8 @@ func TestThemingFollowsDMS(t *testing.T) {
 			Settings map[string]map[string]string
 		}
 	}
-	expr := `let
-  pkg = name: { outPath = "/store/${name}"; inherit name; };
-  lib = {
-    mkIf = c: x: if c then x else { };
-    mkDefault = x: x;
-    mapAttrs = builtins.mapAttrs;
-    mkOption = a: a;
-    types = { bool = "bool"; };
-    escapeShellArg = s: "'" + s + "'";
-    getExe = p: "${p.outPath}/bin/${p.name}";
-    hm.dag.entryAfter = after: data: { inherit after data; };
-  };
-  pkgs = { bibata-cursors = pkg "bibata"; adw-gtk3 = pkg "adw-gtk3"; papirus-icon-theme = pkg "papirus";
-    qt6Packages.qt6ct = pkg "qt6ct"; jq = pkg "jq"; };
-  config = {
-    axios.desktop.theming.enable = true;
-    home.homeDirectory = "/home/alice";
-    xdg.configHome = "/home/alice/.config";
-    lib.file.mkOutOfStoreSymlink = p: "oos:" + p;
-  };
-  m = import ./home/desktop/theming.nix { inherit config lib pkgs; };
-in builtins.removeAttrs m.config [ "home" ] // { home = builtins.removeAttrs m.config.home [ "activation" ]; }`
-	testutil.NixEval(t, testutil.RepoRoot(t), expr, &cfg)
+	homeEval(t, `{ modules = [ ./home/desktop/theming.nix ]; home.axios.desktop.theming.enable = true; }`,
+		`let d = h.defined; in d // { home = builtins.removeAttrs d.home [ "activation" ]; }`, &cfg)
 
 	if c := cfg.Home.PointerCursor; c.Name != "Bibata-Modern-Ice" || c.Size != 24 || cfg.Home.SessionVariables["XCURSOR_THEME"] != c.Name {
 		t.Errorf("cursor: %+v, XCURSOR_THEME=%q", c, cfg.Home.SessionVariables["XCURSOR_THEME"])
@@ -73,7 +51,7 @@ in builtins.removeAttrs m.config [ "home" ] // { home = builtins.removeAttrs m.c
 	}
 	for _, v := range []string{"3.0", "4.0"} {
 		f := cfg.Xdg.ConfigFile["gtk-"+v+"/gtk.css"]
-		if f.Source != "oos:/home/alice/.config/gtk-"+v+"/dank-colors.css" || !f.Force {
+		if f.Source != storePath("dank-colors.css?link=/home/alice/.config/gtk-"+v+"/dank-colors.css") || !f.Force {
 			t.Errorf("gtk-%s/gtk.css must link (outside the store) to DMS's dank-colors.css: %+v", v, f)
 		}
 	}
