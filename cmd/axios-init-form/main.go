@@ -20,8 +20,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"golang.org/x/sys/unix"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/exitcode"
@@ -57,26 +59,46 @@ func start(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "axios-init-form: this is the interactive form of `axios init`, which starts it with the answers on two pipes (--request-fd, --reply-fd); run axios init")
 		return exitcode.Usage
 	}
-	stopHangUp := hangUpStopsForm()
-	defer stopHangUp()
+	signalsEndForm(int(os.Stdin.Fd()))
 	request := os.NewFile(uintptr(*reqFD), "request")
 	reply := os.NewFile(uintptr(*repFD), "reply")
 	defer reply.Close()
 	return run(request, reply, stderr, initform.Ask)
 }
 
-// hangUpStopsForm turns a hang-up into SIGTERM, which the form library
-// handles (it restores the terminal and returns); Go's default for SIGHUP
-// would end the process with the terminal still in raw mode.
-func hangUpStopsForm() func() {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+// signalsEndForm keeps Go's default action for Ctrl-C, SIGTERM and a
+// hang-up (death, with the terminal left as the form set it) away from the
+// helper for its whole life. A hang-up becomes SIGTERM, which the form
+// library handles like Ctrl-C: it restores the terminal and returns. If the
+// form has not ended a second after the first signal (the line-by-line form
+// has no handler of its own, or a second Ctrl-C came while the full-screen
+// form was tearing down), the terminal mode saved at start is put back and
+// the helper exits 3 (cancelled) without writing a reply.
+func signalsEndForm(tty int) {
+	saved, err := unix.IoctlGetTermios(tty, unix.TCGETS)
+	if err != nil {
+		saved = nil // not a terminal: nothing to restore
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
-		for range hup {
-			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		armed := false
+		for s := range sigs {
+			if s == syscall.SIGHUP {
+				_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			}
+			if armed {
+				continue
+			}
+			armed = true
+			time.AfterFunc(time.Second, func() {
+				if saved != nil {
+					_ = unix.IoctlSetTermios(tty, unix.TCSETS, saved)
+				}
+				os.Exit(exitcode.Aborted)
+			})
 		}
 	}()
-	return func() { signal.Stop(hup) }
 }
 
 // ask runs the form (initform.Ask, or a stand-in in tests).
