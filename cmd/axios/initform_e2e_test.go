@@ -1,69 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 	"unsafe"
 
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/testutil"
 )
-
-// lockedBuffer collects what the terminal shows.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// openPTY opens a pseudo-terminal pair and collects what the terminal side
-// shows.
-func openPTY(t *testing.T) (master, term *os.File, shown *lockedBuffer) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no pseudo-terminal: %v", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatalf("TIOCGPTN: %v", e)
-	}
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatalf("TIOCSPTLCK: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close(); m.Close() })
-	shown = &lockedBuffer{}
-	go func() { _, _ = io.Copy(shown, m) }()
-	return m, s, shown
-}
 
 // TestInitFormThroughHelper runs the built `axios init` on a terminal, as a
 // user would: axios starts the real axios-init-form beside it, the form
@@ -71,7 +21,8 @@ func openPTY(t *testing.T) (master, term *os.File, shown *lockedBuffer) {
 // and axios writes the configuration, the password only as its hash.
 func TestInitFormThroughHelper(t *testing.T) {
 	bin := axiosBinary(t)
-	master, term, shown := openPTY(t)
+	shown := &cmdtest.SyncBuffer{}
+	master, term := testutil.OpenPTY(t, shown)
 	dir := filepath.Join(t.TempDir(), "config")
 	root := filepath.Join(testutil.RepoRoot(t), "internal", "hwdetect", "testdata", "amd-desktop")
 	cmd := exec.Command(bin, "init", "--root", root, "--dir", dir)
@@ -142,7 +93,8 @@ func TestInitFormInterrupted(t *testing.T) {
 		{"full screen, hang-up", false, []syscall.Signal{syscall.SIGHUP}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, term, shown := openPTY(t)
+			shown := &cmdtest.SyncBuffer{}
+			_, term := testutil.OpenPTY(t, shown)
 			before, err := termios(term)
 			if err != nil {
 				t.Fatal(err)

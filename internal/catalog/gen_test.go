@@ -1,14 +1,13 @@
 package catalog
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"reflect"
 	"testing"
 
 	"github.com/axios-nix/axios"
 	"github.com/axios-nix/axios/internal/golit"
+	"github.com/axios-nix/axios/internal/golit/golittest"
 )
 
 var update = flag.Bool("update", false, "rewrite catalog_gen.go from modules/catalog.toml (go generate)")
@@ -35,19 +34,8 @@ func generate(t *testing.T) []byte {
 // embedded file. `go generate ./internal/catalog` (this test with -update)
 // rewrites it.
 func TestGenerated(t *testing.T) {
-	want := generate(t)
-	if *update {
-		if err := os.WriteFile("catalog_gen.go", want, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if golittest.Generated(t, "catalog_gen.go", generate(t), *update, "go generate ./internal/catalog") {
 		return
-	}
-	got, err := os.ReadFile("catalog_gen.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("catalog_gen.go does not match modules/catalog.toml: run `go generate ./internal/catalog`")
 	}
 	raw, err := decode(axios.CatalogTOML)
 	if err != nil {

@@ -1,15 +1,14 @@
 package rules
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/axios-nix/axios"
 	"github.com/axios-nix/axios/internal/golit"
+	"github.com/axios-nix/axios/internal/golit/golittest"
 )
 
 var update = flag.Bool("update", false, "rewrite rules_gen.go from lib/rules.toml and lib/timezones.txt (go generate)")
@@ -36,19 +35,8 @@ func generate(t *testing.T) []byte {
 // equals Parse of the embedded file. `go generate ./internal/rules`
 // (this test with -update) rewrites it.
 func TestGenerated(t *testing.T) {
-	want := generate(t)
-	if *update {
-		if err := os.WriteFile("rules_gen.go", want, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if golittest.Generated(t, "rules_gen.go", generate(t), *update, "go generate ./internal/rules") {
 		return
-	}
-	got, err := os.ReadFile("rules_gen.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("rules_gen.go does not match lib/rules.toml and lib/timezones.txt: run `go generate ./internal/rules`")
 	}
 	raw, err := decode(axios.RulesTOML)
 	if err != nil {

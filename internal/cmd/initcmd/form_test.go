@@ -2,16 +2,13 @@ package initcmd
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/axios-nix/axios/internal/catalog"
 	"github.com/axios-nix/axios/internal/formwire"
@@ -20,45 +17,15 @@ import (
 	"github.com/axios-nix/axios/internal/initform"
 	"github.com/axios-nix/axios/internal/passwd"
 	"github.com/axios-nix/axios/internal/rules"
+	"github.com/axios-nix/axios/internal/testutil"
 )
-
-// openPTY opens a pseudo-terminal pair: the form reads its answers from the
-// terminal side (the password prompts need one: huh reads them without
-// echo through the terminal, as for a real user), the test types on the
-// other side.
-func openPTY(t *testing.T) (master, term *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no pseudo-terminal: %v", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatalf("TIOCGPTN: %v", e)
-	}
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatalf("TIOCSPTLCK: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close(); m.Close() })
-	// Drain what the terminal echoes, so it never blocks.
-	go func() { _, _ = io.Copy(io.Discard, m) }()
-	return m, s
-}
 
 // scriptedAsk answers the form in accessible (line by line) mode through a
 // pseudo-terminal: in canonical mode every read returns one line, so the
 // form's per-prompt line scanners lose nothing.
 func scriptedAsk(t *testing.T, transcript *bytes.Buffer, lines ...string) func(*generate.Answers, *hwdetect.Report, *catalog.Catalog, *rules.Rules) error {
 	return func(a *generate.Answers, hw *hwdetect.Report, cat *catalog.Catalog, rl *rules.Rules) error {
-		master, term := openPTY(t)
+		master, term := testutil.OpenPTY(t, io.Discard)
 		// A form waiting for a line that never comes (a script that does
 		// not match the questions) fails the run instead of hanging it: a
 		// read from the terminal cannot be interrupted from here.

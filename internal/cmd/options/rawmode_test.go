@@ -2,47 +2,16 @@ package options
 
 import (
 	"bytes"
-	"fmt"
 	"io"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/axios-nix/axios/internal/optindex/optindextest"
+	"github.com/axios-nix/axios/internal/testutil"
 )
-
-// openPTY opens a pseudo-terminal pair; the picker runs on the terminal
-// side, the test types on the other.
-func openPTY(t *testing.T) (master, term *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no pseudo-terminal: %v", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatalf("TIOCGPTN: %v", e)
-	}
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatalf("TIOCSPTLCK: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close(); m.Close() })
-	go func() { _, _ = io.Copy(io.Discard, m) }()
-	return m, s
-}
 
 // On a real terminal the picker reads keys one by one without echo (raw
 // mode), Ctrl-C is a key that quits, arrows move, and the terminal's mode
@@ -58,7 +27,7 @@ func TestPickerOnAPTY(t *testing.T) {
 		{"esc", "\x1b", "nothing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			master, term := openPTY(t)
+			master, term := testutil.OpenPTY(t, io.Discard)
 			before, err := unix.IoctlGetTermios(int(term.Fd()), unix.TCGETS)
 			if err != nil {
 				t.Fatal(err)
