@@ -26,9 +26,10 @@ type Fake struct {
 }
 
 // header logs the command line, one line per call, arguments separated by
-// spaces.
+// spaces, in a single write so that commands running at once (a deployment's
+// activation beside the ssh polls) never interleave within a line.
 const header = `#!/bin/sh
-{ printf '%s' "$0"; for a in "$@"; do printf ' %s' "$a"; done; printf '\n'; } >> "$FAKE_LOG"
+line=$0; for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAKE_LOG"
 `
 
 // The fake nix: build links --out-link to $FAKE_BUILD_RESULT (or fails when

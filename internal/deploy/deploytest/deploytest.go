@@ -26,7 +26,7 @@ type Kit struct {
 }
 
 const header = `#!/bin/sh
-{ printf '%s' "$(basename "$0")"; for a in "$@"; do printf ' %s' "$a"; done; printf '\n'; } >> "$FAKE_LOG"
+line=$(basename "$0"); for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAKE_LOG"
 `
 
 // ssh [options] -- DEST COMMAND: runs COMMAND with sh in this machine's
