@@ -31,6 +31,7 @@ import (
 	"github.com/axios-nix/axios/internal/generate"
 	"github.com/axios-nix/axios/internal/hwdetect"
 	"github.com/axios-nix/axios/internal/initform"
+	_ "github.com/axios-nix/axios/internal/nocolor" // before Bubble Tea's terminal query
 	"github.com/axios-nix/axios/internal/rules"
 )
 

@@ -32,8 +32,7 @@ func TestInitFormThroughHelper(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The form's library asks the terminal for its colours first and reads
-	// the answer from it: type only once the first question shows.
+	// Type only once the first question shows.
 	for end := time.Now().Add(60 * time.Second); !strings.Contains(shown.String(), "Hostname"); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(end) {
 			cmd.Process.Kill()
@@ -74,6 +73,12 @@ func TestInitFormThroughHelper(t *testing.T) {
 			t.Errorf("the terminal did not show the result:\n%s", shown.String())
 			break
 		}
+	}
+	// Under NO_COLOR the terminal is not asked for its background colour
+	// (internal/nocolor): a terminal that never answers would hold the form
+	// back five seconds.
+	if strings.Contains(shown.String(), "\x1b]11;?") {
+		t.Errorf("the form asked the terminal for its background colour under NO_COLOR: %q", shown.String())
 	}
 }
 
