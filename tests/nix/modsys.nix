@@ -148,7 +148,11 @@ let
     int = mkType "int" isInt { };
     str = mkType "str" isString { };
     lines = mkType "lines" isString { kind = "lines"; };
-    path = mkType "path" (v: isPath v || (isString v && match "/.*" v != null)) { };
+    # absolute and string-like (a package's outPath counts), as nixpkgs'
+    # types.path
+    path = mkType "path" (
+      v: (isPath v || isString v || (isAttrs v && v ? outPath)) && substring 0 1 (toString v) == "/"
+    ) { };
     port = mkType "port" (v: isInt v && v >= 0 && v <= 65535) { };
     package = mkType "package" (v: isAttrs v && v ? _pkg) { };
     ints.positive = mkType "positive int" (v: isInt v && v > 0) { };
