@@ -226,8 +226,30 @@ func TestHomeStarshipFormatNamesRealModules(t *testing.T) {
 			t.Errorf("custom.%s is defined but not in the format", name)
 		}
 	}
-	if len(s.Custom) != 3 {
-		t.Errorf("custom modules = %v, want zig, copilot, claude", s.Custom)
+	// Each segment, with how it decides to show and the shell it runs in
+	// (sh: fish would slow every prompt).
+	sh := []any{"sh"}
+	want := map[string]map[string]any{
+		"zig":     {"detect_files": []any{"build.zig", "build.zig.zon", "zig.zon"}, "command": "zig version", "shell": sh},
+		"copilot": {"when": `test -n "$GITHUB_COPILOT_ENABLED"`, "shell": sh},
+		"claude":  {"when": `test -n "$CLAUDECODE"`, "shell": sh},
+	}
+	for name, fields := range want {
+		got, ok := s.Custom[name]
+		if !ok {
+			t.Errorf("no custom.%s segment", name)
+			continue
+		}
+		for k, v := range fields {
+			if !reflect.DeepEqual(got[k], v) {
+				t.Errorf("custom.%s.%s = %v, want %v", name, k, got[k], v)
+			}
+		}
+	}
+	for name := range s.Custom {
+		if _, ok := want[name]; !ok {
+			t.Errorf("custom.%s is not one of the zig, copilot and claude segments: %v", name, s.Custom[name])
+		}
 	}
 }
 
