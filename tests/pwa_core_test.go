@@ -1,6 +1,7 @@
-// Package pwaapps_test evaluates the pure PWA helpers (lib/core/pwa.nix)
-// with a real nix-instantiate and checks the built-in definitions.
-package pwaapps_test
+package tests
+
+// The pure PWA helpers (lib/core/pwa.nix), evaluated with a real
+// nix-instantiate, and the built-in definitions (pkgs/pwa-apps).
 
 import (
 	"encoding/json"
@@ -15,9 +16,10 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-const core = "(import ./lib/core/pwa.nix)"
+const pwaCore = "(import ./lib/core/pwa.nix)"
 
-func TestAppIdDerivation(t *testing.T) {
+func TestPWAAppIdDerivation(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	cases := []struct{ url, browser, want string }{
 		{"https://messages.google.com/web", "brave", "brave-messages.google.com__web-Default"},
@@ -28,22 +30,23 @@ func TestAppIdDerivation(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got string
-		testutil.NixEval(t, root, fmt.Sprintf(`%s.appId { url = %q; browser = %q; }`, core, c.url, c.browser), &got)
+		testutil.NixEval(t, root, fmt.Sprintf(`%s.appId { url = %q; browser = %q; }`, pwaCore, c.url, c.browser), &got)
 		if got != c.want {
 			t.Errorf("appId(%s, %s) = %q, want %q", c.url, c.browser, got, c.want)
 		}
 	}
 	var re string
-	testutil.NixEval(t, root, core+`.appIdRegex { url = "https://messages.google.com/web"; }`, &re)
+	testutil.NixEval(t, root, pwaCore+`.appIdRegex { url = "https://messages.google.com/web"; }`, &re)
 	if want := `^brave-messages\.google\.com__web-Default$`; re != want {
 		t.Errorf("appIdRegex = %q, want %q", re, want)
 	}
 }
 
-func TestUnknownBrowserIsAClearError(t *testing.T) {
+func TestPWAUnknownBrowserIsAClearError(t *testing.T) {
+	t.Parallel()
 	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", core+`.appId { url = "https://x.org/"; browser = "firefox"; }`)
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", pwaCore+`.appId { url = "https://x.org/"; browser = "firefox"; }`)
 	cmd.Dir = root
 	raw, err := cmd.CombinedOutput()
 	out := string(raw)
@@ -52,15 +55,16 @@ func TestUnknownBrowserIsAClearError(t *testing.T) {
 	}
 }
 
-func TestCheckNamesFieldAndFix(t *testing.T) {
+func TestPWACheckNamesFieldAndFix(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	var ok []string
-	testutil.NixEval(t, root, core+`.check "notes" { name = "Notes"; url = "https://notes.example/"; icon = "notes"; categories = [ "Office" ]; actions.new = { name = "New"; url = "https://notes.example/new"; }; }`, &ok)
+	testutil.NixEval(t, root, pwaCore+`.check "notes" { name = "Notes"; url = "https://notes.example/"; icon = "notes"; categories = [ "Office" ]; actions.new = { name = "New"; url = "https://notes.example/new"; }; }`, &ok)
 	if len(ok) != 0 {
 		t.Errorf("valid definition reported %v", ok)
 	}
 	var bad []string
-	testutil.NixEval(t, root, core+`.check "My App" { name = ""; url = "ftp://x"; categories = "Office"; actions.a = { name = "A"; }; }`, &bad)
+	testutil.NixEval(t, root, pwaCore+`.check "My App" { name = ""; url = "ftp://x"; categories = "Office"; actions.a = { name = "A"; }; }`, &bad)
 	want := []string{
 		`axios.pwa.extraApps."My App": the id must be lower-case`,
 		"axios.pwa.extraApps.My App.name must be a non-empty string",
@@ -79,20 +83,21 @@ func TestCheckNamesFieldAndFix(t *testing.T) {
 	}
 }
 
-// TestIncludeDefaults is the regression test for the original's bug where
+// TestPWAIncludeDefaults is the regression test for the original's bug where
 // includeDefaults had no effect.
-func TestIncludeDefaults(t *testing.T) {
+func TestPWAIncludeDefaults(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	expr := func(include bool) string {
 		return fmt.Sprintf(`builtins.attrNames (%s.merge {
 			builtin = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json);
 			extra = { notes = { name = "Notes"; url = "https://notes.example/"; icon = "notes"; }; gmail = { name = "Mail"; url = "https://mail.example/"; icon = "mail"; }; };
-			includeDefaults = %t; })`, core, include)
+			includeDefaults = %t; })`, pwaCore, include)
 	}
 	var with, without []string
 	testutil.NixEval(t, root, expr(true), &with)
 	testutil.NixEval(t, root, expr(false), &without)
-	if want := slices.Sorted(slices.Values(append(slices.Clone(spec53), "notes"))); !slices.Equal(with, want) {
+	if want := slices.Sorted(slices.Values(append(slices.Clone(pwaSpec53), "notes"))); !slices.Equal(with, want) {
 		t.Errorf("with defaults: %v, want the built-in PWAs and notes %v", with, want)
 	}
 	if strings.Join(without, ",") != "gmail,notes" {
@@ -101,13 +106,13 @@ func TestIncludeDefaults(t *testing.T) {
 	var replaced map[string]any
 	testutil.NixEval(t, root, fmt.Sprintf(`(%s.merge {
 		builtin = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json);
-		extra.gmail = { name = "Mail"; url = "https://mail.example/"; icon = "mail"; }; }).gmail`, core), &replaced)
+		extra.gmail = { name = "Mail"; url = "https://mail.example/"; icon = "mail"; }; }).gmail`, pwaCore), &replaced)
 	if replaced["url"] != "https://mail.example/" || fmt.Sprint(replaced["categories"]) != "[Network]" || fmt.Sprint(replaced["mimeTypes"]) != "[]" {
 		t.Errorf("an extra app with a built-in id must replace it wholesale, with defaults: %v", replaced)
 	}
 }
 
-type entry struct {
+type pwaEntry struct {
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
 	URL        string   `json:"url"`
@@ -120,8 +125,8 @@ type entry struct {
 	} `json:"actions"`
 }
 
-// spec53 are the ids of the built-in PWAs (spec 5.3), sorted.
-var spec53 = []string{
+// pwaSpec53 are the ids of the built-in PWAs (spec 5.3), sorted.
+var pwaSpec53 = []string{
 	"element", "gemini", "gmail", "google-ai-studio", "google-calendar", "google-chat",
 	"google-classroom", "google-contacts", "google-docs", "google-drive", "google-forms",
 	"google-keep", "google-maps", "google-meet", "google-messages", "google-news",
@@ -129,25 +134,26 @@ var spec53 = []string{
 	"notebooklm", "outlook", "sonos", "teams", "telegram", "youtube", "youtube-music",
 }
 
-// TestBuiltinDefinitions checks the built-in PWAs of spec 5.3 and that
+// TestPWABuiltinDefinitions checks the built-in PWAs of spec 5.3 and that
 // every one has its icon.
-func TestBuiltinDefinitions(t *testing.T) {
+func TestPWABuiltinDefinitions(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
-	var entries []entry
-	testutil.NixEval(t, root, core+`.entries { defs = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json); }`, &entries)
+	var entries []pwaEntry
+	testutil.NixEval(t, root, pwaCore+`.entries { defs = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json); }`, &entries)
 	var ids []string
 	for _, e := range entries {
 		ids = append(ids, e.ID)
 	}
-	if slices.Sort(ids); !slices.Equal(ids, spec53) {
-		t.Fatalf("built-in PWAs %v, want the %d of spec 5.3 %v", ids, len(spec53), spec53)
+	if slices.Sort(ids); !slices.Equal(ids, pwaSpec53) {
+		t.Fatalf("built-in PWAs %v, want the %d of spec 5.3 %v", ids, len(pwaSpec53), pwaSpec53)
 	}
 	var problems []string
 	testutil.NixEval(t, root, `let p = import ./lib/core/pwa.nix; d = builtins.fromJSON (builtins.readFile ./pkgs/pwa-apps/pwa-defs.json); in builtins.concatLists (map (id: p.check id d.${id}) (builtins.attrNames d))`, &problems)
 	if len(problems) > 0 {
 		t.Errorf("built-in definitions fail the extraApps check:\n%s", strings.Join(problems, "\n"))
 	}
-	byID := map[string]entry{}
+	byID := map[string]pwaEntry{}
 	for _, e := range entries {
 		byID[e.ID] = e
 		if e.Exec != "pwa-"+e.ID {
@@ -160,11 +166,23 @@ func TestBuiltinDefinitions(t *testing.T) {
 	if e := byID["google-messages"]; e.WMClass != "brave-messages.google.com__web-Default" {
 		t.Errorf("google-messages wmClass %q", e.WMClass)
 	}
-	if e := byID["outlook"]; len(e.Actions) != 3 || e.Actions[0].ID != "New-event" || fmt.Sprint(e.MimeTypes) != "[x-scheme-handler/mailto]" {
-		t.Errorf("outlook: %+v", e)
+	// Outlook: the mail handler, with its three desktop actions.
+	e := byID["outlook"]
+	var actions []string
+	for _, a := range e.Actions {
+		actions = append(actions, a.ID+" "+a.URL)
 	}
-	if e := byID["google-calendar"]; len(e.MimeTypes) != 3 {
-		t.Errorf("google-calendar mime types %v", e.MimeTypes)
+	wantActions := []string{
+		"New-event https://outlook.office365.com/calendar/deeplink/compose",
+		"New-message https://outlook.office365.com/mail/deeplink/compose",
+		"Open-calendar https://outlook.office365.com/calendar",
+	}
+	if !slices.Equal(actions, wantActions) || !slices.Equal(e.MimeTypes, []string{"x-scheme-handler/mailto"}) {
+		t.Errorf("outlook: actions %q, mime types %q; want %q, [x-scheme-handler/mailto]", actions, e.MimeTypes, wantActions)
+	}
+	// Google Calendar opens webcal links and calendar files.
+	if got, want := slices.Sorted(slices.Values(byID["google-calendar"].MimeTypes)), []string{"text/calendar", "x-scheme-handler/webcal", "x-scheme-handler/webcals"}; !slices.Equal(got, want) {
+		t.Errorf("google-calendar mime types %q, want %q", got, want)
 	}
 	raw, err := os.ReadFile(filepath.Join(root, "pkgs/pwa-apps/pwa-defs.json"))
 	if err != nil {
