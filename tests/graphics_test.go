@@ -257,7 +257,7 @@ func TestGPUVendorsFromRules(t *testing.T) {
 		core = import ./lib/core { };
 		v = core.vocabulary;
 		ms = import ./tests/nix/modsys.nix;
-		lib = ms.lib // { literalExpression = x: x; mkEnableOption = d: { type = ms.types.bool; default = false; }; mkPackageOption = _: _: _: { }; };
+		inherit (ms) lib;
 		decls = path: (import path { inherit lib; config = { axios.hardware.gpuType = null; selfHosted.enable = false; networking.hostName = "h"; }; pkgs = { }; osConfig = null; }).options;
 		probe = values: t: { accepts = builtins.filter t.check (values ++ [ "none" ]); rejects = !(t.check "none"); };
 		plan = g: import ./lib/core/graphics.nix { gpuType = g; };

@@ -256,7 +256,7 @@ func TestErrorHostThrowsItsLines(t *testing.T) {
 	// its error output.
 	cmd := exec.Command(nix, "--eval", "--strict", "-E", `let h = import ./tests/nix/lib-harness.nix;
 		ms = h.axiosLib.buildModulesWith { host = builtins.fromTOML (builtins.readFile ./tests/hosts/bad-enum.toml); name = "bad-enum"; form = "toml"; };
-		cfg = (builtins.head ms) { lib = { mkForce = x: x; optionalAttrs = c: a: if c then a else { }; }; };
+		cfg = (builtins.head ms) { inherit (import ./tests/nix/modsys.nix) lib; };
 	in cfg.config.system.build.toplevel`)
 	cmd.Dir = root
 	raw, err := cmd.CombinedOutput()
