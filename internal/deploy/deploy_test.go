@@ -74,7 +74,7 @@ func anyLine(lines []string, sub string) bool {
 
 func TestDeploySwitchesAndConfirms(t *testing.T) {
 	f := newFixture(t, "server")
-	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 20*time.Second)}, opts("/cfg"))[0]
+	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 60*time.Second)}, opts("/cfg"))[0]
 	if res.Outcome != deploy.OutcomeDone {
 		t.Fatalf("outcome %s at %s: %v\n%s", res.Outcome, res.Step, res.Err, f.log)
 	}
@@ -105,7 +105,7 @@ func TestDeploySwitchesAndConfirms(t *testing.T) {
 func TestDeployBuildFailureTouchesNothing(t *testing.T) {
 	f := newFixture(t, "server")
 	t.Setenv("FAKE_FAIL_BUILD", "server")
-	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 20*time.Second)}, opts("/cfg"))[0]
+	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 60*time.Second)}, opts("/cfg"))[0]
 	if res.Outcome != deploy.OutcomeFailed || res.Step != deploy.StepBuild {
 		t.Fatalf("outcome %s at %s, want failed at build", res.Outcome, res.Step)
 	}
@@ -124,7 +124,7 @@ func TestDeployBuildFailureTouchesNothing(t *testing.T) {
 func TestDeployActivationFailureRestoresOnTarget(t *testing.T) {
 	f := newFixture(t, "server")
 	deploytest.Mark(t, f.next["server"], "fail")
-	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 20*time.Second)}, opts("/cfg"))[0]
+	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 60*time.Second)}, opts("/cfg"))[0]
 	if res.Outcome != deploy.OutcomeRolledBack || res.Step != deploy.StepActivate {
 		t.Fatalf("outcome %s at %s (%v), want rolled back at activate", res.Outcome, res.Step, res.Err)
 	}
@@ -145,7 +145,9 @@ func TestDeployConnectionCutTargetRestoresItself(t *testing.T) {
 	f := newFixture(t, "server")
 	deploytest.Mark(t, f.next["server"], "cut")
 	start := time.Now()
-	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 2*time.Second)}, opts("/cfg"))[0]
+	// One second: the deployer gives up after a second without contact,
+	// the target restores after one second of its clock.
+	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", time.Second)}, opts("/cfg"))[0]
 	if res.Outcome != deploy.OutcomeUnconfirmed {
 		t.Fatalf("outcome %s at %s (%v), want unconfirmed", res.Outcome, res.Step, res.Err)
 	}
@@ -212,7 +214,7 @@ func TestDeployOneOfThreeFails(t *testing.T) {
 	t.Setenv("FAKE_FAIL_BUILD", "b")
 	o := opts("/cfg")
 	o.Jobs = 2
-	targets := []deploy.Target{f.target("a", 20*time.Second), f.target("b", 20*time.Second), f.target("c", 20*time.Second)}
+	targets := []deploy.Target{f.target("a", 60*time.Second), f.target("b", 60*time.Second), f.target("c", 60*time.Second)}
 	results := deploy.Run(context.Background(), f.env(), targets, o)
 	want := map[string]string{"a": deploy.OutcomeDone, "b": deploy.OutcomeFailed, "c": deploy.OutcomeDone}
 	for _, r := range results {
@@ -238,7 +240,7 @@ func TestDeployOneOfThreeFails(t *testing.T) {
 
 func TestDeployBuildOnTarget(t *testing.T) {
 	f := newFixture(t, "server")
-	tg := f.target("server", 20*time.Second)
+	tg := f.target("server", 60*time.Second)
 	m := tg.Machine
 	tg.BuildOn = &m
 	res := deploy.Run(context.Background(), f.env(), []deploy.Target{tg}, opts("/cfg"))[0]
@@ -262,7 +264,7 @@ func TestDeployDeclinedActivatesNothing(t *testing.T) {
 	o := opts("/cfg")
 	asked := 0
 	o.Confirm = func(rs []*deploy.Result) (bool, error) { asked++; return false, nil }
-	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 20*time.Second)}, o)[0]
+	res := deploy.Run(context.Background(), f.env(), []deploy.Target{f.target("server", 60*time.Second)}, o)[0]
 	if asked != 1 || res.Outcome != deploy.OutcomeFailed || anyLine(f.kit.Log(t), "systemd-run") {
 		t.Errorf("asked %d times, outcome %s; activation ran: %v", asked, res.Outcome, anyLine(f.kit.Log(t), "systemd-run"))
 	}

@@ -110,7 +110,7 @@ esac
 const nixEnvScript = header + `
 if [ -n "$FAKE_FAIL_NIXENV" ]; then echo "error: permission denied" >&2; exit 1; fi
 profile="$2"; op="$3"; arg="$4"
-dir=$(dirname "$profile"); name=$(basename "$profile")
+dir=${profile%/*}; name=${profile##*/}
 case "$op" in
   --set)
     n=0
@@ -139,7 +139,7 @@ esac
 // a file named "fail" is there, and creates "finished" when it ends and
 // "cwd" holding its working directory.
 const switchScript = header + `
-sys=$(dirname "$(dirname "$0")")
+sys=${0%/*}; sys=${sys%/*}
 for s in INT HUP TERM PIPE; do
   trap "echo \"signal $s to $0\" >> \"\$FAKE_LOG\"" "$s"
 done

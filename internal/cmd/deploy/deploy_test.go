@@ -70,7 +70,7 @@ func TestDeployThreeHostsOneFails(t *testing.T) {
 	prev := map[string]string{}
 	next := map[string]string{}
 	for _, h := range []string{"a", "b", "c"} {
-		cmdtest.Write(t, filepath.Join(cfg, "hosts", h+".toml"), "hostname = \""+h+"\"\ntimeZone = \"UTC\"\nformFactor = \"desktop\"\n\n[hardware]\ncpu = \"amd\"\n\n[deploy]\ntargetHost = \""+h+".tail\"\ntargetUser = \"admin\"\nconfirmTimeout = 20\n\n[users.admin]\nfullName = \"Admin\"\n")
+		cmdtest.Write(t, filepath.Join(cfg, "hosts", h+".toml"), "hostname = \""+h+"\"\ntimeZone = \"UTC\"\nformFactor = \"desktop\"\n\n[hardware]\ncpu = \"amd\"\n\n[deploy]\ntargetHost = \""+h+".tail\"\ntargetUser = \"admin\"\nconfirmTimeout = 60\n\n[users.admin]\nfullName = \"Admin\"\n")
 		cmdtest.Write(t, filepath.Join(cfg, "hosts", h, "hardware.nix"), "{ ... }: { fileSystems.\"/\".device = \"/dev/disk/by-label/nixos\"; }\n")
 		prev[h] = kit.System(t, "prev-"+h, "old-list.json")
 		next[h] = kit.System(t, "system-"+h, "new-object.json")

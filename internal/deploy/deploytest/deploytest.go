@@ -9,8 +9,10 @@
 package deploytest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +28,7 @@ type Kit struct {
 }
 
 const header = `#!/bin/sh
-line=$(basename "$0"); for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAKE_LOG"
+line=${0##*/}; for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAKE_LOG"
 `
 
 // ssh [options] -- DEST COMMAND: runs COMMAND with sh in this machine's
@@ -90,7 +92,7 @@ printf '%s\n' "${last%.drv}"
 // the system; a file "cut" in the system cuts the target off the network
 // once it is active.
 const switchScript = header + `
-sys=$(dirname "$(dirname "$0")")
+sys=${0%/*}; sys=${sys%/*}
 if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
 case "$1" in
   switch|test) ln -sfn "$sys" "$FAKE_TARGET_ROOT/run/current-system";;
@@ -99,10 +101,29 @@ if [ -e "$sys/cut" ]; then : > "$FAKE_TARGET_ROOT/cut"; fi
 echo "activating the configuration..."
 `
 
+// TargetSecond is how long one second of a fake target's clock lasts.
+// The activation script waits for the confirmation in steps of `sleep 1`
+// and restores the previous system after confirmTimeout of them; on a fake
+// target `sleep 1` lasts TargetSecond, so a confirmation is seen within
+// TargetSecond instead of a second, and a 2 s confirmTimeout runs out
+// after 0.4 s. The deployer's own timers (its polls, how long it tolerates
+// a lost connection) keep real time. Tests that expect the deployer to
+// confirm give a confirmTimeout of 30 s or more (6 s of real time to
+// confirm, ample on a loaded machine).
+const TargetSecond = 200 * time.Millisecond
+
+// sleepScript is the fake targets' sleep: `sleep 1` lasts TargetSecond,
+// anything else goes to the real sleep (%s).
+const sleepScript = `#!/bin/sh
+if [ "$#" = 1 ] && [ "$1" = 1 ]; then exec %s %s; fi
+exec %[1]s "$@"
+`
+
 // New creates the kit and puts its tools first on PATH.
 func New(t *testing.T) *Kit {
 	t.Helper()
 	testutil.RequireTool(t, "setsid")
+	realSleep := testutil.RequireTool(t, "sleep")
 	f := fakenix.New(t)
 	base, err := os.ReadFile(filepath.Join(f.Bin, "nix"))
 	if err != nil {
@@ -114,6 +135,7 @@ func New(t *testing.T) *Kit {
 	f.Script(t, "systemd-run", systemdRunScript)
 	f.Script(t, "sudo", sudoScript)
 	f.Script(t, "nix-store", nixStoreScript)
+	f.Script(t, "sleep", fmt.Sprintf(sleepScript, realSleep, strconv.FormatFloat(TargetSecond.Seconds(), 'f', -1, 64)))
 	k := &Kit{Fake: f, Targets: filepath.Join(f.Root, "targets")}
 	t.Setenv("FAKE_TARGETS", k.Targets)
 	t.Setenv("FAKE_FAIL_COPY", "")
