@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"flag"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -27,7 +29,22 @@ func runTempDir(t testing.TB, prefix string) string {
 	return dir
 }
 
+// parallelTests is how many parallel tests run at once unless -parallel is
+// given: most of them wait on a Nix evaluation, and evaluations asked for
+// at the same time share one nix-instantiate process (testutil.NixEval),
+// so the more wait together, the fewer processes start. The default, one
+// per CPU, let two tests at a time ask.
+const parallelTests = 64
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		if err := flag.Set("test.parallel", strconv.Itoa(parallelTests)); err != nil {
+			panic(err)
+		}
+	}
 	code := m.Run()
 	for _, d := range tempDirs {
 		os.RemoveAll(d)
