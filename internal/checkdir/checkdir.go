@@ -13,8 +13,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/axios-nix/axios/internal/diag"
@@ -154,6 +157,42 @@ func CheckFile(path string, opts hostrules.Options) (HostReport, error) {
 	return rep, nil
 }
 
+// checkFiles checks host files with CheckFile, several at once on a
+// machine with several processors (each check is independent: the rules
+// are read-only), and returns the reports in the order of files. The error
+// is that of the first unreadable file in that order.
+func checkFiles(files []string, opts hostrules.Options) ([]HostReport, error) {
+	reps := make([]HostReport, len(files))
+	errs := make([]error, len(files))
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	if workers <= 1 {
+		for i, f := range files {
+			if reps[i], errs[i] = CheckFile(f, opts); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return reps, nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				reps[i], errs[i] = CheckFile(files[i], opts)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return reps, nil
+}
+
 // DirOptions configures CheckDir.
 type DirOptions struct {
 	hostrules.Options
@@ -191,11 +230,11 @@ func Check(ctx context.Context, paths []string, opts DirOptions) (*Report, error
 		}
 		if info.IsDir() {
 			if files := hostFilesOnly(p); files != nil {
-				for _, f := range files {
-					hr, err := CheckFile(f, opts.Options)
-					if err != nil {
-						return nil, err
-					}
+				hrs, err := checkFiles(files, opts.Options)
+				if err != nil {
+					return nil, err
+				}
+				for _, hr := range hrs {
 					rep.Hosts = append(rep.Hosts, hr)
 					rep.add(hr.Diagnostics...)
 				}
@@ -323,12 +362,16 @@ func checkDir(ctx context.Context, dir string, opts DirOptions, rep *Report) err
 			"hosts holds no <name>.toml, so the flake defines no machine",
 			"add hosts/<name>.toml (`axios init` writes one)"))
 	}
-	for _, n := range names {
-		file := filepath.Join(hostsDir, n+".toml")
-		hr, err := CheckFile(file, opts.Options)
-		if err != nil {
-			return err
-		}
+	files := make([]string, len(names))
+	for i, n := range names {
+		files[i] = filepath.Join(hostsDir, n+".toml")
+	}
+	hrs, err := checkFiles(files, opts.Options)
+	if err != nil {
+		return err
+	}
+	for i, n := range names {
+		hr := hrs[i]
 		hwds, err := HardwareDiagnostics(dir, n)
 		if err != nil {
 			return err

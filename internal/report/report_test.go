@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/axios-nix/axios/internal/cmdtest"
 	"github.com/axios-nix/axios/internal/diag"
 	"github.com/axios-nix/axios/internal/exitcode"
+	"github.com/axios-nix/axios/internal/testutil"
 )
 
 func TestLine(t *testing.T) {
@@ -64,5 +68,63 @@ func TestEmit(t *testing.T) {
 	}
 	if err := Emit(failingWriter{}, true, 1, human, true); code(err) != exitcode.Usage || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("unwritable: %v", err)
+	}
+}
+
+// TestEmitHumanOneWrite: the human report reaches the writer in one write
+// at the end; a writer that fails (a full disk, a closed pipe) gives exit
+// status 2 with the cause, not a report silently cut short.
+func TestEmitHumanOneWrite(t *testing.T) {
+	var w countingWriter
+	many := func(w io.Writer) {
+		for i := 0; i < 1000; i++ {
+			io.WriteString(w, "a.toml:3: AX101 foo: m\n")
+		}
+	}
+	if err := Emit(&w, false, nil, many, true); err != nil {
+		t.Fatal(err)
+	}
+	if w.writes != 1 || w.n != 1000*len("a.toml:3: AX101 foo: m\n") {
+		t.Errorf("%d writes of %d bytes, want one of all the lines", w.writes, w.n)
+	}
+	err := Emit(failingWriter{}, false, nil, many, true)
+	var c *exitcode.Error
+	if !errors.As(err, &c) || c.Code != exitcode.Usage || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("unwritable human report: %v", err)
+	}
+}
+
+type countingWriter struct{ writes, n int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	c.n += len(p)
+	return len(p), nil
+}
+
+// TestEmitColourOnATerminal: buffering keeps the terminal's colour
+// decision, so diagnostics on a terminal are still coloured and NO_COLOR
+// still turns colour off.
+func TestEmitColourOnATerminal(t *testing.T) {
+	d := []diag.Diagnostic{{Code: "AX101", Severity: "error", Field: "foo", Message: "m", File: "a.toml", Line: 3}}
+	for _, noColor := range []bool{false, true} {
+		shown := &cmdtest.SyncBuffer{}
+		_, term := testutil.OpenPTY(t, shown)
+		t.Setenv("TERM", "xterm")
+		if noColor {
+			t.Setenv("NO_COLOR", "1")
+		} else {
+			t.Setenv("NO_COLOR", "") // restored after the test
+			os.Unsetenv("NO_COLOR")
+		}
+		if err := Emit(term, false, nil, func(w io.Writer) { WriteDiagnostics(w, d) }, true); err != nil {
+			t.Fatal(err)
+		}
+		for end := time.Now().Add(10 * time.Second); !strings.Contains(shown.String(), "m\r\n") && time.Now().Before(end); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := strings.Contains(shown.String(), "\x1b[31mAX101\x1b[0m"); got == noColor {
+			t.Errorf("NO_COLOR set %t: coloured %t: %q", noColor, got, shown.String())
+		}
 	}
 }

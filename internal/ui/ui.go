@@ -2,6 +2,7 @@
 package ui
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,6 +42,9 @@ func ColorEnabled(w io.Writer) bool {
 	if os.Getenv("TERM") == "dumb" {
 		return false
 	}
+	if b, ok := w.(*Buffered); ok {
+		return b.color
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -54,6 +58,20 @@ func ColorEnabled(w io.Writer) bool {
 
 // Painter colours text for one writer.
 type Painter struct{ color bool }
+
+// Buffered collects a report's lines for one write to the underlying
+// writer (a report of many lines otherwise costs a system call per line)
+// and keeps that writer's colour decision (ColorEnabled of a Buffered is
+// that of the writer it wraps). Flush writes what is buffered.
+type Buffered struct {
+	*bufio.Writer
+	color bool
+}
+
+// Buffer wraps w in a Buffered.
+func Buffer(w io.Writer) *Buffered {
+	return &Buffered{Writer: bufio.NewWriterSize(w, 64<<10), color: ColorEnabled(w)}
+}
 
 // NewPainter returns a Painter that colours only when ColorEnabled(w).
 func NewPainter(w io.Writer) Painter { return Painter{color: ColorEnabled(w)} }
