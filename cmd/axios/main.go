@@ -22,5 +22,5 @@ func main() {
 
 // run executes the command line and returns the exit status.
 func run(args []string, stderr io.Writer) int {
-	return climain.Run(cli.NewRoot(version), args, stderr)
+	return climain.Run(cli.NewRootFor(version, args), args, stderr)
 }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/axios-nix/axios/internal/checkdir"
 	"github.com/axios-nix/axios/internal/closure"
@@ -136,11 +137,11 @@ func CheckHost(ctx context.Context, r runner.Runner, dir, host string) ([]diag.D
 	return out, nil
 }
 
-var plainAttr = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
+var plainAttr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`) }) // compiled when first used, not at start-up
 
 // Attr quotes a Nix attribute name when it needs quoting.
 func Attr(name string) string {
-	if plainAttr.MatchString(name) {
+	if plainAttr().MatchString(name) {
 		return name
 	}
 	b, _ := json.Marshal(name)

@@ -2,6 +2,8 @@
 package cli
 
 import (
+	"slices"
+
 	"github.com/spf13/cobra"
 
 	"github.com/axios-nix/axios/internal/cmd/check"
@@ -21,9 +23,63 @@ import (
 	"github.com/axios-nix/axios/internal/helper"
 )
 
-// NewRoot returns the axios root command. Each package under internal/cmd
-// contributes its commands through a Commands function.
+// group is one package's top-level commands: the names they answer to
+// (each command's name and aliases; a test checks them against the built
+// commands) and how to build them.
+type group struct {
+	names []string
+	build func() []*cobra.Command
+}
+
+// groups lists every top-level command, in the order help shows them.
+func groups() []group {
+	one := func(f func() *cobra.Command) func() []*cobra.Command {
+		return func() []*cobra.Command { return []*cobra.Command{f()} }
+	}
+	return []group{
+		{[]string{"init"}, initcmd.Commands},
+		{[]string{"hardware"}, hardware.Commands},
+		{[]string{"host"}, one(func() *cobra.Command { return host.New(host.Deps{}, initcmd.HostAddCommand()) })},
+		{[]string{"check"}, check.Commands},
+		{[]string{"migrate"}, migrate.Commands},
+		{[]string{"plan"}, plan.Commands},
+		{[]string{"modules"}, modules.Commands},
+		{[]string{"options"}, options.Commands},
+		{[]string{"build", "switch", "boot", "test"}, rebuild.Commands},
+		{[]string{"deploy"}, deploy.Commands},
+		{[]string{"generations", "diff", "rollback"}, generations.Commands},
+		{[]string{"update"}, update.Commands},
+		{[]string{"doctor"}, doctor.Commands},
+		{[]string{"wallpaper"}, wallpaper.Commands},
+		{[]string{"pwa"}, one(pwaCommand)},
+		{[]string{"mcp"}, one(mcpCommand)},
+	}
+}
+
+// NewRoot returns the axios root command with every command. Each package
+// under internal/cmd contributes its commands through a Commands function.
 func NewRoot(version string) *cobra.Command {
+	return newRoot(version, groups())
+}
+
+// NewRootFor returns the root command to run args with. When args start
+// with a command's name, only that command's group is built: building
+// every command (their flags, and the completion data of init) is most of
+// what a command like `axios check` does before it starts. Anything else
+// (no command, a flag, help, shell completion, a misspelt name that gets a
+// suggestion) gets the whole tree.
+func NewRootFor(version string, args []string) *cobra.Command {
+	if len(args) > 0 {
+		for _, g := range groups() {
+			if slices.Contains(g.names, args[0]) {
+				return newRoot(version, []group{g})
+			}
+		}
+	}
+	return NewRoot(version)
+}
+
+func newRoot(version string, gs []group) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "axios",
 		Short:         "Build, check and run axiOS NixOS configurations",
@@ -32,32 +88,12 @@ func NewRoot(version string) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	groups := [][]*cobra.Command{
-		initcmd.Commands(),
-		hardware.Commands(),
-		{host.New(host.Deps{}, initcmd.HostAddCommand())},
-		check.Commands(),
-		migrate.Commands(),
-		plan.Commands(),
-		modules.Commands(),
-		options.Commands(),
-		rebuild.Commands(),
-		deploy.Commands(),
-		generations.Commands(),
-		update.Commands(),
-		doctor.Commands(),
-		wallpaper.Commands(),
-		{pwaCommand()},
-		{mcpCommand()},
-	}
-	for _, cmds := range groups {
-		root.AddCommand(cmds...)
+	for _, g := range gs {
+		root.AddCommand(g.build()...)
 	}
 	return root
 }
 
-// mcpCommand is `axios mcp`: the MCP server is the helper program axios-mcp
-// (internal/cmd/mcp), which takes over the process with the same flags.
 func mcpCommand() *cobra.Command {
 	return helper.Command("mcp [flags]",
 		"Serve read-only system tools to AI assistants (Model Context Protocol, stdio)",

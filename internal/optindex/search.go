@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/axios-nix/axios/internal/editdist"
 )
@@ -94,10 +95,10 @@ func closeSpelling(name, q string) bool {
 	return editdist.Distance(tail, q) <= limit
 }
 
-var storeSource = regexp.MustCompile(`^/nix/store/[0-9a-z]{32}-[^/]*/`)
+var storeSource = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/nix/store/[0-9a-z]{32}-[^/]*/`) }) // compiled when first used, not at start-up
 
 // ShortDeclaration shortens a declaring file: the store path of a flake
 // input's source is left out ("nixos/modules/services/hardware/fwupd.nix").
 func ShortDeclaration(d string) string {
-	return storeSource.ReplaceAllString(d, "")
+	return storeSource().ReplaceAllString(d, "")
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -87,11 +88,11 @@ func clean(s string) string {
 	return s
 }
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) }) // compiled when first used, not at start-up
 
 // ValidID reports whether id can name a PWA (the desktop file and the
 // pwa-<id> command).
-func ValidID(id string) bool { return idRE.MatchString(id) && len(id) <= 64 }
+func ValidID(id string) bool { return idRE().MatchString(id) && len(id) <= 64 }
 
 // Slug turns a name into an id: lower case, runs of anything but letters
 // and digits become one dash.

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/axios-nix/axios/internal/checkdir"
@@ -169,8 +170,11 @@ func (m Machine) NixOS() Result {
 
 // disabledFeature matches Nix's answer when an experimental feature is off:
 // "experimental Nix feature 'nix-command' is disabled" (older Nix:
-// "experimental feature 'flakes' is disabled").
-var disabledFeature = regexp.MustCompile(`experimental (?:Nix )?feature '([A-Za-z0-9-]+)' is disabled`)
+// "experimental feature 'flakes' is disabled"). It is compiled when first
+// used, not at start-up.
+var disabledFeature = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`experimental (?:Nix )?feature '([A-Za-z0-9-]+)' is disabled`)
+})
 
 // flakesFix is the NixOS setting that turns the features on.
 const flakesFix = `set nix.settings.experimental-features = [ "nix-command" "flakes" ]; in the configuration (axiOS's system module does) and switch, or add "experimental-features = nix-command flakes" to /etc/nix/nix.conf`
@@ -221,7 +225,7 @@ func disabledIn(errs ...error) string {
 		if err == nil {
 			continue
 		}
-		if m := disabledFeature.FindStringSubmatch(err.Error()); m != nil {
+		if m := disabledFeature().FindStringSubmatch(err.Error()); m != nil {
 			return m[1]
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/axios-nix/axios/internal/catalog"
@@ -116,7 +117,7 @@ func currentUser(env Env) string {
 	return ""
 }
 
-var hostnameSanitize = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+var hostnameSanitize = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_-]+`) }) // compiled when first used, not at start-up
 
 // Defaults builds the answers from detection and the environment, then
 // applies the command-line flags. It returns notes about derived values.
@@ -172,7 +173,7 @@ func detected(hw *hwdetect.Report, env Env) (generate.Answers, []Note) {
 	}
 	// Hostname: the short name, made valid.
 	if h, _, _ := strings.Cut(a.Hostname, "."); h != "" {
-		a.Hostname = strings.Trim(hostnameSanitize.ReplaceAllString(h, "-"), "-_")
+		a.Hostname = strings.Trim(hostnameSanitize().ReplaceAllString(h, "-"), "-_")
 	}
 	if a.Hostname == "" {
 		a.Hostname = "nixos"
