@@ -72,7 +72,11 @@ func NewRootFor(version string, args []string) *cobra.Command {
 	if len(args) > 0 {
 		for _, g := range groups() {
 			if slices.Contains(g.names, args[0]) {
-				return newRoot(version, []group{g})
+				root := newRoot(version, []group{g})
+				// Not reachable from a command's name; cobra would
+				// build it on every run.
+				root.CompletionOptions.DisableDefaultCmd = true
+				return root
 			}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // Emit prints a command's report to w: as JSON when asJSON, else with
-// human, whose lines reach w in one write (ui.Buffer) at the end. A report that is not ok gives exit status 1 (exitcode.Failed)
+// human, whose lines reach w in writes of 8 KiB (ui.Buffer). A report that is not ok gives exit status 1 (exitcode.Failed)
 // after it is printed; a report that cannot be written gives 2.
 func Emit(w io.Writer, asJSON bool, report any, human func(io.Writer), ok bool) error {
 	if asJSON {

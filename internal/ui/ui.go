@@ -59,7 +59,7 @@ func ColorEnabled(w io.Writer) bool {
 // Painter colours text for one writer.
 type Painter struct{ color bool }
 
-// Buffered collects a report's lines for one write to the underlying
+// Buffered collects a report's lines into writes of 8 KiB to the underlying
 // writer (a report of many lines otherwise costs a system call per line)
 // and keeps that writer's colour decision (ColorEnabled of a Buffered is
 // that of the writer it wraps). Flush writes what is buffered.
@@ -70,7 +70,7 @@ type Buffered struct {
 
 // Buffer wraps w in a Buffered.
 func Buffer(w io.Writer) *Buffered {
-	return &Buffered{Writer: bufio.NewWriterSize(w, 64<<10), color: ColorEnabled(w)}
+	return &Buffered{Writer: bufio.NewWriterSize(w, 8<<10), color: ColorEnabled(w)}
 }
 
 // NewPainter returns a Painter that colours only when ColorEnabled(w).
