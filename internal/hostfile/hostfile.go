@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/pelletier/go-toml/v2"
@@ -333,47 +334,56 @@ type keyCount struct {
 // It takes time linear in the size of data.
 func keyPositions(data []byte) (pos map[string]Position, keys keyCount, deep int) {
 	pos = map[string]Position{}
-	var p unstable.Parser
+	p := parsers.Get().(*unstable.Parser)
+	defer parsers.Put(p)
 	p.Reset(data)
+	defer p.Reset(nil) // keep no reference to data in the pool
 	lines := newLineTable(data)
-	var prefix []string
-	inArray := false
-	// record notes the place of path (when store is set) and reports false
-	// when path is too deep.
-	record := func(path []string, n *unstable.Node, store bool) bool {
+	// kb is the dotted key being recorded, parts its number of parts; the
+	// key becomes a string only when it is first seen.
+	var kb []byte
+	// record notes the place of the key in kb (when store is set) and
+	// reports false when it has more than maxKeyDepth parts.
+	record := func(parts int, n *unstable.Node, store bool) bool {
 		if keys.count++; keys.count == MaxKeys+1 {
 			keys.overLine = lines.at(int(n.Raw.Offset)).Line
 		}
-		if len(path) > maxKeyDepth {
+		if parts > maxKeyDepth {
 			deep = lines.at(int(n.Raw.Offset)).Line
 			return false
 		}
-		if !store {
-			return true
-		}
-		key := strings.Join(path, ".")
-		if _, seen := pos[key]; !seen {
-			pos[key] = lines.at(int(n.Raw.Offset))
+		if store {
+			if _, seen := pos[string(kb)]; !seen {
+				pos[string(kb)] = lines.at(int(n.Raw.Offset))
+			}
 		}
 		return true
 	}
-	var keyval func(base []string, n *unstable.Node, store bool) bool
-	var value func(base []string, v *unstable.Node, store bool) bool
-	keyval = func(base []string, n *unstable.Node, store bool) bool {
-		path := append([]string(nil), base...)
+	// push appends the key part k to kb.
+	push := func(parts int, k []byte) {
+		if parts > 0 {
+			kb = append(kb, '.')
+		}
+		kb = append(kb, k...)
+	}
+	var keyval func(base, parts int, n *unstable.Node, store bool) bool
+	var value func(base, parts int, v *unstable.Node, store bool) bool
+	keyval = func(base, parts int, n *unstable.Node, store bool) bool {
+		kb = kb[:base]
 		it := n.Key()
 		for it.Next() {
 			k := it.Node()
-			path = append(path, string(k.Data))
-			if !record(path, k, store) {
+			push(parts, k.Data)
+			parts++
+			if !record(parts, k, store) {
 				return false
 			}
 		}
-		return value(path, n.Value(), store)
+		return value(len(kb), parts, n.Value(), store)
 	}
 	// value descends into inline tables (recording their keys) and arrays
 	// (checking the depth of the keys of inline tables inside them only).
-	value = func(base []string, v *unstable.Node, store bool) bool {
+	value = func(base, parts int, v *unstable.Node, store bool) bool {
 		if v == nil {
 			return true
 		}
@@ -381,42 +391,52 @@ func keyPositions(data []byte) (pos map[string]Position, keys keyCount, deep int
 		case unstable.InlineTable:
 			children := v.Children()
 			for children.Next() {
-				if c := children.Node(); c.Kind == unstable.KeyValue && !keyval(base, c, store) {
+				if c := children.Node(); c.Kind == unstable.KeyValue && !keyval(base, parts, c, store) {
 					return false
 				}
 			}
 		case unstable.Array:
 			children := v.Children()
 			for children.Next() {
-				if !value(base, children.Node(), false) {
+				if !value(base, parts, children.Node(), false) {
 					return false
 				}
 			}
 		}
 		return true
 	}
+	var prefix []byte // the current table header's key
+	prefixParts := 0
+	inArray := false
 	for p.NextExpression() {
 		e := p.Expression()
 		switch e.Kind {
 		case unstable.Table, unstable.ArrayTable:
-			prefix = prefix[:0]
+			kb, prefixParts = kb[:0], 0
 			it := e.Key()
 			for it.Next() {
 				k := it.Node()
-				prefix = append(prefix, string(k.Data))
-				if !record(prefix, k, true) {
+				push(prefixParts, k.Data)
+				prefixParts++
+				if !record(prefixParts, k, true) {
 					return pos, keys, deep
 				}
 			}
+			prefix = append(prefix[:0], kb...)
 			inArray = e.Kind == unstable.ArrayTable
 		case unstable.KeyValue:
-			if !keyval(prefix, e, !inArray) {
+			kb = append(kb[:0], prefix...)
+			if !keyval(len(kb), prefixParts, e, !inArray) {
 				return pos, keys, deep
 			}
 		}
 	}
 	return pos, keys, 0
 }
+
+// parsers keeps TOML parsers between host files: a parser's node list
+// grows while it parses and is reused after Reset.
+var parsers = sync.Pool{New: func() any { return new(unstable.Parser) }}
 
 // lineTable maps byte offsets of a file to lines and columns. It is built
 // once per file: go-toml's own Parser.Shape counts the lines from the start
