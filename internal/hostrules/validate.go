@@ -96,7 +96,11 @@ type vars struct {
 // fill replaces the placeholders of a code's template; an unknown
 // placeholder is kept as written.
 func (v vars) fill(tmpl, field string) string {
+	if strings.IndexByte(tmpl, '{') < 0 {
+		return tmpl
+	}
 	var b strings.Builder
+	b.Grow(len(tmpl) + len(field) + len(v.value) + len(v.allowed) + len(v.expected) + len(v.suggestion) + len(v.requires) + len(v.flag))
 	for {
 		i := strings.IndexByte(tmpl, '{')
 		if i < 0 {
@@ -150,10 +154,14 @@ func (in *interp) reportAt(code, field string, v vars, alt []string) {
 		Message: fill(c.Message), Fix: fill(c.Fix),
 		File: in.h.File,
 	}
-	for _, f := range append([]string{field}, alt...) {
-		if p, ok := in.position(f); ok {
-			d.Line, d.Column = p.Line, p.Column
-			break
+	if p, ok := in.position(field); ok {
+		d.Line, d.Column = p.Line, p.Column
+	} else {
+		for _, f := range alt {
+			if p, ok := in.position(f); ok {
+				d.Line, d.Column = p.Line, p.Column
+				break
+			}
 		}
 	}
 	in.diags = append(in.diags, d)
