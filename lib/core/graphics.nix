@@ -25,14 +25,7 @@
 }:
 let
   inherit (builtins) elem concatStringsSep;
-  inherit (vocabulary) gpuTypes nvidiaDrivers;
-
-  primeModes = [
-    "off"
-    "offload"
-    "sync"
-    "reverseSync"
-  ];
+  inherit (vocabulary) gpuTypes nvidiaDrivers primeModes;
 
   quote = l: concatStringsSep ", " (map (v: "\"${v}\"") l);
 

@@ -3,7 +3,9 @@
 # the NVIDIA driver channels are the enums of hardware.gpu and
 # hardware.nvidiaDriver in lib/rules.toml, the home profiles the catalog's
 # entries of kind "profile". Go reads the same files (internal/rules,
-# internal/catalog).
+# internal/catalog). The NVIDIA PRIME modes are no host key: they are
+# written here, for the option type of axios.hardware.nvidiaPrime.mode and
+# the core's GPU plan.
 #
 #   (import ./lib/core { }).vocabulary.gpuTypes   # [ "amd" "nvidia" "intel" ]
 {
@@ -17,4 +19,10 @@
   nvidiaDrivers = rules.field."hardware.nvidiaDriver".enum;
   nvidiaDriverDefault = rules.field."hardware.nvidiaDriver".default;
   inherit (cat) profiles;
+  primeModes = [
+    "off"
+    "offload"
+    "sync"
+    "reverseSync"
+  ];
 }

@@ -3,7 +3,8 @@
 # options below; the aspect files apply that plan.
 { lib, ... }:
 let
-  # GPU vendors and driver channels: lib/rules.toml (lib/core/vocabulary.nix).
+  # GPU vendors and driver channels (lib/rules.toml) and PRIME modes:
+  # lib/core/vocabulary.nix.
   vocabulary = (import ../../lib/core { }).vocabulary;
   busId = lib.types.nullOr (lib.types.strMatching "([[:print:]]+[:@])?[0-9]{1,3}:[0-9]{1,2}:[0-9]");
 in
@@ -58,14 +59,7 @@ in
 
     nvidiaPrime = {
       mode = lib.mkOption {
-        type = lib.types.nullOr (
-          lib.types.enum [
-            "off"
-            "offload"
-            "sync"
-            "reverseSync"
-          ]
-        );
+        type = lib.types.nullOr (lib.types.enum vocabulary.primeModes);
         default = null;
         description = ''
           NVIDIA PRIME for machines with a second (integrated) GPU. null means
