@@ -115,8 +115,9 @@ overwritten without --force.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.dir, "dir", "~/.config/nixos_config", "the configuration directory to write")
-	addFlags(f, &o, &fl)
-	complete.InitFlags(cmd, catalog.Default(), rules.Default())
+	cat, rl := catalog.Default(), rules.Default()
+	addFlags(f, &o, &fl, cat, rl)
+	complete.InitFlags(cmd, cat, rl)
 	return cmd
 }
 
@@ -162,15 +163,18 @@ hardware, or pass the answers as flags with --yes.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.dir, "dir", "", "the configuration directory (default: $AXIOS_FLAKE, the current directory, ~/.config/nixos_config)")
-	addFlags(f, &o, &fl)
+	cat, rl := catalog.Default(), rules.Default()
+	addFlags(f, &o, &fl, cat, rl)
 	// The name is the argument.
 	_ = f.MarkHidden("hostname")
-	complete.InitFlags(cmd, catalog.Default(), rules.Default())
+	complete.InitFlags(cmd, cat, rl)
 	return cmd
 }
 
-// addFlags declares the flags init and host add share.
-func addFlags(f *pflag.FlagSet, o *options, fl *Flags) {
+// addFlags declares the flags init and host add share; the values a flag
+// takes are those of the host field in the rules (and the catalog's home
+// profiles), as shell completion offers them.
+func addFlags(f *pflag.FlagSet, o *options, fl *Flags, cat *catalog.Catalog, rl *rules.Rules) {
 	f.BoolVarP(&o.yes, "yes", "y", false, "ask nothing: take every answer from flags, detection and defaults")
 	f.BoolVar(&o.force, "force", false, "overwrite files that already exist")
 	f.BoolVar(&o.git, "git", false, "run git init (when needed) and git add the files; flakes only see tracked files")
@@ -183,19 +187,27 @@ func addFlags(f *pflag.FlagSet, o *options, fl *Flags) {
 	f.StringVar(&fl.Email, "email", "", "the primary user's e-mail, used for git (may be empty)")
 	f.BoolVar(&fl.Linger, "linger", false, "the primary user's services start at boot and keep running after logout")
 	f.StringVar(&fl.TimeZone, "timezone", "", "IANA time zone such as Europe/Berlin (default: detected, else UTC)")
-	f.StringVar(&fl.FormFactor, "form-factor", "", "desktop or laptop (default: detected)")
-	f.StringVar(&fl.CPU, "cpu", "", "amd, intel or none (default: detected)")
-	f.StringVar(&fl.GPU, "gpu", "", "amd, nvidia, intel or none (default: detected)")
-	f.StringVar(&fl.Vendor, "vendor", "", "msi, system76 or none (default: detected)")
+	f.StringVar(&fl.FormFactor, "form-factor", "", choices(complete.Enum(rl, "formFactor"))+" (default: detected)")
+	f.StringVar(&fl.CPU, "cpu", "", choices(complete.Enum(rl, "hardware.cpu", "none"))+" (default: detected)")
+	f.StringVar(&fl.GPU, "gpu", "", choices(complete.Enum(rl, "hardware.gpu", "none"))+" (default: detected)")
+	f.StringVar(&fl.Vendor, "vendor", "", choices(complete.Enum(rl, "hardware.vendor", "none"))+" (default: detected)")
 	f.BoolVar(&fl.SSD, "ssd", false, "the system disk is an SSD (default: detected)")
-	f.StringVar(&fl.Profile, "profile", "", "home profile: workstation or laptop (default: by form factor)")
-	f.StringVar(&fl.System, "system", "", "x86_64-linux or aarch64-linux (default: detected)")
+	f.StringVar(&fl.Profile, "profile", "", "home profile: "+choices(cat.Profiles())+" (default: by form factor)")
+	f.StringVar(&fl.System, "system", "", choices(complete.Enum(rl, "system"))+" (default: detected)")
 	f.StringSliceVar(&fl.Enable, "enable", nil, "modules to turn on, e.g. gaming,ai (see axios modules)")
 	f.StringSliceVar(&fl.Disable, "disable", nil, "modules to turn off, e.g. desktop,development")
 	f.BoolVar(&fl.Libvirt, "libvirt", true, "with the virt module: libvirt, QEMU/KVM and virt-manager")
 	f.BoolVar(&fl.Containers, "containers", true, "with the virt module: Podman containers")
 	f.BoolVar(&fl.SSHEverywhere, "ssh-everywhere", false, "open SSH on every interface (LAN, public Wi-Fi), not only the tailnet")
 	f.StringVar(&fl.AxiosURL, "axios-url", generate.DefaultAxiosURL, "the flake reference of axiOS written into flake.nix")
+}
+
+// choices reads values as a list in a sentence: "a, b or c".
+func choices(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
 // noPasswordNote says that --yes without --password-file leaves the user
