@@ -290,15 +290,25 @@ func expandHome(p string, getenv func(string) string) (string, error) {
 	return filepath.Abs(p)
 }
 
+// initRun is one run of init (or host add): the phases below share it.
+type initRun struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	p, pe          ui.Painter // for stdout and stderr
+	o              options
+	d              deps
+	cat            *catalog.Catalog
+	rl             *rules.Rules
+	dir            string
+}
+
 func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d deps) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	p := ui.NewPainter(stdout)
-	pe := ui.NewPainter(stderr)
-	cat, rl := catalog.Default(), rules.Default()
+	r := &initRun{ctx: ctx, stdout: stdout, stderr: stderr, p: ui.NewPainter(stdout), pe: ui.NewPainter(stderr),
+		o: o, d: d, cat: catalog.Default(), rl: rules.Default()}
 	env := d.env(o.root)
-
 	if !o.yes && !d.interactive() {
 		return exitcode.New(exitcode.Usage, errors.New("init asks its questions in a terminal, but standard input or output is not one: run `axios init --yes` with flags for the answers (axios init --help lists them)"))
 	}
@@ -306,36 +316,77 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	if err != nil {
 		return exitcode.New(exitcode.Usage, err)
 	}
-	hw, err := hwdetect.Detect(o.root)
+	r.dir = dir
+	a, notes, err := r.answers(fl, env)
 	if err != nil {
-		return exitcode.New(exitcode.Usage, fmt.Errorf("--root: %w", err))
+		return err
 	}
-	a, notes, err := Defaults(hw, fl, env, cat, rl)
+	if !r.o.addHost && !r.o.force && isConfig(dir) {
+		// init into an existing configuration adds a host and leaves the
+		// shared files (flake.nix, README.md …) alone.
+		r.o.addHost = true
+		notes = append(notes, Note{false, dir + " is already a configuration: adding the host " + a.Hostname + " only (flake.nix and the other shared files stay as they are; --force rewrites them)"})
+	}
+	for _, n := range notes {
+		if n.Warning {
+			fmt.Fprintf(stderr, "%s %s\n", r.pe.Paint(ui.Yellow, "warning:"), n.Text)
+		} else {
+			fmt.Fprintf(stdout, "%s %s\n", r.p.Paint(ui.Blue, "note:"), n.Text)
+		}
+	}
+	hardware := generate.FindHardware(ctx, d.runner, d.lookPath, o.root, a.Hostname)
+	files, err := r.render(a, hardware)
 	if err != nil {
-		return exitcode.New(exitcode.Usage, err)
+		return err
 	}
-	if o.passwordFile != "" {
-		pw, err := passwd.ReadFile(o.passwordFile, o.stdin)
+	if o.dryRun {
+		fmt.Fprintf(stdout, "Would write to %s:\n", dir)
+		for _, f := range files {
+			fmt.Fprintf(stdout, "  %s\n", f.Path)
+		}
+		return nil
+	}
+	if err := r.write(files); err != nil {
+		return err
+	}
+	r.report(a, hardware, files)
+	return nil
+}
+
+// answers detects the hardware and gathers the answers: the flags over
+// what was detected, the password's hash, then the form unless --yes. The
+// notes are what to tell the user about them.
+func (r *initRun) answers(fl Flags, env Env) (generate.Answers, []Note, error) {
+	hw, err := hwdetect.Detect(r.o.root)
+	if err != nil {
+		return generate.Answers{}, nil, exitcode.New(exitcode.Usage, fmt.Errorf("--root: %w", err))
+	}
+	a, notes, err := Defaults(hw, fl, env, r.cat, r.rl)
+	if err != nil {
+		return generate.Answers{}, nil, exitcode.New(exitcode.Usage, err)
+	}
+	if r.o.passwordFile != "" {
+		pw, err := passwd.ReadFile(r.o.passwordFile, r.o.stdin)
 		if err != nil {
-			return exitcode.New(exitcode.Usage, fmt.Errorf("--password-file: %w", err))
+			return generate.Answers{}, nil, exitcode.New(exitcode.Usage, fmt.Errorf("--password-file: %w", err))
 		}
 		if a.User.HashedPassword, err = passwd.Hash(pw); err != nil {
-			return exitcode.New(exitcode.Failed, fmt.Errorf("--password-file: %w", err))
+			return generate.Answers{}, nil, exitcode.New(exitcode.Failed, fmt.Errorf("--password-file: %w", err))
 		}
 		clear(pw)
-	} else if o.yes && a.User.Name != "" {
+	} else if r.o.yes && a.User.Name != "" {
 		notes = append(notes, Note{true, noPasswordNote(a.User.Name)})
 	}
-	if !o.yes {
-		if err := d.ask(&a, hw, cat, rl); err != nil {
+	if !r.o.yes {
+		if err := r.d.ask(&a, hw, r.cat, r.rl); err != nil {
 			if errors.Is(err, errAborted) {
-				fmt.Fprintln(stderr, "Cancelled; nothing was written.")
-				return exitcode.New(exitcode.Aborted, nil)
+				fmt.Fprintln(r.stderr, "Cancelled; nothing was written.")
+				return generate.Answers{}, nil, exitcode.New(exitcode.Aborted, nil)
 			}
 			if coded := (*exitcode.Error)(nil); errors.As(err, &coded) {
-				return coded
+				return generate.Answers{}, nil, coded
 			}
-			return exitcode.New(exitcode.Usage, err)
+			return generate.Answers{}, nil, exitcode.New(exitcode.Usage, err)
 		}
 		// The form may have changed modules or the form factor: keep the
 		// warnings, and resolve the module dependencies again.
@@ -348,86 +399,82 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 			}
 		}
 		notes = kept
-		if err := resolve(&a, cat, nil, &notes); err != nil {
-			return exitcode.New(exitcode.Usage, err)
+		if err := resolve(&a, r.cat, nil, &notes); err != nil {
+			return generate.Answers{}, nil, exitcode.New(exitcode.Usage, err)
 		}
 	}
-	if err := CheckAnswers(a, rl); err != nil {
-		return exitcode.New(exitcode.Usage, err)
+	if err := CheckAnswers(a, r.rl); err != nil {
+		return generate.Answers{}, nil, exitcode.New(exitcode.Usage, err)
 	}
-	if !o.addHost && !o.force && isConfig(dir) {
-		// init into an existing configuration adds a host and leaves the
-		// shared files (flake.nix, README.md …) alone.
-		o.addHost = true
-		notes = append(notes, Note{false, dir + " is already a configuration: adding the host " + a.Hostname + " only (flake.nix and the other shared files stay as they are; --force rewrites them)"})
-	}
-	for _, n := range notes {
-		if n.Warning {
-			fmt.Fprintf(stderr, "%s %s\n", pe.Paint(ui.Yellow, "warning:"), n.Text)
-		} else {
-			fmt.Fprintf(stdout, "%s %s\n", p.Paint(ui.Blue, "note:"), n.Text)
-		}
-	}
+	return a, notes, nil
+}
 
-	hardware := generate.FindHardware(ctx, d.runner, d.lookPath, o.root, a.Hostname)
-	files, err := generate.Render(a, hardware, cat, rl)
+// render turns the answers into the files to write (only the host's own
+// when adding a host) and validates the host they describe: errors stop
+// init with each diagnostic and the flag that fixes it; warnings are
+// printed.
+func (r *initRun) render(a generate.Answers, hardware generate.Hardware) ([]generate.File, error) {
+	files, err := generate.Render(a, hardware, r.cat, r.rl)
 	if err != nil {
-		return exitcode.New(exitcode.Usage, err)
+		return nil, exitcode.New(exitcode.Usage, err)
 	}
-	if o.addHost {
-		if !isConfig(dir) {
-			return exitcode.New(exitcode.Usage, fmt.Errorf("%s is not an axiOS configuration (no flake.nix and hosts/): run `axios init` to create one", dir))
+	if r.o.addHost {
+		if !isConfig(r.dir) {
+			return nil, exitcode.New(exitcode.Usage, fmt.Errorf("%s is not an axiOS configuration (no flake.nix and hosts/): run `axios init` to create one", r.dir))
 		}
-		files = hostFiles(dir, files, a.Hostname)
+		files = hostFiles(r.dir, files, a.Hostname)
 	}
-	ds, err := generate.ValidateHost(files, a, hostrules.Options{Catalog: cat, Rules: rl})
+	ds, err := generate.ValidateHost(files, a, hostrules.Options{Catalog: r.cat, Rules: r.rl})
 	if err != nil {
-		return exitcode.New(exitcode.Failed, err)
+		return nil, exitcode.New(exitcode.Failed, err)
 	}
 	if diag.HasErrors(ds) {
 		for _, dg := range ds {
-			fmt.Fprintf(stderr, "%s %s %s: %s; %s%s\n", pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Code, dg.Field))
+			fmt.Fprintf(r.stderr, "%s %s %s: %s; %s%s\n", r.pe.Paint(ui.Red, dg.Severity), dg.Code, dg.Field, dg.Message, dg.Fix, flagHint(dg.Code, dg.Field))
 		}
-		return exitcode.New(exitcode.Failed, errors.New("the answers do not make a valid host (see above); nothing was written"))
+		return nil, exitcode.New(exitcode.Failed, errors.New("the answers do not make a valid host (see above); nothing was written"))
 	}
 	for _, dg := range ds {
-		fmt.Fprintf(stderr, "%s %s %s: %s; %s\n", pe.Paint(ui.Yellow, "warning"), dg.Code, dg.Field, dg.Message, dg.Fix)
+		fmt.Fprintf(r.stderr, "%s %s %s: %s; %s\n", r.pe.Paint(ui.Yellow, "warning"), dg.Code, dg.Field, dg.Message, dg.Fix)
 	}
+	return files, nil
+}
 
-	if o.dryRun {
-		fmt.Fprintf(stdout, "Would write to %s:\n", dir)
-		for _, f := range files {
-			fmt.Fprintf(stdout, "  %s\n", f.Path)
-		}
-		return nil
-	}
-	// Ctrl-C or a hang-up (to the whole process group, maybe twice) while
-	// the files are written stops the write and removes what it wrote; the
-	// signals do not kill init half-way.
-	wctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
-	err = generate.WriteContext(wctx, dir, files, generate.WriteOptions{Force: o.force, WriteFile: d.writeFile})
+// write writes the files into the configuration directory. Ctrl-C or a
+// hang-up (to the whole process group, maybe twice) while the files are
+// written stops the write and removes what it wrote; the signals do not
+// kill init half-way.
+func (r *initRun) write(files []generate.File) error {
+	wctx, stop := signal.NotifyContext(r.ctx, os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
+	err := generate.WriteContext(wctx, r.dir, files, generate.WriteOptions{Force: r.o.force, WriteFile: r.d.writeFile})
 	if errors.Is(err, generate.ErrInterrupted) {
 		// The second Ctrl-C may come after the first stopped the write:
 		// it must not end init before it has said what happened.
 		signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
 	}
 	stop()
-	if err != nil {
-		if errors.Is(err, generate.ErrInterrupted) {
-			fmt.Fprintf(stderr, "Interrupted; nothing was written to %s (the partial files were removed). Run axios init again to start over.\n", dir)
-			return exitcode.New(exitcode.Aborted, nil)
-		}
-		var ex *generate.ExistsError
-		if errors.As(err, &ex) {
-			fmt.Fprintf(stderr, "%s these files already exist in %s:\n", pe.Paint(ui.Red, "error:"), dir)
-			for _, path := range ex.Paths {
-				fmt.Fprintf(stderr, "  %s\n", path)
-			}
-			return exitcode.New(exitcode.Failed, errors.New("nothing was written; pass --force to overwrite them, or choose another --dir"))
-		}
-		return exitcode.New(exitcode.Usage, err)
+	if err == nil {
+		return nil
 	}
+	if errors.Is(err, generate.ErrInterrupted) {
+		fmt.Fprintf(r.stderr, "Interrupted; nothing was written to %s (the partial files were removed). Run axios init again to start over.\n", r.dir)
+		return exitcode.New(exitcode.Aborted, nil)
+	}
+	var ex *generate.ExistsError
+	if errors.As(err, &ex) {
+		fmt.Fprintf(r.stderr, "%s these files already exist in %s:\n", r.pe.Paint(ui.Red, "error:"), r.dir)
+		for _, path := range ex.Paths {
+			fmt.Fprintf(r.stderr, "  %s\n", path)
+		}
+		return exitcode.New(exitcode.Failed, errors.New("nothing was written; pass --force to overwrite them, or choose another --dir"))
+	}
+	return exitcode.New(exitcode.Usage, err)
+}
 
+// report says what was written, adds the files to git with --git, and
+// lists the next steps.
+func (r *initRun) report(a generate.Answers, hardware generate.Hardware, files []generate.File) {
+	stdout, stderr, p, pe, dir := r.stdout, r.stderr, r.p, r.pe, r.dir
 	fmt.Fprintf(stdout, "%s %s\n", p.Paint(ui.Green, "Wrote the configuration of"), p.Paint(ui.Bold, a.Hostname)+" to "+dir+":")
 	for _, f := range files {
 		fmt.Fprintf(stdout, "  %s\n", f.Path)
@@ -442,8 +489,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	}
 
 	tracked := false
-	if o.git {
-		if err := generate.GitAdd(ctx, d.runner, dir, files); err != nil {
+	if r.o.git {
+		if err := generate.GitAdd(r.ctx, r.d.runner, dir, files); err != nil {
 			fmt.Fprintf(stderr, "%s %v\n", pe.Paint(ui.Yellow, "warning:"), err)
 		} else {
 			tracked = true
@@ -463,5 +510,4 @@ func run(ctx context.Context, stdout, stderr io.Writer, o options, fl Flags, d d
 	}
 	fmt.Fprintf(stdout, "  %d. %s\n", step, generate.SwitchCommand(dir, a.Hostname))
 	fmt.Fprintf(stdout, "     (or, from %s: axios switch)\n", runner.Quote(dir))
-	return nil
 }
