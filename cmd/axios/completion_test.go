@@ -31,6 +31,27 @@ func completionEnv(t *testing.T) []string {
 	return append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "AXIOS_FLAKE="+cfg, "HOME="+t.TempDir(), "NO_COLOR=1")
 }
 
+// completionScript writes what `axios completion <shell>` prints into a
+// file, once per shell: every case sources that file, as a user's shell
+// sources the script once.
+func completionScript(t *testing.T, env []string, shell string) string {
+	t.Helper()
+	cmd := exec.Command(axiosBinary(t), "completion", shell)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("axios completion %s: %v\n%s", shell, err, out)
+	}
+	if len(out) == 0 {
+		t.Fatalf("axios completion %s printed nothing", shell)
+	}
+	p := filepath.Join(t.TempDir(), "axios."+shell)
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func shellLines(t *testing.T, env []string, shell string, args ...string) []string {
 	t.Helper()
 	cmd := exec.Command(shell, args...)
@@ -102,11 +123,13 @@ func slicesSort(s []string) {
 }
 
 func TestCompletionFish(t *testing.T) {
+	t.Parallel()
 	fish := testutil.RequireTool(t, "fish")
 	env := completionEnv(t)
+	script := completionScript(t, env, "fish")
 	for _, c := range completionCases {
 		line := "axios " + strings.Join(c.words, " ")
-		got := shellLines(t, env, fish, "--no-config", "-c", "axios completion fish | source; complete -C "+shellQuote(line))
+		got := shellLines(t, env, fish, "--no-config", "-c", "source "+shellQuote(script)+"; complete -C "+shellQuote(line))
 		if s := sorted(got, c.words[len(c.words)-1]); s != c.want {
 			t.Errorf("fish %q: %q, want %q", line, s, c.want)
 		}
@@ -114,6 +137,7 @@ func TestCompletionFish(t *testing.T) {
 }
 
 func TestCompletionBash(t *testing.T) {
+	t.Parallel()
 	bash := testutil.RequireTool(t, "bash")
 	lib := "/usr/share/bash-completion/bash_completion"
 	if _, err := os.Stat(lib); err != nil {
@@ -123,13 +147,14 @@ func TestCompletionBash(t *testing.T) {
 		t.Skip("bash-completion is not installed")
 	}
 	env := completionEnv(t)
+	completion := completionScript(t, env, "bash")
 	for _, c := range completionCases {
 		var words []string
 		for _, w := range append([]string{"axios"}, c.words...) {
 			words = append(words, shellQuote(w))
 		}
 		line := "axios " + strings.Join(c.words, " ")
-		script := "source " + lib + "; source <(axios completion bash); COMP_WORDS=(" + strings.Join(words, " ") + "); COMP_CWORD=" +
+		script := "source " + lib + "; source " + shellQuote(completion) + "; COMP_WORDS=(" + strings.Join(words, " ") + "); COMP_CWORD=" +
 			itoa(len(c.words)) + "; COMP_LINE=" + shellQuote(line) + "; COMP_POINT=${#COMP_LINE}; __start_axios 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\""
 		got := shellLines(t, env, bash, "--norc", "--noprofile", "-c", script)
 		if s := sorted(got, c.words[len(c.words)-1]); s != c.want {
@@ -142,14 +167,16 @@ func TestCompletionBash(t *testing.T) {
 // _axios function with the completion system's output functions replaced
 // by ones that print their candidates.
 func TestCompletionZsh(t *testing.T) {
+	t.Parallel()
 	zsh := testutil.RequireTool(t, "zsh")
 	env := completionEnv(t)
+	completion := completionScript(t, env, "zsh")
 	for _, c := range completionCases {
 		var words []string
 		for _, w := range append([]string{"axios"}, c.words...) {
 			words = append(words, shellQuote(w))
 		}
-		script := `compdef() { :; }; source <(axios completion zsh); ` +
+		script := `compdef() { :; }; source ` + shellQuote(completion) + `; ` +
 			`_describe() { print -l -- ${(P)2}; }; compadd() { print -l -- "$@"; }; _arguments() { :; }; ` +
 			`words=(` + strings.Join(words, " ") + `); CURRENT=` + itoa(len(c.words)+1) + `; _axios`
 		got := shellLines(t, env, zsh, "-f", "-c", script)
