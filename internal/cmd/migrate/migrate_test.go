@@ -58,6 +58,7 @@ func read(t *testing.T, p string) string {
 // `axios check DIR` code path; a second run changes nothing; a changed file
 // is never overwritten without --force.
 func TestMigrateInitLayoutInPlace(t *testing.T) {
+	t.Parallel() // TestMigrateInterrupted signals this process; it is not parallel, so never runs beside these
 	testutil.RequireTool(t, "nix-instantiate")
 	dir := copyTree(t, fixture(t, "init"))
 	hw := read(t, filepath.Join(dir, "hosts", "tower", "hardware.nix"))
@@ -104,6 +105,7 @@ func TestMigrateInitLayoutInPlace(t *testing.T) {
 // The original's minimal example (a plain attribute set with path values
 // and a user module that sets a password) into another folder, as JSON.
 func TestMigrateExampleFileJSON(t *testing.T) {
+	t.Parallel()
 	testutil.RequireTool(t, "nix-instantiate")
 	src := copyTree(t, fixture(t, "examples"))
 	dst := t.TempDir()
@@ -171,15 +173,21 @@ func TestMigrateHostileInput(t *testing.T) {
 		"nohost.nix":  {`{ system = "x86_64-linux"; }`, "hostname: missing"},
 		"syntax.nix":  {`{ hostname = `, "syntax error"},
 		"pathbad.nix": {`import /etc/nixos/configuration.nix`, "forbidden in restricted mode"},
-		"output.nix":  {`{ hostname = "a"; x = builtins.genList (i: "0123456789abcdef") 700000; }`, "larger than 8 MiB"},
+		// 9 MiB of JSON in 9000 strings of 1 KiB (eval.nix walks every
+		// value: 700000 short strings took five seconds to make the same).
+		"output.nix": {`{ hostname = "a"; x = let s = builtins.concatStringsSep "" (builtins.genList (i: "0123456789abcdef") 64); in builtins.genList (i: s) 9000; }`, "larger than 8 MiB"},
 	} {
-		p := filepath.Join(dir, name)
-		cmdtest.Write(t, p, c.src)
-		out, code := cmdtest.Run(t, New(nil), p)
-		if code != exitcode.Usage || !strings.Contains(out, c.want) || !strings.Contains(out, name) ||
-			strings.Contains(out, "while evaluating") || strings.Contains(out, "show-trace") {
-			t.Errorf("%s: exit %d\n%s", name, code, out)
-		}
+		// Each case is one nix-instantiate run; they run side by side.
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := filepath.Join(dir, name)
+			cmdtest.Write(t, p, c.src)
+			out, code := cmdtest.Run(t, New(nil), p)
+			if code != exitcode.Usage || !strings.Contains(out, c.want) || !strings.Contains(out, name) ||
+				strings.Contains(out, "while evaluating") || strings.Contains(out, "show-trace") {
+				t.Errorf("%s: exit %d\n%s", name, code, out)
+			}
+		})
 	}
 	fifo := filepath.Join(dir, "fifo.nix")
 	if err := mkfifo(fifo); err == nil {
@@ -243,6 +251,7 @@ func TestMigrateNeverOverwritesSilently(t *testing.T) {
 // The original's multi-host example: hosts inline in flake.nix, read by
 // calling its outputs with stand-in inputs.
 func TestMigrateFlakeWithInlineHosts(t *testing.T) {
+	t.Parallel()
 	testutil.RequireTool(t, "nix-instantiate")
 	dir := copyTree(t, fixture(t, "multihost"))
 	out, code := cmdtest.Run(t, New(nil), dir)
