@@ -57,6 +57,7 @@ func flagIndex(t *testing.T, flag string) string {
 }
 
 func TestInitForm(t *testing.T) {
+	t.Parallel()
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
@@ -124,6 +125,7 @@ func TestInitForm(t *testing.T) {
 }
 
 func TestInitFormCancel(t *testing.T) {
+	t.Parallel()
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
@@ -138,6 +140,7 @@ func TestInitFormCancel(t *testing.T) {
 // Run as root without sudo, init starts with no user and warns; a user name
 // typed in the form replaces the warning.
 func TestInitFormRootWarning(t *testing.T) {
+	t.Parallel()
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "root"})
 	d.interactive = func() bool { return true }
@@ -158,6 +161,7 @@ func TestInitFormRootWarning(t *testing.T) {
 // Accessible mode: a laptop answered for the form factor makes laptop the
 // home profile Enter keeps, and says so.
 func TestInitFormAccessibleProfileFollowsFormFactor(t *testing.T) {
+	t.Parallel()
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }
@@ -193,6 +197,7 @@ func TestInitFormAccessibleProfileFollowsFormFactor(t *testing.T) {
 // home profile was given (--profile) or derived from the form factor, so
 // it knows whether to follow a changed form factor.
 func TestInitFormKnowsAGivenProfile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args        []string
 		profile     string
@@ -226,6 +231,7 @@ func TestInitFormKnowsAGivenProfile(t *testing.T) {
 // is the value written; with virt ticked it asks the virtualisation
 // questions (TestInitForm: not without).
 func TestInitFormAccessibleShowsEveryValue(t *testing.T) {
+	t.Parallel()
 	var transcript bytes.Buffer
 	d := testDeps(map[string]string{"USER": "ada"})
 	d.interactive = func() bool { return true }

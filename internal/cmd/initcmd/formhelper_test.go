@@ -41,6 +41,7 @@ func fakeFormHelper(t *testing.T, script string) (deps, string) {
 // The answers go to the helper on its descriptor 3 and come back on 4:
 // what the helper answers is what init writes (after validating it).
 func TestFormHelperHandOff(t *testing.T) {
+	t.Parallel()
 	d, hdir := fakeFormHelper(t, `[ "$1 $2" = "--request-fd=3 --reply-fd=4" ] || { echo "bad arguments: $*" >&2; exit 2; }
 cat <&3 > request.json
 cat reply.json >&4
@@ -86,6 +87,7 @@ cat reply.json >&4
 // that is missing, too large, of another protocol or malformed is refused.
 // Nothing is written in any case.
 func TestFormHelperOutcomes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, script string
 		code         int
@@ -123,6 +125,7 @@ func TestFormHelperOutcomes(t *testing.T) {
 // Without the helper, init says which program is missing, how to get it,
 // and that --yes needs none.
 func TestFormHelperMissing(t *testing.T) {
+	t.Parallel()
 	d, _ := fakeFormHelper(t, "exit 0\n")
 	d.ask = formHelper{find: func() (string, error) {
 		return helper.Finder{Executable: func() (string, error) { return "/opt/axios/bin/axios", nil },

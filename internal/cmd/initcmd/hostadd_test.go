@@ -47,6 +47,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 }
 
 func TestHostAddWritesOnlyTheHostsFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "config")
 	if _, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--user", "ada"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
@@ -98,6 +99,7 @@ func TestHostAddWritesOnlyTheHostsFiles(t *testing.T) {
 }
 
 func TestHostAddNeedsAConfiguration(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, _, err := runHostAdd(t, testDeps(nil), "box", "--yes", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada")
 	var coded *exitcode.Error
@@ -112,6 +114,7 @@ func TestHostAddNeedsAConfiguration(t *testing.T) {
 // init into an existing configuration adds the host and leaves the shared
 // files alone (it used to need --force, which rewrote flake.nix).
 func TestInitIntoAnExistingConfiguration(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "config")
 	if _, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--user", "ada"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)

@@ -120,6 +120,7 @@ func checkGenerated(t *testing.T, dir, host string) {
 }
 
 func TestInitFixtures(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		host                               string
 		cpu, gpu, vendor, formFactor, prof string
@@ -174,6 +175,7 @@ func TestInitFixtures(t *testing.T) {
 }
 
 func TestInitFullNameFromPasswd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err != nil {
@@ -189,6 +191,7 @@ func TestInitFullNameFromPasswd(t *testing.T) {
 }
 
 func TestInitEscaping(t *testing.T) {
+	t.Parallel()
 	names := []string{`Ada "the Countess" Lovelace`, `Back\slash \n ${x} ''`, `José 山田 🚀`}
 	for _, n := range names {
 		dir := t.TempDir()
@@ -205,6 +208,7 @@ func TestInitEscaping(t *testing.T) {
 }
 
 func TestInitRefusesToOverwrite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"--yes", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada"}
 	if _, stderr, err := runInit(t, testDeps(nil), args...); err != nil {
@@ -248,6 +252,7 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 }
 
 func TestInitErrors(t *testing.T) {
+	t.Parallel()
 	root := fixture(t, "vm-nogpu")
 	cases := []struct {
 		name string
@@ -298,6 +303,7 @@ func TestInitErrors(t *testing.T) {
 }
 
 func TestInitGit(t *testing.T) {
+	t.Parallel()
 	git := testutil.RequireTool(t, "git")
 	dir := t.TempDir()
 	out, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir, "--user", "ada", "--git")
@@ -320,6 +326,7 @@ func TestInitGit(t *testing.T) {
 }
 
 func TestInitHardwareFromRoot(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS(fixture(t, "bios-machine"))); err != nil {
 		t.Fatal(err)
@@ -343,6 +350,7 @@ func TestInitHardwareFromRoot(t *testing.T) {
 }
 
 func TestInitDryRun(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "config")
 	out, _, err := runInit(t, testDeps(nil), "--yes", "--dry-run", "--root", fixture(t, "vm-nogpu"), "--dir", dir, "--user", "ada")
 	if err != nil {
@@ -357,6 +365,7 @@ func TestInitDryRun(t *testing.T) {
 }
 
 func TestInitOddDetectedZone(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS(fixture(t, "vm-nogpu"))); err != nil {
 		t.Fatal(err)
@@ -383,6 +392,7 @@ func TestInitOddDetectedZone(t *testing.T) {
 // module pointing at the folder, tracks both with --git, and the result
 // checks clean (no untracked file).
 func TestInitSecrets(t *testing.T) {
+	t.Parallel()
 	git := testutil.RequireTool(t, "git")
 	dir := t.TempDir()
 	out, stderr, err := runInit(t, testDeps(nil), "--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir, "--user", "ada", "--enable", "secrets", "--git")
@@ -423,6 +433,7 @@ func TestInitSecrets(t *testing.T) {
 // (root is a system account the rules reject, AX111) and says so; the
 // configuration is still valid. An explicit --user root is refused.
 func TestInitAsRootWritesNoUser(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "config")
 	d := testDeps(map[string]string{"USER": "root"})
 	_, stderr, err := runInit(t, d, "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir, "--hostname", "forge")
@@ -447,6 +458,7 @@ func TestInitAsRootWritesNoUser(t *testing.T) {
 // TestInitLinger: --linger writes linger = true for the primary user;
 // without it the key is only a commented hint (the host stays valid).
 func TestInitLinger(t *testing.T) {
+	t.Parallel()
 	for _, linger := range []bool{true, false} {
 		dir := t.TempDir()
 		args := []string{"--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir}
@@ -479,6 +491,7 @@ func TestInitLinger(t *testing.T) {
 // TestInitSSHEverywhere: SSH stays on the tailnet unless init is told to
 // open it everywhere; the exposure report of the written host shows it.
 func TestInitSSHEverywhere(t *testing.T) {
+	t.Parallel()
 	for _, everywhere := range []bool{false, true} {
 		dir := filepath.Join(t.TempDir(), "config")
 		args := []string{"--yes", "--root", fixture(t, "nvidia-intel-laptop"), "--dir", dir}
@@ -533,6 +546,7 @@ func runInitStdin(t *testing.T, d deps, stdin string, args ...string) (string, s
 // standard input with -), writes only its hash, leaves the file as it was
 // and shows the password nowhere.
 func TestInitPasswordFile(t *testing.T) {
+	t.Parallel()
 	const pw = "Tr0ub4dor &3 zebra"
 	pwFile := filepath.Join(t.TempDir(), "pw.txt")
 	if err := os.WriteFile(pwFile, []byte(pw+"\n"), 0o600); err != nil {
@@ -578,6 +592,7 @@ func TestInitPasswordFile(t *testing.T) {
 // TestInitPasswordFileErrors: an unusable password file stops init before
 // anything is written, names the flag and never quotes the file.
 func TestInitPasswordFileErrors(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(tmp, name)
@@ -618,6 +633,7 @@ func TestInitPasswordFileErrors(t *testing.T) {
 // TestInitWithoutPassword: --yes without --password-file writes no hash and
 // says so twice: init's own note and the AX601 warning of the check.
 func TestInitWithoutPassword(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "config")
 	_, stderr, err := runInit(t, testDeps(map[string]string{"USER": "ada"}), "--yes", "--root", fixture(t, "amd-desktop"), "--dir", dir)
 	if err != nil {
@@ -634,6 +650,7 @@ func TestInitWithoutPassword(t *testing.T) {
 // TestInitFormWithPasswordFile: with --password-file the form does not ask
 // for the password and the file's hash is written.
 func TestInitFormWithPasswordFile(t *testing.T) {
+	t.Parallel()
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	if err := os.WriteFile(pwFile, []byte("from the file"), 0o600); err != nil {
 		t.Fatal(err)

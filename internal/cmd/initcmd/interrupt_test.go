@@ -72,6 +72,7 @@ func initChild(dir string) int {
 // rerun works without --force (issue 11: a partial tree was left, and the
 // rerun refused).
 func TestInitInterrupted(t *testing.T) {
+	t.Parallel()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +138,7 @@ func TestInitInterrupted(t *testing.T) {
 // A full disk during init: an error naming the file and the cause, nothing
 // left, and a rerun works without --force.
 func TestInitFullDisk(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "cfg")
 	d := testDeps(nil)
