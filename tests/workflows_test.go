@@ -1,12 +1,14 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rhysd/actionlint"
@@ -55,17 +57,42 @@ func loadWorkflows(t *testing.T) map[string]workflowFile {
 	return out
 }
 
+// actionlintBin is the actionlint ./scripts/test runs (`go tool
+// actionlint`: the go.mod tool, built into the build cache), found once
+// with `go tool -n`, which builds it and prints its path: each `go tool`
+// run costs as much CPU again as actionlint's own.
+var actionlintBin struct {
+	once sync.Once
+	path string
+	err  error
+}
+
 // runActionlint runs actionlint the way ./scripts/test does.
 func runActionlint(t *testing.T, files ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command("go", append([]string{"tool", "actionlint", "-no-color"}, files...)...)
-	cmd.Dir = testutil.RepoRoot(t)
+	root := testutil.RepoRoot(t)
+	actionlintBin.once.Do(func() {
+		cmd := exec.Command("go", "tool", "-n", "actionlint")
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			actionlintBin.err = fmt.Errorf("go tool -n actionlint: %v\n%s", err, out)
+			return
+		}
+		actionlintBin.path = strings.TrimSpace(string(out))
+	})
+	bin, err := actionlintBin.path, actionlintBin.err
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, append([]string{"-no-color"}, files...)...)
+	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			return string(out), ee.ExitCode()
 		}
-		t.Fatalf("go tool actionlint: %v\n%s", err, out)
+		t.Fatalf("actionlint (%s): %v\n%s", bin, err, out)
 	}
 	return string(out), 0
 }
