@@ -247,6 +247,20 @@ func evalList(nix, dir string, exprs []string) ([][]byte, bool) {
 	return outs, true
 }
 
+// nixEnv is the environment of the evaluations: Nix starts the garbage
+// collector with a heap of 384 MiB, which an evaluation of the home
+// harness fills before it ever collects, and touching that much fresh
+// memory costs more than collecting in a small heap that stays in the
+// cache: with 32 MiB the home override check takes 0.8 s of CPU instead
+// of 2.7 s. GC_INITIAL_HEAP_SIZE already set in the environment wins.
+func nixEnv() []string {
+	env := os.Environ()
+	if _, ok := os.LookupEnv("GC_INITIAL_HEAP_SIZE"); !ok {
+		env = append(env, "GC_INITIAL_HEAP_SIZE=32M")
+	}
+	return env
+}
+
 // nixProcesses counts the nix-instantiate processes the batcher started.
 var nixProcesses atomic.Int64
 
@@ -254,6 +268,7 @@ func runNix(nix, dir string, args []string, stdin string) (stdout []byte, stderr
 	nixProcesses.Add(1)
 	cmd := exec.Command(nix, append([]string{"--eval", "--strict", "--json"}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = nixEnv()
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
