@@ -6,10 +6,13 @@
 # ports = { tcp; udp; tcpRanges; udpRanges; } sorted, ranges as "from-to".
 # modules/desktop is left out (the harness does not evaluate it; its own
 # tests check its firewall), and so are its services.
-{ file, name }:
 let
+  # outside the function: one core for every host evaluated in a process
   core = import ../../lib/core { };
   h = import ../fixtures/modules/eval.nix;
+in
+{ file, name }:
+let
   inherit (builtins)
     attrNames
     concatMap

@@ -36,6 +36,10 @@
   # the parsed optionsTsv of an earlier evaluation (its `upstream`), so that
   # many evaluations parse it once
   upstreamDecls ? null,
+  # all the declarations of an earlier evaluation (its `decls`) whose
+  # modules declared the same options (home-override.nix adds modules that
+  # only define), so that they are not gathered again
+  knownDecls ? null,
   desktop ? false,
   modules ? null,
 }:
@@ -638,9 +642,13 @@ let
     ]
   );
   ownDecls = foldl' mergeNodes emptyNode (map (m: declsOf (m.options or { })) mods);
-  decls = mergeNodes (mergeNodes (mergeNodes upstream agenixDecls) (
-    if desktop then desktopDecls else emptyNode
-  )) ownDecls;
+  decls =
+    if knownDecls != null then
+      knownDecls
+    else
+      mergeNodes (mergeNodes (mergeNodes upstream agenixDecls) (
+        if desktop then desktopDecls else emptyNode
+      )) ownDecls;
   config = mergeNode [ ] decls (map configOf mods);
   # Only what the modules define (every path checked against the
   # declarations); serialising it forces every definition.

@@ -64,8 +64,17 @@ let
 
   call = extra: import ./home-harness.nix (scenario // { inherit optionsTsv; } // extra);
   base = call { };
-  # every further evaluation reuses base's parsed option list
-  harness = extra: call ({ upstreamDecls = base.upstream; } // extra);
+  # every further evaluation reuses base's option declarations (the
+  # modules it adds define leaves and declare nothing)
+  harness =
+    extra:
+    call (
+      {
+        upstreamDecls = base.upstream;
+        knownDecls = base.decls;
+      }
+      // extra
+    );
   scenarioHome = scenario.home or { };
 
   showPath = concatStringsSep ".";
