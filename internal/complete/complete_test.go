@@ -30,6 +30,23 @@ func TestList(t *testing.T) {
 	}
 }
 
+func TestPrefixed(t *testing.T) {
+	f := Prefixed([]string{"Europe/Berlin", "Europe/Bern", "Europe/Paris", "UTC"})
+	for in, want := range map[string]string{
+		"":               "Europe/Berlin,Europe/Bern,Europe/Paris,UTC",
+		"Europe/Ber":     "Europe/Berlin,Europe/Bern",
+		"europe/berl":    "Europe/Berlin",
+		"Europe/Berlin":  "Europe/Berlin",
+		"Europe/Berlinx": "",
+		"Asia/":          "",
+	} {
+		got, dir := f(nil, nil, in)
+		if strings.Join(got, ",") != want || dir != cobra.ShellCompDirectiveNoFileComp {
+			t.Errorf("Prefixed(%q) = %q (%d), want %q", in, got, dir, want)
+		}
+	}
+}
+
 func TestEnumAndInitFlags(t *testing.T) {
 	rl := rules.Default()
 	if got := strings.Join(Enum(rl, "hardware.gpu", "none"), ","); got != "amd,nvidia,intel,none" {
@@ -41,6 +58,7 @@ func TestEnumAndInitFlags(t *testing.T) {
 	cmd := &cobra.Command{Use: "x"}
 	cmd.Flags().String("gpu", "", "")
 	cmd.Flags().StringSlice("enable", nil, "")
+	cmd.Flags().String("timezone", "", "")
 	InitFlags(cmd, catalog.Default(), rl) // flags it does not have are skipped
 	if fn, ok := cmd.GetFlagCompletionFunc("gpu"); !ok {
 		t.Error("no --gpu completion")
@@ -49,5 +67,15 @@ func TestEnumAndInitFlags(t *testing.T) {
 	}
 	if _, ok := cmd.GetFlagCompletionFunc("enable"); !ok {
 		t.Error("no --enable completion")
+	}
+	// Time zones: the ones starting with what was typed, from the rules.
+	if fn, ok := cmd.GetFlagCompletionFunc("timezone"); !ok {
+		t.Error("no --timezone completion")
+	} else {
+		all, _ := fn(cmd, nil, "")
+		got, _ := fn(cmd, nil, "Europe/Berl")
+		if len(all) != len(rl.TimeZones) || strings.Join(got, ",") != "Europe/Berlin" {
+			t.Errorf("--timezone: %d of %d zones for \"\", %q for Europe/Berl", len(all), len(rl.TimeZones), got)
+		}
 	}
 }
