@@ -220,8 +220,8 @@ func evalGroup(nix, dir string, reqs []*nixRequest) {
 }
 
 // evalList evaluates the list of exprs (read from standard input, so that
-// relative paths resolve against dir as with -E) and splits the result;
-// each element is followed by a newline, as nix-instantiate prints it.
+// relative paths resolve against dir as with -E) and splits the result
+// into the JSON text of each element, as a process of its own prints it.
 func evalList(nix, dir string, exprs []string) ([][]byte, bool) {
 	var src strings.Builder
 	src.WriteString("[\n")
@@ -242,7 +242,7 @@ func evalList(nix, dir string, exprs []string) ([][]byte, bool) {
 	}
 	outs := make([][]byte, len(elems))
 	for i, el := range elems {
-		outs[i] = append(append([]byte(nil), el...), '\n')
+		outs[i] = el
 	}
 	return outs, true
 }
