@@ -120,6 +120,7 @@ func TestAiVendorSwitches(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			var got []string
 			moduleEval(t, `{ host = { services.ai.enable = true; `+c.host+` }; }`,
 				`builtins.sort builtins.lessThan (map (p: p._pkg) c.environment.systemPackages)`, &got)

@@ -30,6 +30,7 @@ func TestBrowserVideoDecodePerGPU(t *testing.T) {
 	}
 	for gpu, want := range cases {
 		t.Run(gpu, func(t *testing.T) {
+			t.Parallel()
 			got := browserArgs(t, fmt.Sprintf("{ gpuType = %s; }", gpu))
 			if strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("gpuType %s: %q, want %q", gpu, got, want)

@@ -52,6 +52,7 @@ func TestCaddyRenderFixtures(t *testing.T) {
 	dir, names := caddyFixtures(t)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			want, err := os.ReadFile(filepath.Join(dir, name+".Caddyfile"))
 			if err != nil {
 				t.Fatalf("reading expected output: %v", err)
@@ -126,6 +127,7 @@ func TestCaddyOrder(t *testing.T) {
 	}
 	for name, want := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			var got []site
 			expr := fmt.Sprintf("(import %s).order (import %s).routes", caddyCore(t), filepath.Join(dir, name+".nix"))
 			testutil.NixEval(t, dir, expr, &got)

@@ -30,6 +30,7 @@ func TestExamplesAreValid(t *testing.T) {
 	for _, f := range append(tomls, nixHosts...) {
 		rel, _ := filepath.Rel(root, f)
 		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
 			args := `{ }`
 			host := `import ./` + filepath.ToSlash(rel)
 			if strings.HasSuffix(f, ".toml") {

@@ -68,6 +68,7 @@ func TestGraphicsPlanPerVendor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.gpu, func(t *testing.T) {
+			t.Parallel()
 			p := evalPlan(t, fmt.Sprintf("{ gpuType = %s; }", c.gpu))
 			if !equalList(p.KernelParams, c.kernelParams) {
 				t.Errorf("kernelParams = %q, want %q", p.KernelParams, c.kernelParams)

@@ -60,6 +60,7 @@ func TestGroupsCombinations(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			if got := evalGroups(t, c.args); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("groups %s\n got  %q\n want %q", c.args, got, c.want)
 			}

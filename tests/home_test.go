@@ -76,6 +76,7 @@ func TestHomeModulesUseOnlyExistingOptions(t *testing.T) {
 	}
 	for name, args := range scenarios {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			var res struct {
 				Defined          map[string]any `json:"defined"`
 				FailedAssertions []string       `json:"failedAssertions"`

@@ -41,6 +41,7 @@ func TestGraphics32BitOnlyOnX86(t *testing.T) {
 	}
 	for system, want := range cases {
 		t.Run(system, func(t *testing.T) {
+			t.Parallel()
 			var got facts
 			foldersEval(t, `[ "graphics" ]`, system, `{ axios.hardware.gpuType = "intel"; }`, body, &got)
 			if got.Extra32 == nil {
@@ -154,6 +155,7 @@ func TestModulesEveryFolderEvaluates(t *testing.T) {
 	}
 	for name, host := range hosts {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			system := "x86_64-linux"
 			if strings.HasSuffix(name, "aarch64") {
 				system = "aarch64-linux"

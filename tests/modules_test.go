@@ -159,6 +159,7 @@ func TestModulesOllamaAcceleration(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			scenario := fmt.Sprintf(`{ host = {
 				axios.hardware.gpuType = %s;
 				services.ai.enable = true;
@@ -197,19 +198,23 @@ func TestModulesOllamaAcceleration(t *testing.T) {
 func TestModulesAssertions(t *testing.T) {
 	t.Parallel()
 	t.Run("proxy without selfHosted", func(t *testing.T) {
+		t.Parallel()
 		msgs := assertionsOf(t, `{ host = { networking.tailscale.domain = "t.ts.net"; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }; }`)
 		wantAssertion(t, msgs, "ollamaReverseProxy.enable needs selfHosted.enable")
 	})
 	t.Run("proxy without any domain", func(t *testing.T) {
+		t.Parallel()
 		msgs := assertionsOf(t, `{ host = { selfHosted.enable = true; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }; }`)
 		wantAssertion(t, msgs, "ollamaReverseProxy has no domain")
 		wantAssertion(t, msgs, "selfHosted.enable needs the tailnet")
 	})
 	t.Run("proxy without networking module", func(t *testing.T) {
+		t.Parallel()
 		msgs := assertionsOf(t, `{ networking = false; host = { selfHosted.enable = true; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy.enable = true; }; }; }`)
 		wantAssertion(t, msgs, "ollamaReverseProxy has no domain")
 	})
 	t.Run("proxy with explicit domain", func(t *testing.T) {
+		t.Parallel()
 		scenario := `{ networking = false; host = { selfHosted.enable = true; services.ai = { enable = true; local.enable = true; local.ollamaReverseProxy = { enable = true; domain = "ai.example.ts.net"; path = "/llm/"; }; }; }; }`
 		var route struct {
 			Domain string `json:"domain"`
@@ -226,13 +231,16 @@ func TestModulesAssertions(t *testing.T) {
 		}
 	})
 	t.Run("immich without selfHosted", func(t *testing.T) {
+		t.Parallel()
 		wantAssertion(t, assertionsOf(t, `{ host = { selfHosted.immich.enable = true; }; }`), "selfHosted.immich.enable needs selfHosted.enable")
 	})
 	t.Run("immich gpu without type", func(t *testing.T) {
+		t.Parallel()
 		wantAssertion(t, assertionsOf(t, `{ host = { networking.tailscale.domain = "t.ts.net"; selfHosted.enable = true; selfHosted.immich = { enable = true; enableGpuAcceleration = true; }; }; }`),
 			"enableGpuAcceleration needs a GPU type")
 	})
 	t.Run("immich gpu type from graphics", func(t *testing.T) {
+		t.Parallel()
 		scenario := `{ host = { axios.hardware.gpuType = "intel"; networking.tailscale.domain = "t.ts.net"; selfHosted.enable = true; selfHosted.immich = { enable = true; enableGpuAcceleration = true; subdomain = "photos"; }; }; }`
 		if msgs := assertionsOf(t, scenario); len(msgs) != 0 {
 			t.Fatalf("unexpected: %q", msgs)
@@ -248,22 +256,27 @@ func TestModulesAssertions(t *testing.T) {
 		}
 	})
 	t.Run("duplicate catch-all", func(t *testing.T) {
+		t.Parallel()
 		msgs := assertionsOf(t, `{ host = { networking.hostName = "nas"; networking.tailscale.domain = "t.ts.net"; selfHosted.enable = true; selfHosted.immich.enable = true;
 			selfHosted.caddy.routes.web = { domain = "nas.t.ts.net"; target = "http://127.0.0.1:8080"; }; }; }`)
 		wantAssertion(t, msgs, "immich, web all route nas.t.ts.net (catch-all)")
 	})
 	t.Run("vr without gaming", func(t *testing.T) {
+		t.Parallel()
 		wantAssertion(t, assertionsOf(t, `{ host = { gaming.vr.enable = true; }; }`), "gaming.vr.enable needs gaming.enable")
 	})
 	t.Run("wivrn runtime without wivrn", func(t *testing.T) {
+		t.Parallel()
 		wantAssertion(t, assertionsOf(t, `{ host = { gaming.enable = true; gaming.vr = { enable = true; runtime = "wivrn"; wireless = { enable = true; backend = "alvr"; }; }; }; }`),
 			`gaming.vr.runtime = "wivrn" needs WiVRn`)
 	})
 	t.Run("ai without nix-ai-tools", func(t *testing.T) {
+		t.Parallel()
 		wantAssertion(t, assertionsOf(t, `{ withAiTools = false; host = { services.ai.enable = true; }; }`),
 			"needs the nix-ai-tools flake input for claude-code, copilot-cli, gemini-cli, spec-kit, backlog-md")
 	})
 	t.Run("disabled modules assert nothing", func(t *testing.T) {
+		t.Parallel()
 		if msgs := assertionsOf(t, `{ host = { }; }`); len(msgs) != 0 {
 			t.Errorf("unexpected: %q", msgs)
 		}

@@ -39,6 +39,7 @@ func TestOverlayOption(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			expr := fmt.Sprintf(`let
 				h = import ./tests/fixtures/modules/eval.nix;
 				self.overlays = (import ./pkgs/default.nix { inputs = { }; }).flake.overlays;

@@ -28,6 +28,7 @@ func TestSecretsDiscover(t *testing.T) {
 	}
 	for _, form := range []string{"path", "string"} {
 		t.Run(form, func(t *testing.T) {
+			t.Parallel()
 			arg := dir // a Nix path literal
 			if form == "string" {
 				arg = fmt.Sprintf("%q", dir)

@@ -21,6 +21,7 @@ func runFolderCases(t *testing.T, names string, cases map[string]folderCase) {
 	t.Helper()
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			var got, want any
 			foldersEval(t, names, "x86_64-linux", c.host, c.body, &got)
 			if err := json.Unmarshal([]byte(c.want), &want); err != nil {

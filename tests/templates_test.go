@@ -3,7 +3,6 @@ package tests
 import (
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -76,6 +75,7 @@ func TestTemplatesWorkAfterInit(t *testing.T) {
 	root := testutil.RepoRoot(t)
 	for name, dir := range templateDirs {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dst := t.TempDir()
 			copyTree(t, filepath.Join(root, dir), dst)
 
@@ -94,9 +94,13 @@ func TestTemplatesWorkAfterInit(t *testing.T) {
 			if len(nixFiles) < 2 {
 				t.Fatalf("template has %d .nix files, want flake.nix and hardware files", len(nixFiles))
 			}
+			parses, err := nixParse(nix, t.TempDir(), nixFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, f := range nixFiles {
-				if b, err := exec.Command(nix, "--parse", f).CombinedOutput(); err != nil {
-					t.Errorf("%s does not parse:\n%s", strings.TrimPrefix(f, dst+"/"), b)
+				if p := parses[f]; p.err != nil {
+					t.Errorf("%s does not parse:\n%v", strings.TrimPrefix(f, dst+"/"), p.err)
 				}
 			}
 
