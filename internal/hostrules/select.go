@@ -70,35 +70,8 @@ func Select(h *hostfile.Host, opts Options) Selection {
 }
 
 func (in *interp) selectModules() Selection {
-	sel := Selection{Flags: map[string]bool{}, NixOS: []Selected{}, Home: []Selected{}, NixOSHardware: []Selected{}}
-	for _, f := range in.cat.Flags() {
-		sel.Flags[f] = in.flagValue(f)
-	}
-	vendor, hasVendor := in.value("hardware.vendor")
-	form, hasForm := in.value("formFactor")
-	for _, e := range in.cat.NixOS {
-		switch e.Kind {
-		case catalog.Core:
-			sel.NixOS = append(sel.NixOS, Selected{e.Name, "core module, always imported"})
-		case catalog.Flagged:
-			if !sel.Flags[e.Flag] {
-				continue
-			}
-			if _, set := in.lookup("modules." + e.Flag); set {
-				sel.NixOS = append(sel.NixOS, Selected{e.Name, fmt.Sprintf("modules.%s = true", e.Flag)})
-			} else {
-				sel.NixOS = append(sel.NixOS, Selected{e.Name, fmt.Sprintf("modules.%s is on by default", e.Flag)})
-			}
-		case catalog.Hardware:
-			if hasVendor {
-				if v, ok := vendor.(string); ok && contains(e.Vendors, v) {
-					sel.NixOS = append(sel.NixOS, Selected{e.Name, fmt.Sprintf("vendor: hardware.vendor = %s", render(v))})
-				}
-			} else if f, ok := form.(string); ok && hasForm && contains(e.FormFactors, f) {
-				sel.NixOS = append(sel.NixOS, Selected{e.Name, fmt.Sprintf("form factor: formFactor = %s and no hardware.vendor", render(f))})
-			}
-		}
-	}
+	sel := in.selectNixOS(true)
+	sel.Home, sel.NixOSHardware = []Selected{}, []Selected{}
 
 	home := map[string]string{}
 	var queue []string
@@ -158,6 +131,53 @@ func (in *interp) selectModules() Selection {
 		}
 		if match {
 			sel.NixOSHardware = append(sel.NixOSHardware, Selected{hw.Module, strings.Join(why, ", ")})
+		}
+	}
+	return sel
+}
+
+// selectNixOS computes the flags and the NixOS entries of the selection.
+// Without reasons every entry's Reason is empty: validation reads only which
+// entries are active (a folder of hosts is checked without formatting a
+// reason per module and host).
+func (in *interp) selectNixOS(reasons bool) Selection {
+	sel := Selection{Flags: map[string]bool{}, NixOS: []Selected{}}
+	for _, f := range in.cat.Flags() {
+		sel.Flags[f] = in.flagValue(f)
+	}
+	vendor, hasVendor := in.value("hardware.vendor")
+	form, hasForm := in.value("formFactor")
+	add := func(name, format string, arg string) {
+		reason := ""
+		if reasons {
+			reason = format
+			if strings.Contains(format, "%s") {
+				reason = fmt.Sprintf(format, arg)
+			}
+		}
+		sel.NixOS = append(sel.NixOS, Selected{name, reason})
+	}
+	for _, e := range in.cat.NixOS {
+		switch e.Kind {
+		case catalog.Core:
+			add(e.Name, "core module, always imported", "")
+		case catalog.Flagged:
+			if !sel.Flags[e.Flag] {
+				continue
+			}
+			if _, set := in.lookup("modules." + e.Flag); set {
+				add(e.Name, "modules.%s = true", e.Flag)
+			} else {
+				add(e.Name, "modules.%s is on by default", e.Flag)
+			}
+		case catalog.Hardware:
+			if hasVendor {
+				if v, ok := vendor.(string); ok && contains(e.Vendors, v) {
+					add(e.Name, "vendor: hardware.vendor = %s", render(v))
+				}
+			} else if f, ok := form.(string); ok && hasForm && contains(e.FormFactors, f) {
+				add(e.Name, "form factor: formFactor = %s and no hardware.vendor", render(f))
+			}
 		}
 	}
 	return sel

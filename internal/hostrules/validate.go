@@ -75,7 +75,7 @@ func (in *interp) validate() {
 	in.checkPrimaryUser()
 	in.checkHostname()
 	in.checkRules()
-	sel := in.selectModules()
+	sel := in.selectNixOS(false)
 	in.checkRequires(sel)
 	in.checkUnusedSettings(sel)
 	in.checkNeeds()
