@@ -71,14 +71,20 @@ func start(args []string, stderr io.Writer) int {
 // hang-up (death, with the terminal left as the form set it) away from the
 // helper for its whole life. A hang-up becomes SIGTERM, which the form
 // library handles like Ctrl-C: it restores the terminal and returns. If the
-// form has not ended a second after the first signal (the line-by-line form
-// has no handler of its own, or a second Ctrl-C came while the full-screen
-// form was tearing down), the terminal mode saved at start is put back and
-// the helper exits 3 (cancelled) without writing a reply.
+// form has not ended a second after the first signal (a second Ctrl-C came
+// while the full-screen form was tearing down) — at once for the
+// line-by-line form, which has no handler of its own — the terminal mode
+// saved at start is put back and the helper exits 3 (cancelled) without
+// writing a reply.
 func signalsEndForm(tty int) {
 	saved, err := unix.IoctlGetTermios(tty, unix.TCGETS)
 	if err != nil {
 		saved = nil // not a terminal: nothing to restore
+	}
+	// The line-by-line form has no handler of its own: nothing to wait for.
+	grace := time.Second
+	if os.Getenv("ACCESSIBLE") != "" {
+		grace = 0
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -92,7 +98,7 @@ func signalsEndForm(tty int) {
 				continue
 			}
 			armed = true
-			time.AfterFunc(time.Second, func() {
+			time.AfterFunc(grace, func() {
 				if saved != nil {
 					_ = unix.IoctlSetTermios(tty, unix.TCSETS, saved)
 				}
