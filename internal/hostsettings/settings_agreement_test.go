@@ -13,24 +13,17 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// settingsExpr evaluates lib/core's hostSettings on every vector.
+// settingsExpr evaluates lib/core's hostSettings on every vector without
+// errors.
 const settingsExpr = `
 let
   core = import ./lib/core { };
-  dir = ./tests/hosts;
-  entries = builtins.readDir dir;
-  files = builtins.filter (n: builtins.match ".*\\.toml" n != null) (builtins.attrNames entries);
-  stem = n: builtins.substring 0 (builtins.stringLength n - 5) n;
-  check = f: core.checkHost {
-    host = builtins.fromTOML (builtins.readFile (dir + "/${f}"));
-    name = stem f;
-    form = "toml";
-  };
+  checked = import ./tests/nix/checked-vectors.nix;
 in
-builtins.listToAttrs (map (f: {
-  name = stem f;
-  value = core.hostSettings (check f);
-}) (builtins.filter (f: (check f).errors == [ ]) files))
+builtins.listToAttrs (map (stem: {
+  name = stem;
+  value = core.hostSettings checked.${stem};
+}) (builtins.filter (stem: checked.${stem}.errors == [ ]) (builtins.attrNames checked)))
 `
 
 // TestSettingsAgree requires the settings `axios plan` shows to be exactly
