@@ -112,6 +112,12 @@ func CheckBytes(data []byte, filename string, opts hostrules.Options) HostReport
 		rep.Diagnostics = append(rep.Diagnostics, syntaxDiag(pe, filename))
 		return rep
 	}
+	return validated(rep, h, opts)
+}
+
+// validated adds the diagnostics of the parsed host h to rep: the rules,
+// and with an option index the option paths it sets.
+func validated(rep HostReport, h *hostfile.Host, opts hostrules.Options) HostReport {
 	rep.Name = h.Name
 	rep.Diagnostics = append(rep.Diagnostics, hostrules.Validate(h, opts)...)
 	rep.SetsOptions = hostrules.SetsOptions(h, opts)
@@ -147,14 +153,7 @@ func CheckFile(path string, opts hostrules.Options) (HostReport, error) {
 		rep.Diagnostics = append(rep.Diagnostics, syntaxDiag(pe, path))
 		return rep, nil
 	}
-	rep.Name = h.Name
-	rep.Diagnostics = append(rep.Diagnostics, hostrules.Validate(h, opts)...)
-	rep.SetsOptions = hostrules.SetsOptions(h, opts)
-	if opts.OptionIndex != nil {
-		rep.Diagnostics = append(rep.Diagnostics, hostrules.CheckOptions(h, opts.OptionIndex, opts)...)
-	}
-	rep.Valid = !diag.HasErrors(rep.Diagnostics)
-	return rep, nil
+	return validated(rep, h, opts), nil
 }
 
 // checkFiles checks host files with CheckFile, several at once on a
