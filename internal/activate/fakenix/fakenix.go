@@ -25,10 +25,10 @@ type Fake struct {
 	Store   string // fake store folder holding the systems
 }
 
-// header logs the command line, one line per call, arguments separated by
+// LogHeader logs the command line, one line per call, arguments separated by
 // spaces, in a single write so that commands running at once (a deployment's
 // activation beside the ssh polls) never interleave within a line.
-const header = `#!/bin/sh
+const LogHeader = `#!/bin/sh
 line=$0; for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAKE_LOG"
 `
 
@@ -41,7 +41,7 @@ line=$0; for a in "$@"; do line="$line $a"; done; printf '%s\n' "$line" >> "$FAK
 // does); config show prints $FAKE_FEATURES. A build waits while the file
 // $FAKE_HOLD exists (creating $FAKE_HOLD.started first), an update after
 // writing the lock while $FAKE_HOLD_UPDATE exists.
-const nixScript = header + `
+const nixScript = LogHeader + `
 # hold: while the file $FAKE_HOLD exists, create $FAKE_HOLD.started and wait.
 hold() {
   if [ -n "$FAKE_HOLD" ] && [ -e "$FAKE_HOLD" ]; then
@@ -107,7 +107,7 @@ esac
 // The fake nix-env: -p PROFILE --set PATH adds a generation;
 // --switch-generation N points the profile at generation N. It fails when
 // $FAKE_FAIL_NIXENV is set.
-const nixEnvScript = header + `
+const nixEnvScript = LogHeader + `
 if [ -n "$FAKE_FAIL_NIXENV" ]; then echo "error: permission denied" >&2; exit 1; fi
 profile="$2"; op="$3"; arg="$4"
 dir=${profile%/*}; name=${profile##*/}
@@ -138,7 +138,7 @@ esac
 // creates "started" there and waits until "hold" is removed; it fails when
 // a file named "fail" is there, and creates "finished" when it ends and
 // "cwd" holding its working directory.
-const switchScript = header + `
+const switchScript = LogHeader + `
 sys=${0%/*}; sys=${sys%/*}
 for s in INT HUP TERM PIPE; do
   trap "echo \"signal $s to $0\" >> \"\$FAKE_LOG\"" "$s"
@@ -156,7 +156,7 @@ echo "activating the configuration..."
 // The fake systemd-run runs its command (the first argument that is not an
 // option) with the -E NAME=VALUE variables set, and exits with its status,
 // as systemd-run --wait does. It fails when $FAKE_FAIL_SYSTEMD_RUN is set.
-const systemdRunScript = header + `
+const systemdRunScript = LogHeader + `
 if [ -n "$FAKE_FAIL_SYSTEMD_RUN" ]; then echo "Failed to start transient service unit: $FAKE_FAIL_SYSTEMD_RUN" >&2; exit 1; fi
 while [ $# -gt 0 ]; do
   case "$1" in

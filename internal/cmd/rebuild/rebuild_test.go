@@ -257,7 +257,7 @@ func TestNotRoot(t *testing.T) {
 func TestSudoOnlyForPrivilegedSteps(t *testing.T) {
 	w := newWorld(t)
 	w.deps.Env.Priv.Geteuid = func() int { return 1000 }
-	w.fake.Script(t, "sudo", "#!/bin/sh\nline=$0; for a in \"$@\"; do line=\"$line $a\"; done; printf '%s\\n' \"$line\" >> \"$FAKE_LOG\"\nshift\nexec \"$@\"\n")
+	w.fake.Script(t, "sudo", fakenix.LogHeader+"shift\nexec \"$@\"\n")
 	out, code := w.run(t, activate.ModeSwitch, "", "--yes", "--sudo")
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
