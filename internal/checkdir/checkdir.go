@@ -163,26 +163,17 @@ func CheckFile(path string, opts hostrules.Options) (HostReport, error) {
 func checkFiles(files []string, opts hostrules.Options) ([]HostReport, error) {
 	reps := make([]HostReport, len(files))
 	errs := make([]error, len(files))
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	if workers <= 1 {
-		for i, f := range files {
-			if reps[i], errs[i] = CheckFile(f, opts); errs[i] != nil {
-				return nil, errs[i]
-			}
-		}
-		return reps, nil
-	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				reps[i], errs[i] = CheckFile(files[i], opts)
-			}
-		}()
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+			reps[i], errs[i] = CheckFile(files[i], opts)
+		}
 	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) - 1 {
+		wg.Go(work)
+	}
+	work() // this goroutine is one of the workers
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
