@@ -147,36 +147,33 @@ func (in *interp) selectNixOS(reasons bool) Selection {
 	}
 	vendor, hasVendor := in.value("hardware.vendor")
 	form, hasForm := in.value("formFactor")
-	add := func(name, format string, arg string) {
-		reason := ""
+	add := func(name string, reason func() string) {
+		r := ""
 		if reasons {
-			reason = format
-			if strings.Contains(format, "%s") {
-				reason = fmt.Sprintf(format, arg)
-			}
+			r = reason()
 		}
-		sel.NixOS = append(sel.NixOS, Selected{name, reason})
+		sel.NixOS = append(sel.NixOS, Selected{name, r})
 	}
 	for _, e := range in.cat.NixOS {
 		switch e.Kind {
 		case catalog.Core:
-			add(e.Name, "core module, always imported", "")
+			add(e.Name, func() string { return "core module, always imported" })
 		case catalog.Flagged:
 			if !sel.Flags[e.Flag] {
 				continue
 			}
 			if _, set := in.lookup("modules." + e.Flag); set {
-				add(e.Name, "modules.%s = true", e.Flag)
+				add(e.Name, func() string { return fmt.Sprintf("modules.%s = true", e.Flag) })
 			} else {
-				add(e.Name, "modules.%s is on by default", e.Flag)
+				add(e.Name, func() string { return fmt.Sprintf("modules.%s is on by default", e.Flag) })
 			}
 		case catalog.Hardware:
 			if hasVendor {
 				if v, ok := vendor.(string); ok && contains(e.Vendors, v) {
-					add(e.Name, "vendor: hardware.vendor = %s", render(v))
+					add(e.Name, func() string { return fmt.Sprintf("vendor: hardware.vendor = %s", render(v)) })
 				}
 			} else if f, ok := form.(string); ok && hasForm && contains(e.FormFactors, f) {
-				add(e.Name, "form factor: formFactor = %s and no hardware.vendor", render(f))
+				add(e.Name, func() string { return fmt.Sprintf("form factor: formFactor = %s and no hardware.vendor", render(f)) })
 			}
 		}
 	}
