@@ -132,28 +132,17 @@ func ParseFile(path string) (*Host, error) {
 // MaxFileSize is a *ParseError; one that is not regular a
 // *NotRegularError.
 func readRegular(path string) ([]byte, error) {
-	var fd int
-	err := ignoringEINTR(func() (err error) {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-		return err
-	})
+	fd, size, err := openRegularFD(path)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
 	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := ignoringEINTR(func() error { return syscall.Fstat(fd, &st) }); err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
-	}
-	if mode := fileMode(st.Mode); !mode.IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: mode}
-	}
-	if st.Size > MaxFileSize {
+	if size > MaxFileSize {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("the file is larger than %d KiB; a host file is a short TOML table", MaxFileSize>>10)}
 	}
 	// One byte more than the size at open tells a file that grew; read at
 	// most one byte more than allowed.
-	data := make([]byte, 0, st.Size+1)
+	data := make([]byte, 0, size+1)
 	for len(data) <= MaxFileSize {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -239,34 +228,35 @@ func (e *NotRegularError) Error() string { return e.Reason() }
 // cannot be swapped between the check and the read. A path that is not a
 // regular file is a *NotRegularError.
 func OpenRegular(path string) (*os.File, error) {
-	f, err := openRegular(path)
+	fd, _, err := openRegularFD(path)
 	if err != nil {
 		return nil, err
 	}
-	return f.File, nil
+	return os.NewFile(uintptr(fd), path), nil
 }
 
-// regularFile is an open regular file and its size when it was opened.
-type regularFile struct {
-	*os.File
-	size int64
-}
-
-func openRegular(path string) (regularFile, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+// openRegularFD opens path read-only without blocking (O_NONBLOCK) and
+// checks on the open descriptor that it is a regular file; it returns the
+// descriptor and the file's size. A path that is not a regular file is a
+// *NotRegularError; failed system calls are *fs.PathError.
+func openRegularFD(path string) (fd int, size int64, err error) {
+	err = ignoringEINTR(func() (err error) {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		return err
+	})
 	if err != nil {
-		return regularFile{}, err
+		return -1, 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return regularFile{}, err
+	var st syscall.Stat_t
+	if err := ignoringEINTR(func() error { return syscall.Fstat(fd, &st) }); err != nil {
+		syscall.Close(fd)
+		return -1, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return regularFile{}, &NotRegularError{Path: path, Mode: info.Mode()}
+	if mode := fileMode(st.Mode); !mode.IsRegular() {
+		syscall.Close(fd)
+		return -1, 0, &NotRegularError{Path: path, Mode: mode}
 	}
-	return regularFile{f, info.Size()}, nil
+	return fd, st.Size, nil
 }
 
 // Parse parses the TOML text of a host. filename is used in errors and, when
