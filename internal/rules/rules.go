@@ -48,7 +48,7 @@ type Field struct {
 	Secret     bool // messages never show the value
 	Help       string
 
-	re func() *regexp.Regexp // compiled on first use (nil: no pattern)
+	match func(string) bool // nil: no pattern
 }
 
 // InRange reports whether n lies within the field's min and max.
@@ -59,10 +59,10 @@ func (f *Field) InRange(n int64) bool {
 // MatchPattern reports whether s matches the field's pattern as a whole. A
 // field without a pattern matches everything.
 func (f *Field) MatchPattern(s string) bool {
-	if f.re == nil {
+	if f.match == nil {
 		return true
 	}
-	return f.re().MatchString(s)
+	return f.match(s)
 }
 
 // Code is one [code.<CODE>] entry.
@@ -143,9 +143,9 @@ type Rules struct {
 	// sorted.
 	TimeZones []string
 
-	userRE   func() *regexp.Regexp
-	paths    []string            // schema paths, sorted
-	children map[string][]string // last parts below each schema path, sorted
+	userMatch func(string) bool
+	paths     []string            // schema paths, sorted
+	children  map[string][]string // last parts below each schema path, sorted
 }
 
 // IsTimeZone reports whether name is in lib/timezones.txt (a binary search
@@ -189,7 +189,7 @@ func ParseNames(data []byte) []string {
 }
 
 // MatchUser reports whether name is a valid user name (userPattern).
-func (r *Rules) MatchUser(name string) bool { return r.userRE().MatchString(name) }
+func (r *Rules) MatchUser(name string) bool { return r.userMatch(name) }
 
 // ReservedUser reports whether name is a system account (reservedUsers).
 func (r *Rules) ReservedUser(name string) bool {
@@ -261,16 +261,28 @@ type rawNeed struct {
 }
 
 // compileERE checks a POSIX extended regular expression that must match a
-// whole value, as builtins.match does in Nix, and returns its compiled form.
+// whole value, as builtins.match does in Nix, and returns its matcher.
 // The pattern is parsed with POSIX syntax at once (which refuses Perl-only
 // forms such as \d or (?:…) that Nix would not accept); it is compiled,
 // anchored, once and only when first used, so a command that matches no
 // pattern (or a few) does not compile them all at start-up.
-func compileERE(p string) (func() *regexp.Regexp, error) {
+func compileERE(p string) (func(string) bool, error) {
 	if _, err := syntax.Parse(p, syntax.POSIX); err != nil {
 		return nil, err
 	}
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) }), nil
+	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) })
+	return func(s string) bool { return re().MatchString(s) }, nil
+}
+
+// generatedMatcher returns the matcher go generate built for a pattern of
+// the embedded rules (checked as compileERE checks it when it was built),
+// which compiles nothing at run time.
+func generatedMatcher(p string) (func(string) bool, error) {
+	d := generatedDFA(p)
+	if d == nil {
+		return nil, fmt.Errorf("pattern %q has no generated matcher: run `go generate ./internal/rules`", p)
+	}
+	return d.match, nil
 }
 
 // Parse parses and checks a rules file.
@@ -279,7 +291,7 @@ func Parse(data []byte) (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(raw, ParseNames(axios.TimeZonesTXT))
+	return build(raw, ParseNames(axios.TimeZonesTXT), compileERE)
 }
 
 // decode decodes a rules file into its raw form (go generate writes the
@@ -299,9 +311,10 @@ func decode(data []byte) (*rawRules, error) {
 }
 
 // build checks the raw rules and makes them ready for use: patterns
-// compiled, schema paths sorted and indexed by parent. zones are the time
-// zone names, sorted.
-func build(raw *rawRules, zones []string) (*Rules, error) {
+// turned into matchers by matcher (compileERE or generatedMatcher), schema
+// paths sorted and indexed by parent. zones are the time zone names,
+// sorted.
+func build(raw *rawRules, zones []string, matcher func(pattern string) (func(string) bool, error)) (*Rules, error) {
 	r := &Rules{
 		SuggestDistance: raw.SuggestDistance,
 		UserPattern:     raw.UserPattern,
@@ -314,11 +327,11 @@ func build(raw *rawRules, zones []string) (*Rules, error) {
 		r.TimeZones = slices.Sorted(slices.Values(zones))
 	}
 	var errs []string
-	re, err := compileERE(raw.UserPattern)
+	um, err := matcher(raw.UserPattern)
 	if err != nil {
 		errs = append(errs, fmt.Sprintf("userPattern: %v", err))
 	}
-	r.userRE = re
+	r.userMatch = um
 	for path, f := range raw.Field {
 		fd := &Field{
 			Path: path, Type: f.Type, Required: f.Required, Default: f.Default,
@@ -342,11 +355,11 @@ func build(raw *rawRules, zones []string) (*Rules, error) {
 			errs = append(errs, fmt.Sprintf("field.%q: keys %q is not flags or users", path, f.Keys))
 		}
 		if f.Pattern != "" {
-			fre, err := compileERE(f.Pattern)
+			fm, err := matcher(f.Pattern)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("field.%q: pattern: %v", path, err))
 			}
-			fd.re = fre
+			fd.match = fm
 		}
 		r.Fields[path] = fd
 	}
@@ -474,10 +487,11 @@ var (
 
 // Default returns the embedded rules (lib/rules.toml and lib/timezones.txt),
 // built once from their Go form in rules_gen.go (go generate writes it; a
-// test fails when it no longer matches the files), so no TOML is decoded.
+// test fails when it no longer matches the files), so no TOML is decoded
+// and no pattern is compiled (each has a generated matcher).
 // It panics when the rules are invalid: a build defect caught by the tests.
 func Default() *Rules {
-	defaultOnce.Do(func() { defaultRules, defaultErr = build(generatedRules, generatedTimeZones) })
+	defaultOnce.Do(func() { defaultRules, defaultErr = build(generatedRules, generatedTimeZones, generatedMatcher) })
 	if defaultErr != nil {
 		panic("embedded lib/rules.toml is invalid: " + defaultErr.Error())
 	}
