@@ -68,13 +68,9 @@ func TestWallpaperCollectionIsDeployed(t *testing.T) {
 func TestWallpaperHookRuns(t *testing.T) {
 	t.Parallel()
 	bash := testutil.RequireTool(t, "bash")
-	goTool := testutil.RequireTool(t, "go")
 	root := testutil.RepoRoot(t)
 	tmp := t.TempDir()
-	axios := filepath.Join(tmp, "axios")
-	if out, err := exec.Command(goTool, "build", "-o", axios, filepath.Join(root, "cmd", "axios")).CombinedOutput(); err != nil {
-		t.Fatalf("building axios: %v\n%s", err, out)
-	}
+	axios := filepath.Join(testutil.GoBuild(t, root, nil, "./cmd/axios"), "axios")
 	out := filepath.Join(tmp, "cache", "niri", "overview-blur.jpg")
 	var text string
 	homeEval(t, wallpaperArgs(axios+" wallpaper blur", out), "h.config.axios.wallpaper.hook.text", &text)

@@ -1,0 +1,81 @@
+package testutil
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// GoBuild builds the main packages pkgs of the module in dir (`go build
+// FLAGS -o FOLDER/ PKGS`) and returns the folder, where each binary is
+// named after its package's folder. The folder outlives the test run, under
+// the user's cache folder, one per module folder, flags and packages: the
+// go command leaves a binary alone when the build ID recorded in it matches
+// its inputs, so a run after one that built the same code links nothing
+// (linking axios and its helpers costs several CPU-seconds). The go
+// command's scratch space is inside that folder, so a binary is renamed
+// into place whole and a test run at the same time never executes a
+// half-written file. Within one test process each folder is built once.
+func GoBuild(t testing.TB, dir string, flags []string, pkgs ...string) string {
+	t.Helper()
+	goTool := RequireTool(t, "go")
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Join(append(append([]string{dir}, flags...), append([]string{"--"}, pkgs...)...), "\x00")
+	goBuildsMu.Lock()
+	b, ok := goBuilds[key]
+	if !ok {
+		b = &goBuildResult{}
+		goBuilds[key] = b
+	}
+	goBuildsMu.Unlock()
+	b.once.Do(func() {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			b.err = fmt.Errorf("go build: no cache folder for the binaries: %w", err)
+			return
+		}
+		b.dir, b.err = goBuild(goTool, filepath.Join(base, "axios-testbin"), key, dir, flags, pkgs)
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.dir
+}
+
+type goBuildResult struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+var (
+	goBuildsMu sync.Mutex
+	goBuilds   = map[string]*goBuildResult{}
+)
+
+// goBuild builds into the folder of key under cache.
+func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, error) {
+	sum := sha256.Sum256([]byte(key))
+	out := filepath.Join(cache, hex.EncodeToString(sum[:8]))
+	tmp := filepath.Join(out, ".tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("go build: %w", err)
+	}
+	args := append(append([]string{"build"}, flags...), "-o", out+string(filepath.Separator))
+	cmd := exec.Command(goTool, append(args, pkgs...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
+	if text, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s in %s: %v\n%s", strings.Join(pkgs, " "), dir, err, text)
+	}
+	return out, nil
+}

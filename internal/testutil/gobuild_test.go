@@ -1,0 +1,83 @@
+package testutil
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// GoBuild's folder keeps a binary whose inputs did not change (the same
+// file: a new link would rename a new one into place), and a change of the
+// source replaces it.
+func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
+	goTool := RequireTool(t, "go")
+	mod := t.TempDir()
+	cache := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/hello\n\ngo 1.26\n")
+	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"one\") }\n")
+	key := mod + "\x00./hello"
+	say := func(dir string) string {
+		t.Helper()
+		out, err := exec.Command(filepath.Join(dir, "hello")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("running the built binary: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	inode := func(dir string) uint64 {
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(dir, "hello"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+
+	dir, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := say(dir); got != "one" {
+		t.Fatalf("first build says %q, want one", got)
+	}
+	first := inode(dir)
+	again, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != dir {
+		t.Fatalf("the same build went to %s, then %s", dir, again)
+	}
+	if inode(dir) != first {
+		t.Error("an unchanged build replaced the binary")
+	}
+
+	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"two\") }\n")
+	if _, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := say(dir); got != "two" {
+		t.Errorf("after a change the binary says %q, want two", got)
+	}
+	if inode(dir) == first {
+		t.Error("a changed build wrote over the old binary in place instead of renaming a new one")
+	}
+
+	// Another set of packages or flags gets a folder of its own.
+	other, err := goBuild(goTool, cache, key+"\x00-trimpath", mod, []string{"-trimpath"}, []string{"./hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == dir {
+		t.Error("two builds with different flags share a folder")
+	}
+	// A build that fails says which packages and why.
+	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { undefinedName() }\n")
+	_, err = goBuild(goTool, cache, key, mod, nil, []string{"./hello"})
+	if err == nil || !strings.Contains(err.Error(), "./hello") || !strings.Contains(err.Error(), "undefinedName") {
+		t.Errorf("failed build: %v, want the package and the compiler's error", err)
+	}
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/axios-nix/axios/internal/testutil"
+)
+
+func paths(ps []*pkg) []string {
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.importPath)
+	}
+	return s
+}
+
+// Packages whose test binaries share a name go to separate folders; every
+// package gets a binary path of its own, the same from run to run.
+func TestGroupsSeparateSameNames(t *testing.T) {
+	pkgs := []*pkg{{importPath: "m/x/a"}, {importPath: "m/b"}, {importPath: "m/a"}, {importPath: "m/y/a"}, {importPath: "m/x/b"}}
+	gs := groups("/c", pkgs)
+	want := [][]string{{"m/a", "m/b"}, {"m/x/a", "m/x/b"}, {"m/y/a"}}
+	if len(gs) != len(want) {
+		t.Fatalf("groups %v, want %v", gs, want)
+	}
+	for i := range gs {
+		if got := strings.Join(paths(gs[i]), " "); got != strings.Join(want[i], " ") {
+			t.Errorf("group %d = %s, want %s", i, got, strings.Join(want[i], " "))
+		}
+	}
+	seen := map[string]string{}
+	for _, p := range pkgs {
+		if other, dup := seen[p.binary]; dup {
+			t.Errorf("%s and %s share the binary %s", p.importPath, other, p.binary)
+		}
+		seen[p.binary] = p.importPath
+	}
+	if pkgs[2].binary != "/c/g0/a.test" || pkgs[0].binary != "/c/g1/a.test" {
+		t.Errorf("binaries %s, %s", pkgs[2].binary, pkgs[0].binary)
+	}
+}
+
+// The slowest package of the last run starts first; a package with no
+// recorded duration starts before all of them.
+func TestScheduleSlowestFirst(t *testing.T) {
+	pkgs := []*pkg{{importPath: "quick"}, {importPath: "new"}, {importPath: "slow"}, {importPath: "mid"}, {importPath: "also-mid"}}
+	schedule(pkgs, map[string]time.Duration{"quick": time.Millisecond, "slow": 9 * time.Second, "mid": time.Second, "also-mid": time.Second})
+	if got, want := strings.Join(paths(pkgs), " "), "new slow also-mid mid quick"; got != want {
+		t.Errorf("order %s, want %s", got, want)
+	}
+}
+
+// Durations survive a write and read; a damaged line is skipped, not fatal.
+func TestDurationsFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "durations")
+	if got := readDurations(file); len(got) != 0 {
+		t.Errorf("missing file read as %v", got)
+	}
+	d := map[string]time.Duration{"a/b": 1500 * time.Millisecond, "c": 20 * time.Millisecond}
+	if err := writeDurations(file, d); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(file)
+	os.WriteFile(file, append(b, "garbage\nx -1\ny nope\n"...), 0o644)
+	got := readDurations(file)
+	if len(got) != 2 || got["a/b"] != 1500*time.Millisecond || got["c"] != 20*time.Millisecond {
+		t.Errorf("read back %v, want %v", got, d)
+	}
+	if err := writeDurations(filepath.Join(t.TempDir(), "no", "such", "dir"), d); err == nil {
+		t.Error("writing into a missing folder did not fail")
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A whole run on a module of its own: a passing package prints "ok", a
+// failing one its output and FAIL, a package without tests nothing; a
+// test that leaves a process holding its output fails instead of hanging
+// (in a package whose test binary has the same name as another's).
+// The second run links nothing (the binaries are the same files) and
+// passes -run through.
+func TestRunBuildsOnceAndReports(t *testing.T) {
+	testutil.RequireTool(t, "go")
+	testutil.RequireTool(t, "sleep")
+	old := pipeWait
+	pipeWait = 300 * time.Millisecond
+	t.Cleanup(func() { pipeWait = old })
+
+	mod := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
+	pass := "package pass\n\nimport \"testing\"\n\nfunc TestOK(t *testing.T) {}\n"
+	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), pass)
+	writeFile(t, filepath.Join(mod, "fail", "fail_test.go"), "package fail\n\nimport \"testing\"\n\nfunc TestBad(t *testing.T) { t.Error(\"boom\") }\n")
+	writeFile(t, filepath.Join(mod, "notests", "x.go"), "package notests\n")
+	// sub/pass: a test binary of the same name as pass's
+	writeFile(t, filepath.Join(mod, "sub", "pass", "leak_test.go"), `package pass
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+func TestLeak(t *testing.T) {
+	cmd := exec.Command("sleep", "2")
+	cmd.Stdout = os.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+}
+`)
+	cache := t.TempDir()
+	o := options{parallel: 3, cache: cache, patterns: []string{"./..."}, timeout: time.Minute, dir: mod}
+	var out bytes.Buffer
+	ok, err := run(context.Background(), o, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if ok {
+		t.Errorf("a run with a failing package reported success:\n%s", text)
+	}
+	for _, re := range []string{
+		`(?m)^ok  \texample\.com/m/pass\t\d+\.\d{3}s$`,
+		`(?m)^--- FAIL: TestBad`,
+		`boom`,
+		`(?m)^FAIL\texample\.com/m/fail\t\d+\.\d{3}s$`,
+		`kept their output open`,
+		`(?m)^FAIL\texample\.com/m/sub/pass\t`,
+	} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("output lacks %s:\n%s", re, text)
+		}
+	}
+	if strings.Contains(text, "notests") {
+		t.Errorf("a package without tests was run:\n%s", text)
+	}
+	if d := readDurations(filepath.Join(cache, "durations")); len(d) != 3 {
+		t.Errorf("durations %v, want the 3 packages with tests", d)
+	}
+
+	inode := func(p string) uint64 {
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(cache, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+	before := []uint64{inode("g0/pass.test"), inode("g1/pass.test"), inode("g0/fail.test")}
+	o.run = "TestOK"
+	o.patterns = []string{"./pass", "./sub/...", "./fail"}
+	out.Reset()
+	ok, err = run(context.Background(), o, &out)
+	if err != nil || !ok {
+		t.Fatalf("second run: ok %v, %v\n%s", ok, err, out.String())
+	}
+	if !regexp.MustCompile(`(?m)^ok  \texample\.com/m/fail\t\S+ \[no tests to run\]$`).MatchString(out.String()) {
+		t.Errorf("-run TestOK: the failing package should have had no test to run:\n%s", out.String())
+	}
+	if after := []uint64{inode("g0/pass.test"), inode("g1/pass.test"), inode("g0/fail.test")}; !slices.Equal(before, after) {
+		t.Errorf("unchanged packages were linked again (inodes %v, then %v)", before, after)
+	}
+
+	// A package that does not compile: an error naming it, and no test run.
+	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), "package pass\n\nfunc TestOK(t *testing.T) {}\n")
+	out.Reset()
+	_, err = run(context.Background(), o, &out)
+	if err == nil || !strings.Contains(err.Error(), "example.com/m/pass") {
+		t.Errorf("a compile error: %v, want one naming the package", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("tests ran although a package does not build:\n%s", out.String())
+	}
+}
+
+// Usage errors exit 2 and say what is wrong.
+func TestCLIUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := cli([]string{"-p", "0"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-p 0: want at least 1") {
+		t.Errorf("-p 0: exit %d, %q", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := cli([]string{"-nosuchflag"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "nosuchflag") {
+		t.Errorf("unknown flag: exit %d, %q", code, stderr.String())
+	}
+}
