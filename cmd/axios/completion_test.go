@@ -127,11 +127,12 @@ func TestCompletionFish(t *testing.T) {
 	fish := testutil.RequireTool(t, "fish")
 	env := completionEnv(t)
 	script := completionScript(t, env, "fish")
-	for _, c := range completionCases {
-		line := "axios " + strings.Join(c.words, " ")
-		got := shellLines(t, env, fish, "--no-config", "-c", "source "+shellQuote(script)+"; complete -C "+shellQuote(line))
-		if s := sorted(got, c.words[len(c.words)-1]); s != c.want {
-			t.Errorf("fish %q: %q, want %q", line, s, c.want)
+	got := caseLines(t, env, fish, []string{"--no-config", "-c"}, "source "+shellQuote(script), func(words []string) string {
+		return "complete -C " + shellQuote("axios "+strings.Join(words, " "))
+	})
+	for i, c := range completionCases {
+		if s := sorted(got[i], c.words[len(c.words)-1]); s != c.want {
+			t.Errorf("fish %q: %q, want %q", "axios "+strings.Join(c.words, " "), s, c.want)
 		}
 	}
 }
@@ -148,17 +149,17 @@ func TestCompletionBash(t *testing.T) {
 	}
 	env := completionEnv(t)
 	completion := completionScript(t, env, "bash")
-	for _, c := range completionCases {
+	got := caseLines(t, env, bash, []string{"--norc", "--noprofile", "-c"}, "source "+lib+"; source "+shellQuote(completion), func(cwords []string) string {
 		var words []string
-		for _, w := range append([]string{"axios"}, c.words...) {
+		for _, w := range append([]string{"axios"}, cwords...) {
 			words = append(words, shellQuote(w))
 		}
-		line := "axios " + strings.Join(c.words, " ")
-		script := "source " + lib + "; source " + shellQuote(completion) + "; COMP_WORDS=(" + strings.Join(words, " ") + "); COMP_CWORD=" +
-			itoa(len(c.words)) + "; COMP_LINE=" + shellQuote(line) + "; COMP_POINT=${#COMP_LINE}; __start_axios 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\""
-		got := shellLines(t, env, bash, "--norc", "--noprofile", "-c", script)
-		if s := sorted(got, c.words[len(c.words)-1]); s != c.want {
-			t.Errorf("bash %q: %q, want %q", line, s, c.want)
+		return "COMPREPLY=(); COMP_WORDS=(" + strings.Join(words, " ") + "); COMP_CWORD=" + itoa(len(cwords)) +
+			"; COMP_LINE=" + shellQuote("axios "+strings.Join(cwords, " ")) + "; COMP_POINT=${#COMP_LINE}; __start_axios 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\""
+	})
+	for i, c := range completionCases {
+		if s := sorted(got[i], c.words[len(c.words)-1]); s != c.want {
+			t.Errorf("bash %q: %q, want %q", "axios "+strings.Join(c.words, " "), s, c.want)
 		}
 	}
 }
@@ -171,26 +172,54 @@ func TestCompletionZsh(t *testing.T) {
 	zsh := testutil.RequireTool(t, "zsh")
 	env := completionEnv(t)
 	completion := completionScript(t, env, "zsh")
-	for _, c := range completionCases {
+	setup := `compdef() { :; }; source ` + shellQuote(completion) + `; ` +
+		`_describe() { print -l -- ${(P)2}; }; compadd() { print -l -- "$@"; }; _arguments() { :; }`
+	got := caseLines(t, env, zsh, []string{"-f", "-c"}, setup, func(cwords []string) string {
 		var words []string
-		for _, w := range append([]string{"axios"}, c.words...) {
+		for _, w := range append([]string{"axios"}, cwords...) {
 			words = append(words, shellQuote(w))
 		}
-		script := `compdef() { :; }; source ` + shellQuote(completion) + `; ` +
-			`_describe() { print -l -- ${(P)2}; }; compadd() { print -l -- "$@"; }; _arguments() { :; }; ` +
-			`words=(` + strings.Join(words, " ") + `); CURRENT=` + itoa(len(c.words)+1) + `; _axios`
-		got := shellLines(t, env, zsh, "-f", "-c", script)
+		return `words=(` + strings.Join(words, " ") + `); CURRENT=` + itoa(len(cwords)+1) + `; _axios`
+	})
+	for i, c := range completionCases {
 		// _describe entries are "value:description"; colons in values are escaped.
-		for i, l := range got {
+		for j, l := range got[i] {
 			if v, _, ok := strings.Cut(l, ":"); ok && !strings.Contains(v, `\`) {
-				got[i] = v
+				got[i][j] = v
 			}
 		}
 		line := "axios " + strings.Join(c.words, " ")
-		if s := sorted(got, c.words[len(c.words)-1]); s != c.want {
-			t.Errorf("zsh %q: %q, want %q (got %q)", line, s, c.want, got)
+		if s := sorted(got[i], c.words[len(c.words)-1]); s != c.want {
+			t.Errorf("zsh %q: %q, want %q (got %q)", line, s, c.want, got[i])
 		}
 	}
+}
+
+// caseLines runs every completion case in one shell, as a user's shell
+// completes one line after another: setup (sourcing the completion script)
+// once, then the command complete(words) of each case after a marker line,
+// and returns each case's output lines (shellLines' form).
+func caseLines(t *testing.T, env []string, shell string, args []string, setup string, complete func(words []string) string) [][]string {
+	t.Helper()
+	const marker = "--axios-completion-case--"
+	script := []string{setup}
+	for _, c := range completionCases {
+		script = append(script, "echo "+marker, complete(c.words))
+	}
+	var cases [][]string
+	for _, l := range shellLines(t, env, shell, append(args, strings.Join(script, "\n"))...) {
+		if l == marker {
+			cases = append(cases, nil)
+		} else if len(cases) > 0 {
+			cases[len(cases)-1] = append(cases[len(cases)-1], l)
+		} else {
+			t.Errorf("%s printed %q before the first case", shell, l)
+		}
+	}
+	if len(cases) != len(completionCases) {
+		t.Fatalf("%s ran %d of the %d completion cases", shell, len(cases), len(completionCases))
+	}
+	return cases
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
