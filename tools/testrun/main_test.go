@@ -90,12 +90,12 @@ func writeFile(t *testing.T, path, text string) {
 	}
 }
 
-// A whole run on a module of its own: a passing package prints "ok", a
-// failing one its output and FAIL, a package without tests nothing; a
-// test that leaves a process holding its output fails instead of hanging
-// (in a package whose test binary has the same name as another's).
-// The second run links nothing (the binaries are the same files) and
-// passes -run through.
+// A whole run on a module of its own: a failing package prints its output
+// and FAIL, a package without tests nothing; a test that leaves a process
+// holding its output fails instead of hanging (in a package whose test
+// binary has the same name as another's). The second run links nothing
+// (the binaries are the same files) and passes -run through: the passing
+// test alone prints "ok".
 func TestRunBuildsOnceAndReports(t *testing.T) {
 	testutil.RequireTool(t, "go")
 	testutil.RequireTool(t, "sleep")
@@ -105,9 +105,14 @@ func TestRunBuildsOnceAndReports(t *testing.T) {
 
 	mod := t.TempDir()
 	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
-	pass := "package pass\n\nimport \"testing\"\n\nfunc TestOK(t *testing.T) {}\n"
-	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), pass)
-	writeFile(t, filepath.Join(mod, "fail", "fail_test.go"), "package fail\n\nimport \"testing\"\n\nfunc TestBad(t *testing.T) { t.Error(\"boom\") }\n")
+	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
+
+import "testing"
+
+func TestOK(t *testing.T) {}
+
+func TestBad(t *testing.T) { t.Error("boom") }
+`)
 	writeFile(t, filepath.Join(mod, "notests", "x.go"), "package notests\n")
 	// sub/pass: a test binary of the same name as pass's
 	writeFile(t, filepath.Join(mod, "sub", "pass", "leak_test.go"), `package pass
@@ -138,10 +143,9 @@ func TestLeak(t *testing.T) {
 		t.Errorf("a run with a failing package reported success:\n%s", text)
 	}
 	for _, re := range []string{
-		`(?m)^ok  \texample\.com/m/pass\t\d+\.\d{3}s$`,
 		`(?m)^--- FAIL: TestBad`,
 		`boom`,
-		`(?m)^FAIL\texample\.com/m/fail\t\d+\.\d{3}s$`,
+		`(?m)^FAIL\texample\.com/m/pass\t\d+\.\d{3}s$`,
 		`kept their output open`,
 		`(?m)^FAIL\texample\.com/m/sub/pass\t`,
 	} {
@@ -152,8 +156,8 @@ func TestLeak(t *testing.T) {
 	if strings.Contains(text, "notests") {
 		t.Errorf("a package without tests was run:\n%s", text)
 	}
-	if d := readDurations(filepath.Join(cache, "durations")); len(d) != 3 {
-		t.Errorf("durations %v, want the 3 packages with tests", d)
+	if d := readDurations(filepath.Join(cache, "durations")); len(d) != 2 {
+		t.Errorf("durations %v, want the 2 packages with tests", d)
 	}
 
 	inode := func(p string) uint64 {
@@ -164,19 +168,29 @@ func TestLeak(t *testing.T) {
 		}
 		return fi.Sys().(*syscall.Stat_t).Ino
 	}
-	before := []uint64{inode("g0/pass.test"), inode("g1/pass.test"), inode("g0/fail.test")}
+	before := []uint64{inode("g0/pass.test"), inode("g1/pass.test")}
 	o.run = "TestOK"
-	o.patterns = []string{"./pass", "./sub/...", "./fail"}
+	o.patterns = []string{"./pass", "./sub/..."}
 	out.Reset()
 	ok, err = run(context.Background(), o, &out)
 	if err != nil || !ok {
 		t.Fatalf("second run: ok %v, %v\n%s", ok, err, out.String())
 	}
-	if !regexp.MustCompile(`(?m)^ok  \texample\.com/m/fail\t\S+ \[no tests to run\]$`).MatchString(out.String()) {
-		t.Errorf("-run TestOK: the failing package should have had no test to run:\n%s", out.String())
+	for _, re := range []string{`(?m)^ok  \texample\.com/m/pass\t\d+\.\d{3}s$`, `(?m)^ok  \texample\.com/m/sub/pass\t\S+ \[no tests to run\]$`} {
+		if !regexp.MustCompile(re).MatchString(out.String()) {
+			t.Errorf("-run TestOK: output lacks %s:\n%s", re, out.String())
+		}
 	}
-	if after := []uint64{inode("g0/pass.test"), inode("g1/pass.test"), inode("g0/fail.test")}; !slices.Equal(before, after) {
+	if after := []uint64{inode("g0/pass.test"), inode("g1/pass.test")}; !slices.Equal(before, after) {
 		t.Errorf("unchanged packages were linked again (inodes %v, then %v)", before, after)
+	}
+
+	// The failing test alone fails the run.
+	o.run = "TestBad"
+	o.patterns = []string{"./pass"}
+	out.Reset()
+	if ok, err = run(context.Background(), o, &out); err != nil || ok {
+		t.Errorf("-run TestBad: ok %v, %v, want a failed run\n%s", ok, err, out.String())
 	}
 
 	// A package that does not compile: an error naming it, and no test run.
