@@ -149,9 +149,7 @@ func Parse(data []byte) (*Catalog, error) {
 	return build(raw)
 }
 
-// decode decodes a catalog into its raw form (go generate writes the
-// embedded catalog's raw form into catalog_gen.go, so Default needs no
-// decoding).
+// decode decodes a catalog into its raw form.
 func decode(data []byte) (*rawCatalog, error) {
 	var raw rawCatalog
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
@@ -324,25 +322,18 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var (
-	defaultOnce sync.Once
-	defaultCat  *Catalog
-	defaultErr  error
-)
+var defaultOnce sync.Once
 
 //go:generate go test -run ^TestGenerated$ . -update
 
-// Default returns the embedded catalog (modules/catalog.toml), built once
-// from its Go form in catalog_gen.go (go generate writes it; a test fails
-// when it no longer matches the file), so no TOML is decoded. It panics when
-// the catalog is invalid: that is a build defect caught by this package's
-// tests, never a user error.
+// Default returns the embedded catalog (modules/catalog.toml) as Parse
+// returns it: go generate writes the checked catalog into catalog_gen.go as
+// constant data (a test fails when it no longer matches the file, and when
+// Default differs from Parse), so no TOML is decoded and only the index of
+// flags and profiles is built, once.
 func Default() *Catalog {
-	defaultOnce.Do(func() { defaultCat, defaultErr = build(generatedCatalog) })
-	if defaultErr != nil {
-		panic("embedded modules/catalog.toml is invalid: " + defaultErr.Error())
-	}
-	return defaultCat
+	defaultOnce.Do(generatedCatalog.index)
+	return generatedCatalog
 }
 
 // NixOSEntry returns the NixOS entry called name.

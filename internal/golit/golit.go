@@ -18,7 +18,10 @@ import (
 // written first as a comment (the "Code generated … DO NOT EDIT." line
 // included). Values may hold bools, strings, ints, floats, pointers,
 // slices, string-keyed maps, structs with exported fields and interfaces
-// holding these; anything else is an error.
+// holding these; anything else is an error. A pointer to anything but a
+// struct points at a variable of its own, declared after the others
+// (golitValueN), so every value is constant data the linker lays out:
+// nothing of it runs when the program starts, except building maps.
 func File(pkg, header string, vars map[string]any) ([]byte, error) {
 	var b strings.Builder
 	for _, line := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
@@ -38,16 +41,16 @@ func File(pkg, header string, vars map[string]any) ([]byte, error) {
 		}
 		b.WriteString("\n\n")
 	}
-	if w.usesPtr {
-		b.WriteString("func ptrTo[T any](v T) *T { return &v }\n")
+	for i, decl := range w.pointees {
+		fmt.Fprintf(&b, "var golitValue%d %s\n", i, decl)
 	}
 	return format.Source([]byte(b.String()))
 }
 
 type writer struct {
-	pkg     string
-	b       *strings.Builder
-	usesPtr bool
+	pkg      string
+	b        *strings.Builder
+	pointees []string // type and value of each golitValueN
 }
 
 // typeName is t as written inside package w.pkg.
@@ -94,12 +97,19 @@ func (w *writer) value(v reflect.Value, typed bool) error {
 			b.WriteString("&")
 			return w.value(v.Elem(), false)
 		}
-		w.usesPtr = true
-		b.WriteString("ptrTo(")
-		if err := w.value(v.Elem(), false); err != nil {
+		// The pointee is written into a builder of its own: it becomes
+		// `var golitValueN T = value`.
+		outer := w.b
+		var decl strings.Builder
+		w.b = &decl
+		decl.WriteString(w.typeName(v.Elem().Type()) + " = ")
+		err := w.value(v.Elem(), true)
+		w.b = outer
+		if err != nil {
 			return err
 		}
-		b.WriteString(")")
+		fmt.Fprintf(b, "&golitValue%d", len(w.pointees))
+		w.pointees = append(w.pointees, decl.String())
 	case reflect.Slice:
 		if v.IsNil() {
 			b.WriteString("nil")

@@ -148,11 +148,11 @@ func buildDFA(pattern string) (dfa, error) {
 	return d, nil
 }
 
-// buildDFAs builds the matchers of every pattern of raw (userPattern and
+// buildDFAs builds the matchers of every pattern of r (userPattern and
 // each field's pattern), sorted by pattern.
-func buildDFAs(raw *rawRules) ([]dfa, error) {
-	patterns := []string{raw.UserPattern}
-	for _, f := range raw.Field {
+func buildDFAs(r *Rules) ([]dfa, error) {
+	patterns := []string{r.UserPattern}
+	for _, f := range r.Fields {
 		if f.Pattern != "" {
 			patterns = append(patterns, f.Pattern)
 		}

@@ -291,11 +291,10 @@ func Parse(data []byte) (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(raw, ParseNames(axios.TimeZonesTXT), compileERE)
+	return build(raw, ParseNames(axios.TimeZonesTXT))
 }
 
-// decode decodes a rules file into its raw form (go generate writes the
-// embedded file's raw form into rules_gen.go, so Default needs no decoding).
+// decode decodes a rules file into its raw form.
 func decode(data []byte) (*rawRules, error) {
 	var raw rawRules
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
@@ -311,10 +310,9 @@ func decode(data []byte) (*rawRules, error) {
 }
 
 // build checks the raw rules and makes them ready for use: patterns
-// turned into matchers by matcher (compileERE or generatedMatcher), schema
-// paths sorted and indexed by parent. zones are the time zone names,
-// sorted.
-func build(raw *rawRules, zones []string, matcher func(pattern string) (func(string) bool, error)) (*Rules, error) {
+// compiled (compileERE), schema paths sorted and indexed by parent. zones
+// are the time zone names, sorted.
+func build(raw *rawRules, zones []string) (*Rules, error) {
 	r := &Rules{
 		SuggestDistance: raw.SuggestDistance,
 		UserPattern:     raw.UserPattern,
@@ -327,7 +325,7 @@ func build(raw *rawRules, zones []string, matcher func(pattern string) (func(str
 		r.TimeZones = slices.Sorted(slices.Values(zones))
 	}
 	var errs []string
-	um, err := matcher(raw.UserPattern)
+	um, err := compileERE(raw.UserPattern)
 	if err != nil {
 		errs = append(errs, fmt.Sprintf("userPattern: %v", err))
 	}
@@ -355,7 +353,7 @@ func build(raw *rawRules, zones []string, matcher func(pattern string) (func(str
 			errs = append(errs, fmt.Sprintf("field.%q: keys %q is not flags or users", path, f.Keys))
 		}
 		if f.Pattern != "" {
-			fm, err := matcher(f.Pattern)
+			fm, err := compileERE(f.Pattern)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("field.%q: pattern: %v", path, err))
 			}
@@ -426,6 +424,12 @@ func build(raw *rawRules, zones []string, matcher func(pattern string) (func(str
 		sort.Strings(errs)
 		return nil, fmt.Errorf("rules: %s", strings.Join(errs, "; "))
 	}
+	r.index()
+	return r, nil
+}
+
+// index lists the schema paths, sorted, and the children of each.
+func (r *Rules) index() {
 	r.paths = make([]string, 0, len(r.Fields))
 	r.children = map[string][]string{}
 	for p := range r.Fields {
@@ -442,7 +446,6 @@ func build(raw *rawRules, zones []string, matcher func(pattern string) (func(str
 	for _, c := range r.children {
 		sort.Strings(c)
 	}
-	return r, nil
 }
 
 // ruleField reports whether a rule may name field: a schema path without
@@ -485,15 +488,54 @@ var (
 
 //go:generate go test -run ^TestGenerated$ . -update
 
-// Default returns the embedded rules (lib/rules.toml and lib/timezones.txt),
-// built once from their Go form in rules_gen.go (go generate writes it; a
-// test fails when it no longer matches the files), so no TOML is decoded
-// and no pattern is compiled (each has a generated matcher).
-// It panics when the rules are invalid: a build defect caught by the tests.
+// Default returns the embedded rules (lib/rules.toml and lib/timezones.txt)
+// as Parse builds them, assembled once from rules_gen.go: go generate
+// writes there what Parse returns (the fields and codes as slices, sorted)
+// as constant data, and a test fails when it no longer matches the files.
+// So no TOML is decoded, nothing of the rules is built when the program
+// starts, and no pattern is compiled (each has a generated matcher). It
+// panics when a pattern has no matcher: a build defect caught by the tests.
 func Default() *Rules {
-	defaultOnce.Do(func() { defaultRules, defaultErr = build(generatedRules, generatedTimeZones, generatedMatcher) })
+	defaultOnce.Do(func() {
+		defaultRules, defaultErr = assemble(generatedRules, generatedFields, generatedCodes, generatedTimeZones)
+	})
 	if defaultErr != nil {
 		panic("embedded lib/rules.toml is invalid: " + defaultErr.Error())
 	}
 	return defaultRules
+}
+
+// assemble completes the rules go generate wrote (r without its maps, its
+// fields and codes sorted, the time zones sorted) into what Parse returns:
+// the maps of fields and codes, the generated matchers, each rule's
+// fields and the index of schema paths. The fields are not copied: Default
+// hands out pointers into the generated slice.
+func assemble(r *Rules, fields []Field, codes []Code, zones []string) (*Rules, error) {
+	r.TimeZones = zones
+	r.Fields = make(map[string]*Field, len(fields))
+	for i := range fields {
+		f := &fields[i]
+		if f.Pattern != "" {
+			m, err := generatedMatcher(f.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("field.%q: %w", f.Path, err)
+			}
+			f.match = m
+		}
+		r.Fields[f.Path] = f
+	}
+	r.Codes = make(map[string]Code, len(codes))
+	for _, c := range codes {
+		r.Codes[c.Code] = c
+	}
+	um, err := generatedMatcher(r.UserPattern)
+	if err != nil {
+		return nil, fmt.Errorf("userPattern: %w", err)
+	}
+	r.userMatch = um
+	for i := range r.Rules {
+		r.Rules[i].fields = r.Rules[i].Fields()
+	}
+	r.index()
+	return r, nil
 }
