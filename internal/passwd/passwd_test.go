@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-crypt/x/yescrypt"
+
 	"github.com/axios-nix/axios/internal/rules"
 	"github.com/axios-nix/axios/internal/testutil"
 )
@@ -35,7 +37,10 @@ func TestHashMatchesLibxcryptVectors(t *testing.T) {
 
 // TestHashAgreesWithMkpasswd checks both directions against the system's
 // crypt(3), through mkpasswd: a hash made here is the hash mkpasswd makes
-// with the same salt, and a hash mkpasswd makes verifies here.
+// with the same salt, and a hash mkpasswd makes verifies here. The first
+// password goes through Hash at the production cost; the others, which
+// vary the bytes hashed, use a quarter of it ("$y$j7T$", N = 1024, what
+// `mkpasswd -R 3` writes), so the check also covers a second cost.
 func TestHashAgreesWithMkpasswd(t *testing.T) {
 	mkpasswd := testutil.RequireTool(t, "mkpasswd")
 	passwords := []string{"correct horse battery staple", "pässwörd 山田 🚀", "'\"$`\\ ;", "x"}
@@ -52,33 +57,43 @@ func TestHashAgreesWithMkpasswd(t *testing.T) {
 			return r
 		}, string(b)))
 	}
-	for _, pw := range passwords {
-		h, err := Hash([]byte(pw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(h, "$y$j9T$") || len(h) != len("$y$j9T$")+22+1+43 {
-			t.Errorf("hash %q has not mkpasswd's shape", h)
-		}
-		// mkpasswd takes a yescrypt salt as the whole setting.
-		set := h[:strings.LastIndexByte(h, '$')]
-		cmd := exec.Command(mkpasswd, "-m", "yescrypt", "-S", set, "-s")
+	mk := func(pw string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(mkpasswd, append([]string{"-m", "yescrypt", "-s"}, args...)...)
 		cmd.Stdin = strings.NewReader(pw + "\n")
 		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("mkpasswd: %v", err)
+			t.Fatalf("mkpasswd %s: %v", strings.Join(args, " "), err)
 		}
-		if got := strings.TrimSpace(string(out)); got != h {
+		return strings.TrimSpace(string(out))
+	}
+	for i, pw := range passwords {
+		var h string
+		var err error
+		var cost []string // mkpasswd's flags for the cost of h
+		if i == 0 {
+			h, err = Hash([]byte(pw))
+			if err == nil && (!strings.HasPrefix(h, "$y$j9T$") || len(h) != len("$y$j9T$")+22+1+43) {
+				t.Errorf("hash %q has not mkpasswd's shape", h)
+			}
+		} else {
+			salt := make([]byte, saltBytes)
+			rand.Read(salt)
+			h, err = HashWithSetting([]byte(pw), "$y$j7T$"+string(yescrypt.Encode64(salt)))
+			cost = []string{"-R", "3"}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		// mkpasswd takes a yescrypt salt as the whole setting.
+		if got := mk(pw, "-S", h[:strings.LastIndexByte(h, '$')]); got != h {
 			t.Errorf("password %q: mkpasswd with the same salt gives\n%s\nthis package\n%s", pw, got, h)
 		}
-
-		cmd = exec.Command(mkpasswd, "-m", "yescrypt", "-s")
-		cmd.Stdin = strings.NewReader(pw + "\n")
-		out, err = cmd.Output()
-		if err != nil {
-			t.Fatalf("mkpasswd: %v", err)
+		theirs := mk(pw, cost...)
+		if theirs[:7] != h[:7] {
+			t.Errorf("mkpasswd %v wrote the setting %s, want %s", cost, theirs[:7], h[:7])
 		}
-		if theirs := strings.TrimSpace(string(out)); !Verify([]byte(pw), theirs) {
+		if !Verify([]byte(pw), theirs) {
 			t.Errorf("mkpasswd's hash %s of %q does not verify here", theirs, pw)
 		}
 	}
