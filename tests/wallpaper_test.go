@@ -70,7 +70,8 @@ func TestWallpaperHookRuns(t *testing.T) {
 	bash := testutil.RequireTool(t, "bash")
 	root := testutil.RepoRoot(t)
 	tmp := t.TempDir()
-	axios := filepath.Join(testutil.GoBuild(t, root, nil, "./cmd/axios"), "axios")
+	// axios wallpaper runs the helper axios-wallpaper beside axios.
+	axios := filepath.Join(testutil.GoBuild(t, root, nil, "./cmd/axios", "./cmd/axios-wallpaper"), "axios")
 	out := filepath.Join(tmp, "cache", "niri", "overview-blur.jpg")
 	var text string
 	homeEval(t, wallpaperArgs(axios+" wallpaper blur", out), "h.config.axios.wallpaper.hook.text", &text)

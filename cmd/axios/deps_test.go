@@ -11,7 +11,8 @@ import (
 // the helper programs need them (axios-mcp: the MCP SDK and its JSON
 // schema, gob, HTTP and TLS; axios-init-form: the terminal form, whose
 // library also queries the terminal's colours in its init; axios-pwa: HTTP
-// and TLS to fetch manifests).
+// and TLS to fetch manifests; axios-wallpaper: the image codecs and the
+// blur).
 var heavy = []string{
 	"github.com/modelcontextprotocol/go-sdk",
 	"github.com/google/jsonschema-go",
@@ -22,6 +23,10 @@ var heavy = []string{
 	"net/http", // axios-pwa fetches manifests; crypto/tls comes with it
 	"crypto/tls",
 	"crypto/x509",
+	"image/jpeg", // axios-wallpaper decodes and encodes images
+	"image/png",
+	"compress/flate",
+	"github.com/axios-nix/axios/internal/blur",
 }
 
 // TestFrontDependencies fails when a heavy package enters the dependency

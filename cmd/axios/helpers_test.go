@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,5 +72,46 @@ func TestPWAThroughHelper(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "none.webmanifest") {
 		t.Errorf("a missing manifest: %v, want exit status 2 naming it\n%s", err, out)
+	}
+}
+
+// `axios wallpaper` runs the helper axios-wallpaper beside axios with the
+// same arguments: a blur writes its output, psnr compares two images, and
+// a usage mistake exits with status 2 naming the command and its usage.
+func TestWallpaperThroughHelper(t *testing.T) {
+	bin := axiosBinary(t)
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 5), uint8((x + y) * 2), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	in, out := filepath.Join(dir, "in.png"), filepath.Join(dir, "out.png")
+	writeFile(t, in, buf.String())
+	if o, err := exec.Command(bin, "wallpaper", "blur", "--sigma", "2", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("axios wallpaper blur: %v\n%s", err, o)
+	}
+	o, err := exec.Command(bin, "wallpaper", "psnr", in, in).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(o)) != "inf" {
+		t.Errorf("axios wallpaper psnr of an image with itself: %v %q, want inf", err, o)
+	}
+	o, err = exec.Command(bin, "wallpaper", "psnr", in, out).CombinedOutput()
+	if p, perr := strconv.ParseFloat(strings.TrimSpace(string(o)), 64); err != nil || perr != nil || p < 10 || p > 99 {
+		t.Errorf("axios wallpaper psnr of an image and its blur: %v %q", err, o)
+	}
+	o, err = exec.Command(bin, "wallpaper", "blur", in).CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("axios wallpaper blur IN: %v, want exit status 2\n%s", err, o)
+	}
+	for _, want := range []string{"axios-wallpaper blur: accepts 2 arg(s), received 1", "usage: axios-wallpaper blur IN OUT"} {
+		if !strings.Contains(string(o), want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
 	}
 }

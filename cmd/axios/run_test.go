@@ -15,7 +15,6 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"plan", "a", "b"}, []string{"axios plan: accepts 1 arg(s), received 2", "usage: axios plan HOST|FILE", "`axios plan --help`"}},
 		{[]string{"diff"}, []string{"axios diff: accepts 2 arg(s), received 0", "usage: axios diff A B"}},
 		{[]string{"check", "--bogus"}, []string{"axios check: unknown flag: --bogus", "usage: axios check [PATH...]"}},
-		{[]string{"wallpaper", "blur", "in.jpg"}, []string{"axios wallpaper blur: accepts 2 arg(s), received 1", "usage: axios wallpaper blur IN OUT"}},
 		{[]string{"init", "--yes", "--ssd=maybe"}, []string{`axios init: invalid argument "maybe" for "--ssd" flag`, "usage: axios init"}},
 		{[]string{"chek"}, []string{`axios: unknown command "chek" for "axios"`, "check"}},
 	} {

@@ -19,7 +19,6 @@ import (
 	"github.com/axios-nix/axios/internal/cmd/plan"
 	"github.com/axios-nix/axios/internal/cmd/rebuild"
 	"github.com/axios-nix/axios/internal/cmd/update"
-	"github.com/axios-nix/axios/internal/cmd/wallpaper"
 	"github.com/axios-nix/axios/internal/helper"
 )
 
@@ -50,7 +49,7 @@ func groups() []group {
 		{[]string{"generations", "diff", "rollback"}, generations.Commands},
 		{[]string{"update"}, update.Commands},
 		{[]string{"doctor"}, doctor.Commands},
-		{[]string{"wallpaper"}, wallpaper.Commands},
+		{[]string{"wallpaper"}, one(wallpaperCommand)},
 		{[]string{"pwa"}, one(pwaCommand)},
 		{[]string{"mcp"}, one(mcpCommand)},
 	}
@@ -110,6 +109,22 @@ axiOS flake's package (or found on PATH); axios mcp runs it with the same
 flags, so an MCP client may start either. axios mcp --help lists the tools
 and the flags (--dir, --journal-directory, --journal-file, --profiles,
 --tool-timeout).`, helper.MCP, helper.Default)
+}
+
+// wallpaperCommand is `axios wallpaper`: the helper program
+// axios-wallpaper (internal/cmd/wallpaper), apart because the image codecs
+// and the blur would otherwise load for every command.
+func wallpaperCommand() *cobra.Command {
+	return helper.Command("wallpaper blur IN OUT | psnr A B [flags]",
+		"Wallpaper helpers: the blurred overview background",
+		`Write a Gaussian-blurred copy of an image (axios wallpaper blur IN OUT: the
+overview blur the desktop's wallpaper-change hook runs) or print the PSNR
+between two images (axios wallpaper psnr A B).
+
+The commands are the helper program axios-wallpaper, installed beside axios
+by the axiOS flake's package (or found on PATH); axios wallpaper runs it
+with the same arguments. axios wallpaper blur --help lists the flags
+(--sigma, --scale, --workers, --quality, --time).`, helper.Wallpaper, helper.Default)
 }
 
 // pwaCommand is `axios pwa`: the helper program axios-pwa (internal/cmd/pwa),

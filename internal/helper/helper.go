@@ -1,9 +1,11 @@
 // Package helper finds and starts the helper programs of axios: the parts
 // that carry heavy libraries the other commands do not need (axios-mcp: the
 // Model Context Protocol server; axios-init-form: the terminal form of
-// `axios init`; axios-pwa: `axios pwa`, which fetches manifests over HTTPS). Keeping them out of the axios binary keeps every other
-// command's start-up short. The flake's axios package installs the three
-// programs in one bin folder.
+// `axios init`; axios-pwa: `axios pwa`, which fetches manifests over HTTPS;
+// axios-wallpaper: `axios wallpaper`, with the image codecs and the blur).
+// Keeping them out of the axios binary keeps every other command's
+// start-up short. The flake's axios package installs the programs in one
+// bin folder.
 package helper
 
 import (
@@ -18,9 +20,10 @@ import (
 
 // Names of the helper programs.
 const (
-	MCP      = "axios-mcp"
-	InitForm = "axios-init-form"
-	PWA      = "axios-pwa"
+	MCP       = "axios-mcp"
+	InitForm  = "axios-init-form"
+	PWA       = "axios-pwa"
+	Wallpaper = "axios-wallpaper"
 )
 
 // Finder locates helper programs: in the folder of the running executable
@@ -48,8 +51,8 @@ func (e *MissingError) Error() string {
 	if e.Dir != "" {
 		where = "in " + e.Dir + " (beside axios) or on PATH"
 	}
-	return fmt.Sprintf("%s needs the helper program %s, which is not %s: install the axios package of the axiOS flake, which ships axios, %s, %s and %s together (nix profile install github:kcalvelli/axios), or build it beside axios from a checkout (go build -o %s ./cmd/%s)",
-		e.For, e.Name, where, MCP, InitForm, PWA, filepath.Join(orDot(e.Dir), e.Name), e.Name)
+	return fmt.Sprintf("%s needs the helper program %s, which is not %s: install the axios package of the axiOS flake, which ships axios, %s, %s, %s and %s together (nix profile install github:kcalvelli/axios), or build it beside axios from a checkout (go build -o %s ./cmd/%s)",
+		e.For, e.Name, where, MCP, InitForm, PWA, Wallpaper, filepath.Join(orDot(e.Dir), e.Name), e.Name)
 }
 
 func orDot(dir string) string {

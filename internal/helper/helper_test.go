@@ -65,7 +65,7 @@ func TestFindMissing(t *testing.T) {
 	if !errors.As(err, &missing) {
 		t.Fatalf("error %v is no *MissingError", err)
 	}
-	for _, want := range []string{"axios init (its interactive form) needs the helper program axios-init-form", "in " + bin + " (beside axios) or on PATH", "axios package of the axiOS flake", "axios-mcp, axios-init-form and axios-pwa", "go build -o " + filepath.Join(bin, InitForm) + " ./cmd/axios-init-form"} {
+	for _, want := range []string{"axios init (its interactive form) needs the helper program axios-init-form", "in " + bin + " (beside axios) or on PATH", "axios package of the axiOS flake", "axios-mcp, axios-init-form, axios-pwa and axios-wallpaper", "go build -o " + filepath.Join(bin, InitForm) + " ./cmd/axios-init-form"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

@@ -36,12 +36,13 @@ buildGoModule {
 
   # axios and its helper programs (internal/helper), installed side by side:
   # axios mcp runs axios-mcp, the form of axios init is axios-init-form,
-  # axios pwa runs axios-pwa.
+  # axios pwa runs axios-pwa, axios wallpaper runs axios-wallpaper.
   subPackages = [
     "cmd/axios"
     "cmd/axios-mcp"
     "cmd/axios-init-form"
     "cmd/axios-pwa"
+    "cmd/axios-wallpaper"
   ];
 
   # A static binary starts faster (no dynamic loader), and nothing needs cgo:
