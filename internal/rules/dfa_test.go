@@ -113,8 +113,9 @@ func slicesReplace(rs []rune, k int, r rune) []rune {
 	return out
 }
 
-// TestGeneratedMatcherLookup: Default matches with the generated matchers
-// and a pattern without one is an error naming the fix, not a fallback.
+// TestGeneratedMatcherLookup: Default matches with the generated matchers,
+// which allocate nothing, and a pattern without one is an error naming the
+// fix, not a fallback.
 func TestGeneratedMatcherLookup(t *testing.T) {
 	r := Default()
 	host := r.Fields["hostname"]
@@ -123,6 +124,9 @@ func TestGeneratedMatcherLookup(t *testing.T) {
 	}
 	if !host.MatchPattern("my-host1") || host.MatchPattern("-bad") || host.MatchPattern(strings.Repeat("a", 64)) || !host.MatchPattern(strings.Repeat("a", 63)) {
 		t.Errorf("hostname pattern %q: wrong answers", host.Pattern)
+	}
+	if n := testing.AllocsPerRun(100, func() { host.MatchPattern("my-host-1") }); n != 0 {
+		t.Errorf("matching a host name allocates %v times, want none", n)
 	}
 	if _, err := generatedMatcher("[a-z]+x"); err == nil || !strings.Contains(err.Error(), "go generate") {
 		t.Errorf("generatedMatcher of an unknown pattern: %v", err)
