@@ -3,7 +3,6 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,14 +88,10 @@ func TestOpencodeConfigHosts(t *testing.T) {
 // TestOpencodeConfigBadInput checks the error for models that are not a list.
 func TestOpencodeConfigBadInput(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
 	expr := fmt.Sprintf(`import %s { models = "qwen3:4b"; }`, filepath.Join(root, "modules", "ai", "opencode-config.nix"))
-	out, err := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
-	if err == nil {
-		t.Fatalf("expected an error, got %s", out)
-	}
-	if !strings.Contains(string(out), "services.ai.local.models must be a list") || !strings.Contains(string(out), "fix:") {
+	out := testutil.NixEvalError(t, root, expr)
+	if !strings.Contains(out, "services.ai.local.models must be a list") || !strings.Contains(out, "fix:") {
 		t.Errorf("unexpected error:\n%s", out)
 	}
 }

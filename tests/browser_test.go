@@ -2,7 +2,6 @@ package tests
 
 import (
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -70,18 +69,18 @@ func TestBrowserFeaturesAreMerged(t *testing.T) {
 
 func TestBrowserBadInput(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	for args, want := range map[string]string{
 		`{ gpuType = "matrox"; }`:          `axios.hardware.gpuType = "matrox" is not supported for browser video decoding; use one of amd, intel, nvidia or null`,
 		`{ args = "--gtk-version=4"; }`:    "browser flags must be a list of strings",
 		`{ hardwareVideoDecode = "yes"; }`: "hardwareVideoDecode must be true or false",
 	} {
-		cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", "(import ./lib/core/browser.nix).args "+args)
-		cmd.Dir = testutil.RepoRoot(t)
-		out, err := cmd.CombinedOutput()
-		if err == nil || !strings.Contains(string(out), want) {
-			t.Errorf("%s: want an error containing %q, got err=%v\n%s", args, want, err, out)
-		}
+		t.Run(args, func(t *testing.T) {
+			t.Parallel()
+			out := testutil.NixEvalError(t, testutil.RepoRoot(t), "(import ./lib/core/browser.nix).args "+args)
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: want an error containing %q, got\n%s", args, want, out)
+			}
+		})
 	}
 }
 

@@ -240,7 +240,6 @@ func TestCaddyConflicts(t *testing.T) {
 // field and a fix, not a Nix stack trace.
 func TestCaddyBadInput(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := map[string]struct{ routes, extra, want string }{
 		"missing domain":   {`{ r = { target = "http://127.0.0.1:1"; }; }`, `""`, "selfHosted.caddy.routes.r.domain must be a non-empty string"},
 		"missing target":   {`{ r = { domain = "a"; }; }`, `""`, "selfHosted.caddy.routes.r.target must be a non-empty string"},
@@ -253,12 +252,10 @@ func TestCaddyBadInput(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			expr := fmt.Sprintf("(import %s).render { routes = %s; extraConfig = %s; }", caddyCore(t), c.routes, c.extra)
-			out, err := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
-			if err == nil {
-				t.Fatalf("expected an error, got %s", out)
-			}
-			if !strings.Contains(string(out), c.want) || !strings.Contains(string(out), "fix:") {
+			out := testutil.NixEvalError(t, testutil.RepoRoot(t), expr)
+			if !strings.Contains(out, c.want) || !strings.Contains(out, "fix:") {
 				t.Errorf("error does not say %q with a fix:\n%s", c.want, out)
 			}
 		})

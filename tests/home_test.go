@@ -48,15 +48,7 @@ func homeEval(t *testing.T, args, body string, out any) {
 // homeEvalErr evaluates and returns the error text (the evaluation must fail).
 func homeEvalErr(t *testing.T, args, body string) string {
 	t.Helper()
-	nix := testutil.RequireTool(t, "nix-instantiate")
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", homeExpr(t, args, body))
-	cmd.Dir = testutil.RepoRoot(t)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err == nil {
-		t.Fatalf("evaluation of %s succeeded; want an error", args)
-	}
-	return stderr.String()
+	return testutil.NixEvalError(t, testutil.RepoRoot(t), homeExpr(t, args, body))
 }
 
 func TestHomeModulesUseOnlyExistingOptions(t *testing.T) {

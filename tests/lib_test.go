@@ -2,7 +2,6 @@ package tests
 
 import (
 	"encoding/json"
-	"os/exec"
 	"reflect"
 	"sort"
 	"strings"
@@ -251,19 +250,11 @@ func TestBuildModulesErrorHost(t *testing.T) {
 func TestErrorHostThrowsItsLines(t *testing.T) {
 	t.Parallel()
 	root := testutil.RepoRoot(t)
-	nix := testutil.RequireTool(t, "nix-instantiate")
-	// tryEval hides a throw's message, so evaluate in a subprocess and read
-	// its error output.
-	cmd := exec.Command(nix, "--eval", "--strict", "-E", `let h = import ./tests/nix/lib-harness.nix;
+	// tryEval hides a throw's message: read the error output.
+	out := testutil.NixEvalError(t, root, `let h = import ./tests/nix/lib-harness.nix;
 		ms = h.axiosLib.buildModulesWith { host = builtins.fromTOML (builtins.readFile ./tests/hosts/bad-enum.toml); name = "bad-enum"; form = "toml"; };
 		cfg = (builtins.head ms) { inherit (import ./tests/nix/modsys.nix) lib; };
 	in cfg.config.system.build.toplevel`)
-	cmd.Dir = root
-	raw, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("evaluating toplevel of a bad host succeeded: %s", raw)
-	}
-	out := string(raw)
 	for _, line := range []string{
 		"5 error(s) in axiOS host bad-enum:",
 		`axiOS host bad-enum: AX104 formFactor: formFactor = "server" is not allowed — fix: use one of "desktop", "laptop"`,
@@ -446,17 +437,16 @@ func hasString(list []string, s string) bool {
 func TestLibraryMisuseErrors(t *testing.T) {
 	t.Parallel()
 	root := testutil.RepoRoot(t)
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	for expr, want := range map[string]string{
 		`h.system ./examples/nix-attrset/host.nix`: "axiOS: mkSystem takes the host as an attribute set, not path; for hosts/<name>.toml files use mkHosts ./hosts",
 		`h.hosts ./no-such-folder`:                 "axiOS: mkHosts: " + root + "/no-such-folder does not exist",
 	} {
-		cmd := exec.Command(nix, "--eval", "--strict", "-E", "let h = import ./tests/nix/lib-harness.nix; in "+expr)
-		cmd.Dir = root
-		out, err := cmd.CombinedOutput()
-		if err == nil || !strings.Contains(string(out), want) {
-			t.Errorf("%s: want an error containing %q, got %v:\n%s", expr, want, err, out)
-		}
+		t.Run(expr, func(t *testing.T) {
+			t.Parallel()
+			if out := testutil.NixEvalError(t, root, "let h = import ./tests/nix/lib-harness.nix; in "+expr); !strings.Contains(out, want) {
+				t.Errorf("%s: want an error containing %q, got:\n%s", expr, want, out)
+			}
+		})
 	}
 }
 

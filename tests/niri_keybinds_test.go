@@ -6,7 +6,6 @@ package tests
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -115,12 +114,9 @@ func TestNiriKeybindConflictsAreReported(t *testing.T) {
 	if strings.Join(problems, "|") != strings.Join(want, "|") {
 		t.Errorf("conflicts = %q, want %q", problems, want)
 	}
-	nix := testutil.RequireTool(t, "nix-instantiate")
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", `let n = `+niriCore+`; in n.render (n.table { } ++ [ { group = "x"; keys = [ "Mod+Q" ]; action = "spawn"; args = [ "foot" ]; cooldownMs = null; } ])`)
-	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "niri key Mod+Q is bound twice") {
-		t.Errorf("render must refuse a doubly bound key, got err=%v\n%s", err, out)
+	out := testutil.NixEvalError(t, root, `let n = `+niriCore+`; in n.render (n.table { } ++ [ { group = "x"; keys = [ "Mod+Q" ]; action = "spawn"; args = [ "foot" ]; cooldownMs = null; } ])`)
+	if !strings.Contains(out, "niri key Mod+Q is bound twice") {
+		t.Errorf("render must refuse a doubly bound key, got:\n%s", out)
 	}
 }
 

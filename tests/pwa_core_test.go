@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,14 +43,9 @@ func TestPWAAppIdDerivation(t *testing.T) {
 
 func TestPWAUnknownBrowserIsAClearError(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
-	root := testutil.RepoRoot(t)
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", pwaCore+`.appId { url = "https://x.org/"; browser = "firefox"; }`)
-	cmd.Dir = root
-	raw, err := cmd.CombinedOutput()
-	out := string(raw)
-	if err == nil || !strings.Contains(out, `"firefox" is not supported; use one of: brave, chromium, google-chrome`) {
-		t.Errorf("want a clear error naming the browsers, got err=%v\n%s", err, out)
+	out := testutil.NixEvalError(t, testutil.RepoRoot(t), pwaCore+`.appId { url = "https://x.org/"; browser = "firefox"; }`)
+	if !strings.Contains(out, `"firefox" is not supported; use one of: brave, chromium, google-chrome`) {
+		t.Errorf("want a clear error naming the browsers, got:\n%s", out)
 	}
 }
 

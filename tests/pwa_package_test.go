@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -136,13 +135,10 @@ func TestPackageExtraAppsAndIncludeDefaults(t *testing.T) {
 
 func TestPackageRejectsInvalidExtraApp(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	expr := fmt.Sprintf(`let %s in (import ./pkgs/pwa-apps/default.nix { inherit lib stdenvNoCC makeDesktopItem symlinkJoin brave papirus-icon-theme; extraDefs.bad = { name = "Bad"; url = "ftp://bad"; icon = "bad"; }; }).name`, pwaPackageArgs)
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr)
-	cmd.Dir = testutil.RepoRoot(t)
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), `axios.pwa.extraApps.bad.url "ftp://bad" must start with https://`) {
-		t.Errorf("want a clear error for the bad URL, got err=%v\n%s", err, out)
+	out := testutil.NixEvalError(t, testutil.RepoRoot(t), expr)
+	if !strings.Contains(out, `axios.pwa.extraApps.bad.url "ftp://bad" must start with https://`) {
+		t.Errorf("want a clear error for the bad URL, got:\n%s", out)
 	}
 }
 

@@ -2,7 +2,6 @@ package tests
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -62,7 +61,6 @@ func TestSecretsFromEntries(t *testing.T) {
 // file and a relative string.
 func TestSecretsDiscoverBadInput(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	root := testutil.RepoRoot(t)
 	cases := map[string]struct{ arg, want string }{
 		"missing":  {filepath.Join(root, "tests", "fixtures", "secrets", "no-such-dir"), "does not exist"},
@@ -71,12 +69,10 @@ func TestSecretsDiscoverBadInput(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			expr := fmt.Sprintf("(import %s).discover %s", secretsCore(t), c.arg)
-			out, err := exec.Command(nix, "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
-			if err == nil {
-				t.Fatalf("expected an error, got %s", out)
-			}
-			if !strings.Contains(string(out), c.want) || !strings.Contains(string(out), "fix:") {
+			out := testutil.NixEvalError(t, testutil.RepoRoot(t), expr)
+			if !strings.Contains(out, c.want) || !strings.Contains(out, "fix:") {
 				t.Errorf("error does not say %q with a fix:\n%s", c.want, out)
 			}
 		})

@@ -4,7 +4,10 @@ package testutil
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,16 +67,29 @@ func NixEval(t testing.TB, dir, expr string, out any) {
 // NixEvalRaw is NixEval returning the JSON text.
 func NixEvalRaw(t testing.TB, dir, expr string) []byte {
 	t.Helper()
-	out, stderr, err := nixEval(RequireTool(t, "nix-instantiate"), dir, expr)
+	out, stderr, err := nixEval(RequireTool(t, "nix-instantiate"), dir, expr, false)
 	if err != nil {
 		t.Fatalf("nix-instantiate --eval failed: %v\n%s", err, stderr)
 	}
 	return out
 }
 
+// NixEvalError evaluates expr as NixEval does, expecting it to fail, and
+// returns the error output. The test fails when the evaluation succeeds.
+// Expressions expected to fail, asked for at about the same time, share
+// one `nix repl` process, which reports each one's own error.
+func NixEvalError(t testing.TB, dir, expr string) string {
+	t.Helper()
+	out, stderr, err := nixEval(RequireTool(t, "nix-instantiate"), dir, expr, true)
+	if err == nil {
+		t.Fatalf("the evaluation succeeded with %s; want an error\nexpression: %s", out, expr)
+	}
+	return stderr
+}
+
 // nixEval hands expr to the batcher and waits for its result.
-func nixEval(nix, dir, expr string) (out []byte, stderr string, err error) {
-	r := &nixRequest{nix: nix, dir: dir, expr: expr, done: make(chan struct{})}
+func nixEval(nix, dir, expr string, mayFail bool) (out []byte, stderr string, err error) {
+	r := &nixRequest{nix: nix, dir: dir, expr: expr, mayFail: mayFail, done: make(chan struct{})}
 	nixBatches.submit(r)
 	<-r.done
 	return r.out, r.stderr, r.err
@@ -82,6 +98,7 @@ func nixEval(nix, dir, expr string) (out []byte, stderr string, err error) {
 // nixRequest is one expression waiting for its evaluation.
 type nixRequest struct {
 	nix, dir, expr string
+	mayFail        bool          // expected to fail (NixEvalError)
 	done           chan struct{} // closed when out or err is set
 	out            []byte
 	err            error
@@ -163,24 +180,32 @@ func (b *nixBatcher) dispatch() {
 
 // evalBatch evaluates reqs, one process for each folder and nix binary.
 func evalBatch(reqs []*nixRequest) {
-	type key struct{ nix, dir string }
+	type key struct {
+		nix, dir string
+		mayFail  bool
+	}
 	groups := map[key][]*nixRequest{}
 	var order []key
 	for _, r := range reqs {
-		k := key{r.nix, r.dir}
+		k := key{r.nix, r.dir, r.mayFail}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], r)
 	}
 	for _, k := range order {
-		evalGroup(k.nix, k.dir, groups[k])
+		evalGroup(k.nix, k.dir, k.mayFail, groups[k])
 	}
 }
 
-// evalGroup evaluates the requests of one folder: the distinct expressions
-// as one list in one process, or, when that fails, each alone.
-func evalGroup(nix, dir string, reqs []*nixRequest) {
+// evalGroup evaluates the requests of one folder. The distinct expressions
+// go as one list to one nix-instantiate process; when that fails (one of
+// them fails), or when they are expected to fail (mayFail), to one `nix
+// repl`, which goes on after an expression fails, so that each gets its own
+// value or error. Those the repl did not get through (it died, or a broken
+// expression swallowed the input after it) are evaluated again, each in a
+// process of its own.
+func evalGroup(nix, dir string, mayFail bool, reqs []*nixRequest) {
 	byExpr := map[string][]*nixRequest{}
 	var exprs []string
 	for _, r := range reqs {
@@ -195,7 +220,8 @@ func evalGroup(nix, dir string, reqs []*nixRequest) {
 			close(r.done)
 		}
 	}
-	if len(exprs) > 1 {
+	rest := exprs
+	if len(exprs) > 1 && !mayFail {
 		if outs, ok := evalList(nix, dir, exprs); ok {
 			for i, e := range exprs {
 				finish(e, outs[i], nil, "")
@@ -203,11 +229,24 @@ func evalGroup(nix, dir string, reqs []*nixRequest) {
 			return
 		}
 	}
-	// One expression, or the list failed: each in a process of its own, as
-	// many at once as there are CPUs.
+	if len(exprs) > 1 {
+		rest = nil
+		for i, res := range evalRepl(nix, dir, exprs) {
+			if !res.done {
+				rest = append(rest, exprs[i])
+				continue
+			}
+			var err error
+			if res.failed {
+				err = errEvalFailed
+			}
+			finish(exprs[i], res.out, err, res.stderr)
+		}
+	}
+	// As many at once as there are CPUs.
 	sem := make(chan struct{}, runtime.NumCPU())
 	var wg sync.WaitGroup
-	for _, e := range exprs {
+	for _, e := range rest {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -245,6 +284,124 @@ func evalList(nix, dir string, exprs []string) ([][]byte, bool) {
 		outs[i] = el
 	}
 	return outs, true
+}
+
+// errEvalFailed is the error of an expression that failed in the repl (its
+// message is the request's stderr).
+var errEvalFailed = errors.New("nix evaluation failed")
+
+// replResult is what the repl made of one expression.
+type replResult struct {
+	done   bool   // the repl got through it
+	failed bool   // it has no value: stderr says why
+	out    []byte // its JSON, as nix-instantiate --eval --strict --json prints it
+	stderr string
+}
+
+// evalRepl evaluates exprs in one `nix repl` in dir (relative paths
+// resolve against it, as with -E). Each is sent as
+// `builtins.toJSON (EXPR)`, which forces the value whole and writes the
+// JSON text that --strict --json prints (both use the same printer), then
+// a marker: `builtins.trace M M` prints M as a value on standard output
+// and as a trace on standard error, so both streams split into one part
+// per expression. The repl prints a string value on a line of its own in
+// colour; the lines it echoes from the input carry no escape character.
+func evalRepl(nix, dir string, exprs []string) []replResult {
+	results := make([]replResult, len(exprs))
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	marker := func(i int) string { return fmt.Sprintf("@@axios-eval-%x-%d@@", nonce, i) }
+	var in strings.Builder
+	start := marker(-1)
+	fmt.Fprintf(&in, "builtins.trace %q %q\n", start, start)
+	for i, e := range exprs {
+		// On lines of their own: a trailing comment cannot swallow "))",
+		// and "(" keeps the input open until the expression is whole.
+		fmt.Fprintf(&in, "(builtins.toJSON (\n%s\n))\nbuiltins.trace %q %q\n", e, marker(i), marker(i))
+	}
+	cmd := exec.Command(nix, "--extra-experimental-features", "nix-command", "repl")
+	cmd.Args[0] = "nix" // nix-instantiate is the nix program under another name
+	cmd.Dir = dir
+	cmd.Env = nixEnv()
+	cmd.Stdin = strings.NewReader(in.String())
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	nixProcesses.Add(1)
+	cmd.Run() // a crash shows as missing markers
+
+	// Standard output: the string values, in order.
+	i := -2 // before the start marker
+	for line := range strings.Lines(stdout.String()) {
+		v, ok := replString(strings.TrimSuffix(line, "\n"))
+		if !ok {
+			continue
+		}
+		switch {
+		case v == start:
+			i = 0
+		case i < 0 || i >= len(exprs):
+		case v == marker(i):
+			results[i].done = true
+			results[i].failed = results[i].out == nil
+			i++
+		default:
+			results[i].out = []byte(v)
+		}
+	}
+	// Standard error: what each expression printed (its error, traces).
+	i = -2
+	var part strings.Builder
+	for line := range strings.Lines(stderr.String()) {
+		switch t := strings.TrimSuffix(line, "\n"); {
+		case t == "trace: "+start:
+			i = 0
+			part.Reset()
+		case i < 0 || i >= len(exprs):
+		case t == "trace: "+marker(i):
+			results[i].stderr = part.String()
+			part.Reset()
+			i++
+		default:
+			part.WriteString(line)
+		}
+	}
+	for i := range results {
+		// Done on one stream only: the repl's streams disagree; start again.
+		if results[i].done && results[i].failed && !strings.Contains(results[i].stderr, "error:") {
+			results[i].done = false
+		}
+	}
+	return results
+}
+
+// replString decodes a line the repl prints for a string value: the
+// string as a Nix literal, in colour ("\x1b[35;1m"...""\x1b[0m").
+func replString(line string) (string, bool) {
+	const pre, post = "\x1b[35;1m\"", "\"\x1b[0m"
+	if !strings.HasPrefix(line, pre) || !strings.HasSuffix(line, post) || len(line) < len(pre)+len(post) {
+		return "", false
+	}
+	lit := line[len(pre) : len(line)-len(post)]
+	var b strings.Builder
+	for j := 0; j < len(lit); j++ {
+		c := lit[j]
+		if c != '\\' || j+1 == len(lit) {
+			b.WriteByte(c)
+			continue
+		}
+		j++
+		switch lit[j] {
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		default: // \\, \", \$
+			b.WriteByte(lit[j])
+		}
+	}
+	return b.String(), true
 }
 
 // nixEnv is the environment of the evaluations: Nix starts the garbage
