@@ -274,14 +274,11 @@ func writeJPEG(t *testing.T, path string, m image.Image) {
 	}
 }
 
+// imageMagickBlur is ImageMagick's exact blur of in, written to out (kept
+// between runs for the same input and ImageMagick: testutil.CachedRun).
 func imageMagickBlur(t *testing.T, in, out string) image.Image {
 	t.Helper()
-	convert := testutil.RequireTool(t, "convert")
-	if err := (runner.Exec{}).Run(context.Background(), runner.Cmd{
-		Name: convert, Args: []string{in, "-filter", "Gaussian", "-blur", "0x18", out},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	testutil.CachedRun(t, testutil.RequireTool(t, "convert"), in, "-filter", "Gaussian", "-blur", "0x18", out)
 	img, err := Decode(out)
 	if err != nil {
 		t.Fatal(err)

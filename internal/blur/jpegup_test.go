@@ -2,7 +2,6 @@ package blur
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"image"
 	"image/color"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axios-nix/axios/internal/runner"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -309,11 +307,7 @@ func jpegMatchesImageMagick(t *testing.T, convert, dir, name string, img image.I
 	png := filepath.Join(dir, name+".png")
 	writePNG(t, png, img)
 	in := filepath.Join(dir, name+".jpg")
-	if err := (runner.Exec{}).Run(context.Background(), runner.Cmd{
-		Name: convert, Args: []string{png, "-sampling-factor", sampling, "-quality", "92", in},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	testutil.CachedRun(t, convert, png, "-sampling-factor", sampling, "-quality", "92", in)
 	data, err := os.ReadFile(in)
 	if err != nil {
 		t.Fatal(err)

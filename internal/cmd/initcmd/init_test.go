@@ -110,7 +110,9 @@ func checkGenerated(t *testing.T, dir, host string) {
 	  errors = (core.checkHost { host = builtins.fromTOML (builtins.readFile ` + filepath.Join(dir, "hosts", host+".toml") + `); name = "` + host + `"; form = "toml"; }).errors;
 	  found = builtins.mapAttrs (n: d: { name = d.name; hw = d.hardwareConfigPath != null; }) (core.discoverHosts ` + filepath.Join(dir, "hosts") + `);
 	})`
-	testutil.NixEval(t, dir, expr, &res)
+	// Every path in it is absolute: evaluated from the repository, it
+	// shares a process with the other configurations checked at the time.
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &res)
 	if len(res.Errors) != 0 {
 		t.Errorf("the Nix core rejects the host: %v", res.Errors)
 	}

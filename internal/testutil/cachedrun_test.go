@@ -1,0 +1,66 @@
+package testutil
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A tool's output is reused for the same program, arguments and input
+// bytes (under other file names), and made again when any of them changes.
+func TestCachedRun(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	log := filepath.Join(dir, "calls")
+	tool := filepath.Join(dir, "upcase")
+	writeTool := func(suffix string) {
+		t.Helper()
+		writeFile(t, tool, "#!/bin/sh\necho call >> "+log+"\ntr a-z A-Z < \"$2\" > \"$3\"\necho "+suffix+" >> \"$3\"\n")
+		os.Chmod(tool, 0o755)
+	}
+	writeTool("one")
+	calls := func() int {
+		b, _ := os.ReadFile(log)
+		return strings.Count(string(b), "call\n")
+	}
+	run := func(name, input string, args ...string) string {
+		t.Helper()
+		in := filepath.Join(t.TempDir(), name+".txt")
+		out := filepath.Join(t.TempDir(), name+".out")
+		writeFile(t, in, input)
+		if err := cachedRun(cache, tool, append(args, in, out)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for i, step := range []struct {
+		name, input, flag string
+		want              string
+		calls             int
+	}{
+		{"a", "hello", "-x", "HELLOone\n", 1},
+		{"b", "hello", "-x", "HELLOone\n", 1}, // other file names, same bytes
+		{"c", "world", "-x", "WORLDone\n", 2},
+		{"d", "hello", "-y", "HELLOone\n", 3},
+	} {
+		if got := run(step.name, step.input, step.flag); got != step.want || calls() != step.calls {
+			t.Errorf("step %d: output %q after %d calls, want %q after %d", i, got, calls(), step.want, step.calls)
+		}
+	}
+	// Another program (here: the same path, rewritten) runs again.
+	time.Sleep(10 * time.Millisecond)
+	writeTool("two")
+	if got := run("e", "hello", "-x"); got != "HELLOtwo\n" || calls() != 4 {
+		t.Errorf("after the tool changed: %q after %d calls", got, calls())
+	}
+	// A failing run says so and caches nothing.
+	writeFile(t, tool, "#!/bin/sh\necho broken >&2\nexit 3\n")
+	if err := cachedRun(cache, tool, []string{"-z", filepath.Join(dir, "calls"), filepath.Join(dir, "x.out")}); err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Errorf("failing tool: %v", err)
+	}
+}
