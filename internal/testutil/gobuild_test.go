@@ -67,7 +67,7 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 	}
 
 	// Another set of packages or flags gets a folder of its own.
-	other, err := goBuild(goTool, cache, key+"\x00-trimpath", mod, []string{"-trimpath"}, []string{"./hello"})
+	other, err := goBuild(goTool, cache, key+"\x00-ldflags=-s", mod, []string{"-ldflags=-s"}, []string{"./hello"})
 	if err != nil {
 		t.Fatal(err)
 	}
