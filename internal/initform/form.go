@@ -104,6 +104,12 @@ func (f *form) run() error {
 		}
 	} else {
 		err = f.form.Run()
+		// A form that ends without being completed (the program was told
+		// to quit: SIGTERM, or a hang-up the helper turns into one) has
+		// no answers, whatever the pre-filled confirmation says.
+		if err == nil && f.form.State != huh.StateCompleted {
+			err = huh.ErrUserAborted
+		}
 	}
 	if err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {

@@ -89,11 +89,11 @@ func (h formHelper) ask(a *generate.Answers, hw *hwdetect.Report, _ *catalog.Cat
 	}
 	switch {
 	case out.Interrupted() || out.Code == exitcode.Aborted:
-		if out.Interrupted() {
-			// A second Ctrl-C or hang-up must not end init before it
-			// has said that nothing was written.
-			signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
-		}
+		// A second Ctrl-C or hang-up must not end init before it has said
+		// that nothing was written; nor one that came to this process
+		// with the helper's end, after helper.Run stopped listening (the
+		// helper saw it and ended with Aborted).
+		signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
 		return errAborted
 	case out.Code != 0:
 		// The helper said what went wrong on the terminal.
