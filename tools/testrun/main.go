@@ -9,7 +9,7 @@
 //	testrun [-p N] [-run REGEXP] [-v] [-cache DIR] [PACKAGES]
 //
 // PACKAGES defaults to ./... . Test binaries run N at a time (default: the
-// number of CPUs plus one, since many tests wait on child processes), each
+// number of CPUs, as go test; more only added CPU time here), each
 // in its package's folder with the flags `go test` gives it, the slowest
 // package of the previous run first. Each package's result is printed when
 // it ends, as `go test` prints it: "ok" with the time, or the package's
@@ -71,7 +71,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("testrun", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.IntVar(&o.parallel, "p", runtime.NumCPU()+1, "test binaries to run at once")
+	fs.IntVar(&o.parallel, "p", runtime.NumCPU(), "test binaries to run at once")
 	fs.StringVar(&o.run, "run", "", "run only the tests matching `regexp` (go test -run)")
 	fs.BoolVar(&o.verbose, "v", false, "print every package's output (go test -v)")
 	fs.StringVar(&o.cache, "cache", "", "keep the test binaries in `dir` (default: under the user cache folder)")
@@ -95,12 +95,12 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		}
 		o.cache = dir
 	}
-	ok, err := run(context.Background(), o, stdout)
+	results, err := run(context.Background(), o, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "testrun: %v\n", err)
 		return 1
 	}
-	if !ok {
+	if !allPassed(results) {
 		fmt.Fprintln(stdout, "FAIL")
 		return 1
 	}
@@ -123,37 +123,45 @@ func defaultCache() (string, error) {
 	return filepath.Join(base, "axios-testrun", hex.EncodeToString(sum[:8])), nil
 }
 
-// run builds the test binaries of o.patterns and runs them; it reports
-// whether every package passed. An error means no test ran.
-func run(ctx context.Context, o options, out io.Writer) (bool, error) {
+// run builds the test binaries of o.patterns and runs them; it returns
+// each package's result. An error means no test ran.
+func run(ctx context.Context, o options, out io.Writer) ([]result, error) {
 	pkgs, err := listPackages(ctx, o.dir, o.patterns)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if len(pkgs) == 0 {
 		fmt.Fprintln(out, "testrun: no packages with tests")
-		return true, nil
+		return nil, nil
 	}
 	tmp := filepath.Join(o.cache, "tmp")
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return false, fmt.Errorf("making the cache folder: %w", err)
+		return nil, fmt.Errorf("making the cache folder: %w", err)
 	}
 	if err := build(ctx, o.dir, o.cache, tmp, pkgs); err != nil {
-		return false, err
+		return nil, err
 	}
 	durations := readDurations(filepath.Join(o.cache, "durations"))
 	schedule(pkgs, durations)
 	results := runAll(ctx, o, pkgs, out)
-	allOK := true
 	for _, r := range results {
-		allOK = allOK && r.ok
 		durations[r.importPath] = r.elapsed
 	}
 	if err := writeDurations(filepath.Join(o.cache, "durations"), durations); err != nil {
 		// Only the order of the next run depends on it.
 		fmt.Fprintf(out, "testrun: warning: %v\n", err)
 	}
-	return allOK, nil
+	return results, nil
+}
+
+// allPassed reports whether every package passed.
+func allPassed(results []result) bool {
+	for _, r := range results {
+		if !r.ok {
+			return false
+		}
+	}
+	return true
 }
 
 // listPackages lists the packages of patterns that have test files.
