@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/testutil"
 )
 
 // axios alone (no helper beside it, none on PATH): `axios mcp` fails with
@@ -56,8 +58,8 @@ func TestMissingHelper(t *testing.T) {
 func TestPWAThroughHelper(t *testing.T) {
 	bin := axiosBinary(t)
 	config := t.TempDir()
-	writeFile(t, filepath.Join(config, "flake.nix"), "{ outputs = _: { }; }\n")
-	writeFile(t, filepath.Join(config, "hosts", "tower.toml"), "hostname = \"tower\"\n")
+	testutil.WriteFile(t, filepath.Join(config, "flake.nix"), "{ outputs = _: { }; }\n")
+	testutil.WriteFile(t, filepath.Join(config, "hosts", "tower.toml"), "hostname = \"tower\"\n")
 	manifest := filepath.Join("..", "..", "internal", "cmd", "pwa", "testdata", "gmail.webmanifest")
 	out, err := exec.Command(bin, "pwa", "add", manifest, "--dir", config, "--base-url", "https://mail.google.com/", "--json").CombinedOutput()
 	if err != nil {
@@ -92,7 +94,7 @@ func TestWallpaperThroughHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, out := filepath.Join(dir, "in.png"), filepath.Join(dir, "out.png")
-	writeFile(t, in, buf.String())
+	testutil.WriteFile(t, in, buf.String())
 	if o, err := exec.Command(bin, "wallpaper", "blur", "--sigma", "2", in, out).CombinedOutput(); err != nil {
 		t.Fatalf("axios wallpaper blur: %v\n%s", err, o)
 	}

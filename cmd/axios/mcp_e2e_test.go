@@ -15,17 +15,8 @@ import (
 	"github.com/axios-nix/axios/internal/journal"
 	"github.com/axios-nix/axios/internal/journal/journaltest"
 	"github.com/axios-nix/axios/internal/mcpserver"
+	"github.com/axios-nix/axios/internal/testutil"
 )
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // callTool calls a tool over the session and decodes its structured result;
 // a tool error fails the test.
@@ -63,15 +54,15 @@ func TestMCPOverStdio(t *testing.T) {
 	})
 
 	config := t.TempDir()
-	writeFile(t, filepath.Join(config, "flake.nix"), "{ outputs = _: { }; }\n")
-	writeFile(t, filepath.Join(config, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\nformFactor = \"desktop\"\n[hardware]\ncpu = \"amd\"\n[modules]\ngaming = true\ngraphics = true\n")
-	writeFile(t, filepath.Join(config, "hosts", "tower", "hardware.nix"), "{ }\n")
+	testutil.WriteFile(t, filepath.Join(config, "flake.nix"), "{ outputs = _: { }; }\n")
+	testutil.WriteFile(t, filepath.Join(config, "hosts", "tower.toml"), "hostname = \"tower\"\ntimeZone = \"UTC\"\nformFactor = \"desktop\"\n[hardware]\ncpu = \"amd\"\n[modules]\ngaming = true\ngraphics = true\n")
+	testutil.WriteFile(t, filepath.Join(config, "hosts", "tower", "hardware.nix"), "{ }\n")
 
 	root := t.TempDir()
 	profiles := filepath.Join(root, "profiles")
 	for n, version := range map[string]string{"1": "25.11.1", "2": "25.11.2"} {
 		store := filepath.Join(root, "store", "system-"+n)
-		writeFile(t, filepath.Join(store, "nixos-version"), version+"\n")
+		testutil.WriteFile(t, filepath.Join(store, "nixos-version"), version+"\n")
 		if err := os.MkdirAll(profiles, 0o755); err != nil {
 			t.Fatal(err)
 		}

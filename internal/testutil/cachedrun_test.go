@@ -16,7 +16,7 @@ func TestCachedRun(t *testing.T) {
 	tool := filepath.Join(dir, "upcase")
 	writeTool := func(suffix string) {
 		t.Helper()
-		writeFile(t, tool, "#!/bin/sh\necho call >> "+log+"\ntr a-z A-Z < \"$2\" > \"$3\"\necho "+suffix+" >> \"$3\"\n")
+		WriteFile(t, tool, "#!/bin/sh\necho call >> "+log+"\ntr a-z A-Z < \"$2\" > \"$3\"\necho "+suffix+" >> \"$3\"\n")
 		os.Chmod(tool, 0o755)
 	}
 	writeTool("one")
@@ -28,7 +28,7 @@ func TestCachedRun(t *testing.T) {
 		t.Helper()
 		in := filepath.Join(t.TempDir(), name+".txt")
 		out := filepath.Join(t.TempDir(), name+".out")
-		writeFile(t, in, input)
+		WriteFile(t, in, input)
 		if err := cachedRun(cache, tool, append(args, in, out)); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestCachedRun(t *testing.T) {
 		t.Errorf("after the tool changed: %q after %d calls", got, calls())
 	}
 	// A failing run says so and caches nothing.
-	writeFile(t, tool, "#!/bin/sh\necho broken >&2\nexit 3\n")
+	WriteFile(t, tool, "#!/bin/sh\necho broken >&2\nexit 3\n")
 	if err := cachedRun(cache, tool, []string{"-z", filepath.Join(dir, "calls"), filepath.Join(dir, "x.out")}); err == nil || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("failing tool: %v", err)
 	}

@@ -16,8 +16,8 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 	goTool := RequireTool(t, "go")
 	mod := t.TempDir()
 	cache := t.TempDir()
-	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/hello\n\ngo 1.26\n")
-	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"one\") }\n")
+	WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/hello\n\ngo 1.26\n")
+	WriteFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"one\") }\n")
 	key := mod + "\x00./hello"
 	say := func(dir string) string {
 		t.Helper()
@@ -55,7 +55,7 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 		t.Error("an unchanged build replaced the binary")
 	}
 
-	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"two\") }\n")
+	WriteFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"two\") }\n")
 	if _, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 		t.Error("two builds with different flags share a folder")
 	}
 	// A build that fails says which packages and why.
-	writeFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { undefinedName() }\n")
+	WriteFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { undefinedName() }\n")
 	_, err = goBuild(goTool, cache, key, mod, nil, []string{"./hello"})
 	if err == nil || !strings.Contains(err.Error(), "./hello") || !strings.Contains(err.Error(), "undefinedName") {
 		t.Errorf("failed build: %v, want the package and the compiler's error", err)

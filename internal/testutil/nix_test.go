@@ -2,7 +2,6 @@ package testutil
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -39,16 +38,6 @@ func evalAtOnce(nix string, cases []nixCase) ([]nixResult, int64) {
 	return results, nixProcesses.Load() - before
 }
 
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestNixEvalBatches: expressions asked for at once take one process per
 // folder, and each gets exactly the output a process of its own prints
 // (relative paths resolve against its folder, a trailing comment does not
@@ -56,8 +45,8 @@ func writeFile(t *testing.T, path, text string) {
 func TestNixEvalBatches(t *testing.T) {
 	nix := RequireTool(t, "nix-instantiate")
 	dir, other := t.TempDir(), t.TempDir()
-	writeFile(t, filepath.Join(dir, "v.nix"), `{ n = 7; }`)
-	writeFile(t, filepath.Join(other, "v.nix"), `{ n = 8; }`)
+	WriteFile(t, filepath.Join(dir, "v.nix"), `{ n = 7; }`)
+	WriteFile(t, filepath.Join(other, "v.nix"), `{ n = 8; }`)
 	cases := []nixCase{
 		{dir: dir, expr: `(import ./v.nix).n`},
 		{dir: other, expr: `(import ./v.nix).n`},

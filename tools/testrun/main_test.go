@@ -80,16 +80,6 @@ func TestDurationsFile(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A whole run on a module of its own: a failing package prints its output
 // and FAIL, a package without tests nothing; a test that leaves a process
 // holding its output fails instead of hanging (in a package whose test
@@ -104,8 +94,8 @@ func TestRunBuildsOnceAndReports(t *testing.T) {
 	t.Cleanup(func() { pipeWait = old })
 
 	mod := t.TempDir()
-	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
-	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
+	testutil.WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
+	testutil.WriteFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
 
 import "testing"
 
@@ -113,9 +103,9 @@ func TestOK(t *testing.T) {}
 
 func TestBad(t *testing.T) { t.Error("boom") }
 `)
-	writeFile(t, filepath.Join(mod, "notests", "x.go"), "package notests\n")
+	testutil.WriteFile(t, filepath.Join(mod, "notests", "x.go"), "package notests\n")
 	// sub/pass: a test binary of the same name as pass's
-	writeFile(t, filepath.Join(mod, "sub", "pass", "leak_test.go"), `package pass
+	testutil.WriteFile(t, filepath.Join(mod, "sub", "pass", "leak_test.go"), `package pass
 
 import (
 	"os"
@@ -189,7 +179,7 @@ func TestLeak(t *testing.T) {
 	}
 
 	// A package that does not compile: an error naming it, and no test run.
-	writeFile(t, filepath.Join(mod, "pass", "pass_test.go"), "package pass\n\nfunc TestOK(t *testing.T) {}\n")
+	testutil.WriteFile(t, filepath.Join(mod, "pass", "pass_test.go"), "package pass\n\nfunc TestOK(t *testing.T) {}\n")
 	out.Reset()
 	_, err = run(context.Background(), o, &out)
 	if err == nil || !strings.Contains(err.Error(), "example.com/m/pass") {
