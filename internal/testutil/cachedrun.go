@@ -24,11 +24,7 @@ func CachedRun(t testing.TB, tool string, args ...string) {
 	if len(args) == 0 {
 		t.Fatal("CachedRun: no output argument")
 	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatalf("CachedRun: no cache folder: %v", err)
-	}
-	if err := cachedRun(filepath.Join(base, "axios-testrun-results"), tool, args); err != nil {
+	if err := cachedRun(filepath.Join(cacheBase(), "axios-testrun-results"), tool, args); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -17,8 +17,8 @@
 // does not build, 2 on a usage error.
 //
 // The cache folder defaults to axios-testrun/<hash of the working
-// directory> under the user's cache folder ($XDG_CACHE_HOME or
-// ~/.cache); it holds one folder per group of packages whose test binaries
+// directory> under the user's cache folder ($XDG_CACHE_HOME or ~/.cache,
+// else the temporary folder); it holds one folder per group of packages whose test binaries
 // would share a name, the previous run's durations, and the go command's
 // scratch space (GOTMPDIR), so that a binary is renamed into place and a
 // second run at the same time never executes a half-written file.
@@ -113,7 +113,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 func defaultCache() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("finding the cache folder: %w", err)
+		base = os.TempDir() // no $XDG_CACHE_HOME nor $HOME: a cache for this boot
 	}
 	wd, err := os.Getwd()
 	if err != nil {
