@@ -136,8 +136,9 @@ esac
 // expects an exact log fails when a terminal's signal reaches activation.
 // While a file named "hold" sits next to its system's closure.json it
 // creates "started" there and waits until "hold" is removed; it fails when
-// a file named "fail" is there, and creates "finished" when it ends and
-// "cwd" holding its working directory.
+// a file named "fail" is there, and creates "cwd" holding its working
+// directory, then "finished" (its last write in the tree: a test that saw
+// "finished" may remove the tree).
 const switchScript = LogHeader + `
 sys=${0%/*}; sys=${sys%/*}
 for s in INT HUP TERM PIPE; do
@@ -147,8 +148,8 @@ if [ -e "$sys/hold" ]; then
   : > "$sys/started"
   while [ -e "$sys/hold" ]; do sleep 0.02; done
 fi
-: > "$sys/finished"
 pwd > "$sys/cwd"
+: > "$sys/finished"
 if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
 echo "activating the configuration..."
 `
