@@ -229,19 +229,32 @@ func evalGroup(nix, dir string, mayFail bool, reqs []*nixRequest) {
 			return
 		}
 	}
-	if len(exprs) > 1 {
-		rest = nil
-		for i, res := range evalRepl(nix, dir, exprs) {
+	// The repl reads its input through a line editor: a tab there asks
+	// for completion (which can change the expression) and other control
+	// characters edit the line. Expressions with any go alone.
+	var viaRepl []string
+	rest = nil
+	for _, e := range exprs {
+		if strings.IndexFunc(e, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) >= 0 {
+			rest = append(rest, e)
+		} else {
+			viaRepl = append(viaRepl, e)
+		}
+	}
+	if len(viaRepl) > 1 {
+		for i, res := range evalRepl(nix, dir, viaRepl) {
 			if !res.done {
-				rest = append(rest, exprs[i])
+				rest = append(rest, viaRepl[i])
 				continue
 			}
 			var err error
 			if res.failed {
 				err = errEvalFailed
 			}
-			finish(exprs[i], res.out, err, res.stderr)
+			finish(viaRepl[i], res.out, err, res.stderr)
 		}
+	} else {
+		rest = append(rest, viaRepl...)
 	}
 	// As many at once as there are CPUs.
 	sem := make(chan struct{}, runtime.NumCPU())
