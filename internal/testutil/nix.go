@@ -202,9 +202,9 @@ func evalBatch(reqs []*nixRequest) {
 // go as one list to one nix-instantiate process; when that fails (one of
 // them fails), or when they are expected to fail (mayFail), to one `nix
 // repl`, which goes on after an expression fails, so that each gets its own
-// value or error. Those the repl did not get through (it died, or a broken
-// expression swallowed the input after it) are evaluated again, each in a
-// process of its own.
+// value or error. Those the repl did not take or get through (it died, or
+// a broken expression swallowed the input after it) are evaluated again,
+// each in a process of its own.
 func evalGroup(nix, dir string, mayFail bool, reqs []*nixRequest) {
 	byExpr := map[string][]*nixRequest{}
 	var exprs []string
@@ -220,7 +220,6 @@ func evalGroup(nix, dir string, mayFail bool, reqs []*nixRequest) {
 			close(r.done)
 		}
 	}
-	rest := exprs
 	if len(exprs) > 1 && !mayFail {
 		if outs, ok := evalList(nix, dir, exprs); ok {
 			for i, e := range exprs {
@@ -229,32 +228,20 @@ func evalGroup(nix, dir string, mayFail bool, reqs []*nixRequest) {
 			return
 		}
 	}
-	// The repl reads its input through a line editor: a tab there asks
-	// for completion (which can change the expression) and other control
-	// characters edit the line. Expressions with any go alone.
-	var viaRepl []string
-	rest = nil
-	for _, e := range exprs {
-		if strings.IndexFunc(e, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) >= 0 {
-			rest = append(rest, e)
-		} else {
-			viaRepl = append(viaRepl, e)
-		}
-	}
-	if len(viaRepl) > 1 {
-		for i, res := range evalRepl(nix, dir, viaRepl) {
+	rest := exprs
+	if len(exprs) > 1 {
+		rest = nil
+		for i, res := range evalRepl(nix, dir, exprs) {
 			if !res.done {
-				rest = append(rest, viaRepl[i])
+				rest = append(rest, exprs[i])
 				continue
 			}
 			var err error
 			if res.failed {
 				err = errEvalFailed
 			}
-			finish(viaRepl[i], res.out, err, res.stderr)
+			finish(exprs[i], res.out, err, res.stderr)
 		}
-	} else {
-		rest = append(rest, viaRepl...)
 	}
 	// As many at once as there are CPUs.
 	sem := make(chan struct{}, runtime.NumCPU())
@@ -319,18 +306,32 @@ type replResult struct {
 // and as a trace on standard error, so both streams split into one part
 // per expression. The repl prints a string value on a line of its own in
 // colour; the lines it echoes from the input carry no escape character.
+//
+// The repl reads its input through a line editor, where a tab asks for
+// completion (which can change the expression) and other control
+// characters edit the line: such expressions are not sent, and stay
+// undone.
 func evalRepl(nix, dir string, exprs []string) []replResult {
 	results := make([]replResult, len(exprs))
+	var sent []*replResult
+	var in strings.Builder
 	var nonce [8]byte
 	rand.Read(nonce[:])
-	marker := func(i int) string { return fmt.Sprintf("@@axios-eval-%x-%d@@", nonce, i) }
-	var in strings.Builder
+	marker := func(k int) string { return fmt.Sprintf("@@axios-eval-%x-%d@@", nonce, k) }
 	start := marker(-1)
 	fmt.Fprintf(&in, "builtins.trace %q %q\n", start, start)
 	for i, e := range exprs {
+		if strings.ContainsFunc(e, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) {
+			continue
+		}
 		// On lines of their own: a trailing comment cannot swallow "))",
 		// and "(" keeps the input open until the expression is whole.
-		fmt.Fprintf(&in, "(builtins.toJSON (\n%s\n))\nbuiltins.trace %q %q\n", e, marker(i), marker(i))
+		m := marker(len(sent))
+		fmt.Fprintf(&in, "(builtins.toJSON (\n%s\n))\nbuiltins.trace %q %q\n", e, m, m)
+		sent = append(sent, &results[i])
+	}
+	if len(sent) == 0 {
+		return results
 	}
 	cmd := exec.Command(nix, "--extra-experimental-features", "nix-command", "repl")
 	cmd.Args[0] = "nix" // nix-instantiate is the nix program under another name
@@ -343,7 +344,7 @@ func evalRepl(nix, dir string, exprs []string) []replResult {
 	cmd.Run() // a crash shows as missing markers
 
 	// Standard output: the string values, in order.
-	i := -2 // before the start marker
+	k := -1 // before the start marker
 	for line := range strings.Lines(stdout.String()) {
 		v, ok := replString(strings.TrimSuffix(line, "\n"))
 		if !ok {
@@ -351,37 +352,37 @@ func evalRepl(nix, dir string, exprs []string) []replResult {
 		}
 		switch {
 		case v == start:
-			i = 0
-		case i < 0 || i >= len(exprs):
-		case v == marker(i):
-			results[i].done = true
-			results[i].failed = results[i].out == nil
-			i++
+			k = 0
+		case k < 0 || k >= len(sent):
+		case v == marker(k):
+			sent[k].done = true
+			sent[k].failed = sent[k].out == nil
+			k++
 		default:
-			results[i].out = []byte(v)
+			sent[k].out = []byte(v)
 		}
 	}
 	// Standard error: what each expression printed (its error, traces).
-	i = -2
+	k = -1
 	var part strings.Builder
 	for line := range strings.Lines(stderr.String()) {
 		switch t := strings.TrimSuffix(line, "\n"); {
 		case t == "trace: "+start:
-			i = 0
+			k = 0
 			part.Reset()
-		case i < 0 || i >= len(exprs):
-		case t == "trace: "+marker(i):
-			results[i].stderr = part.String()
+		case k < 0 || k >= len(sent):
+		case t == "trace: "+marker(k):
+			sent[k].stderr = part.String()
 			part.Reset()
-			i++
+			k++
 		default:
 			part.WriteString(line)
 		}
 	}
-	for i := range results {
+	for _, r := range sent {
 		// Done on one stream only: the repl's streams disagree; start again.
-		if results[i].done && results[i].failed && !strings.Contains(results[i].stderr, "error:") {
-			results[i].done = false
+		if r.done && r.failed && !strings.Contains(r.stderr, "error:") {
+			r.done = false
 		}
 	}
 	return results
