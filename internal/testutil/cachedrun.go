@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/fsutil"
 )
 
 // CachedRun runs the deterministic tool (a path, from RequireTool) with
@@ -46,15 +48,10 @@ func cachedRun(cache, tool string, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s wrote no %s: %w", tool, out, err)
 	}
-	// Saved whole or not at all: a temporary file renamed into place.
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return nil // the result stands; only the next run pays again
-	}
-	if f, err := os.CreateTemp(cache, ".tmp-*"); err == nil {
-		_, werr := f.Write(b)
-		if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), entry) != nil {
-			os.Remove(f.Name())
-		}
+	// Saved whole or not at all. A failure to save leaves the result
+	// standing; only the next run pays again.
+	if os.MkdirAll(cache, 0o755) == nil {
+		fsutil.WriteFileAtomic(entry, b, 0o644)
 	}
 	return nil
 }

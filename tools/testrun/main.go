@@ -44,6 +44,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/axios-nix/axios/internal/fsutil"
 )
 
 // pkg is one package with tests.
@@ -388,18 +390,7 @@ func writeDurations(file string, d map[string]time.Duration) error {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s %.3f\n", k, d[k].Seconds())
 	}
-	f, err := os.CreateTemp(filepath.Dir(file), ".durations-*")
-	if err != nil {
-		return fmt.Errorf("saving the durations: %w", err)
-	}
-	_, werr := f.WriteString(b.String())
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("saving the durations: %w", err)
-	}
-	if err := os.Rename(f.Name(), file); err != nil {
-		os.Remove(f.Name())
+	if err := fsutil.WriteFileAtomic(file, []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("saving the durations: %w", err)
 	}
 	return nil
