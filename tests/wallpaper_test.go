@@ -71,7 +71,7 @@ func TestWallpaperHookRuns(t *testing.T) {
 	root := testutil.RepoRoot(t)
 	tmp := t.TempDir()
 	// axios wallpaper runs the helper axios-wallpaper beside axios.
-	axios := filepath.Join(testutil.GoBuild(t, root, nil, "./cmd/axios", "./cmd/axios-wallpaper"), "axios")
+	axios := filepath.Join(testutil.AxiosPrograms(t), "axios")
 	out := filepath.Join(tmp, "cache", "niri", "overview-blur.jpg")
 	var text string
 	homeEval(t, wallpaperArgs(axios+" wallpaper blur", out), "h.config.axios.wallpaper.hook.text", &text)

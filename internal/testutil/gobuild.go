@@ -46,6 +46,16 @@ func GoBuild(t testing.TB, dir string, flags []string, pkgs ...string) string {
 	return b.dir
 }
 
+// AxiosPrograms builds axios and its helper programs (internal/helper) into
+// one folder, as the flake's package installs them side by side, leaving
+// out the symbol table and DWARF (-s -w) as that build does, and returns the
+// folder. Every test that runs axios shares this one build (GoBuild).
+func AxiosPrograms(t testing.TB) string {
+	t.Helper()
+	return GoBuild(t, RepoRoot(t), []string{"-ldflags=-s -w"},
+		"./cmd/axios", "./cmd/axios-mcp", "./cmd/axios-init-form", "./cmd/axios-pwa", "./cmd/axios-wallpaper")
+}
+
 type goBuildResult struct {
 	once sync.Once
 	dir  string

@@ -6,7 +6,7 @@
 // links every test binary on every run (57 links, ≈30 CPU-seconds, half of
 // this repository's test time on two cores).
 //
-//	testrun [-p N] [-run REGEXP] [-v] [-cache DIR] [PACKAGES]
+//	testrun [-p N] [-run REGEXP] [-v] [-timeout D] [-cache DIR] [PACKAGES]
 //
 // PACKAGES defaults to ./... . Test binaries run N at a time (default: the
 // number of CPUs, as go test; more only added CPU time here), each
