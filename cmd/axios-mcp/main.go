@@ -17,9 +17,5 @@ import (
 var version = "dev"
 
 func main() {
-	root := mcp.Command()
-	root.Use = "axios-mcp"
-	root.Version = version
-	root.SilenceUsage, root.SilenceErrors = true, true
-	os.Exit(climain.Run(root, os.Args[1:], os.Stderr))
+	os.Exit(climain.Helper(mcp.Command(), "axios-mcp", version))
 }

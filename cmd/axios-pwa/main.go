@@ -17,9 +17,5 @@ import (
 var version = "dev"
 
 func main() {
-	root := pwa.New(pwa.Deps{})
-	root.Use = "axios-pwa"
-	root.Version = version
-	root.SilenceUsage, root.SilenceErrors = true, true
-	os.Exit(climain.Run(root, os.Args[1:], os.Stderr))
+	os.Exit(climain.Helper(pwa.New(pwa.Deps{}), "axios-pwa", version))
 }

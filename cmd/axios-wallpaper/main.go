@@ -17,9 +17,5 @@ import (
 var version = "dev"
 
 func main() {
-	root := wallpaper.Commands()[0]
-	root.Use = "axios-wallpaper"
-	root.Version = version
-	root.SilenceUsage, root.SilenceErrors = true, true
-	os.Exit(climain.Run(root, os.Args[1:], os.Stderr))
+	os.Exit(climain.Helper(wallpaper.Commands()[0], "axios-wallpaper", version))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,4 +39,14 @@ func Run(root *cobra.Command, args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "%s: %s\nusage: %s\n(`%s --help` explains every flag)\n", cmd.CommandPath(), msg, cmd.UseLine(), cmd.CommandPath())
 	return exitcode.Usage
+}
+
+// Helper runs root as the helper program name (internal/helper) with the
+// process's arguments and returns the exit status: the tree's root takes
+// the program's name and version, and errors are printed once, by Run.
+func Helper(root *cobra.Command, name, version string) int {
+	root.Use = name
+	root.Version = version
+	root.SilenceUsage, root.SilenceErrors = true, true
+	return Run(root, os.Args[1:], os.Stderr)
 }
