@@ -30,10 +30,9 @@ func runTempDir(t testing.TB, prefix string) string {
 }
 
 // parallelTests is how many parallel tests run at once unless -parallel is
-// given: most of them wait on a Nix evaluation, and evaluations asked for
-// at the same time share one nix-instantiate process (testutil.NixEval),
-// so the more wait together, the fewer processes start. The default, one
-// per CPU, let two tests at a time ask.
+// given: most of them wait on a Nix evaluation in one of testutil's repls
+// (one per CPU), and while they wait the others run what else they run
+// (caddy, shellcheck, the go command).
 const parallelTests = 64
 
 func TestMain(m *testing.M) {

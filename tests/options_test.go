@@ -719,7 +719,8 @@ var homeHarness struct {
 // homeHarnessOptions returns the path of the home-manager option subset the
 // home harness reads (tests/nix/home-harness.nix's optionsTsv): generated
 // once per test run from the shared list into a temporary folder that
-// TestMain removes.
+// TestMain removes, and declared fixed (testutil.FixedFile), so that the
+// evaluations that read it share the files earlier ones imported.
 func homeHarnessOptions(t *testing.T) string {
 	t.Helper()
 	shared := sharedOptionList(t, homeOptionsTSV)
@@ -730,6 +731,7 @@ func homeHarnessOptions(t *testing.T) string {
 			t.Fatal(err)
 		}
 		homeHarness.path = path
+		testutil.FixedFile(path)
 	})
 	if homeHarness.path == "" {
 		t.Fatal("the home harness's option subset could not be written; see the first test that failed")
