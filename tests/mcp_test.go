@@ -136,7 +136,6 @@ func TestMCPSelectNoSecretInEnv(t *testing.T) {
 
 func TestMCPSelectRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	nix := testutil.RequireTool(t, "nix-instantiate")
 	cases := []struct {
 		name, args, want string
 	}{
@@ -151,15 +150,10 @@ func TestMCPSelectRejectsBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", "(import ./lib/core/mcp.nix).select "+c.args)
-			cmd.Dir = testutil.RepoRoot(t)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Run(); err == nil {
-				t.Fatalf("evaluation succeeded; want an error containing %q", c.want)
-			}
-			if !strings.Contains(stderr.String(), c.want) {
-				t.Errorf("error %q does not contain %q", stderr.String(), c.want)
+			t.Parallel()
+			msg := testutil.NixEvalError(t, testutil.RepoRoot(t), "(import ./lib/core/mcp.nix).select "+c.args)
+			if !strings.Contains(msg, c.want) {
+				t.Errorf("error %q does not contain %q", msg, c.want)
 			}
 		})
 	}

@@ -6,10 +6,13 @@
 // links every test binary on every run (57 links, ≈30 CPU-seconds, half of
 // this repository's test time on two cores).
 //
-//	testrun [-p N] [-run REGEXP] [-v] [-timeout D] [-cache DIR] [PACKAGES]
+//	testrun [-p N] [-fill=false] [-run REGEXP] [-v] [-timeout D] [-cache DIR] [PACKAGES]
 //
 // PACKAGES defaults to ./... . Test binaries run N at a time (default: the
-// number of CPUs, as go test; more only added CPU time here), each
+// number of CPUs, as go test), and one more each time a CPU stands idle
+// for a quarter of a second, up to 2N (a test that sleeps leaves its CPU
+// unused; a fixed -p 3 or 4 only added CPU time here; -fill=false turns
+// this off), each
 // in its package's folder with the flags `go test` gives it, the slowest
 // package of the previous run first. Each package's result is printed when
 // it ends, as `go test` prints it: "ok" with the time, or the package's
@@ -57,6 +60,7 @@ type pkg struct {
 
 type options struct {
 	parallel int
+	fill     bool // start more test binaries while CPUs stand idle
 	run      string
 	verbose  bool
 	cache    string
@@ -74,6 +78,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o options
 	fs.IntVar(&o.parallel, "p", runtime.NumCPU(), "test binaries to run at once")
+	fs.BoolVar(&o.fill, "fill", true, "run one more test binary each time a CPU stands idle, up to twice -p")
 	fs.StringVar(&o.run, "run", "", "run only the tests matching `regexp` (go test -run)")
 	fs.BoolVar(&o.verbose, "v", false, "print every package's output (go test -v)")
 	fs.StringVar(&o.cache, "cache", "", "keep the test binaries in `dir` (default: under the user cache folder)")
@@ -273,31 +278,116 @@ type result struct {
 	elapsed    time.Duration
 }
 
-// runAll runs the test binaries of pkgs, o.parallel at a time in the order
-// given, and prints each package's result as it ends.
+// runAll runs the test binaries of pkgs in the order given and prints
+// each package's result as it ends: o.parallel at a time, and with o.fill
+// one more whenever a CPU has stood idle for fillEvery (tests that sleep,
+// waiting on a timeout or a process they started, leave theirs unused),
+// up to twice o.parallel.
 func runAll(ctx context.Context, o options, pkgs []*pkg, out io.Writer) []result {
+	var idle func() float64
+	if o.fill {
+		idle = newIdleMeter()
+	}
+	return runScheduled(pkgs, o.parallel, idle, func(p *pkg) ([]byte, result) {
+		return runOne(ctx, o, p)
+	}, out)
+}
+
+// fillEvery is how often runScheduled looks for an idle CPU.
+var fillEvery = 250 * time.Millisecond
+
+// runScheduled runs pkgs with runPkg as runAll describes; idle (which may
+// be nil: no extra runs) tells how many CPUs stood idle since it was last
+// asked.
+func runScheduled(pkgs []*pkg, parallel int, idle func() float64, runPkg func(*pkg) ([]byte, result), out io.Writer) []result {
 	results := make([]result, len(pkgs))
-	next := make(chan int)
+	done := make(chan int)
 	var mu sync.Mutex // guards out
-	var wg sync.WaitGroup
-	for range min(o.parallel, len(pkgs)) {
-		wg.Go(func() {
-			for i := range next {
-				p := pkgs[i]
-				text, r := runOne(ctx, o, p)
-				results[i] = r
-				mu.Lock()
-				out.Write(text)
-				mu.Unlock()
+	next, running := 0, 0
+	start := func() {
+		i := next
+		next++
+		running++
+		go func() {
+			text, r := runPkg(pkgs[i])
+			results[i] = r
+			mu.Lock()
+			out.Write(text)
+			mu.Unlock()
+			done <- i
+		}()
+	}
+	tick := time.NewTicker(fillEvery)
+	defer tick.Stop()
+	if idle != nil {
+		idle() // start the first interval
+	}
+	for next < len(pkgs) || running > 0 {
+		for next < len(pkgs) && running < parallel {
+			start()
+		}
+		select {
+		case <-done:
+			running--
+		case <-tick.C:
+			if idle != nil && idle() >= 1 && next < len(pkgs) && running < 2*parallel {
+				start()
 			}
-		})
+		}
 	}
-	for i := range pkgs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	return results
+}
+
+// newIdleMeter returns a function that reports how many CPUs stood idle
+// since its previous call, from the kernel's CPU times (/proc/stat), or
+// nil where there are none.
+func newIdleMeter() func() float64 {
+	read := func() (idle, total uint64, ok bool) {
+		data, err := os.ReadFile("/proc/stat")
+		if err != nil {
+			return 0, 0, false
+		}
+		return cpuTimes(string(data))
+	}
+	prevIdle, prevTotal, ok := read()
+	if !ok {
+		return nil
+	}
+	cpus := float64(runtime.NumCPU())
+	return func() float64 {
+		idle, total, ok := read()
+		if !ok || total <= prevTotal {
+			return 0
+		}
+		n := float64(idle-prevIdle) / float64(total-prevTotal) * cpus
+		prevIdle, prevTotal = idle, total
+		return n
+	}
+}
+
+// cpuTimes reads the idle and total time of all CPUs from the "cpu" line
+// of /proc/stat ("cpu user nice system idle iowait irq softirq steal
+// ..."); waiting for I/O counts as idle.
+func cpuTimes(stat string) (idle, total uint64, ok bool) {
+	line, _, _ := strings.Cut(stat, "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 5 || fields[0] != "cpu" {
+		return 0, 0, false
+	}
+	for i, f := range fields[1:] {
+		n, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		// guest and guest_nice (fields 9 and 10) are already in user and nice
+		if i < 8 {
+			total += n
+		}
+		if i == 3 || i == 4 {
+			idle += n
+		}
+	}
+	return idle, total, true
 }
 
 // grace is how long a test binary has past its own -test.timeout (after

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -199,5 +203,76 @@ func TestCLIUsage(t *testing.T) {
 	stderr.Reset()
 	if code := cli([]string{"-nosuchflag"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "nosuchflag") {
 		t.Errorf("unknown flag: exit %d, %q", code, stderr.String())
+	}
+}
+
+// runScheduled runs -p packages at once, and while CPUs stand idle one
+// more each time it looks, up to twice -p; every package runs once and
+// its result lands in its own place.
+func TestRunScheduledFillsIdleCPUs(t *testing.T) {
+	old := fillEvery
+	fillEvery = 5 * time.Millisecond
+	t.Cleanup(func() { fillEvery = old })
+	for _, c := range []struct {
+		name    string
+		idle    func() float64
+		wantMax int64
+	}{
+		{"no meter", nil, 2},
+		{"busy", func() float64 { return 0.5 }, 2},
+		{"idle", func() float64 { return 1.5 }, 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var pkgs []*pkg
+			for i := range 10 {
+				pkgs = append(pkgs, &pkg{importPath: fmt.Sprintf("example.com/p%d", i)})
+			}
+			var running, most atomic.Int64
+			ran := map[string]int{}
+			var mu sync.Mutex
+			var out bytes.Buffer
+			results := runScheduled(pkgs, 2, c.idle, func(p *pkg) ([]byte, result) {
+				n := running.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				time.Sleep(60 * time.Millisecond)
+				running.Add(-1)
+				mu.Lock()
+				ran[p.importPath]++
+				mu.Unlock()
+				return []byte("ok  \t" + p.importPath + "\n"), result{importPath: p.importPath, ok: true}
+			}, &out)
+			if got := most.Load(); got != c.wantMax {
+				t.Errorf("at most %d packages ran at once, want %d", got, c.wantMax)
+			}
+			for i, p := range pkgs {
+				if ran[p.importPath] != 1 || results[i].importPath != p.importPath || !results[i].ok {
+					t.Errorf("%s ran %d times, result %+v", p.importPath, ran[p.importPath], results[i])
+				}
+			}
+			if n := strings.Count(out.String(), "ok  \t"); n != len(pkgs) {
+				t.Errorf("printed %d results, want %d:\n%s", n, len(pkgs), out.String())
+			}
+		})
+	}
+}
+
+// cpuTimes reads the idle (with I/O wait) and total CPU time from the
+// first line of /proc/stat; other text is not CPU times.
+func TestCPUTimes(t *testing.T) {
+	idle, total, ok := cpuTimes("cpu  100 5 50 1000 20 1 2 3 7 0\ncpu0 1 2 3 4\n")
+	if !ok || idle != 1020 || total != 1181 {
+		t.Errorf("cpuTimes = %d, %d, %v; want 1020, 1181, true", idle, total, ok)
+	}
+	for _, bad := range []string{"", "intr 1 2 3", "cpu 1 2 x 4 5", "cpu 1 2"} {
+		if _, _, ok := cpuTimes(bad); ok {
+			t.Errorf("cpuTimes(%q) ok", bad)
+		}
+	}
+	if meter := newIdleMeter(); meter != nil {
+		time.Sleep(20 * time.Millisecond)
+		if n := meter(); n < 0 || n > float64(runtime.NumCPU()) {
+			t.Errorf("idle CPUs %v, want between 0 and %d", n, runtime.NumCPU())
+		}
 	}
 }
