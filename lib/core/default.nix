@@ -3,14 +3,24 @@
 #
 #   import ./lib/core { }                  # reads the repository's TOML files
 #   import ./lib/core { catalog = …; rules = …; }   # parsed attribute sets
+let
+  # The repository's files, read once per evaluation however often the
+  # core is called (a default argument is evaluated again at every call).
+  files = {
+    catalog = builtins.fromTOML (builtins.readFile ../../modules/catalog.toml);
+    rules = builtins.fromTOML (builtins.readFile ../rules.toml);
+    # lib/timezones.txt: one IANA name a line, "#" comments (tools/gentz).
+    timeZones = builtins.filter (
+      l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#"
+    ) (builtins.split "\n" (builtins.readFile ../timezones.txt));
+    ports = builtins.fromTOML (builtins.readFile ../ports.toml);
+  };
+in
 {
-  catalog ? builtins.fromTOML (builtins.readFile ../../modules/catalog.toml),
-  rules ? builtins.fromTOML (builtins.readFile ../rules.toml),
-  # lib/timezones.txt: one IANA name a line, "#" comments (tools/gentz).
-  timeZones ? builtins.filter (
-    l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#"
-  ) (builtins.split "\n" (builtins.readFile ../timezones.txt)),
-  ports ? builtins.fromTOML (builtins.readFile ../ports.toml),
+  catalog ? files.catalog,
+  rules ? files.rules,
+  timeZones ? files.timeZones,
+  ports ? files.ports,
 }:
 let
   util = import ./util.nix;

@@ -8,11 +8,13 @@
 # the core's GPU plan.
 #
 #   (import ./lib/core { }).vocabulary.gpuTypes   # [ "amd" "nvidia" "intel" ]
+let
+  # The core's own reading of the files (default.nix), shared by every call.
+  core = import ./. { };
+in
 {
-  rules ? builtins.fromTOML (builtins.readFile ../rules.toml),
-  cat ? import ./catalog.nix {
-    catalog = builtins.fromTOML (builtins.readFile ../../modules/catalog.toml);
-  },
+  rules ? core.rules,
+  cat ? core.catalogInfo,
 }:
 {
   gpuTypes = rules.field."hardware.gpu".enum;
