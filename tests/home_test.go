@@ -36,7 +36,8 @@ const desktopOS = `{
 func homeExpr(t *testing.T, args, body string) string {
 	t.Helper()
 	return "let harness = a: import ./tests/nix/home-harness.nix (a // { optionsTsv = " +
-		strconv.Quote(homeHarnessOptions(t)) + "; }); h = harness " + args + "; in " + body
+		strconv.Quote(homeHarnessOptions(t)) + "; upstreamDecls = import " + strconv.Quote(homeHarnessUpstream(t)) +
+		"; }); h = harness " + args + "; in " + body
 }
 
 // homeEval evaluates body with h = the harness called with args.

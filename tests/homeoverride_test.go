@@ -114,7 +114,8 @@ func nixAttrs(m map[string]string) string {
 func homeOverride(t *testing.T, scenario string, allow map[string]string) overrideRun {
 	t.Helper()
 	expr := "let lib = (import ./tests/nix/modsys.nix).lib; in import ./tests/nix/home-override.nix { optionsTsv = " +
-		strconv.Quote(homeHarnessOptions(t)) + "; scenario = " + scenario + "; allow = " + nixAttrs(allow) + "; }"
+		strconv.Quote(homeHarnessOptions(t)) + "; upstreamDecls = import " + strconv.Quote(homeHarnessUpstream(t)) +
+		"; scenario = " + scenario + "; allow = " + nixAttrs(allow) + "; }"
 	var run overrideRun
 	testutil.NixEval(t, testutil.RepoRoot(t), expr, &run)
 	return run

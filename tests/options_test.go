@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -712,31 +713,55 @@ func homeOptionKeep(t *testing.T) func(string) bool {
 }
 
 var homeHarness struct {
-	once sync.Once
-	path string
+	once     sync.Once
+	path     string // the option subset
+	upstream string // a Nix file: the subset parsed by the harness
 }
 
 // homeHarnessOptions returns the path of the home-manager option subset the
 // home harness reads (tests/nix/home-harness.nix's optionsTsv): generated
 // once per test run from the shared list into a temporary folder that
-// TestMain removes, and declared fixed (testutil.FixedFile), so that the
-// evaluations that read it share the files earlier ones imported.
+// TestMain removes.
 func homeHarnessOptions(t *testing.T) string {
+	t.Helper()
+	homeHarnessFiles(t)
+	return homeHarness.path
+}
+
+// homeHarnessUpstream returns the path of a Nix file whose value is the
+// subset as the home harness parses it (its `upstream`, which the harness
+// and home-override.nix take as upstreamDecls). Both files are declared
+// fixed (testutil.FixedFile), so the evaluations of a test binary, which
+// share imported files, parse the subset once instead of once each.
+func homeHarnessUpstream(t *testing.T) string {
+	t.Helper()
+	homeHarnessFiles(t)
+	return homeHarness.upstream
+}
+
+func homeHarnessFiles(t *testing.T) {
 	t.Helper()
 	shared := sharedOptionList(t, homeOptionsTSV)
 	homeHarness.once.Do(func() {
 		data := subsetTSV(t, shared, homeOptionKeep(t))
-		path := filepath.Join(runTempDir(t, "axios-home-options-"), homeOptionsTSV)
+		dir := runTempDir(t, "axios-home-options-")
+		path := filepath.Join(dir, homeOptionsTSV)
+		upstream := filepath.Join(dir, "upstream.nix")
+		harness := filepath.Join(testutil.RepoRoot(t), "tests", "nix", "home-harness.nix")
 		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		homeHarness.path = path
+		src := fmt.Sprintf("(import %s { optionsTsv = %s; }).upstream\n", harness, strconv.Quote(path))
+		if err := os.WriteFile(upstream, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		testutil.FixedFile(path)
+		testutil.FixedFile(upstream)
+		homeHarness.path, homeHarness.upstream = path, upstream
 	})
 	if homeHarness.path == "" {
 		t.Fatal("the home harness's option subset could not be written; see the first test that failed")
 	}
-	return homeHarness.path
 }
 
 // TestOptionsHomeSubset: the harness's subset keeps every home-manager

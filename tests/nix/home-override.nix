@@ -24,10 +24,14 @@
 #
 #   import ./home-override.nix { optionsTsv = …; scenario = { profile = …; os = …; home = …; }; allow = { "a.b" = "why"; }; }
 #
+# upstreamDecls, when given, is the option list already parsed (the home
+# harness's `upstream`), as home-harness.nix takes it.
+#
 # Returns { leaves; results; } with one result per leaf:
 # { path; ok; skipped; reason; user; } (user: the override module as JSON).
 {
   optionsTsv,
+  upstreamDecls ? null,
   scenario ? { },
   allow ? { },
 }:
@@ -62,7 +66,8 @@ let
   inherit (modsys) setPath isProp configOf;
   inherit (modsys.lib) getAttrFromPath;
 
-  call = extra: import ./home-harness.nix (scenario // { inherit optionsTsv; } // extra);
+  call =
+    extra: import ./home-harness.nix (scenario // { inherit optionsTsv upstreamDecls; } // extra);
   base = call { };
   # every further evaluation reuses base's option declarations (the
   # modules it adds define leaves and declare nothing)
