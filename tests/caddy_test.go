@@ -41,7 +41,7 @@ func renderFixture(t *testing.T, dir, name string) string {
 	expr := fmt.Sprintf("(import %s).render (import %s)",
 		caddyCore(t), filepath.Join(dir, name+".nix"))
 	var text string
-	testutil.NixEval(t, dir, expr, &text)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &text)
 	return text
 }
 
@@ -130,7 +130,7 @@ func TestCaddyOrder(t *testing.T) {
 			t.Parallel()
 			var got []site
 			expr := fmt.Sprintf("(import %s).order (import %s).routes", caddyCore(t), filepath.Join(dir, name+".nix"))
-			testutil.NixEval(t, dir, expr, &got)
+			testutil.NixEval(t, testutil.RepoRoot(t), expr, &got)
 			gotJSON, _ := json.Marshal(got)
 			wantJSON, _ := json.Marshal(want)
 			if len(want) == 0 && len(got) == 0 {
@@ -148,7 +148,6 @@ func TestCaddyOrder(t *testing.T) {
 // Go, so the Nix comparator is tested beyond the fixtures.
 func TestCaddyOrderIsTotal(t *testing.T) {
 	t.Parallel()
-	dir, _ := caddyFixtures(t)
 	type route struct {
 		id       string
 		path     string // "" = catch-all
@@ -191,7 +190,7 @@ func TestCaddyOrderIsTotal(t *testing.T) {
 	expr := fmt.Sprintf("let c = import %s; in map (rs: (builtins.head (c.order rs)).ids) [ %s ]",
 		caddyCore(t), strings.Join(exprs, " "))
 	var got [][]string
-	testutil.NixEval(t, dir, expr, &got)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &got)
 	if len(got) != len(wants) {
 		t.Fatalf("got %d orders, want %d", len(got), len(wants))
 	}
@@ -224,12 +223,12 @@ func TestCaddyConflicts(t *testing.T) {
 		q = { domain = "b"; path = "/p/*"; target = "http://127.0.0.1:4"; };
 	}`, caddyCore(t))
 	var got []string
-	testutil.NixEval(t, dir, expr, &got)
+	testutil.NixEval(t, testutil.RepoRoot(t), expr, &got)
 	if len(got) != 1 || !strings.Contains(got[0], "x, y") || !strings.Contains(got[0], "a (catch-all)") {
 		t.Errorf("conflicts = %q, want one message naming x, y and the catch-all of a", got)
 	}
 	var none []string
-	testutil.NixEval(t, dir, fmt.Sprintf("(import %s).conflicts (import %s).routes",
+	testutil.NixEval(t, testutil.RepoRoot(t), fmt.Sprintf("(import %s).conflicts (import %s).routes",
 		caddyCore(t), filepath.Join(dir, "several-domains.nix")), &none)
 	if len(none) != 0 {
 		t.Errorf("several-domains has no conflicts, got %q", none)

@@ -34,7 +34,7 @@ func TestSecretsDiscover(t *testing.T) {
 			}
 			expr := fmt.Sprintf("builtins.mapAttrs (_: toString) ((import %s).discover %s)", secretsCore(t), arg)
 			var got map[string]string
-			testutil.NixEval(t, dir, expr, &got)
+			testutil.NixEval(t, testutil.RepoRoot(t), expr, &got)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("discover = %v, want %v", got, want)
 			}
