@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,7 +83,9 @@ func TestCaddyExpectedFilesAreValid(t *testing.T) {
 			if len(want) == 0 {
 				return // an empty registry renders nothing; nothing to check
 			}
-			formatted, err := exec.Command(caddy, "fmt", path).Output()
+			// caddy's answers for a file are kept between runs
+			// (testutil.CachedOutput): each costs a start of caddy.
+			formatted, err := testutil.CachedOutput(t, caddy, "fmt", path)
 			if err != nil {
 				t.Fatalf("caddy fmt %s: %v", path, err)
 			}
@@ -95,9 +96,8 @@ func TestCaddyExpectedFilesAreValid(t *testing.T) {
 				t.Logf("not adapting: %s", strings.TrimSpace(string(reason)))
 				return
 			}
-			out, err := exec.Command(caddy, "adapt", "--adapter", "caddyfile", "--config", path).CombinedOutput()
-			if err != nil {
-				t.Errorf("caddy adapt rejects %s.Caddyfile: %v\n%s", name, err, out)
+			if _, err := testutil.CachedOutput(t, caddy, "adapt", "--adapter", "caddyfile", "--config", path); err != nil {
+				t.Errorf("caddy adapt rejects %s.Caddyfile: %v", name, err)
 			}
 		})
 	}

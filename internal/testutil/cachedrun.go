@@ -1,9 +1,12 @@
 package testutil
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +36,7 @@ func CachedRun(t testing.TB, tool string, args ...string) {
 
 func cachedRun(cache, tool string, args []string) error {
 	out := args[len(args)-1]
-	key, err := runKey(tool, args)
+	key, err := runKey(tool, args[:len(args)-1], "out\x00"+filepath.Ext(out))
 	if err != nil {
 		return err
 	}
@@ -56,19 +59,60 @@ func cachedRun(cache, tool string, args []string) error {
 	return nil
 }
 
+// CachedOutput runs the deterministic tool (a path, from RequireTool) with
+// args and returns what it printed on standard output, kept between test
+// runs as CachedRun keeps a file: a run of the same program with the same
+// arguments on the same input files reads the kept output. Only a run that
+// succeeds is kept; a failure is an error carrying the tool's standard
+// error, and runs again next time. For checks of committed files by an
+// outside tool (caddy fmt and adapt of the expected Caddyfiles).
+func CachedOutput(t testing.TB, tool string, args ...string) ([]byte, error) {
+	t.Helper()
+	out, err := cachedOutput(filepath.Join(cacheBase(), "axios-testrun-results"), tool, args)
+	if errors.Is(err, errNoKey) {
+		t.Fatal(err)
+	}
+	return out, err
+}
+
+// errNoKey marks a tool that cannot be hashed (it is missing).
+var errNoKey = errors.New("no cache key")
+
+func cachedOutput(cache, tool string, args []string) ([]byte, error) {
+	key, err := runKey(tool, args, "stdout")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoKey, err)
+	}
+	entry := filepath.Join(cache, key)
+	if b, err := os.ReadFile(entry); err == nil {
+		return b, nil
+	}
+	cmd := exec.Command(tool, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("%s %v: %w\n%s", tool, args, err, stderr.Bytes())
+	}
+	if os.MkdirAll(cache, 0o755) == nil {
+		fsutil.WriteFileAtomic(entry, out, 0o644)
+	}
+	return out, nil
+}
+
 // runKey hashes what decides the output of tool with args: the program
 // file's identity, the arguments, where one that names a regular file
 // counts by its content (not its name, which differs from run to run),
-// and the output file's extension (a converter's format).
-func runKey(tool string, args []string) (string, error) {
+// and what is kept (for CachedRun the output file's extension: a
+// converter's format).
+func runKey(tool string, args []string, kept string) (string, error) {
 	h := sha256.New()
 	fi, err := os.Stat(tool)
 	if err != nil {
 		return "", fmt.Errorf("CachedRun: %w", err)
 	}
 	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", tool, fi.Size(), fi.ModTime().UnixNano())
-	last := len(args) - 1
-	for _, a := range args[:last] {
+	for _, a := range args {
 		if st, err := os.Stat(a); err != nil || !st.Mode().IsRegular() {
 			fmt.Fprintf(h, "arg\x00%d\x00%s\x00", len(a), a)
 			continue
@@ -80,6 +124,6 @@ func runKey(tool string, args []string) (string, error) {
 		fmt.Fprintf(h, "file\x00%d\x00", len(b))
 		h.Write(b)
 	}
-	fmt.Fprintf(h, "out\x00%s", filepath.Ext(args[last]))
+	io.WriteString(h, kept)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

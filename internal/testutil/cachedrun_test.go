@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,5 +63,47 @@ func TestCachedRun(t *testing.T) {
 	WriteFile(t, tool, "#!/bin/sh\necho broken >&2\nexit 3\n")
 	if err := cachedRun(cache, tool, []string{"-z", filepath.Join(dir, "calls"), filepath.Join(dir, "x.out")}); err == nil || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("failing tool: %v", err)
+	}
+}
+
+// A tool's standard output is reused for the same program, arguments and
+// input bytes; a failure is reported with the tool's standard error and
+// kept nowhere, so the next call runs the tool again.
+func TestCachedOutput(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	log := filepath.Join(dir, "calls")
+	tool := filepath.Join(dir, "check")
+	WriteFile(t, tool, "#!/bin/sh\necho call >> "+log+"\nif grep -q bad \"$2\"; then echo \"$2 is bad\" >&2; exit 1; fi\ntr a-z A-Z < \"$2\"\n")
+	os.Chmod(tool, 0o755)
+	calls := func() int {
+		b, _ := os.ReadFile(log)
+		return strings.Count(string(b), "call\n")
+	}
+	run := func(input string) (string, error) {
+		t.Helper()
+		in := filepath.Join(t.TempDir(), "in.txt")
+		WriteFile(t, in, input)
+		out, err := cachedOutput(cache, tool, []string{"fmt", in})
+		return string(out), err
+	}
+	for i, step := range []struct {
+		input, want string
+		calls       int
+	}{
+		{"hello", "HELLO", 1},
+		{"hello", "HELLO", 1}, // another file, same bytes
+		{"world", "WORLD", 2},
+	} {
+		if got, err := run(step.input); err != nil || got != step.want || calls() != step.calls {
+			t.Errorf("step %d: %q, %v after %d calls; want %q after %d", i, got, err, calls(), step.want, step.calls)
+		}
+	}
+	for want := 3; want <= 4; want++ {
+		if _, err := run("bad"); err == nil || !strings.Contains(err.Error(), "is bad") || calls() != want {
+			t.Errorf("failing run: %v after %d calls; want the tool's error after %d", err, calls(), want)
+		}
+	}
+	if _, err := cachedOutput(cache, filepath.Join(dir, "missing"), nil); !errors.Is(err, errNoKey) {
+		t.Errorf("a missing tool: %v", err)
 	}
 }
