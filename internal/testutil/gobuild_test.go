@@ -81,3 +81,29 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 		t.Errorf("failed build: %v, want the package and the compiler's error", err)
 	}
 }
+
+// Within one tools/testrun run (TestrunRunEnv) a folder is built once for
+// all test binaries: the go command runs again only in another run.
+func TestGoBuildOncePerTestrunRun(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	log := filepath.Join(dir, "calls")
+	fakeGo := filepath.Join(dir, "go")
+	WriteFile(t, fakeGo, "#!/bin/sh\necho \"$@\" >> "+log+"\n")
+	os.Chmod(fakeGo, 0o755)
+	calls := func() int {
+		b, _ := os.ReadFile(log)
+		return strings.Count(string(b), "\n")
+	}
+	for i, step := range []struct {
+		run   string
+		calls int
+	}{{"", 1}, {"", 2}, {"run-a", 3}, {"run-a", 3}, {"run-b", 4}, {"run-b", 4}, {"", 5}} {
+		t.Setenv(TestrunRunEnv, step.run)
+		if _, err := goBuild(fakeGo, cache, "key", dir, nil, []string{"./x"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls(); n != step.calls {
+			t.Errorf("step %d (run %q): the go command ran %d times, want %d", i, step.run, n, step.calls)
+		}
+	}
+}

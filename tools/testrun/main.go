@@ -31,6 +31,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -58,9 +59,15 @@ type pkg struct {
 	binary     string // its test binary in the cache
 }
 
+// runEnv names the run for the test binaries (testutil.TestrunRunEnv):
+// what one of them built for the tests (testutil.GoBuild), the others of
+// the same run take as built.
+const runEnv = "AXIOS_TESTRUN_RUN"
+
 type options struct {
 	parallel int
-	fill     bool // start more test binaries while CPUs stand idle
+	fill     bool   // start more test binaries while CPUs stand idle
+	runID    string // this run's name in runEnv; run sets it
 	run      string
 	verbose  bool
 	cache    string
@@ -148,6 +155,9 @@ func run(ctx context.Context, o options, out io.Writer) ([]result, error) {
 	if err := build(ctx, o.dir, o.cache, tmp, pkgs); err != nil {
 		return nil, err
 	}
+	var id [8]byte
+	rand.Read(id[:])
+	o.runID = hex.EncodeToString(id[:])
 	durations := readDurations(filepath.Join(o.cache, "durations"))
 	schedule(pkgs, durations)
 	results := runAll(ctx, o, pkgs, out)
@@ -411,6 +421,7 @@ func runOne(ctx context.Context, o options, p *pkg) ([]byte, result) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p.binary, args...)
 	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), runEnv+"="+o.runID)
 	cmd.WaitDelay = pipeWait
 	var output bytes.Buffer
 	cmd.Stdout = &output

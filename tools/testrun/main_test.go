@@ -97,13 +97,21 @@ func TestRunBuildsOnceAndReports(t *testing.T) {
 	pipeWait = 300 * time.Millisecond
 	t.Cleanup(func() { pipeWait = old })
 
+	t.Setenv(runEnv, "") // the test binaries get the run's own
 	mod := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
 	testutil.WriteFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-func TestOK(t *testing.T) {}
+func TestOK(t *testing.T) {
+	if os.Getenv("AXIOS_TESTRUN_RUN") == "" {
+		t.Error("the test binary runs without a run id")
+	}
+}
 
 func TestBad(t *testing.T) { t.Error("boom") }
 `)
