@@ -71,14 +71,8 @@ func TestCachedRun(t *testing.T) {
 // kept nowhere, so the next call runs the tool again.
 func TestCachedOutput(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
-	log := filepath.Join(dir, "calls")
-	tool := filepath.Join(dir, "check")
-	WriteFile(t, tool, "#!/bin/sh\necho call >> "+log+"\nif grep -q bad \"$2\"; then echo \"$2 is bad\" >&2; exit 1; fi\ntr a-z A-Z < \"$2\"\n")
-	os.Chmod(tool, 0o755)
-	calls := func() int {
-		b, _ := os.ReadFile(log)
-		return strings.Count(string(b), "call\n")
-	}
+	tool, calls := countingTool(t, "check", `if grep -q bad "$2"; then echo "$2 is bad" >&2; exit 1; fi
+tr a-z A-Z < "$2"`)
 	run := func(input string) (string, error) {
 		t.Helper()
 		in := filepath.Join(t.TempDir(), "in.txt")
@@ -105,5 +99,22 @@ func TestCachedOutput(t *testing.T) {
 	}
 	if _, err := cachedOutput(cache, filepath.Join(dir, "missing"), nil); !errors.Is(err, errNoKey) {
 		t.Errorf("a missing tool: %v", err)
+	}
+}
+
+// countingTool writes a shell script named name into a folder of its own
+// that runs body after noting the call, and returns its path and a
+// function that counts the calls so far.
+func countingTool(t *testing.T, name, body string) (string, func() int) {
+	t.Helper()
+	dir := t.TempDir()
+	log, tool := filepath.Join(dir, "calls"), filepath.Join(dir, name)
+	WriteFile(t, tool, "#!/bin/sh\necho call >> '"+log+"'\n"+body+"\n")
+	if err := os.Chmod(tool, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return tool, func() int {
+		b, _ := os.ReadFile(log)
+		return strings.Count(string(b), "call\n")
 	}
 }

@@ -87,14 +87,7 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 // all test binaries: the go command runs again only in another run.
 func TestGoBuildOncePerTestrunRun(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
-	log := filepath.Join(dir, "calls")
-	fakeGo := filepath.Join(dir, "go")
-	WriteFile(t, fakeGo, "#!/bin/sh\necho \"$@\" >> "+log+"\n")
-	os.Chmod(fakeGo, 0o755)
-	calls := func() int {
-		b, _ := os.ReadFile(log)
-		return strings.Count(string(b), "\n")
-	}
+	fakeGo, calls := countingTool(t, "go", ":")
 	for i, step := range []struct {
 		run   string
 		calls int
