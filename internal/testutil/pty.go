@@ -9,8 +9,9 @@ import (
 	"unsafe"
 )
 
-// OpenPTY opens a pseudo-terminal pair: the program under test runs on the
-// terminal side (term), the test types on the other (master). Everything
+// OpenPTY opens a pseudo-terminal pair of 40 rows and 120 columns: the
+// program under test runs on the terminal side (term), the test types on
+// the other (master). Everything
 // the terminal shows is copied to shown (io.Discard when the test does not
 // read it), so the terminal never blocks on a full buffer. Without
 // /dev/ptmx the test is skipped locally and fails when CI=true.
@@ -37,6 +38,15 @@ func OpenPTY(t testing.TB, shown io.Writer) (master, term *os.File) {
 	if err != nil {
 		m.Close()
 		t.Fatal(err)
+	}
+	// A terminal of 40 rows and 120 columns, as a user's: a new pseudo-
+	// terminal has no size (0×0), and a full-screen program that learns
+	// the size before it first draws lays its screen out in no lines.
+	ws := struct{ row, col, xpixel, ypixel uint16 }{row: 40, col: 120}
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, s.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); e != 0 {
+		s.Close()
+		m.Close()
+		t.Fatalf("TIOCSWINSZ: %v", e)
 	}
 	t.Cleanup(func() { s.Close(); m.Close() })
 	go func() { _, _ = io.Copy(shown, m) }()
