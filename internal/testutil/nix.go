@@ -17,12 +17,21 @@ import (
 // RepoRoot returns the repository root (the folder holding go.mod).
 func RepoRoot(t testing.TB) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
+	if repoRoot == "" {
 		t.Fatal("cannot locate testutil source file")
 	}
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	return repoRoot
 }
+
+// repoRoot is the repository root, found from this file's path ("" when
+// the runtime does not know it).
+var repoRoot = func() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}()
 
 // InCI reports whether the tests run in CI (CI=true), where nothing may skip.
 func InCI() bool { return os.Getenv("CI") == "true" }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,13 +122,6 @@ func replQuoted(line string) string {
 	return b.String()
 }
 
-// repoRoot is the repository's folder, whose files do not change while
-// the tests run.
-var repoRoot = func() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
-}()
-
 var fixedFiles sync.Map
 
 // FixedFile declares that the file at path (in the temporary folder) will
@@ -139,8 +131,9 @@ func FixedFile(path string) { fixedFiles.Store(filepath.Clean(path), true) }
 
 // mayReadChangingFiles reports whether an evaluation of expr in dir may
 // read a file that can change while the tests run: dir is outside the
-// repository, or expr names a path in the temporary folder that is neither
-// in the repository nor a FixedFile.
+// repository (whose files do not change while tests run), or expr names a
+// path in the temporary folder that is neither in the repository nor a
+// FixedFile.
 func mayReadChangingFiles(dir, expr string) bool {
 	if !within(repoRoot, dir) {
 		return true

@@ -12,9 +12,8 @@
 // number of CPUs, as go test), and one more each time a CPU stands idle
 // for a quarter of a second, up to 2N (a test that sleeps leaves its CPU
 // unused; a fixed -p 3 or 4 only added CPU time here; -fill=false turns
-// this off), each
-// in its package's folder with the flags `go test` gives it, the slowest
-// package of the previous run first. Each package's result is printed when
+// this off). Each runs in its package's folder with the flags `go test`
+// gives it, the slowest package of the previous run first. Each package's result is printed when
 // it ends, as `go test` prints it: "ok" with the time, or the package's
 // whole output and "FAIL". The exit status is 1 when a package fails or
 // does not build, 2 on a usage error.
