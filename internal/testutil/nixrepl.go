@@ -59,11 +59,7 @@ func (p *replPool) eval(nix, dir, expr string) (a replAnswer, ok bool) {
 	if w == nil {
 		return replAnswer{}, false
 	}
-	changing := mayReadChangingFiles(dir, expr)
-	if changing && w.dirty {
-		p.reloads.Add(1)
-	}
-	a, ok = w.eval(expr, changing)
+	a, ok = w.eval(expr, mayReadChangingFiles(dir, expr))
 	p.put(w)
 	return a, ok
 }
@@ -86,7 +82,7 @@ func (p *replPool) take(nix, dir string) *replWorker {
 	}
 	p.live++
 	p.mu.Unlock()
-	w, err := startReplWorker(nix, dir)
+	w, err := startReplWorker(nix, dir, &p.reloads)
 	if err != nil {
 		p.mu.Lock()
 		p.live--
@@ -190,7 +186,8 @@ type replWorker struct {
 	out, err *bufio.Reader
 	nonce    string
 	n        int
-	dirty    bool // has evaluated an expression that may read changing files
+	dirty    bool          // has evaluated an expression that may read changing files
+	reloads  *atomic.Int64 // counts its :r commands (the pool's count)
 	dead     bool
 }
 
@@ -215,7 +212,7 @@ func (a replAnswer) doubtful() bool {
 	return strings.Contains(a.stderr, replDummyStore)
 }
 
-func startReplWorker(nix, dir string) (*replWorker, error) {
+func startReplWorker(nix, dir string, reloads *atomic.Int64) (*replWorker, error) {
 	cmd := exec.Command(nix, "--extra-experimental-features", "nix-command", "repl", "--store", "dummy://")
 	cmd.Args[0] = "nix" // nix-instantiate is the nix program under another name
 	cmd.Dir = dir
@@ -242,7 +239,7 @@ func startReplWorker(nix, dir string) (*replWorker, error) {
 	w := &replWorker{
 		nix: nix, dir: dir, cmd: cmd, in: in,
 		out: bufio.NewReader(stdout), err: bufio.NewReader(stderr),
-		nonce: fmt.Sprintf("%x", nonce),
+		nonce: fmt.Sprintf("%x", nonce), reloads: reloads,
 	}
 	// The first marker passes the greeting on standard error.
 	if _, ok := w.eval("", false); !ok {
@@ -272,6 +269,7 @@ func (w *replWorker) eval(expr string, changing bool) (replAnswer, bool) {
 	}
 	if changing && w.dirty {
 		line(":r", replPrompt)
+		w.reloads.Add(1)
 	}
 	w.dirty = w.dirty || changing
 	if expr != "" {
