@@ -29,10 +29,13 @@ func CachedRun(t testing.TB, tool string, args ...string) {
 	if len(args) == 0 {
 		t.Fatal("CachedRun: no output argument")
 	}
-	if err := cachedRun(filepath.Join(cacheBase(), "axios-testrun-results"), tool, args); err != nil {
+	if err := cachedRun(resultsCache(), tool, args); err != nil {
 		t.Fatal(err)
 	}
 }
+
+// resultsCache is the folder of the kept results.
+func resultsCache() string { return filepath.Join(cacheBase(), "axios-testrun-results") }
 
 func cachedRun(cache, tool string, args []string) error {
 	out := args[len(args)-1]
@@ -40,23 +43,20 @@ func cachedRun(cache, tool string, args []string) error {
 	if err != nil {
 		return err
 	}
-	entry := filepath.Join(cache, key)
-	if b, err := os.ReadFile(entry); err == nil {
-		return os.WriteFile(out, b, 0o644)
+	b, kept, err := keep(cache, key, func() ([]byte, error) {
+		if text, err := exec.Command(tool, args...).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("%s %v: %v\n%s", tool, args, err, text)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			return nil, fmt.Errorf("%s wrote no %s: %w", tool, out, err)
+		}
+		return b, nil
+	})
+	if err != nil || !kept {
+		return err // the tool wrote out itself
 	}
-	if text, err := exec.Command(tool, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("%s %v: %v\n%s", tool, args, err, text)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		return fmt.Errorf("%s wrote no %s: %w", tool, out, err)
-	}
-	// Saved whole or not at all. A failure to save leaves the result
-	// standing; only the next run pays again.
-	if os.MkdirAll(cache, 0o755) == nil {
-		fsutil.WriteFileAtomic(entry, b, 0o644)
-	}
-	return nil
+	return os.WriteFile(out, b, 0o644)
 }
 
 // CachedOutput runs the deterministic tool (a path, from RequireTool) with
@@ -68,7 +68,7 @@ func cachedRun(cache, tool string, args []string) error {
 // outside tool (caddy fmt and adapt of the expected Caddyfiles).
 func CachedOutput(t testing.TB, tool string, args ...string) ([]byte, error) {
 	t.Helper()
-	out, err := cachedOutput(filepath.Join(cacheBase(), "axios-testrun-results"), tool, args)
+	out, err := cachedOutput(resultsCache(), tool, args)
 	if errors.Is(err, errNoKey) {
 		t.Fatal(err)
 	}
@@ -83,21 +83,35 @@ func cachedOutput(cache, tool string, args []string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errNoKey, err)
 	}
+	b, _, err := keep(cache, key, func() ([]byte, error) {
+		cmd := exec.Command(tool, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%s %v: %w\n%s", tool, args, err, stderr.Bytes())
+		}
+		return out, nil
+	})
+	return b, err
+}
+
+// keep returns the bytes kept in cache under key (kept is true), or makes
+// them and keeps them when that succeeds. They are saved whole or not at
+// all; a failure to save leaves the result standing, and only the next run
+// pays again.
+func keep(cache, key string, produce func() ([]byte, error)) (b []byte, kept bool, err error) {
 	entry := filepath.Join(cache, key)
 	if b, err := os.ReadFile(entry); err == nil {
-		return b, nil
+		return b, true, nil
 	}
-	cmd := exec.Command(tool, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("%s %v: %w\n%s", tool, args, err, stderr.Bytes())
+	if b, err = produce(); err != nil {
+		return nil, false, err
 	}
 	if os.MkdirAll(cache, 0o755) == nil {
-		fsutil.WriteFileAtomic(entry, out, 0o644)
+		fsutil.WriteFileAtomic(entry, b, 0o644)
 	}
-	return out, nil
+	return b, false, nil
 }
 
 // runKey hashes what decides the output of tool with args: the program
