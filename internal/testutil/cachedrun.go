@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/axios-nix/axios/internal/fsutil"
+	"github.com/axios-nix/axios/internal/testrunenv"
 )
 
 // CachedRun runs the deterministic tool (a path, from RequireTool) with
@@ -35,7 +36,7 @@ func CachedRun(t testing.TB, tool string, args ...string) {
 }
 
 // resultsCache is the folder of the kept results.
-func resultsCache() string { return filepath.Join(cacheBase(), "axios-testrun-results") }
+func resultsCache() string { return filepath.Join(testrunenv.CacheBase(), "axios-testrun-results") }
 
 func cachedRun(cache, tool string, args []string) error {
 	out := args[len(args)-1]

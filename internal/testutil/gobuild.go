@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/axios-nix/axios/internal/fsutil"
+	"github.com/axios-nix/axios/internal/testrunenv"
 )
 
 // GoBuild builds the main packages pkgs of the module in dir (`go build
@@ -43,7 +44,7 @@ func GoBuild(t testing.TB, dir string, flags []string, pkgs ...string) string {
 	}
 	goBuildsMu.Unlock()
 	b.once.Do(func() {
-		b.dir, b.err = goBuild(goTool, filepath.Join(cacheBase(), "axios-testbin"), key, dir, flags, pkgs)
+		b.dir, b.err = goBuild(goTool, filepath.Join(testrunenv.CacheBase(), "axios-testbin"), key, dir, flags, pkgs)
 	})
 	if b.err != nil {
 		t.Fatal(b.err)
@@ -80,7 +81,7 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return "", fmt.Errorf("go build: %w", err)
 	}
-	run := os.Getenv(TestrunRunEnv)
+	run := os.Getenv(testrunenv.RunVar)
 	stamp := filepath.Join(out, ".testrun-run")
 	if run != "" {
 		if b, err := os.ReadFile(stamp); err == nil && string(b) == run {
@@ -98,17 +99,4 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 		fsutil.WriteFileAtomic(stamp, []byte(run), 0o644) // else the next one checks again
 	}
 	return out, nil
-}
-
-// TestrunRunEnv names the environment variable in which tools/testrun
-// gives its test binaries an identifier of the run, the same for all.
-const TestrunRunEnv = "AXIOS_TESTRUN_RUN"
-
-// cacheBase is the user's cache folder ($XDG_CACHE_HOME or ~/.cache), or
-// the temporary folder when neither is set.
-func cacheBase() string {
-	if base, err := os.UserCacheDir(); err == nil {
-		return base
-	}
-	return os.TempDir()
 }

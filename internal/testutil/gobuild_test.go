@@ -7,13 +7,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/axios-nix/axios/internal/testrunenv"
 )
 
 // GoBuild's folder keeps a binary whose inputs did not change (the same
 // file: a new link would rename a new one into place), and a change of the
 // source replaces it.
 func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
-	t.Setenv(TestrunRunEnv, "") // every build asks the go command
+	t.Setenv(testrunenv.RunVar, "") // every build asks the go command
 	goTool := RequireTool(t, "go")
 	mod := t.TempDir()
 	cache := t.TempDir()
@@ -83,7 +85,7 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 	}
 }
 
-// Within one tools/testrun run (TestrunRunEnv) a folder is built once for
+// Within one tools/testrun run (testrunenv.RunVar) a folder is built once for
 // all test binaries: the go command runs again only in another run.
 func TestGoBuildOncePerTestrunRun(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
@@ -92,7 +94,7 @@ func TestGoBuildOncePerTestrunRun(t *testing.T) {
 		run   string
 		calls int
 	}{{"", 1}, {"", 2}, {"run-a", 3}, {"run-a", 3}, {"run-b", 4}, {"run-b", 4}, {"", 5}} {
-		t.Setenv(TestrunRunEnv, step.run)
+		t.Setenv(testrunenv.RunVar, step.run)
 		if _, err := goBuild(fakeGo, cache, "key", dir, nil, []string{"./x"}); err != nil {
 			t.Fatal(err)
 		}

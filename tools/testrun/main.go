@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/axios-nix/axios/internal/fsutil"
+	"github.com/axios-nix/axios/internal/testrunenv"
 )
 
 // pkg is one package with tests.
@@ -58,15 +59,10 @@ type pkg struct {
 	binary     string // its test binary in the cache
 }
 
-// runEnv names the run for the test binaries (testutil.TestrunRunEnv):
-// what one of them built for the tests (testutil.GoBuild), the others of
-// the same run take as built.
-const runEnv = "AXIOS_TESTRUN_RUN"
-
 type options struct {
 	parallel int
 	fill     bool   // start more test binaries while CPUs stand idle
-	runID    string // this run's name in runEnv; run sets it
+	runID    string // names the run in testrunenv.RunVar (testutil.GoBuild builds once per run); run sets it
 	run      string
 	verbose  bool
 	cache    string
@@ -124,10 +120,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 // one per checkout, so that two checkouts never replace each other's
 // binaries at every run.
 func defaultCache() (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir() // no $XDG_CACHE_HOME nor $HOME: a cache for this boot
-	}
+	base := testrunenv.CacheBase()
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("finding the working directory: %w", err)
@@ -420,7 +413,7 @@ func runOne(ctx context.Context, o options, p *pkg) ([]byte, result) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p.binary, args...)
 	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), runEnv+"="+o.runID)
+	cmd.Env = append(os.Environ(), testrunenv.RunVar+"="+o.runID)
 	cmd.WaitDelay = pipeWait
 	var output bytes.Buffer
 	cmd.Stdout = &output

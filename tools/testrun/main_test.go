@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axios-nix/axios/internal/testrunenv"
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
@@ -97,7 +98,7 @@ func TestRunBuildsOnceAndReports(t *testing.T) {
 	pipeWait = 300 * time.Millisecond
 	t.Cleanup(func() { pipeWait = old })
 
-	t.Setenv(runEnv, "") // the test binaries get the run's own
+	t.Setenv(testrunenv.RunVar, "") // the test binaries get the run's own
 	mod := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
 	testutil.WriteFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
