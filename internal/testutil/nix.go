@@ -70,7 +70,7 @@ func NixEval(t testing.TB, dir, expr string, out any) {
 // NixEvalRaw is NixEval returning the JSON text.
 func NixEvalRaw(t testing.TB, dir, expr string) []byte {
 	t.Helper()
-	out, stderr, err := nixEval(RequireTool(t, "nix-instantiate"), dir, expr, false)
+	out, stderr, err := nixWorkers.evalOr(RequireTool(t, "nix-instantiate"), dir, expr, false)
 	if err != nil {
 		t.Fatalf("nix-instantiate --eval failed: %v\n%s", err, stderr)
 	}
@@ -81,7 +81,7 @@ func NixEvalRaw(t testing.TB, dir, expr string) []byte {
 // returns the error output. The test fails when the evaluation succeeds.
 func NixEvalError(t testing.TB, dir, expr string) string {
 	t.Helper()
-	out, stderr, err := nixEval(RequireTool(t, "nix-instantiate"), dir, expr, true)
+	out, stderr, err := nixWorkers.evalOr(RequireTool(t, "nix-instantiate"), dir, expr, true)
 	if err == nil {
 		t.Fatalf("the evaluation succeeded with %s; want an error\nexpression: %s", out, expr)
 	}
@@ -91,10 +91,6 @@ func NixEvalError(t testing.TB, dir, expr string) string {
 // nixWorkers are the repl workers of this test binary: one per CPU, as
 // many evaluations at once as go test runs test binaries.
 var nixWorkers = newReplPool(runtime.NumCPU())
-
-func nixEval(nix, dir, expr string, mayFail bool) (out []byte, stderr string, err error) {
-	return nixWorkers.evalOr(nix, dir, expr, mayFail)
-}
 
 // evalOr evaluates expr in one of the pool's repls, or in a nix-instantiate
 // process of its own when the repl cannot give the answer nix-instantiate
