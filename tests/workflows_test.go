@@ -16,8 +16,8 @@ import (
 	"github.com/axios-nix/axios/internal/testutil"
 )
 
-// The GitHub workflows in .github/workflows: ./scripts/test runs actionlint
-// over them; these tests prove actionlint (as scripts/test runs it) rejects
+// The GitHub workflows in .github/workflows: these tests run actionlint
+// over them (./scripts/test runs no second copy), prove actionlint rejects
 // broken workflows, and check what actionlint cannot: actions pinned by
 // commit SHA, the jobs CI must run, and a lock updater that opens a pull
 // request only after every build passed.
@@ -57,8 +57,8 @@ func loadWorkflows(t *testing.T) map[string]workflowFile {
 	return out
 }
 
-// actionlintBin is the actionlint ./scripts/test runs (`go tool
-// actionlint`: the go.mod tool, built into the build cache), found once
+// actionlintBin is the go.mod tool actionlint (`go tool actionlint`,
+// built into the build cache), found once
 // with `go tool -n`, which builds it and prints its path: each `go tool`
 // run costs as much CPU again as actionlint's own.
 var actionlintBin struct {
@@ -67,7 +67,7 @@ var actionlintBin struct {
 	err  error
 }
 
-// runActionlint runs actionlint the way ./scripts/test does, on args
+// runActionlint runs actionlint on args
 // (flags, then workflow files).
 func runActionlint(t *testing.T, args ...string) (string, int) {
 	t.Helper()
