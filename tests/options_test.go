@@ -719,9 +719,9 @@ var homeHarness struct {
 }
 
 // homeHarnessOptions returns the path of the home-manager option subset the
-// home harness reads (tests/nix/home-harness.nix's optionsTsv): generated
-// once per test run from the shared list into a temporary folder that
-// TestMain removes.
+// home harness reads (tests/nix/home-harness.nix's optionsTsv): made once
+// per test binary from the shared list, in a file named after its bytes
+// (testutil.ContentFile) that later runs reuse.
 func homeHarnessOptions(t *testing.T) string {
 	t.Helper()
 	homeHarnessFiles(t)
@@ -730,9 +730,11 @@ func homeHarnessOptions(t *testing.T) string {
 
 // homeHarnessUpstream returns the path of a Nix file whose value is the
 // subset as the home harness parses it (its `upstream`, which the harness
-// and home-override.nix take as upstreamDecls). Both files are declared
-// fixed (testutil.FixedFile), so the evaluations of a test binary, which
-// share imported files, parse the subset once instead of once each.
+// and home-override.nix take as upstreamDecls). Both files are fixed
+// (testutil.ContentFile declares them so), so the evaluations of a test
+// binary, which share imported files, parse the subset once instead of
+// once each; their names are the same from run to run, so the Nix memo
+// keeps the evaluations that name them.
 func homeHarnessUpstream(t *testing.T) string {
 	t.Helper()
 	homeHarnessFiles(t)
@@ -744,19 +746,12 @@ func homeHarnessFiles(t *testing.T) {
 	shared := sharedOptionList(t, homeOptionsTSV)
 	homeHarness.once.Do(func() {
 		data := subsetTSV(t, shared, homeOptionKeep(t))
-		dir := runTempDir(t, "axios-home-options-")
-		path := filepath.Join(dir, homeOptionsTSV)
-		upstream := filepath.Join(dir, "upstream.nix")
+		// Files named after their bytes (testutil.ContentFile), so that
+		// the evaluations naming them are kept between runs.
+		path := testutil.ContentFile(t, homeOptionsTSV, []byte(data))
 		harness := filepath.Join(testutil.RepoRoot(t), "tests", "nix", "home-harness.nix")
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		src := fmt.Sprintf("(import %s { optionsTsv = %s; }).upstream\n", harness, strconv.Quote(path))
-		if err := os.WriteFile(upstream, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		testutil.FixedFile(path)
-		testutil.FixedFile(upstream)
+		upstream := testutil.ContentFile(t, "upstream.nix", []byte(src))
 		homeHarness.path, homeHarness.upstream = path, upstream
 	})
 	if homeHarness.path == "" {

@@ -70,7 +70,7 @@ func NixEval(t testing.TB, dir, expr string, out any) {
 // NixEvalRaw is NixEval returning the JSON text.
 func NixEvalRaw(t testing.TB, dir, expr string) []byte {
 	t.Helper()
-	out, stderr, err := nixWorkers.evalOr(RequireTool(t, "nix-instantiate"), dir, expr, false)
+	out, stderr, err := nixMemo.evalOr(nixWorkers, RequireTool(t, "nix-instantiate"), dir, expr, false)
 	if err != nil {
 		t.Fatalf("nix-instantiate --eval failed: %v\n%s", err, stderr)
 	}
@@ -81,7 +81,7 @@ func NixEvalRaw(t testing.TB, dir, expr string) []byte {
 // returns the error output. The test fails when the evaluation succeeds.
 func NixEvalError(t testing.TB, dir, expr string) string {
 	t.Helper()
-	out, stderr, err := nixWorkers.evalOr(RequireTool(t, "nix-instantiate"), dir, expr, true)
+	out, stderr, err := nixMemo.evalOr(nixWorkers, RequireTool(t, "nix-instantiate"), dir, expr, true)
 	if err == nil {
 		t.Fatalf("the evaluation succeeded with %s; want an error\nexpression: %s", out, expr)
 	}

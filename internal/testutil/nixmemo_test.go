@@ -1,0 +1,201 @@
+package testutil
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// memoRepo makes a small repository with a Nix file and a Go file, and a
+// memo over it that keeps answers in a folder of its own.
+func memoRepo(t *testing.T) (*evalMemo, string) {
+	t.Helper()
+	root := t.TempDir()
+	WriteFile(t, filepath.Join(root, "v.nix"), "{ n = 1; }\n")
+	WriteFile(t, filepath.Join(root, "cmd", "main.go"), "package main\n")
+	return &evalMemo{cache: t.TempDir(), root: root}, root
+}
+
+// memoEval evaluates expr in dir through m and a pool of its own, and
+// returns the value printed, or the error output.
+func memoEval(t *testing.T, m *evalMemo, nix, dir, expr string) string {
+	t.Helper()
+	out, stderr, err := m.evalOr(newReplPool(1), nix, dir, expr, false)
+	if err != nil {
+		return "error: " + stderr
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// A kept answer is read instead of evaluating again; what an evaluation of
+// the repository's Nix files can read decides the key, an edit of Go code
+// does not.
+func TestNixMemoKeepsAnswersByInputs(t *testing.T) {
+	nix := RequireTool(t, "nix-instantiate")
+	m, root := memoRepo(t)
+	expr := "(import ./v.nix).n"
+	if got := memoEval(t, m, nix, root, expr); got != "1" {
+		t.Fatalf("first evaluation: %s", got)
+	}
+	key, ok := m.key(nix, root, expr, false)
+	if !ok {
+		t.Fatal("an expression of the repository's files is not kept")
+	}
+	entry := filepath.Join(m.cache, key[:2], key)
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("the answer was not kept: %v", err)
+	}
+	// The kept answer is what a second evaluation returns: changed by
+	// hand, it shows the evaluation did not run.
+	WriteFile(t, entry, `{"value":42,"stderr":"","failed":false}`)
+	if got := memoEval(t, m, nix, root, expr); got != "42" {
+		t.Errorf("second evaluation: %s, want the kept answer 42", got)
+	}
+	if k, _ := m.key(nix, root, expr, true); k == key {
+		t.Error("an evaluation expected to fail shares the key of one expected to succeed")
+	}
+
+	// A Go edit keeps the key; a Nix edit or a new file changes it.
+	edits := []struct {
+		name string
+		edit func()
+		same bool
+	}{
+		{"Go source edited", func() { WriteFile(t, filepath.Join(root, "cmd", "main.go"), "package main\n\nfunc main() {}\n") }, true},
+		{"Nix file edited", func() { WriteFile(t, filepath.Join(root, "v.nix"), "{ n = 2; }\n") }, false},
+		{"Go file added", func() { WriteFile(t, filepath.Join(root, "cmd", "extra.go"), "package main\n") }, false},
+		{"data file added", func() { WriteFile(t, filepath.Join(root, "data.toml"), "a = 1\n") }, false},
+	}
+	for _, e := range edits {
+		e.edit()
+		fresh := &evalMemo{cache: m.cache, root: root}
+		k, ok := fresh.key(nix, root, expr, false)
+		if !ok || (k == key) != e.same {
+			t.Errorf("%s: key kept %v (ok %v), want kept %v", e.name, k == key, ok, e.same)
+		}
+		key = k
+	}
+	fresh := &evalMemo{cache: m.cache, root: root}
+	if got := memoEval(t, fresh, nix, root, expr); got != "2" {
+		t.Errorf("after the Nix edit: %s, want 2 (evaluated again)", got)
+	}
+}
+
+// An expression naming a test's temporary file is not kept (its name
+// changes from run to run, its bytes may change during the run); a
+// ContentFile is kept by its name; another path outside the repository
+// counts by its identity, so a change of it changes the key.
+func TestNixMemoPathsOutsideTheRepository(t *testing.T) {
+	nix := RequireTool(t, "nix-instantiate")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	m, root := memoRepo(t)
+	tmp := filepath.Join(t.TempDir(), "x.nix")
+	WriteFile(t, tmp, "1")
+	if _, ok := m.key(nix, root, "import "+tmp, false); ok {
+		t.Error("an expression naming a temporary file is kept")
+	}
+	if _, ok := m.key(nix, filepath.Dir(tmp), "1", false); ok {
+		t.Error("an evaluation in a folder outside the repository is kept")
+	}
+	cf := ContentFile(t, "c.nix", []byte("7"))
+	if cf2 := ContentFile(t, "c.nix", []byte("7")); cf2 != cf {
+		t.Errorf("the same bytes have two paths: %s, %s", cf, cf2)
+	}
+	if got := memoEval(t, m, nix, root, "import "+cf); got != "7" {
+		t.Errorf("import of a content file: %s", got)
+	}
+	if _, ok := m.key(nix, root, "import "+cf, false); !ok {
+		t.Error("an expression naming a content file is not kept")
+	}
+	// A content file whose bytes no longer match its name is a
+	// temporary file like any other.
+	WriteFile(t, cf, "8")
+	contentChecked.Delete(cf)
+	if isContentFile(cf) {
+		t.Error("a content file with other bytes than its name says counts as one")
+	}
+
+	// With the temporary folder elsewhere, a folder under /tmp is like a
+	// system file.
+	outside := t.TempDir()
+	t.Setenv("TMPDIR", "/nonexistent-tmp")
+	before, ok := m.key(nix, root, `builtins.pathExists "`+outside+`"`, false)
+	if !ok {
+		t.Fatal("an expression naming a path outside the repository and the temporary folder is not kept")
+	}
+	os.Chtimes(outside, time.Now().Add(time.Hour), time.Now().Add(time.Hour))
+	if after, _ := m.key(nix, root, `builtins.pathExists "`+outside+`"`, false); after == before {
+		t.Error("a change of a named file outside the repository keeps the key")
+	}
+	if _, ok := m.key(nix, root, `import ../v.nix`, false); !ok {
+		t.Error("a relative path out of the folder, outside the temporary folder, is not kept")
+	}
+}
+
+// An answer naming a file copied into the Nix store is not kept (only
+// nix-instantiate stores files, and the store may be collected), nor is a
+// failure to run Nix at all; a failed evaluation is kept with its message.
+func TestNixMemoWhatIsNotKept(t *testing.T) {
+	store := t.TempDir()
+	old := storeDir
+	storeDir = store
+	t.Cleanup(func() { storeDir = old })
+	stored := "0123456789abcdfghijklmnpqrsvwxyz-v.nix"
+	WriteFile(t, filepath.Join(store, stored), "1")
+	m := &evalMemo{cache: t.TempDir()}
+	m.save("aa01", []byte(`"/nix/store/`+stored+`"`), "", nil)
+	m.save("aa02", []byte(`"/nix/store/00000000000000000000000000000000-stand-in"`), "", nil)
+	m.save("aa03", nil, "error: undefined variable 'x'", errEvalFailed)
+	m.save("aa04", nil, "", os.ErrNotExist)
+	for key, want := range map[string]bool{"aa01": false, "aa02": true, "aa03": true, "aa04": false} {
+		a, kept := m.load(key)
+		if kept != want {
+			t.Errorf("%s: kept %v, want %v", key, kept, want)
+		}
+		if key == "aa03" && (!a.Failed || !strings.Contains(a.Stderr, "undefined variable")) {
+			t.Errorf("a kept failure: %+v", a)
+		}
+	}
+}
+
+// In CI, and with AXIOS_NIX_MEMO=off, every evaluation runs.
+func TestNixMemoOff(t *testing.T) {
+	t.Setenv("CI", "true")
+	if m := newEvalMemo(); m.cache != "" {
+		t.Error("CI=true: the memo keeps answers")
+	}
+	t.Setenv("CI", "")
+	t.Setenv(MemoVar, "off")
+	if m := newEvalMemo(); m.cache != "" {
+		t.Errorf("%s=off: the memo keeps answers", MemoVar)
+	}
+	t.Setenv(MemoVar, "")
+	if m := newEvalMemo(); m.cache == "" {
+		t.Error("the memo is off by default outside CI")
+	}
+}
+
+// Pruning removes what went unused for memoAge, at most once a day.
+func TestNixMemoPrune(t *testing.T) {
+	dir := t.TempDir()
+	oldFile := filepath.Join(dir, "ab", "old")
+	newFile := filepath.Join(dir, "ab", "new")
+	WriteFile(t, oldFile, "{}")
+	WriteFile(t, newFile, "{}")
+	long := time.Now().Add(-memoAge - time.Hour)
+	os.Chtimes(oldFile, long, long)
+	prune(dir)
+	if _, err := os.Stat(oldFile); err == nil {
+		t.Error("an entry unused for longer than memoAge stays")
+	}
+	if _, err := os.Stat(newFile); err != nil {
+		t.Error("an entry in use was removed")
+	}
+	os.Chtimes(newFile, long, long)
+	prune(dir)
+	if _, err := os.Stat(newFile); err != nil {
+		t.Error("a second prune within a day ran")
+	}
+}
