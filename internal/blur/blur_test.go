@@ -421,3 +421,23 @@ func BenchmarkFile4K(b *testing.B) {
 		}
 	}
 }
+
+// Bands blurred by several goroutines give the image one goroutine gives,
+// on both paths (test binaries may run with GOMAXPROCS=1, so the workers
+// are asked for).
+func TestWorkersGiveTheSameImage(t *testing.T) {
+	img := testImage(720, 405, 3)
+	for _, scale := range []int{1, 0} {
+		one, err := Image(img, Options{Scale: scale, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		many, err := Image(img, Options{Scale: scale, Workers: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := mustPSNR(t, one, many); !math.IsInf(p, 1) {
+			t.Errorf("scale %d: five workers differ from one (PSNR %.2f dB)", scale, p)
+		}
+	}
+}

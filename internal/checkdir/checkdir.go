@@ -161,6 +161,11 @@ func CheckFile(path string, opts hostrules.Options) (HostReport, error) {
 // are read-only), and returns the reports in the order of files. The error
 // is that of the first unreadable file in that order.
 func checkFiles(files []string, opts hostrules.Options) ([]HostReport, error) {
+	return checkFilesWith(files, opts, runtime.GOMAXPROCS(0))
+}
+
+// checkFilesWith is checkFiles with at most workers checks at once.
+func checkFilesWith(files []string, opts hostrules.Options, workers int) ([]HostReport, error) {
 	reps := make([]HostReport, len(files))
 	errs := make([]error, len(files))
 	var next atomic.Int64
@@ -170,7 +175,7 @@ func checkFiles(files []string, opts hostrules.Options) ([]HostReport, error) {
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) - 1 {
+	for range min(workers, len(files)) - 1 {
 		wg.Go(work)
 	}
 	work() // this goroutine is one of the workers

@@ -415,3 +415,40 @@ func TestCheckFIFOs(t *testing.T) {
 		t.Errorf("ParseFile on a FIFO: %v", perr)
 	}
 }
+
+// Several checks at once give the reports of one at a time, in the order
+// of the files, and the error of the first unreadable file in that order
+// (test binaries may run with GOMAXPROCS=1, so the workers are asked for).
+func TestCheckFilesAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i, h := range []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"} {
+		f := filepath.Join(dir, "hosts", h+".toml")
+		tz := "UTC"
+		if i%3 == 1 {
+			tz = "Mars/Olympus" // an invalid host among valid ones
+		}
+		write(t, f, "hostname = \""+h+"\"\ntimeZone = \""+tz+"\"\n")
+		files = append(files, f)
+	}
+	one, err := checkFilesWith(files, hostrules.Options{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := checkFilesWith(files, hostrules.Options{}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(one, many) {
+		t.Errorf("four workers: %+v\none: %+v", many, one)
+	}
+	for i, r := range many {
+		if r.File != files[i] || r.Valid != (i%3 != 1) {
+			t.Errorf("report %d is of %s (valid %v), want %s (valid %v)", i, r.File, r.Valid, files[i], i%3 != 1)
+		}
+	}
+	missing := []string{files[0], filepath.Join(dir, "gone-1.toml"), files[1], filepath.Join(dir, "gone-2.toml")}
+	if _, err := checkFilesWith(missing, hostrules.Options{}, 4); err == nil || !strings.Contains(err.Error(), "gone-1.toml") {
+		t.Errorf("unreadable files: %v, want the error of gone-1.toml", err)
+	}
+}

@@ -99,18 +99,28 @@ func TestRunBuildsOnceAndReports(t *testing.T) {
 	t.Cleanup(func() { pipeWait = old })
 
 	t.Setenv(testrunenv.RunVar, "") // the test binaries get the run's own
+	// Linked without symbol table and DWARF: a fifth less CPU for the two
+	// links, and testrun passes the go command its environment as it is.
+	t.Setenv("GOFLAGS", "-ldflags=-s -w")
+	t.Setenv("GOMAXPROCS", "") // testrun gives each binary its share
 	mod := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/m\n\ngo 1.26\n")
 	testutil.WriteFile(t, filepath.Join(mod, "pass", "pass_test.go"), `package pass
 
 import (
 	"os"
+	"runtime"
+	"strconv"
 	"testing"
 )
 
 func TestOK(t *testing.T) {
 	if os.Getenv("AXIOS_TESTRUN_RUN") == "" {
 		t.Error("the test binary runs without a run id")
+	}
+	// three binaries at once (-p 3): each gets its share of the CPUs
+	if got, want := os.Getenv("GOMAXPROCS"), strconv.Itoa(max(1, runtime.NumCPU()/3)); got != want {
+		t.Errorf("GOMAXPROCS %q, want %s", got, want)
 	}
 }
 
