@@ -137,8 +137,9 @@ esac
 // While a file named "hold" sits next to its system's closure.json it
 // creates "started" there and waits until "hold" is removed; it fails when
 // a file named "fail" is there, and creates "cwd" holding its working
-// directory, then "finished" (its last write in the tree: a test that saw
-// "finished" may remove the tree).
+// directory, then prints, then creates "finished" (its last write in the
+// tree, after any signal it logs: a test that saw "finished" may remove
+// the tree).
 const switchScript = LogHeader + `
 sys=${0%/*}; sys=${sys%/*}
 for s in INT HUP TERM PIPE; do
@@ -149,9 +150,15 @@ if [ -e "$sys/hold" ]; then
   while [ -e "$sys/hold" ]; do sleep 0.02; done
 fi
 pwd > "$sys/cwd"
-: > "$sys/finished"
-if [ -e "$sys/fail" ]; then echo "error: the following units failed: foo.service" >&2; exit 4; fi
+# "finished" comes after the last output: writing to the pipe of an axios
+# that was killed raises SIGPIPE, whose trap appends to the log.
+if [ -e "$sys/fail" ]; then
+  echo "error: the following units failed: foo.service" >&2
+  : > "$sys/finished"
+  exit 4
+fi
 echo "activating the configuration..."
+: > "$sys/finished"
 `
 
 // The fake systemd-run runs its command (the first argument that is not an
