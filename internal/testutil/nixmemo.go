@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -29,23 +28,31 @@ import (
 // module evaluation costs tenths of a second of CPU, and the Nix process
 // ≈70 ms to start).
 //
-// The key holds what an evaluation of the repository's Nix code can read:
-//   - the expression, the folder, whether a failure is expected, and the
-//     Nix program (path, size, modification time) with NIX_PATH;
+// Only the values of evaluations that succeeded are kept. The key holds
+// what an evaluation of the repository's Nix code can read:
+//   - the expression, the folder, and whether a failure was expected;
+//   - Nix: the program it resolves to (size, modification time, inode),
+//     NIX_PATH, NIX_CONFIG and the other variables that place its
+//     settings, and the identity of its nix.conf files (nixIdentity);
 //   - every file of the repository (outside .git): its name, and its bytes
 //     unless it is Go source, so that an edit of Go code keeps the
-//     answers. Nix reads Go source only to copy it into the store (the
-//     axios package's src), and such answers are not kept (below);
+//     answers. Nix sees Go source only as part of a store path (the axios
+//     package's src), and an answer naming a store path is not kept;
 //   - each path outside the repository that the expression names (an
-//     absolute path, or a relative one climbing out of the folder): a
-//     ContentFile by its name (the hash of its bytes), any other by its
-//     type, size, modification time and inode, or its absence.
+//     absolute path, or a relative one leaving the folder): a ContentFile
+//     by its name (the hash of its bytes), any other file by its type,
+//     size, modification time and inode, or its absence.
 //
-// An expression that names a test's own temporary file (not a
-// ContentFile), or whose folder is outside the repository, is not kept,
-// nor is an answer naming the Nix store (a file copied into the store is
-// read by nix-instantiate alone) or one that failed for a reason other
-// than the evaluation. In CI (CI=true, a fresh
+// Not kept: an expression naming a test's own temporary file (not a
+// ContentFile), a folder or a Nix file outside the repository (their
+// content is more than their identity), a search-path lookup (<nixpkgs>)
+// or a path from the home folder (~/), one evaluated in a folder outside
+// the repository; an answer naming a store path other than a stand-in's
+// made-up one; a failure (Nix fails with status 1 for a broken setting or
+// a full disk as for a wrong expression); and, once the repository's
+// files changed during the run (names, sizes, times), anything more. A
+// path written in a string with a space or a character outside
+// [A-Za-z0-9._+-/] counts by its first part only. In CI (CI=true, a fresh
 // machine) and with AXIOS_NIX_MEMO=off every evaluation runs.
 type evalMemo struct {
 	cache string // the folder of the kept answers; "" keeps nothing
@@ -53,6 +60,11 @@ type evalMemo struct {
 
 	once  sync.Once
 	state string // the hash of the repository's files; "" when unreadable
+	nixID string // what identifies Nix and its settings
+
+	mu    sync.Mutex
+	print string // the repository's names, sizes and times when state was taken
+	stale bool   // the repository changed during the run: nothing more is kept
 }
 
 // MemoVar names the variable that turns the memo off ("off").
@@ -69,11 +81,10 @@ func newEvalMemo() *evalMemo {
 }
 
 // memoAnswer is a kept answer: the value (JSON text) of an evaluation
-// that succeeded, or the error output of one that failed.
+// that succeeded, and what it printed on standard error.
 type memoAnswer struct {
-	Value  json.RawMessage `json:"value,omitempty"`
+	Value  json.RawMessage `json:"value"`
 	Stderr string          `json:"stderr"`
-	Failed bool            `json:"failed"`
 }
 
 // evalOr is the pool's evalOr with the answers kept in m.
@@ -81,9 +92,6 @@ func (m *evalMemo) evalOr(p *replPool, nix, dir, expr string, mayFail bool) (out
 	key, ok := m.key(nix, dir, expr, mayFail)
 	if ok {
 		if a, hit := m.load(key); hit {
-			if a.Failed {
-				return nil, a.Stderr, errEvalFailed
-			}
 			return a.Value, a.Stderr, nil
 		}
 	}
@@ -101,19 +109,20 @@ func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool
 		return "", false
 	}
 	m.once.Do(func() {
+		m.print = repoPrint(m.root)
 		m.state = repoState(m.root)
+		m.nixID = nixIdentity(nix)
 		prune(m.cache)
 		prune(contentFiles())
 	})
-	if m.state == "" {
-		return "", false
-	}
-	prog, err := os.Stat(nix)
-	if err != nil {
+	m.mu.Lock()
+	stale := m.stale
+	m.mu.Unlock()
+	if m.state == "" || m.nixID == "" || stale || strings.Contains(expr, "~/") || lookupPath.MatchString(expr) {
 		return "", false
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "axios nix memo 1\x00%s\x00%d\x00%d\x00%s\x00", nix, prog.Size(), prog.ModTime().UnixNano(), os.Getenv("NIX_PATH"))
+	fmt.Fprintf(h, "axios nix memo 2\x00%s\x00%s\x00", m.nixID, nix)
 	fmt.Fprintf(h, "%s\x00%t\x00%s\x00%d\x00%s\x00", m.state, mayFail, dir, len(expr), expr)
 	tmp := filepath.Clean(os.TempDir())
 	for _, p := range namedPaths(dir, expr) {
@@ -123,7 +132,11 @@ func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool
 		case within(tmp, p):
 			return "", false // a test's own file: its name changes from run to run
 		default:
-			fmt.Fprintf(h, "path\x00%s\x00%s\x00", p, statIdentity(p))
+			id, ok := outsideIdentity(p)
+			if !ok {
+				return "", false
+			}
+			fmt.Fprintf(h, "path\x00%s\x00%s\x00", p, id)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), true
@@ -137,7 +150,7 @@ func (m *evalMemo) load(key string) (memoAnswer, bool) {
 		return memoAnswer{}, false
 	}
 	var a memoAnswer
-	if json.Unmarshal(b, &a) != nil || !a.Failed && len(a.Value) == 0 {
+	if json.Unmarshal(b, &a) != nil || len(a.Value) == 0 {
 		return memoAnswer{}, false
 	}
 	now := time.Now()
@@ -145,26 +158,19 @@ func (m *evalMemo) load(key string) (memoAnswer, bool) {
 	return a, true
 }
 
-// save keeps an answer that any later evaluation with the same key would
-// give: a value, or a failure of the evaluation itself (not of starting
-// Nix), neither naming the Nix store.
+// save keeps the value of an evaluation that succeeded, unless it names
+// a path in the Nix store (below) or the repository changed since the key
+// was made. A failure is never kept: Nix fails the same way (exit status
+// 1) when its settings are broken or the disk is full as when the
+// expression is wrong.
 func (m *evalMemo) save(key string, out []byte, stderr string, err error) {
-	var exit interface{ ExitCode() int }
-	failed := err != nil
-	if failed && !errors.Is(err, errEvalFailed) && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+	if err != nil || !json.Valid(out) || namesStorePath(string(out)) || namesStorePath(stderr) {
 		return
 	}
-	if namesStoredFile(string(out)) || namesStoredFile(stderr) {
+	if !m.unchanged() {
 		return
 	}
-	a := memoAnswer{Stderr: stderr, Failed: failed}
-	if !failed {
-		if !json.Valid(out) {
-			return
-		}
-		a.Value = bytes.TrimSpace(out)
-	}
-	b, jerr := json.Marshal(a)
+	b, jerr := json.Marshal(memoAnswer{Value: bytes.TrimSpace(out), Stderr: stderr})
 	if jerr != nil {
 		return
 	}
@@ -172,6 +178,70 @@ func (m *evalMemo) save(key string, out []byte, stderr string, err error) {
 	if os.MkdirAll(dir, 0o755) == nil {
 		fsutil.WriteFileAtomic(filepath.Join(dir, key), b, 0o644)
 	}
+}
+
+// unchanged reports whether the repository's files have the names, sizes
+// and modification times they had when the key's hash of them was taken:
+// an answer read from files edited since then must not be kept under it.
+// Once they changed, nothing more is kept in this test binary.
+func (m *evalMemo) unchanged() bool {
+	now := repoPrint(m.root)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stale || now == "" || now != m.print {
+		m.stale = true
+		return false
+	}
+	return true
+}
+
+// nixIdentity identifies the Nix program and its settings: the program
+// (the file it links to: on NixOS a store path, whose name carries a hash)
+// by size, modification time and inode, NIX_PATH, NIX_CONFIG and
+// NIX_CONF_DIR, and the identity of each configuration file Nix reads.
+// "" when the program cannot be found.
+func nixIdentity(nix string) string {
+	real, err := filepath.EvalSymlinks(nix)
+	if err != nil {
+		return ""
+	}
+	id := statIdentity(real)
+	if id == "absent" {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00", real, id)
+	for _, v := range []string{"NIX_PATH", "NIX_CONFIG", "NIX_CONF_DIR", "NIX_USER_CONF_FILES", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS", "HOME"} {
+		fmt.Fprintf(&b, "%s=%s\x00", v, os.Getenv(v))
+	}
+	confDir := os.Getenv("NIX_CONF_DIR")
+	if confDir == "" {
+		confDir = "/etc/nix"
+	}
+	confs := []string{filepath.Join(confDir, "nix.conf")}
+	if home, err := os.UserConfigDir(); err == nil {
+		confs = append(confs, filepath.Join(home, "nix", "nix.conf"))
+	}
+	for _, c := range confs {
+		fmt.Fprintf(&b, "%s\x00%s\x00", c, statIdentity(c))
+	}
+	return b.String()
+}
+
+// outsideIdentity is what counts of a path outside the repository that an
+// expression names: its identity (statIdentity) when it is absent or a
+// file Nix reads whole; ok is false for a folder or a Nix file, whose
+// content (the files in it, the files it imports) its identity does not
+// cover.
+func outsideIdentity(path string) (id string, ok bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "absent", true
+	}
+	if fi.IsDir() || strings.HasSuffix(path, ".nix") {
+		return "", false
+	}
+	return statIdentity(path), true
 }
 
 // statIdentity is what says that the file at path changed, as make
@@ -190,25 +260,29 @@ func statIdentity(path string) string {
 
 // storePath matches the name of a path in the Nix store (its hash is 32
 // characters of Nix's base 32).
-var storePath = regexp.MustCompile(`/nix/store/[0-9abcdfghijklmnpqrsvwxyz]{32}-[0-9A-Za-z+._?=-]*`)
+var storePath = regexp.MustCompile(`/nix/store/([0-9abcdfghijklmnpqrsvwxyz]{32})-`)
 
-// storeDir is where the Nix store's paths are (tests move it).
-var storeDir = "/nix/store"
-
-// namesStoredFile reports whether text names a path that exists in the
-// Nix store: what nix-instantiate prints for a file it copied there (the
-// stand-ins' made-up store paths do not exist).
-func namesStoredFile(text string) bool {
-	for _, p := range storePath.FindAllString(text, -1) {
-		if _, err := os.Lstat(filepath.Join(storeDir, strings.TrimPrefix(p, "/nix/store/"))); err == nil {
+// namesStorePath reports whether text names a path in the Nix store other
+// than a stand-in's made-up one (a hash of one repeated character): a
+// store path of the repository's files depends on all of their bytes, Go
+// source included, which the key does not hold.
+func namesStorePath(text string) bool {
+	for _, m := range storePath.FindAllStringSubmatch(text, -1) {
+		if strings.Count(m[1], m[1][:1]) != len(m[1]) {
 			return true
 		}
 	}
 	return false
 }
 
-// namedPaths returns the absolute paths expr names, and its relative
-// paths that climb out of dir ("../x"), resolved against dir.
+// lookupPath matches a search-path lookup (<nixpkgs>, <nixpkgs/lib>),
+// whose file the key cannot name.
+var lookupPath = regexp.MustCompile(`<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+/-]*)?>`)
+
+// namedPaths returns the paths expr names outside the repository's
+// relative reach: every absolute path, and every relative one with a
+// slash, resolved against dir ("./..", "../x"). A word of slashes alone
+// ("//", the update operator) is not a path.
 func namedPaths(dir, expr string) []string {
 	var out []string
 	isPathByte := func(c byte) bool {
@@ -227,9 +301,10 @@ func namedPaths(dir, expr string) []string {
 		word := expr[i:j]
 		i = j
 		switch {
+		case strings.Trim(word, "/") == "":
 		case strings.HasPrefix(word, "/"):
 			out = append(out, filepath.Clean(word))
-		case strings.Contains(word, "../") || word == "..":
+		case strings.Contains(word, "/") || word == "..":
 			out = append(out, filepath.Join(dir, word))
 		}
 	}
@@ -237,30 +312,29 @@ func namedPaths(dir, expr string) []string {
 }
 
 // repoState hashes the repository's files as evalMemo describes: every
-// name, and the bytes of each file that is not Go source; "" when a file
-// cannot be read.
+// name, and the bytes of each regular file that is not Go source; a
+// symbolic link by its target, and by the target's identity when that is
+// outside the repository and the Nix store; "" when a file cannot be
+// read.
 func repoState(root string) string {
 	h := sha256.New()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if d.Name() == ".git" {
-				return filepath.SkipDir
-			}
+	err := walkRepo(root, func(rel string, d fs.DirEntry) error {
+		path := filepath.Join(root, rel)
+		switch t := d.Type(); {
+		case t.IsDir():
 			fmt.Fprintf(h, "dir\x00%s\x00", rel)
-			return nil
-		}
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
+		case t&fs.ModeSymlink != 0:
 			target, err := os.Readlink(path)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(h, "link\x00%s\x00%s\x00", rel, target)
-		case strings.HasSuffix(d.Name(), ".go"):
+			if abs, err := filepath.EvalSymlinks(path); err == nil && !within(root, abs) && !within("/nix/store", abs) {
+				fmt.Fprintf(h, "%s\x00", statIdentity(abs))
+			}
+		case !t.IsRegular():
+			fmt.Fprintf(h, "special\x00%s\x00%v\x00", rel, t)
+		case strings.HasSuffix(rel, ".go"):
 			fmt.Fprintf(h, "go\x00%s\x00", rel)
 		default:
 			b, err := os.ReadFile(path)
@@ -278,6 +352,39 @@ func repoState(root string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// repoPrint lists the repository's names with their sizes and
+// modification times: cheap to take again, and different after an edit.
+func repoPrint(root string) string {
+	h := sha256.New()
+	err := walkRepo(root, func(rel string, d fs.DirEntry) error {
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%v\x00%d\x00%d\x00", rel, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// walkRepo calls fn for each entry under root (its path relative to root)
+// but the .git folder, in lexical order.
+func walkRepo(root string, fn func(rel string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, path)
+		return fn(rel, d)
+	})
+}
+
 // contentFiles is the folder of ContentFile's files.
 func contentFiles() string { return filepath.Join(testrunenv.CacheBase(), "axios-testrun-files") }
 
@@ -291,9 +398,9 @@ func ContentFile(t testing.TB, name string, data []byte) string {
 	sum := sha256.Sum256(data)
 	dir := filepath.Join(contentFiles(), hex.EncodeToString(sum[:16]))
 	path := filepath.Join(dir, name)
-	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, data) {
-		now := time.Now()
-		os.Chtimes(path, now, now) // in use: pruning keeps it
+	now := time.Now()
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, data) && os.Chtimes(path, now, now) == nil {
+		// in use: pruning keeps it
 	} else {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 // memo over it that keeps answers in a folder of its own.
 func memoRepo(t *testing.T) (*evalMemo, string) {
 	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // content files and pruning stay in the test
 	root := t.TempDir()
 	WriteFile(t, filepath.Join(root, "v.nix"), "{ n = 1; }\n")
 	WriteFile(t, filepath.Join(root, "cmd", "main.go"), "package main\n")
@@ -49,7 +51,7 @@ func TestNixMemoKeepsAnswersByInputs(t *testing.T) {
 	}
 	// The kept answer is what a second evaluation returns: changed by
 	// hand, it shows the evaluation did not run.
-	WriteFile(t, entry, `{"value":42,"stderr":"","failed":false}`)
+	WriteFile(t, entry, `{"value":42,"stderr":""}`)
 	if got := memoEval(t, m, nix, root, expr); got != "42" {
 		t.Errorf("second evaluation: %s, want the kept answer 42", got)
 	}
@@ -85,16 +87,19 @@ func TestNixMemoKeepsAnswersByInputs(t *testing.T) {
 
 // An expression naming a test's temporary file is not kept (its name
 // changes from run to run, its bytes may change during the run); a
-// ContentFile is kept by its name; another path outside the repository
-// counts by its identity, so a change of it changes the key.
+// ContentFile is kept by its name; another file outside the repository
+// counts by its identity, so a change of it changes the key, but a folder
+// or a Nix file there (whose content the identity does not cover) is not
+// kept, nor is a search-path lookup or a path from the home folder.
 func TestNixMemoPathsOutsideTheRepository(t *testing.T) {
 	nix := RequireTool(t, "nix-instantiate")
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	m, root := memoRepo(t)
 	tmp := filepath.Join(t.TempDir(), "x.nix")
 	WriteFile(t, tmp, "1")
-	if _, ok := m.key(nix, root, "import "+tmp, false); ok {
-		t.Error("an expression naming a temporary file is kept")
+	for _, expr := range []string{"import " + tmp, "import ../v.nix", "builtins.readDir ./..", "import <nixpkgs>", "import ~/x.nix"} {
+		if _, ok := m.key(nix, root, expr, false); ok {
+			t.Errorf("%s is kept", expr)
+		}
 	}
 	if _, ok := m.key(nix, filepath.Dir(tmp), "1", false); ok {
 		t.Error("an evaluation in a folder outside the repository is kept")
@@ -117,46 +122,86 @@ func TestNixMemoPathsOutsideTheRepository(t *testing.T) {
 		t.Error("a content file with other bytes than its name says counts as one")
 	}
 
-	// With the temporary folder elsewhere, a folder under /tmp is like a
-	// system file.
+	// With the temporary folder elsewhere, files under /tmp are like
+	// system files.
 	outside := t.TempDir()
+	data, nixFile := filepath.Join(outside, "data.json"), filepath.Join(outside, "f.nix")
+	WriteFile(t, data, "{}")
+	WriteFile(t, nixFile, "1")
 	t.Setenv("TMPDIR", "/nonexistent-tmp")
-	before, ok := m.key(nix, root, `builtins.pathExists "`+outside+`"`, false)
+	read := `builtins.readFile "` + data + `"`
+	before, ok := m.key(nix, root, read, false)
 	if !ok {
-		t.Fatal("an expression naming a path outside the repository and the temporary folder is not kept")
+		t.Fatal("an expression reading a file outside the repository and the temporary folder is not kept")
 	}
-	os.Chtimes(outside, time.Now().Add(time.Hour), time.Now().Add(time.Hour))
-	if after, _ := m.key(nix, root, `builtins.pathExists "`+outside+`"`, false); after == before {
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(data, later, later)
+	if after, _ := m.key(nix, root, read, false); after == before {
 		t.Error("a change of a named file outside the repository keeps the key")
 	}
-	if _, ok := m.key(nix, root, `import ../v.nix`, false); !ok {
-		t.Error("a relative path out of the folder, outside the temporary folder, is not kept")
+	for _, expr := range []string{"builtins.readDir " + outside, "import " + nixFile} {
+		if _, ok := m.key(nix, root, expr, false); ok {
+			t.Errorf("%s (outside) is kept", expr)
+		}
+	}
+	if _, ok := m.key(nix, root, `{ a = "/absent/file"; } // { b = 1; }`, false); !ok {
+		t.Error("an absent path and the update operator keep an expression from being kept")
 	}
 }
 
-// An answer naming a file copied into the Nix store is not kept (only
-// nix-instantiate stores files, and the store may be collected), nor is a
-// failure to run Nix at all; a failed evaluation is kept with its message.
+func TestNamedPaths(t *testing.T) {
+	got := namedPaths("/r/d", `import ./v.nix // { a = "/etc/x y"; b = ../up; c = ./..; d = a/b; e = 2 / 3; f = "https://h.example/p"; }`)
+	want := []string{"/r/d/v.nix", "/etc/x", "/r/up", "/r", "/r/d/a/b", "/h.example/p"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("namedPaths = %q, want %q", got, want)
+	}
+}
+
+// What is not kept: a failure (Nix fails with status 1 for a broken
+// setting as for a wrong expression), an answer naming a store path that
+// is not a stand-in's (its hash covers Go source the key does not hold),
+// and an answer read after the repository changed during the run, after
+// which nothing more is kept.
 func TestNixMemoWhatIsNotKept(t *testing.T) {
-	store := t.TempDir()
-	old := storeDir
-	storeDir = store
-	t.Cleanup(func() { storeDir = old })
-	stored := "0123456789abcdfghijklmnpqrsvwxyz-v.nix"
-	WriteFile(t, filepath.Join(store, stored), "1")
-	m := &evalMemo{cache: t.TempDir()}
-	m.save("aa01", []byte(`"/nix/store/`+stored+`"`), "", nil)
-	m.save("aa02", []byte(`"/nix/store/00000000000000000000000000000000-stand-in"`), "", nil)
-	m.save("aa03", nil, "error: undefined variable 'x'", errEvalFailed)
-	m.save("aa04", nil, "", os.ErrNotExist)
-	for key, want := range map[string]bool{"aa01": false, "aa02": true, "aa03": true, "aa04": false} {
-		a, kept := m.load(key)
-		if kept != want {
+	m, root := memoRepo(t)
+	m.once.Do(func() { m.print, m.state = repoPrint(root), repoState(root) })
+	exitErr := exec.Command("sh", "-c", "exit 1").Run()
+	m.save("aa01", nil, "error: undefined variable 'x'", errEvalFailed)
+	m.save("aa02", nil, "error: bad setting", exitErr)
+	m.save("aa03", []byte(`"/nix/store/7h6gq2ygmfd0kxzi8jlm2adbhg0r5ysx-d"`), "", nil)
+	m.save("aa04", []byte(`"/nix/store/00000000000000000000000000000000-stand-in"`), "", nil)
+	m.save("aa05", []byte(`not json`), "", nil)
+	for key, want := range map[string]bool{"aa01": false, "aa02": false, "aa03": false, "aa04": true, "aa05": false} {
+		if _, kept := m.load(key); kept != want {
 			t.Errorf("%s: kept %v, want %v", key, kept, want)
 		}
-		if key == "aa03" && (!a.Failed || !strings.Contains(a.Stderr, "undefined variable")) {
-			t.Errorf("a kept failure: %+v", a)
-		}
+	}
+	WriteFile(t, filepath.Join(root, "v.nix"), "{ n = 3; }\n")
+	m.save("aa06", []byte("3"), "", nil)
+	if _, kept := m.load("aa06"); kept {
+		t.Error("an answer read after the repository changed was kept under the old key")
+	}
+	if _, ok := m.key("/bin/sh", root, "1", false); ok {
+		t.Error("after the repository changed, keys are still made")
+	}
+}
+
+// NixEval and NixEvalError go through the memo of the test binary.
+func TestNixEvalUsesTheMemo(t *testing.T) {
+	nix := RequireTool(t, "nix-instantiate")
+	old := nixMemo
+	t.Cleanup(func() { nixMemo = old })
+	nixMemo = &evalMemo{cache: t.TempDir(), root: repoRoot}
+	expr := "1 + 1 # TestNixEvalUsesTheMemo"
+	key, ok := nixMemo.key(nix, repoRoot, expr, false)
+	if !ok {
+		t.Fatal("not kept")
+	}
+	WriteFile(t, filepath.Join(nixMemo.cache, key[:2], key), `{"value":5,"stderr":""}`)
+	var n int
+	NixEval(t, repoRoot, expr, &n)
+	if n != 5 {
+		t.Errorf("NixEval = %d, want the kept 5", n)
 	}
 }
 
