@@ -62,6 +62,20 @@ func AxiosPrograms(t testing.TB) string {
 		"./cmd/axios", "./cmd/axios-mcp", "./cmd/axios-init-form", "./cmd/axios-pwa", "./cmd/axios-wallpaper")
 }
 
+// builtBefore reports whether the build kept in the file built had key
+// and each package's binary (named after its folder) is in out.
+func builtBefore(built, key, out string, pkgs []string) bool {
+	if b, err := os.ReadFile(built); err != nil || string(b) != key {
+		return false
+	}
+	for _, p := range pkgs {
+		if fi, err := os.Stat(filepath.Join(out, filepath.Base(p))); err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
 type goBuildResult struct {
 	once sync.Once
 	dir  string
@@ -88,12 +102,31 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 			return out, nil // built earlier in this run
 		}
 	}
+	// The files, the go command and its settings of the last build
+	// (testrunenv.BuildKey, taken before it started), and the binaries
+	// still there: nothing to ask the go command.
+	built := filepath.Join(out, ".built")
+	key, kerr := testrunenv.BuildKey(dir)
+	if kerr == nil && builtBefore(built, key, out, pkgs) {
+		if run != "" {
+			fsutil.WriteFileAtomic(stamp, []byte(run), 0o644)
+		}
+		return out, nil
+	}
+	// Until this build ends well nothing is kept: an interrupted or failed
+	// build may have replaced some binaries.
+	if err := os.Remove(built); err != nil && !os.IsNotExist(err) {
+		return "", fmt.Errorf("go build: %w", err)
+	}
 	args := append(append([]string{"build"}, flags...), "-o", out+string(filepath.Separator))
 	cmd := exec.Command(goTool, append(args, pkgs...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
 	if text, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s in %s: %v\n%s", strings.Join(pkgs, " "), dir, err, text)
+	}
+	if kerr == nil {
+		fsutil.WriteFileAtomic(built, []byte(key), 0o644)
 	}
 	if run != "" {
 		fsutil.WriteFileAtomic(stamp, []byte(run), 0o644) // else the next one checks again

@@ -57,6 +57,11 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 	if inode(dir) != first {
 		t.Error("an unchanged build replaced the binary")
 	}
+	// The files and the go command are those of the last build: the go
+	// command is not asked again (here it could not be run).
+	if again, err := goBuild(filepath.Join(t.TempDir(), "no-go"), cache, key, mod, nil, []string{"./hello"}); err != nil || again != dir {
+		t.Errorf("an unchanged build asked the go command: %s, %v", again, err)
+	}
 
 	WriteFile(t, filepath.Join(mod, "hello", "main.go"), "package main\n\nfunc main() { println(\"two\") }\n")
 	if _, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"}); err != nil {

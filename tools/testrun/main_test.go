@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -144,6 +145,16 @@ func TestLeak(t *testing.T) {
 	}
 }
 `)
+	// The go command, through a program that logs its calls.
+	realGo, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := filepath.Join(t.TempDir(), "go.log")
+	bin := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho \"$*\" >> "+logged+"\nexec "+realGo+" \"$@\"\n")
+	os.Chmod(filepath.Join(bin, "go"), 0o755)
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	cache := t.TempDir()
 	o := options{parallel: 3, cache: cache, patterns: []string{"./..."}, timeout: time.Minute, dir: mod}
 	var out bytes.Buffer
@@ -188,7 +199,13 @@ func TestLeak(t *testing.T) {
 	before := []uint64{inode("g0/pass.test"), inode("g1/pass.test")}
 	o.run = "TestOK"
 	out.Reset()
+	// Nothing changed since the build: the go command is not asked to list
+	// or build again (a go that logs its calls shows it).
+	os.Remove(logged)
 	results, err = run(context.Background(), o, &out)
+	if calls, _ := os.ReadFile(logged); len(calls) != 0 {
+		t.Errorf("an unchanged module: the go command was asked:\n%s", calls)
+	}
 	if err != nil || !allPassed(results) || len(results) != 2 {
 		t.Fatalf("second run: %+v, %v\n%s", results, err, out.String())
 	}
