@@ -8,14 +8,16 @@
 // go command and its settings are those of the last build that ended well
 // (testrunenv.BuildKey), the go command is not run at all.
 //
-//	testrun [-p N] [-fill=false] [-run REGEXP] [-v] [-timeout D] [-cache DIR] [PACKAGES]
+//	testrun [-p N] [-fill=false] [-vet] [-run REGEXP] [-v] [-timeout D] [-cache DIR] [PACKAGES]
 //
 // PACKAGES defaults to ./... . Test binaries run N at a time (default: the
 // number of CPUs, as go test), and one more each time a CPU stands idle
 // for a quarter of a second, up to 2N (a test that sleeps leaves its CPU
 // unused; a fixed -p 3 or 4 only added CPU time here; -fill=false turns
 // this off), each with GOMAXPROCS set to its share of the CPUs unless the
-// environment sets it (procsPerBinary). Each runs in its package's folder with the flags `go test`
+// environment sets it (procsPerBinary). With -vet, `go vet PACKAGES` runs
+// beside the tests, and its failure fails the run; it is skipped when it
+// passed before on the same files, go command and settings. Each runs in its package's folder with the flags `go test`
 // gives it, the slowest package of the previous run first. Each package's result is printed when
 // it ends, as `go test` prints it: "ok" with the time, or the package's
 // whole output and "FAIL". The exit status is 1 when a package fails or
@@ -66,6 +68,7 @@ type pkg struct {
 type options struct {
 	parallel int
 	fill     bool   // start more test binaries while CPUs stand idle
+	vet      bool   // run go vet on the packages beside the tests
 	runID    string // names the run in testrunenv.RunVar (testutil.GoBuild builds once per run); run sets it
 	run      string
 	verbose  bool
@@ -87,6 +90,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.fill, "fill", true, "run one more test binary each time a CPU stands idle, up to twice -p")
 	fs.StringVar(&o.run, "run", "", "run only the tests matching `regexp` (go test -run)")
 	fs.BoolVar(&o.verbose, "v", false, "print every package's output (go test -v)")
+	fs.BoolVar(&o.vet, "vet", false, "also run go vet on the packages, beside the tests")
 	fs.StringVar(&o.cache, "cache", "", "keep the test binaries in `dir` (default: under the user cache folder)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "panic a test binary that runs longer than `d` (go test -timeout)")
 	if err := fs.Parse(args); err != nil {
@@ -108,16 +112,54 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		}
 		o.cache = dir
 	}
+	vetted := make(chan error, 1)
+	if o.vet {
+		go func() { vetted <- vet(context.Background(), o.dir, o.cache, o.patterns) }()
+	} else {
+		vetted <- nil
+	}
 	results, err := run(context.Background(), o, stdout)
+	code := 0
 	if err != nil {
 		fmt.Fprintf(stderr, "testrun: %v\n", err)
-		return 1
-	}
-	if !allPassed(results) {
+		code = 1
+	} else if !allPassed(results) {
 		fmt.Fprintln(stdout, "FAIL")
-		return 1
+		code = 1
 	}
-	return 0
+	if err := <-vetted; err != nil {
+		fmt.Fprintf(stderr, "testrun: %v\n", err)
+		code = 1
+	}
+	return code
+}
+
+// vet runs go vet on patterns in dir, unless it passed before on the same
+// files with the same go command and settings (testrunenv.BuildKey, kept
+// in the file "vetted" of cache): the go command's own check of its vet
+// results costs a CPU-second.
+func vet(ctx context.Context, dir, cache string, patterns []string) error {
+	keyDir := dir
+	if keyDir == "" {
+		keyDir = "."
+	}
+	stamp := filepath.Join(cache, "vetted")
+	key, kerr := testrunenv.BuildKey(keyDir)
+	head := "testrun vetted " + key + " " + strconv.Quote(strings.Join(patterns, "\x00"))
+	if kerr == nil {
+		if b, err := os.ReadFile(stamp); err == nil && string(b) == head {
+			return nil
+		}
+	}
+	cmd := exec.CommandContext(ctx, "go", append([]string{"vet"}, patterns...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go vet %s failed: %v\n%s", strings.Join(patterns, " "), err, out)
+	}
+	if kerr == nil && os.MkdirAll(cache, 0o755) == nil {
+		fsutil.WriteFileAtomic(stamp, []byte(head), 0o644)
+	}
+	return nil
 }
 
 // defaultCache is the cache folder of the module in the working directory:

@@ -312,3 +312,55 @@ func TestCPUTimes(t *testing.T) {
 		}
 	}
 }
+
+// -vet: go vet's report fails the run; once it passed, the same files are
+// not vetted again, but other files or another go command are.
+func TestVet(t *testing.T) {
+	realGo := testutil.RequireTool(t, "go")
+	// The go command, through a program that logs its calls.
+	logged := filepath.Join(t.TempDir(), "go.log")
+	bin := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho \"$*\" >> "+logged+"\nexec "+realGo+" \"$@\"\n")
+	os.Chmod(filepath.Join(bin, "go"), 0o755)
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	calls := func() int {
+		b, _ := os.ReadFile(logged)
+		return strings.Count(string(b), "\n")
+	}
+	mod := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(mod, "go.mod"), "module example.com/v\n\ngo 1.26\n")
+	testutil.WriteFile(t, filepath.Join(mod, "p", "p.go"), "package p\n\nimport \"fmt\"\n\nfunc F() { fmt.Printf(\"%d\\n\", \"text\") }\n")
+	cache := t.TempDir()
+	err := vet(context.Background(), mod, cache, []string{"./..."})
+	if err == nil || !strings.Contains(err.Error(), "Printf format %d has arg") {
+		t.Fatalf("a vet error: %v", err)
+	}
+	if err := vet(context.Background(), mod, cache, []string{"./..."}); err == nil {
+		t.Fatal("a failed vet was not run again")
+	}
+	testutil.WriteFile(t, filepath.Join(mod, "p", "p.go"), "package p\n\nimport \"fmt\"\n\nfunc F() { fmt.Printf(\"%s\\n\", \"text\") }\n")
+	if err := vet(context.Background(), mod, cache, []string{"./..."}); err != nil {
+		t.Fatal(err)
+	}
+	n := calls()
+	if err := vet(context.Background(), mod, cache, []string{"./..."}); err != nil || calls() != n {
+		t.Errorf("vetted files were vetted again (%d go calls, were %d): %v", calls(), n, err)
+	}
+	for _, c := range []struct {
+		name   string
+		change func()
+	}{
+		{"another package list", func() {}},
+		{"a new file", func() { testutil.WriteFile(t, filepath.Join(mod, "p", "q.go"), "package p\n") }},
+	} {
+		c.change()
+		n := calls()
+		patterns := []string{"./..."}
+		if c.name == "another package list" {
+			patterns = []string{"./p"}
+		}
+		if err := vet(context.Background(), mod, cache, patterns); err != nil || calls() != n+1 {
+			t.Errorf("%s: %d go calls, want %d (%v)", c.name, calls(), n+1, err)
+		}
+	}
+}
