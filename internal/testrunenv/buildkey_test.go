@@ -1,6 +1,7 @@
 package testrunenv
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,9 +34,9 @@ func TestBuildKey(t *testing.T) {
 	os.Symlink(outside, filepath.Join(dir, "a", "localtime"))
 	key := func() string {
 		t.Helper()
-		k, err := BuildKey(dir)
-		if err != nil {
-			t.Fatal(err)
+		k, module, err := BuildKey(filepath.Join(dir, "a")) // from a subfolder: the module counts
+		if err != nil || module != dir {
+			t.Fatalf("BuildKey: %v, module %s, want %s", err, module, dir)
 		}
 		return k
 	}
@@ -49,6 +50,7 @@ func TestBuildKey(t *testing.T) {
 	}{
 		{"Go source", func() { write("a/a.go", "package a // edited\n") }},
 		{"embedded file", func() { write("a/rules.toml", "x = 1\n") }},
+		{"go.mod above the subfolder", func() { write("go.mod", "module example.com/m\n\ngo 1.26\n") }},
 		{"GOFLAGS", func() { t.Setenv("GOFLAGS", "-tags=x") }},
 		{"linked file outside", func() {
 			later := time.Now().Add(time.Hour)
@@ -69,7 +71,37 @@ func TestBuildKey(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := BuildKey(dir); err == nil {
+	if _, _, err := BuildKey(dir); err == nil {
 		t.Error("a special file: no error")
+	}
+}
+
+// Where files outside the module take part in the build, there is no key.
+func TestBuildKeyRefusesOutsideInputs(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "m")
+	os.MkdirAll(mod, 0o755)
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/m\n"), 0o644)
+	if _, _, err := BuildKey(mod); err != nil {
+		t.Fatal(err)
+	}
+	for name, setup := range map[string]func(){
+		"GOFLAGS -modfile": func() { t.Setenv("GOFLAGS", "-modfile=/x/go.mod") },
+		"GOWORK":           func() { t.Setenv("GOWORK", "/x/go.work") },
+		"go.work above":    func() { os.WriteFile(filepath.Join(dir, "go.work"), []byte("go 1.26\n"), 0o644) },
+		"local replace": func() {
+			os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/m\n\nreplace example.com/x => ../x\n"), 0o644)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			setup()
+			if _, _, err := BuildKey(mod); !errors.Is(err, errOutside) {
+				t.Errorf("%s: %v, want errOutside", name, err)
+			}
+			t.Setenv("GOFLAGS", "")
+			t.Setenv("GOWORK", "")
+			os.Remove(filepath.Join(dir, "go.work"))
+			os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/m\n"), 0o644)
+		})
 	}
 }

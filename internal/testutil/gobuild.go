@@ -62,18 +62,31 @@ func AxiosPrograms(t testing.TB) string {
 		"./cmd/axios", "./cmd/axios-mcp", "./cmd/axios-init-form", "./cmd/axios-pwa", "./cmd/axios-wallpaper")
 }
 
+// builtRecord is what the file .built keeps of a build: its key, and each
+// binary's identity (testrunenv.Identity), so that a binary replaced since
+// is seen.
+func builtRecord(key, out string, pkgs []string) (string, bool) {
+	var b strings.Builder
+	b.WriteString(key + "\n")
+	for _, p := range pkgs {
+		fi, err := os.Stat(filepath.Join(out, filepath.Base(p)))
+		if err != nil || !fi.Mode().IsRegular() {
+			return "", false
+		}
+		b.WriteString(testrunenv.Identity(fi) + "\n")
+	}
+	return b.String(), true
+}
+
 // builtBefore reports whether the build kept in the file built had key
-// and each package's binary (named after its folder) is in out.
+// and left the binaries in out as they are.
 func builtBefore(built, key, out string, pkgs []string) bool {
-	if b, err := os.ReadFile(built); err != nil || string(b) != key {
+	b, err := os.ReadFile(built)
+	if err != nil {
 		return false
 	}
-	for _, p := range pkgs {
-		if fi, err := os.Stat(filepath.Join(out, filepath.Base(p))); err != nil || !fi.Mode().IsRegular() {
-			return false
-		}
-	}
-	return true
+	record, ok := builtRecord(key, out, pkgs)
+	return ok && string(b) == record
 }
 
 type goBuildResult struct {
@@ -106,7 +119,7 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 	// (testrunenv.BuildKey, taken before it started), and the binaries
 	// still there: nothing to ask the go command.
 	built := filepath.Join(out, ".built")
-	key, kerr := testrunenv.BuildKey(dir)
+	key, _, kerr := testrunenv.BuildKey(dir)
 	if kerr == nil && builtBefore(built, key, out, pkgs) {
 		if run != "" {
 			fsutil.WriteFileAtomic(stamp, []byte(run), 0o644)
@@ -118,15 +131,19 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 	if err := os.Remove(built); err != nil && !os.IsNotExist(err) {
 		return "", fmt.Errorf("go build: %w", err)
 	}
-	args := append(append([]string{"build"}, flags...), "-o", out+string(filepath.Separator))
+	// -buildvcs=false: the key leaves out .git, so no stamp from it.
+	args := append(append([]string{"build", "-buildvcs=false"}, flags...), "-o", out+string(filepath.Separator))
 	cmd := exec.Command(goTool, append(args, pkgs...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
 	if text, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s in %s: %v\n%s", strings.Join(pkgs, " "), dir, err, text)
 	}
-	if kerr == nil {
-		fsutil.WriteFileAtomic(built, []byte(key), 0o644)
+	// A file changed during the build (and perhaps back): keep nothing.
+	if after, _, err := testrunenv.BuildKey(dir); kerr == nil && err == nil && after == key {
+		if record, ok := builtRecord(key, out, pkgs); ok {
+			fsutil.WriteFileAtomic(built, []byte(record), 0o644)
+		}
 	}
 	if run != "" {
 		fsutil.WriteFileAtomic(stamp, []byte(run), 0o644) // else the next one checks again

@@ -57,6 +57,15 @@ func TestGoBuildRelinksOnlyWhatChanged(t *testing.T) {
 	if inode(dir) != first {
 		t.Error("an unchanged build replaced the binary")
 	}
+	// Another file of the module changes: the go command is asked, and
+	// leaves the binary of unchanged code alone.
+	WriteFile(t, filepath.Join(mod, "README"), "notes\n")
+	if _, err := goBuild(goTool, cache, key, mod, nil, []string{"./hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if inode(dir) != first {
+		t.Error("an unchanged build replaced the binary after a README changed")
+	}
 	// The files and the go command are those of the last build: the go
 	// command is not asked again (here it could not be run).
 	if again, err := goBuild(filepath.Join(t.TempDir(), "no-go"), cache, key, mod, nil, []string{"./hello"}); err != nil || again != dir {

@@ -144,8 +144,8 @@ func vet(ctx context.Context, dir, cache string, patterns []string) error {
 		keyDir = "."
 	}
 	stamp := filepath.Join(cache, "vetted")
-	key, kerr := testrunenv.BuildKey(keyDir)
-	head := "testrun vetted " + key + " " + strconv.Quote(strings.Join(patterns, "\x00"))
+	key, module, kerr := testrunenv.BuildKey(keyDir)
+	head := "testrun vetted " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
 	if kerr == nil {
 		if b, err := os.ReadFile(stamp); err == nil && string(b) == head {
 			return nil
@@ -156,7 +156,8 @@ func vet(ctx context.Context, dir, cache string, patterns []string) error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go vet %s failed: %v\n%s", strings.Join(patterns, " "), err, out)
 	}
-	if kerr == nil && os.MkdirAll(cache, 0o755) == nil {
+	// Kept only when no file changed while it ran.
+	if after, _, err := testrunenv.BuildKey(keyDir); kerr == nil && err == nil && after == key && os.MkdirAll(cache, 0o755) == nil {
 		fsutil.WriteFileAtomic(stamp, []byte(head), 0o644)
 	}
 	return nil
@@ -204,23 +205,22 @@ func run(ctx context.Context, o options, out io.Writer) ([]result, error) {
 
 // builtPackages lists the packages of o.patterns that have tests and
 // builds their test binaries. When the files, the go command and its
-// settings are those of the last build (testrunenv.BuildKey, taken before
-// that build started) and every binary is still there, it reads the list
-// kept then and asks the go command nothing: listing the packages and
-// checking the binaries costs it two CPU-seconds on a warm cache.
+// settings are those of the last build (testrunenv.BuildKey, the same
+// before and after that build) and every binary is the one it left (size,
+// modification time, inode), it reads the list kept then and asks the go
+// command nothing: listing the packages and checking the binaries costs
+// it two CPU-seconds on a warm cache.
 func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
 	dir := o.dir
 	if dir == "" {
 		dir = "."
 	}
 	built := filepath.Join(o.cache, "built")
-	key, kerr := testrunenv.BuildKey(dir)
+	key, module, kerr := testrunenv.BuildKey(dir)
+	head := builtHeader(key, module, o.patterns)
 	if kerr == nil {
-		if pkgs := readBuilt(built, key, o.patterns); pkgs != nil {
-			groups(o.cache, pkgs)
-			if allExist(pkgs) {
-				return pkgs, nil
-			}
+		if pkgs := readBuilt(built, head, o.cache); pkgs != nil {
+			return pkgs, nil
 		}
 	}
 	pkgs, err := listPackages(ctx, o.dir, o.patterns)
@@ -239,58 +239,64 @@ func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
 	if err := build(ctx, o.dir, o.cache, tmp, pkgs); err != nil {
 		return nil, err
 	}
-	if kerr == nil {
-		writeBuilt(built, key, o.patterns, pkgs) // else the next run asks again
+	// A file changed during the build (and perhaps back): keep nothing.
+	if after, _, err := testrunenv.BuildKey(dir); kerr == nil && err == nil && after == key {
+		writeBuilt(built, head, pkgs) // else the next run asks again
 	}
 	return pkgs, nil
 }
 
-// builtHeader is the first line of the built file: the build key and the
-// patterns, which decide the list that follows.
-func builtHeader(key string, patterns []string) string {
-	return "testrun built " + key + " " + strconv.Quote(strings.Join(patterns, "\x00"))
+// builtHeader is the first line of the built file: the build key, the
+// module and the patterns, which decide the list that follows.
+func builtHeader(key, module string, patterns []string) string {
+	return "testrun built " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
 }
 
-// readBuilt reads the packages kept by writeBuilt for key and patterns
-// ("import-path<TAB>folder" lines), or nil.
-func readBuilt(file, key string, patterns []string) []*pkg {
+// readBuilt reads the packages kept by writeBuilt under head
+// ("import-path<TAB>folder<TAB>binary's identity" lines), sets their
+// binaries (groups) and returns them, or nil when the file is another
+// build's or a binary is not the one that build left.
+func readBuilt(file, head, cache string) []*pkg {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil
 	}
-	head, rest, ok := strings.Cut(string(b), "\n")
-	if !ok || head != builtHeader(key, patterns) {
+	first, rest, ok := strings.Cut(string(b), "\n")
+	if !ok || first != head {
 		return nil
 	}
 	var pkgs []*pkg
+	var ids []string
 	for line := range strings.Lines(rest) {
-		importPath, dir, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
-		if !ok {
+		f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+		if len(f) != 3 {
 			return nil
 		}
-		pkgs = append(pkgs, &pkg{importPath: importPath, dir: dir})
+		pkgs = append(pkgs, &pkg{importPath: f[0], dir: f[1]})
+		ids = append(ids, f[2])
+	}
+	groups(cache, pkgs)
+	for i, p := range pkgs {
+		if fi, err := os.Stat(p.binary); err != nil || !fi.Mode().IsRegular() || testrunenv.Identity(fi) != ids[i] {
+			return nil
+		}
 	}
 	return pkgs
 }
 
-// writeBuilt keeps the packages built for key and patterns.
-func writeBuilt(file, key string, patterns []string, pkgs []*pkg) {
+// writeBuilt keeps the packages built under head, with the identity of
+// each binary.
+func writeBuilt(file, head string, pkgs []*pkg) {
 	var b strings.Builder
-	b.WriteString(builtHeader(key, patterns) + "\n")
+	b.WriteString(head + "\n")
 	for _, p := range pkgs {
-		fmt.Fprintf(&b, "%s\t%s\n", p.importPath, p.dir)
+		fi, err := os.Stat(p.binary)
+		if err != nil || strings.ContainsAny(p.importPath+p.dir, "\t\n") {
+			return
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\n", p.importPath, p.dir, testrunenv.Identity(fi))
 	}
 	fsutil.WriteFileAtomic(file, []byte(b.String()), 0o644)
-}
-
-// allExist reports whether every package's test binary is in place.
-func allExist(pkgs []*pkg) bool {
-	for _, p := range pkgs {
-		if fi, err := os.Stat(p.binary); err != nil || !fi.Mode().IsRegular() {
-			return false
-		}
-	}
-	return true
 }
 
 // allPassed reports whether every package passed.

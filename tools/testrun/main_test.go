@@ -209,6 +209,38 @@ func TestLeak(t *testing.T) {
 	if err != nil || !allPassed(results) || len(results) != 2 {
 		t.Fatalf("second run: %+v, %v\n%s", results, err, out.String())
 	}
+	// A binary replaced since (another run's build of other packages under
+	// the same name): the go command is asked.
+	os.Remove(logged)
+	bin0 := filepath.Join(cache, "g0", "pass.test")
+	data, err := os.ReadFile(bin0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(bin0)
+	if err := os.WriteFile(bin0, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before = []uint64{inode("g0/pass.test"), inode("g1/pass.test")}
+	out.Reset()
+	if _, err := run(context.Background(), o, &out); err != nil {
+		t.Fatal(err)
+	}
+	if calls, _ := os.ReadFile(logged); !strings.Contains(string(calls), "test -c") {
+		t.Errorf("a replaced binary: the go command was not asked to build:\n%s", calls)
+	}
+	os.Remove(logged)
+	// A file that is not Go source changes: the go command is asked, and
+	// leaves the binaries of unchanged code alone.
+	testutil.WriteFile(t, filepath.Join(mod, "README"), "notes\n")
+	out.Reset()
+	results, err = run(context.Background(), o, &out)
+	if calls, _ := os.ReadFile(logged); !strings.Contains(string(calls), "test -c") {
+		t.Errorf("a changed module: the go command was not asked to build:\n%s", calls)
+	}
+	if err != nil || !allPassed(results) || len(results) != 2 {
+		t.Fatalf("second run: %+v, %v\n%s", results, err, out.String())
+	}
 	for _, re := range []string{`(?m)^ok  \texample\.com/m/pass\t\d+\.\d{3}s$`, `(?m)^ok  \texample\.com/m/sub/pass\t\S+ \[no tests to run\]$`} {
 		if !regexp.MustCompile(re).MatchString(out.String()) {
 			t.Errorf("-run TestOK: output lacks %s:\n%s", re, out.String())
@@ -347,19 +379,17 @@ func TestVet(t *testing.T) {
 		t.Errorf("vetted files were vetted again (%d go calls, were %d): %v", calls(), n, err)
 	}
 	for _, c := range []struct {
-		name   string
-		change func()
+		name     string
+		change   func()
+		patterns []string
 	}{
-		{"another package list", func() {}},
-		{"a new file", func() { testutil.WriteFile(t, filepath.Join(mod, "p", "q.go"), "package p\n") }},
+		{"a new file", func() { testutil.WriteFile(t, filepath.Join(mod, "p", "q.go"), "package p\n") }, []string{"./..."}},
+		{"another go command", func() { os.Chtimes(filepath.Join(bin, "go"), time.Now().Add(time.Hour), time.Now().Add(time.Hour)) }, []string{"./..."}},
+		{"another package list", func() {}, []string{"./p"}},
 	} {
 		c.change()
 		n := calls()
-		patterns := []string{"./..."}
-		if c.name == "another package list" {
-			patterns = []string{"./p"}
-		}
-		if err := vet(context.Background(), mod, cache, patterns); err != nil || calls() != n+1 {
+		if err := vet(context.Background(), mod, cache, c.patterns); err != nil || calls() != n+1 {
 			t.Errorf("%s: %d go calls, want %d (%v)", c.name, calls(), n+1, err)
 		}
 	}
