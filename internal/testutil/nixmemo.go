@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -28,7 +29,9 @@ import (
 // module evaluation costs tenths of a second of CPU, and the Nix process
 // ≈70 ms to start).
 //
-// Only the values of evaluations that succeeded are kept. The key holds
+// The values of evaluations that succeeded are kept, and the messages of
+// evaluations expected to fail (NixEvalError) that failed in the
+// evaluation (save says which). The key holds
 // what an evaluation of the repository's Nix code can read:
 //   - the expression, the folder, and whether a failure was expected;
 //   - Nix: the program it resolves to (size, modification time, inode),
@@ -37,7 +40,9 @@ import (
 //   - every file of the repository (outside .git): its name, and its bytes
 //     unless it is Go source, so that an edit of Go code keeps the
 //     answers. Nix sees Go source only as part of a store path (the axios
-//     package's src), and an answer naming a store path is not kept;
+//     package's src), so an answer naming a store path other than a
+//     stand-in's made-up one is kept under a key that also holds the
+//     bytes of every Go file;
 //   - each path outside the repository that the expression names (an
 //     absolute path, or a relative one leaving the folder): a ContentFile
 //     by its name (the hash of its bytes), any other file by its type,
@@ -47,9 +52,9 @@ import (
 // ContentFile), a folder or a Nix file outside the repository (their
 // content is more than their identity), a search-path lookup (<nixpkgs>)
 // or a path from the home folder (~/), one evaluated in a folder outside
-// the repository; an answer naming a store path other than a stand-in's
-// made-up one; a failure (Nix fails with status 1 for a broken setting or
-// a full disk as for a wrong expression); and, once the repository's
+// the repository; a failure where success was expected, or one naming a
+// failure of the system (Nix fails with status 1 for a full disk as for a
+// wrong expression); and, once the repository's
 // files changed during the run (names, sizes, times), anything more. A
 // path written in a string with a space or a character outside
 // [A-Za-z0-9._+-/] counts by its first part only. In CI (CI=true, a fresh
@@ -61,6 +66,9 @@ type evalMemo struct {
 	once  sync.Once
 	state string // the hash of the repository's files; "" when unreadable
 	nixID string // what identifies Nix and its settings
+
+	goOnce  sync.Once
+	goState string // the hash of the repository's files with Go source; "" when unreadable
 
 	mu    sync.Mutex
 	print string // the repository's names, sizes and times when state was taken
@@ -81,25 +89,51 @@ func newEvalMemo() *evalMemo {
 }
 
 // memoAnswer is a kept answer: the value (JSON text) of an evaluation
-// that succeeded, and what it printed on standard error.
+// that succeeded, or the failure of one expected to fail, and what it
+// printed on standard error.
 type memoAnswer struct {
-	Value  json.RawMessage `json:"value"`
+	Value  json.RawMessage `json:"value,omitempty"`
 	Stderr string          `json:"stderr"`
+	Failed bool            `json:"failed,omitempty"`
 }
+
+// systemError matches the messages of failures of the system rather than
+// of the expression.
+var systemError = regexp.MustCompile(`(?i)no space left|disk quota|interrupted|out of memory|cannot allocate|too many open files|permission denied|resource temporarily unavailable|input/output error`)
 
 // evalOr is the pool's evalOr with the answers kept in m.
 func (m *evalMemo) evalOr(p *replPool, nix, dir, expr string, mayFail bool) (out []byte, stderr string, err error) {
 	key, ok := m.key(nix, dir, expr, mayFail)
 	if ok {
-		if a, hit := m.load(key); hit {
-			return a.Value, a.Stderr, nil
+		for _, k := range []string{key, m.withGo(key)} {
+			if a, hit := m.load(k); hit && a.Failed && mayFail {
+				return nil, a.Stderr, errEvalFailed
+			} else if hit && !a.Failed {
+				return a.Value, a.Stderr, nil
+			}
 		}
 	}
 	out, stderr, err = p.evalOr(nix, dir, expr, mayFail)
 	if ok {
-		m.save(key, out, stderr, err)
+		if namesStorePath(string(out)) || namesStorePath(stderr) {
+			// A store path's hash covers every byte of its files, Go
+			// source too: kept under a key that holds them all.
+			key = m.withGo(key)
+		}
+		m.save(key, out, stderr, err, mayFail)
 	}
 	return out, stderr, err
+}
+
+// withGo is key for an answer naming a store path: key with the bytes of
+// the repository's Go source as well ("" when they cannot be read).
+func (m *evalMemo) withGo(key string) string {
+	m.goOnce.Do(func() { m.goState = repoState(m.root, true) })
+	if m.goState == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(key + "\x00go source\x00" + m.goState))
+	return hex.EncodeToString(sum[:])
 }
 
 // key returns the memo key of an evaluation; ok is false when its answer
@@ -110,7 +144,7 @@ func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool
 	}
 	m.once.Do(func() {
 		m.print = repoPrint(m.root)
-		m.state = repoState(m.root)
+		m.state = repoState(m.root, false)
 		m.nixID = nixIdentity(nix)
 		prune(m.cache)
 		prune(contentFiles())
@@ -150,7 +184,7 @@ func (m *evalMemo) load(key string) (memoAnswer, bool) {
 		return memoAnswer{}, false
 	}
 	var a memoAnswer
-	if json.Unmarshal(b, &a) != nil || len(a.Value) == 0 {
+	if json.Unmarshal(b, &a) != nil || !a.Failed && len(a.Value) == 0 {
 		return memoAnswer{}, false
 	}
 	now := time.Now()
@@ -158,19 +192,34 @@ func (m *evalMemo) load(key string) (memoAnswer, bool) {
 	return a, true
 }
 
-// save keeps the value of an evaluation that succeeded, unless it names
-// a path in the Nix store (below) or the repository changed since the key
-// was made. A failure is never kept: Nix fails the same way (exit status
-// 1) when its settings are broken or the disk is full as when the
-// expression is wrong.
-func (m *evalMemo) save(key string, out []byte, stderr string, err error) {
-	if err != nil || !json.Valid(out) || namesStorePath(string(out)) || namesStorePath(stderr) {
+// save keeps the value of an evaluation that succeeded, or the message of
+// one expected to fail (NixEvalError) that failed in the evaluation itself
+// and names no failure of the system (a full disk, an interrupted or
+// out-of-memory process, too many open files, a refused permission: Nix
+// fails with the same status for those), unless the repository changed
+// since the key was made. A failure where success was expected is never
+// kept: it is evaluated again, alone, and reported.
+func (m *evalMemo) save(key string, out []byte, stderr string, err error, mayFail bool) {
+	var exit interface{ ExitCode() int }
+	failed := err != nil
+	switch {
+	case key == "":
+		return
+	case failed && (!mayFail || systemError.MatchString(stderr)):
+		return
+	case failed && !errors.Is(err, errEvalFailed) && !(errors.As(err, &exit) && exit.ExitCode() == 1):
+		return
+	case !failed && !json.Valid(out):
 		return
 	}
 	if !m.unchanged() {
 		return
 	}
-	b, jerr := json.Marshal(memoAnswer{Value: bytes.TrimSpace(out), Stderr: stderr})
+	a := memoAnswer{Stderr: stderr, Failed: failed}
+	if !failed {
+		a.Value = bytes.TrimSpace(out)
+	}
+	b, jerr := json.Marshal(a)
 	if jerr != nil {
 		return
 	}
@@ -312,11 +361,12 @@ func namedPaths(dir, expr string) []string {
 }
 
 // repoState hashes the repository's files as evalMemo describes: every
-// name, and the bytes of each regular file that is not Go source; a
+// name, and the bytes of each regular file that is not Go source (of every
+// one with goSource); a
 // symbolic link by its target, and by the target's identity when that is
 // outside the repository and the Nix store; "" when a file cannot be
 // read.
-func repoState(root string) string {
+func repoState(root string, goSource bool) string {
 	h := sha256.New()
 	err := walkRepo(root, func(rel string, d fs.DirEntry) error {
 		path := filepath.Join(root, rel)
@@ -334,7 +384,7 @@ func repoState(root string) string {
 			}
 		case !t.IsRegular():
 			fmt.Fprintf(h, "special\x00%s\x00%v\x00", rel, t)
-		case strings.HasSuffix(rel, ".go"):
+		case strings.HasSuffix(rel, ".go") && !goSource:
 			fmt.Fprintf(h, "go\x00%s\x00", rel)
 		default:
 			b, err := os.ReadFile(path)

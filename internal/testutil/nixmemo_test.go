@@ -157,32 +157,70 @@ func TestNamedPaths(t *testing.T) {
 	}
 }
 
-// What is not kept: a failure (Nix fails with status 1 for a broken
-// setting as for a wrong expression), an answer naming a store path that
-// is not a stand-in's (its hash covers Go source the key does not hold),
-// and an answer read after the repository changed during the run, after
-// which nothing more is kept.
+// What is kept of failures: only those expected (NixEvalError) in the
+// evaluation itself, not a failure of the system (a full disk) nor one
+// where success was expected; and nothing read after the repository
+// changed during the run, after which nothing more is kept.
 func TestNixMemoWhatIsNotKept(t *testing.T) {
 	m, root := memoRepo(t)
-	m.once.Do(func() { m.print, m.state = repoPrint(root), repoState(root) })
+	m.once.Do(func() { m.print, m.state = repoPrint(root), repoState(root, false) })
 	exitErr := exec.Command("sh", "-c", "exit 1").Run()
-	m.save("aa01", nil, "error: undefined variable 'x'", errEvalFailed)
-	m.save("aa02", nil, "error: bad setting", exitErr)
-	m.save("aa03", []byte(`"/nix/store/7h6gq2ygmfd0kxzi8jlm2adbhg0r5ysx-d"`), "", nil)
-	m.save("aa04", []byte(`"/nix/store/00000000000000000000000000000000-stand-in"`), "", nil)
-	m.save("aa05", []byte(`not json`), "", nil)
-	for key, want := range map[string]bool{"aa01": false, "aa02": false, "aa03": false, "aa04": true, "aa05": false} {
-		if _, kept := m.load(key); kept != want {
+	m.save("aa01", nil, "error: undefined variable 'x'", errEvalFailed, false)
+	m.save("aa02", nil, "error: undefined variable 'x'", exitErr, true)
+	m.save("aa03", nil, "error: writing to file: No space left on device", exitErr, true)
+	m.save("aa04", nil, "error: undefined variable 'x'", os.ErrNotExist, true)
+	m.save("aa05", []byte(`not json`), "", nil, false)
+	m.save("aa07", nil, "error: undefined variable 'y'", errEvalFailed, true)
+	for key, want := range map[string]bool{"aa01": false, "aa02": true, "aa03": false, "aa04": false, "aa05": false, "aa07": true} {
+		a, kept := m.load(key)
+		if kept != want {
 			t.Errorf("%s: kept %v, want %v", key, kept, want)
+		}
+		if kept && (!a.Failed || !strings.Contains(a.Stderr, "undefined variable")) {
+			t.Errorf("%s: kept %+v, want the failure", key, a)
 		}
 	}
 	WriteFile(t, filepath.Join(root, "v.nix"), "{ n = 3; }\n")
-	m.save("aa06", []byte("3"), "", nil)
+	m.save("aa06", []byte("3"), "", nil, false)
 	if _, kept := m.load("aa06"); kept {
 		t.Error("an answer read after the repository changed was kept under the old key")
 	}
 	if _, ok := m.key("/bin/sh", root, "1", false); ok {
 		t.Error("after the repository changed, keys are still made")
+	}
+}
+
+// An answer naming a store path (whose hash covers every byte of its
+// files, Go source too) is kept under a key that holds the Go source: a Go
+// edit evaluates it again. A stand-in's made-up store path is no store
+// path.
+func TestNixMemoStorePaths(t *testing.T) {
+	nix := RequireTool(t, "nix-instantiate")
+	m, root := memoRepo(t)
+	expr := `"${./cmd}"`
+	got := memoEval(t, m, nix, root, expr)
+	if !strings.HasPrefix(got, `"/nix/store/`) {
+		t.Fatalf("%s: %s, want a store path", expr, got)
+	}
+	key, _ := m.key(nix, root, expr, false)
+	if _, kept := m.load(key); kept {
+		t.Error("an answer naming a store path is kept under the key without Go source")
+	}
+	withGo := m.withGo(key)
+	if _, kept := m.load(withGo); !kept {
+		t.Error("an answer naming a store path is not kept under the key with Go source")
+	}
+	WriteFile(t, filepath.Join(root, "cmd", "main.go"), "package main // edited\n")
+	fresh := &evalMemo{cache: m.cache, root: root}
+	k, _ := fresh.key(nix, root, expr, false)
+	if k != key || fresh.withGo(k) == withGo {
+		t.Error("a Go edit: the key with Go source stays")
+	}
+	if again := memoEval(t, fresh, nix, root, expr); again == got {
+		t.Errorf("after a Go edit the store path is still %s", got)
+	}
+	if namesStorePath(`"/nix/store/00000000000000000000000000000000-stand-in"`) || !namesStorePath(got) {
+		t.Error("namesStorePath takes a stand-in for a store path, or a store path for none")
 	}
 }
 
