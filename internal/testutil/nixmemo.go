@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -300,11 +299,7 @@ func statIdentity(path string) string {
 	if err != nil {
 		return "absent"
 	}
-	var ino uint64
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = st.Ino
-	}
-	return fmt.Sprintf("%v %d %d %d", fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), ino)
+	return fmt.Sprintf("%v %s", fi.Mode(), testrunenv.Identity(fi))
 }
 
 // storePath matches the name of a path in the Nix store (its hash is 32
