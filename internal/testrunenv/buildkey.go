@@ -34,13 +34,12 @@ var buildVars = []string{
 // and inode, the go command's environment file and the variables that
 // change a build (buildVars). Two builds with the same key build the same
 // binaries, so a tool that kept the binaries of a key need not ask the go
-// command again. A symbolic link counts by its target, and one leaving
-// the module to a file also by the file's identity.
+// command again. Links count as HashTree says.
 //
 // It fails, and nothing may be kept, where files outside the module take
 // part in the build: a go.work above it (GOWORK not off), a replace by a
 // local folder, GOFLAGS naming a file (-modfile, -overlay, -pgo), a link
-// to a folder outside the module; and on a special file.
+// to a folder outside the module; and on a special file (HashTree).
 func BuildKey(dir string) (key, module string, err error) {
 	if module, err = moduleRoot(dir); err != nil {
 		return "", "", err
@@ -68,42 +67,7 @@ func BuildKey(dir string) (key, module string, err error) {
 	for _, v := range buildVars {
 		fmt.Fprintf(h, "%s=%s\x00", v, os.Getenv(v))
 	}
-	err = filepath.WalkDir(module, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(module, path)
-		switch t := d.Type(); {
-		case t.IsDir():
-			if d.Name() == ".git" {
-				return filepath.SkipDir
-			}
-			fmt.Fprintf(h, "dir\x00%s\x00", rel)
-		case t&fs.ModeSymlink != 0:
-			target, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				fmt.Fprintf(h, "dangling\x00%s\x00", rel)
-				return nil
-			}
-			fmt.Fprintf(h, "link\x00%s\x00%s\x00", rel, target)
-			if r, err := filepath.Rel(module, target); err != nil || !filepath.IsLocal(r) {
-				if fi, err := os.Stat(target); err == nil && fi.IsDir() {
-					return fmt.Errorf("%s links to the folder %s outside the module", rel, target)
-				}
-				fmt.Fprintf(h, "%s\x00", identity(target))
-			}
-		case t.IsRegular():
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "file\x00%s\x00%d\x00", rel, len(b))
-			h.Write(b)
-		default:
-			return fmt.Errorf("%s is not a regular file", rel)
-		}
-		return nil
-	})
+	err = HashTree(h, module, func(string) bool { return true })
 	if err != nil {
 		return "", "", fmt.Errorf("hashing %s: %w", module, err)
 	}

@@ -96,6 +96,15 @@ type memoAnswer struct {
 	Failed bool            `json:"failed,omitempty"`
 }
 
+// answer is what evalOr returns for a: its value, or its failure (kept
+// only under the key of an evaluation expected to fail).
+func (a memoAnswer) answer() ([]byte, string, error) {
+	if a.Failed {
+		return nil, a.Stderr, errEvalFailed
+	}
+	return a.Value, a.Stderr, nil
+}
+
 // systemError matches the messages of failures of the system rather than
 // of the expression.
 var systemError = regexp.MustCompile(`(?i)no space left|disk quota|interrupted|out of memory|cannot allocate|too many open files|permission denied|resource temporarily unavailable|input/output error`)
@@ -104,12 +113,11 @@ var systemError = regexp.MustCompile(`(?i)no space left|disk quota|interrupted|o
 func (m *evalMemo) evalOr(p *replPool, nix, dir, expr string, mayFail bool) (out []byte, stderr string, err error) {
 	key, ok := m.key(nix, dir, expr, mayFail)
 	if ok {
-		for _, k := range []string{key, m.withGo(key)} {
-			if a, hit := m.load(k); hit && a.Failed && mayFail {
-				return nil, a.Stderr, errEvalFailed
-			} else if hit && !a.Failed {
-				return a.Value, a.Stderr, nil
-			}
+		if a, hit := m.load(key); hit {
+			return a.answer()
+		}
+		if a, hit := m.load(m.withGo(key)); hit {
+			return a.answer()
 		}
 	}
 	out, stderr, err = p.evalOr(nix, dir, expr, mayFail)
@@ -138,7 +146,7 @@ func (m *evalMemo) withGo(key string) string {
 // key returns the memo key of an evaluation; ok is false when its answer
 // is not kept.
 func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool) {
-	if m.cache == "" || m.root == "" || !within(m.root, dir) {
+	if m.cache == "" || m.root == "" || !testrunenv.Within(m.root, dir) {
 		return "", false
 	}
 	m.once.Do(func() {
@@ -160,9 +168,9 @@ func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool
 	tmp := filepath.Clean(os.TempDir())
 	for _, p := range namedPaths(dir, expr) {
 		switch {
-		case within(m.root, p) || isContentFile(p):
+		case testrunenv.Within(m.root, p) || isContentFile(p):
 			// counted in state, or named after its bytes
-		case within(tmp, p):
+		case testrunenv.Within(tmp, p):
 			return "", false // a test's own file: its name changes from run to run
 		default:
 			id, ok := outsideIdentity(p)
@@ -355,43 +363,15 @@ func namedPaths(dir, expr string) []string {
 	return out
 }
 
-// repoState hashes the repository's files as evalMemo describes: every
-// name, and the bytes of each regular file that is not Go source (of every
-// one with goSource); a
-// symbolic link by its target, and by the target's identity when that is
-// outside the repository and the Nix store; "" when a file cannot be
-// read.
+// repoState hashes the repository's files as evalMemo describes
+// (testrunenv.HashTree): every name, and the bytes of each file that is
+// not Go source (of every one with goSource); "" when a file cannot be
+// read, or nothing says what it holds.
 func repoState(root string, goSource bool) string {
 	h := sha256.New()
-	err := walkRepo(root, func(rel string, d fs.DirEntry) error {
-		path := filepath.Join(root, rel)
-		switch t := d.Type(); {
-		case t.IsDir():
-			fmt.Fprintf(h, "dir\x00%s\x00", rel)
-		case t&fs.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "link\x00%s\x00%s\x00", rel, target)
-			if abs, err := filepath.EvalSymlinks(path); err == nil && !within(root, abs) && !within("/nix/store", abs) {
-				fmt.Fprintf(h, "%s\x00", statIdentity(abs))
-			}
-		case !t.IsRegular():
-			fmt.Fprintf(h, "special\x00%s\x00%v\x00", rel, t)
-		case strings.HasSuffix(rel, ".go") && !goSource:
-			fmt.Fprintf(h, "go\x00%s\x00", rel)
-		default:
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "file\x00%s\x00%d\x00", rel, len(b))
-			h.Write(b)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := testrunenv.HashTree(h, root, func(rel string) bool {
+		return goSource || !strings.HasSuffix(rel, ".go")
+	}); err != nil {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -401,7 +381,7 @@ func repoState(root string, goSource bool) string {
 // modification times: cheap to take again, and different after an edit.
 func repoPrint(root string) string {
 	h := sha256.New()
-	err := walkRepo(root, func(rel string, d fs.DirEntry) error {
+	err := testrunenv.WalkTree(root, func(rel string, d fs.DirEntry) error {
 		fi, err := d.Info()
 		if err != nil {
 			return err
@@ -413,21 +393,6 @@ func repoPrint(root string) string {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// walkRepo calls fn for each entry under root (its path relative to root)
-// but the .git folder, in lexical order.
-func walkRepo(root string, fn func(rel string, d fs.DirEntry) error) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		rel, _ := filepath.Rel(root, path)
-		return fn(rel, d)
-	})
 }
 
 // contentFiles is the folder of ContentFile's files.

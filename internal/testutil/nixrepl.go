@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/axios-nix/axios/internal/testrunenv"
 )
 
 // replPool keeps `nix repl` processes (workers) that evaluate one
@@ -131,34 +133,16 @@ func FixedFile(path string) { fixedFiles.Store(filepath.Clean(path), true) }
 // path in the temporary folder that is neither in the repository nor a
 // FixedFile.
 func mayReadChangingFiles(dir, expr string) bool {
-	if !within(repoRoot, dir) {
+	if !testrunenv.Within(repoRoot, dir) {
 		return true
 	}
 	tmp := filepath.Clean(os.TempDir())
-	for rest := expr; ; {
-		i := strings.Index(rest, tmp)
-		if i < 0 {
-			return false
-		}
-		rest = rest[i:]
-		end := strings.IndexFunc(rest, func(r rune) bool {
-			return !(r == '/' || r == '.' || r == '_' || r == '-' || r == '+' ||
-				'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
-		})
-		if end < 0 {
-			end = len(rest)
-		}
-		path := filepath.Clean(rest[:end])
-		if _, fixed := fixedFiles.Load(path); !fixed && !within(repoRoot, path) {
+	for _, path := range namedPaths(dir, expr) {
+		if _, fixed := fixedFiles.Load(path); !fixed && testrunenv.Within(tmp, path) && !testrunenv.Within(repoRoot, path) {
 			return true
 		}
-		rest = rest[end:]
 	}
-}
-
-func within(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+	return false
 }
 
 // replWorker is one `nix repl` in dir.
