@@ -185,6 +185,9 @@ func (m *evalMemo) key(nix, dir, expr string, mayFail bool) (key string, ok bool
 
 // load reads the answer kept under key.
 func (m *evalMemo) load(key string) (memoAnswer, bool) {
+	if len(key) < 2 {
+		return memoAnswer{}, false // withGo could not read the Go source
+	}
 	entry := filepath.Join(m.cache, key[:2], key)
 	b, err := os.ReadFile(entry)
 	if err != nil {

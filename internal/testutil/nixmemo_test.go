@@ -170,6 +170,10 @@ func TestNixMemoWhatIsNotKept(t *testing.T) {
 	m.save("aa03", nil, "error: writing to file: No space left on device", exitErr, true)
 	m.save("aa04", nil, "error: undefined variable 'x'", os.ErrNotExist, true)
 	m.save("aa05", []byte(`not json`), "", nil, false)
+	m.save("", []byte("1"), "", nil, false) // withGo's key when the Go source cannot be read
+	if _, kept := m.load(""); kept {
+		t.Error("an empty key found an answer")
+	}
 	m.save("aa07", nil, "error: undefined variable 'y'", errEvalFailed, true)
 	for key, want := range map[string]bool{"aa01": false, "aa02": true, "aa03": false, "aa04": false, "aa05": false, "aa07": true} {
 		a, kept := m.load(key)
