@@ -139,15 +139,10 @@ func cli(args []string, stdout, stderr io.Writer) int {
 // in the file "vetted" of cache): the go command's own check of its vet
 // results costs a CPU-second.
 func vet(ctx context.Context, dir, cache string, patterns []string) error {
-	keyDir := dir
-	if keyDir == "" {
-		keyDir = "."
-	}
 	stamp := filepath.Join(cache, "vetted")
-	key, module, kerr := testrunenv.BuildKey(keyDir)
-	head := "testrun vetted " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
-	if kerr == nil {
-		if b, err := os.ReadFile(stamp); err == nil && string(b) == head {
+	state := moduleState(dir, "vetted", patterns)
+	if state.ok {
+		if b, err := os.ReadFile(stamp); err == nil && string(b) == state.head {
 			return nil
 		}
 	}
@@ -156,11 +151,36 @@ func vet(ctx context.Context, dir, cache string, patterns []string) error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go vet %s failed: %v\n%s", strings.Join(patterns, " "), err, out)
 	}
-	// Kept only when no file changed while it ran.
-	if after, _, err := testrunenv.BuildKey(keyDir); kerr == nil && err == nil && after == key && os.MkdirAll(cache, 0o755) == nil {
-		fsutil.WriteFileAtomic(stamp, []byte(head), 0o644)
+	if state.unchanged() && os.MkdirAll(cache, 0o755) == nil {
+		fsutil.WriteFileAtomic(stamp, []byte(state.head), 0o644)
 	}
 	return nil
+}
+
+// keyedState is the state of the module in dir for a piece of work
+// (building, vetting) on patterns: head names the work, the build key
+// (testrunenv.BuildKey), the module and the patterns, as the first line
+// of the file in the cache that records the work done; ok is false when
+// there is no key, and nothing may be recorded.
+type keyedState struct {
+	dir, key, head string
+	ok             bool
+}
+
+func moduleState(dir, work string, patterns []string) keyedState {
+	if dir == "" {
+		dir = "."
+	}
+	key, module, err := testrunenv.BuildKey(dir)
+	head := "testrun " + work + " " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
+	return keyedState{dir: dir, key: key, head: head, ok: err == nil}
+}
+
+// unchanged reports whether the key is the same now, after the work: a
+// file changed while it ran (and perhaps back) leaves nothing to record.
+func (s keyedState) unchanged() bool {
+	after, _, err := testrunenv.BuildKey(s.dir)
+	return s.ok && err == nil && after == s.key
 }
 
 // defaultCache is the cache folder of the module in the working directory:
@@ -211,15 +231,10 @@ func run(ctx context.Context, o options, out io.Writer) ([]result, error) {
 // command nothing: listing the packages and checking the binaries costs
 // it two CPU-seconds on a warm cache.
 func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
-	dir := o.dir
-	if dir == "" {
-		dir = "."
-	}
 	built := filepath.Join(o.cache, "built")
-	key, module, kerr := testrunenv.BuildKey(dir)
-	head := builtHeader(key, module, o.patterns)
-	if kerr == nil {
-		if pkgs := readBuilt(built, head, o.cache); pkgs != nil {
+	state := moduleState(o.dir, "built", o.patterns)
+	if state.ok {
+		if pkgs := readBuilt(built, state.head, o.cache); pkgs != nil {
 			return pkgs, nil
 		}
 	}
@@ -239,17 +254,10 @@ func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
 	if err := build(ctx, o.dir, o.cache, tmp, pkgs); err != nil {
 		return nil, err
 	}
-	// A file changed during the build (and perhaps back): keep nothing.
-	if after, _, err := testrunenv.BuildKey(dir); kerr == nil && err == nil && after == key {
-		writeBuilt(built, head, pkgs) // else the next run asks again
+	if state.unchanged() {
+		writeBuilt(built, state.head, pkgs) // else the next run asks again
 	}
 	return pkgs, nil
-}
-
-// builtHeader is the first line of the built file: the build key, the
-// module and the patterns, which decide the list that follows.
-func builtHeader(key, module string, patterns []string) string {
-	return "testrun built " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
 }
 
 // readBuilt reads the packages kept by writeBuilt under head

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -145,16 +144,7 @@ func TestLeak(t *testing.T) {
 	}
 }
 `)
-	// The go command, through a program that logs its calls.
-	realGo, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	logged := filepath.Join(t.TempDir(), "go.log")
-	bin := t.TempDir()
-	testutil.WriteFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho \"$*\" >> "+logged+"\nexec "+realGo+" \"$@\"\n")
-	os.Chmod(filepath.Join(bin, "go"), 0o755)
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	logged, _ := loggingGo(t)
 	cache := t.TempDir()
 	o := options{parallel: 3, cache: cache, patterns: []string{"./..."}, timeout: time.Minute, dir: mod}
 	var out bytes.Buffer
@@ -348,13 +338,7 @@ func TestCPUTimes(t *testing.T) {
 // -vet: go vet's report fails the run; once it passed, the same files are
 // not vetted again, but other files or another go command are.
 func TestVet(t *testing.T) {
-	realGo := testutil.RequireTool(t, "go")
-	// The go command, through a program that logs its calls.
-	logged := filepath.Join(t.TempDir(), "go.log")
-	bin := t.TempDir()
-	testutil.WriteFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho \"$*\" >> "+logged+"\nexec "+realGo+" \"$@\"\n")
-	os.Chmod(filepath.Join(bin, "go"), 0o755)
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	logged, goProgram := loggingGo(t)
 	calls := func() int {
 		b, _ := os.ReadFile(logged)
 		return strings.Count(string(b), "\n")
@@ -384,7 +368,7 @@ func TestVet(t *testing.T) {
 		patterns []string
 	}{
 		{"a new file", func() { testutil.WriteFile(t, filepath.Join(mod, "p", "q.go"), "package p\n") }, []string{"./..."}},
-		{"another go command", func() { os.Chtimes(filepath.Join(bin, "go"), time.Now().Add(time.Hour), time.Now().Add(time.Hour)) }, []string{"./..."}},
+		{"another go command", func() { os.Chtimes(goProgram, time.Now().Add(time.Hour), time.Now().Add(time.Hour)) }, []string{"./..."}},
 		{"another package list", func() {}, []string{"./p"}},
 	} {
 		c.change()
@@ -393,4 +377,20 @@ func TestVet(t *testing.T) {
 			t.Errorf("%s: %d go calls, want %d (%v)", c.name, calls(), n+1, err)
 		}
 	}
+}
+
+// loggingGo puts first on PATH a go program that appends each command line
+// to the returned log, then runs the real go command; program is its path.
+func loggingGo(t *testing.T) (log, program string) {
+	t.Helper()
+	realGo := testutil.RequireTool(t, "go")
+	log = filepath.Join(t.TempDir(), "go.log")
+	bin := t.TempDir()
+	program = filepath.Join(bin, "go")
+	testutil.WriteFile(t, program, "#!/bin/sh\necho \"$*\" >> "+log+"\nexec "+realGo+" \"$@\"\n")
+	if err := os.Chmod(program, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return log, program
 }
