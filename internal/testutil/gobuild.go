@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,12 +63,13 @@ func AxiosPrograms(t testing.TB) string {
 		"./cmd/axios", "./cmd/axios-mcp", "./cmd/axios-init-form", "./cmd/axios-pwa", "./cmd/axios-wallpaper")
 }
 
-// builtRecord is what the file .built keeps of a build: its key, and each
+// builtRecord is what the file .built keeps of a build: its head
+// (testrunenv.ModuleState), and each
 // binary's identity (testrunenv.Identity), so that a binary replaced since
 // is seen.
-func builtRecord(key, out string, pkgs []string) (string, bool) {
+func builtRecord(head, out string, pkgs []string) (string, bool) {
 	var b strings.Builder
-	b.WriteString(key + "\n")
+	b.WriteString(head + "\n")
 	for _, p := range pkgs {
 		fi, err := os.Stat(filepath.Join(out, filepath.Base(p)))
 		if err != nil || !fi.Mode().IsRegular() {
@@ -78,14 +80,14 @@ func builtRecord(key, out string, pkgs []string) (string, bool) {
 	return b.String(), true
 }
 
-// builtBefore reports whether the build kept in the file built had key
-// and left the binaries in out as they are.
-func builtBefore(built, key, out string, pkgs []string) bool {
+// builtBefore reports whether the build kept in the file built had head
+// (testrunenv.ModuleState) and left the binaries in out as they are.
+func builtBefore(built, head, out string, pkgs []string) bool {
 	b, err := os.ReadFile(built)
 	if err != nil {
 		return false
 	}
-	record, ok := builtRecord(key, out, pkgs)
+	record, ok := builtRecord(head, out, pkgs)
 	return ok && string(b) == record
 }
 
@@ -119,8 +121,8 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 	// (testrunenv.BuildKey, taken before it started), and the binaries
 	// still there: nothing to ask the go command.
 	built := filepath.Join(out, ".built")
-	key, _, kerr := testrunenv.BuildKey(dir)
-	if kerr == nil && builtBefore(built, key, out, pkgs) {
+	state := testrunenv.StateOf(dir, "gobuild", slices.Concat(flags, []string{"--"}, pkgs))
+	if state.OK && builtBefore(built, state.Head, out, pkgs) {
 		if run != "" {
 			fsutil.WriteFileAtomic(stamp, []byte(run), 0o644)
 		}
@@ -139,9 +141,8 @@ func goBuild(goTool, cache, key, dir string, flags, pkgs []string) (string, erro
 	if text, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s in %s: %v\n%s", strings.Join(pkgs, " "), dir, err, text)
 	}
-	// A file changed during the build (and perhaps back): keep nothing.
-	if after, _, err := testrunenv.BuildKey(dir); kerr == nil && err == nil && after == key {
-		if record, ok := builtRecord(key, out, pkgs); ok {
+	if state.Unchanged() {
+		if record, ok := builtRecord(state.Head, out, pkgs); ok {
 			fsutil.WriteFileAtomic(built, []byte(record), 0o644)
 		}
 	}

@@ -140,9 +140,9 @@ func cli(args []string, stdout, stderr io.Writer) int {
 // results costs a CPU-second.
 func vet(ctx context.Context, dir, cache string, patterns []string) error {
 	stamp := filepath.Join(cache, "vetted")
-	state := moduleState(dir, "vetted", patterns)
-	if state.ok {
-		if b, err := os.ReadFile(stamp); err == nil && string(b) == state.head {
+	state := testrunenv.StateOf(dir, "testrun vetted", patterns)
+	if state.OK {
+		if b, err := os.ReadFile(stamp); err == nil && string(b) == state.Head {
 			return nil
 		}
 	}
@@ -151,36 +151,10 @@ func vet(ctx context.Context, dir, cache string, patterns []string) error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go vet %s failed: %v\n%s", strings.Join(patterns, " "), err, out)
 	}
-	if state.unchanged() && os.MkdirAll(cache, 0o755) == nil {
-		fsutil.WriteFileAtomic(stamp, []byte(state.head), 0o644)
+	if state.Unchanged() && os.MkdirAll(cache, 0o755) == nil {
+		fsutil.WriteFileAtomic(stamp, []byte(state.Head), 0o644)
 	}
 	return nil
-}
-
-// keyedState is the state of the module in dir for a piece of work
-// (building, vetting) on patterns: head names the work, the build key
-// (testrunenv.BuildKey), the module and the patterns, as the first line
-// of the file in the cache that records the work done; ok is false when
-// there is no key, and nothing may be recorded.
-type keyedState struct {
-	dir, key, head string
-	ok             bool
-}
-
-func moduleState(dir, work string, patterns []string) keyedState {
-	if dir == "" {
-		dir = "."
-	}
-	key, module, err := testrunenv.BuildKey(dir)
-	head := "testrun " + work + " " + key + " " + strconv.Quote(module) + " " + strconv.Quote(strings.Join(patterns, "\x00"))
-	return keyedState{dir: dir, key: key, head: head, ok: err == nil}
-}
-
-// unchanged reports whether the key is the same now, after the work: a
-// file changed while it ran (and perhaps back) leaves nothing to record.
-func (s keyedState) unchanged() bool {
-	after, _, err := testrunenv.BuildKey(s.dir)
-	return s.ok && err == nil && after == s.key
 }
 
 // defaultCache is the cache folder of the module in the working directory:
@@ -232,9 +206,9 @@ func run(ctx context.Context, o options, out io.Writer) ([]result, error) {
 // it two CPU-seconds on a warm cache.
 func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
 	built := filepath.Join(o.cache, "built")
-	state := moduleState(o.dir, "built", o.patterns)
-	if state.ok {
-		if pkgs := readBuilt(built, state.head, o.cache); pkgs != nil {
+	state := testrunenv.StateOf(o.dir, "testrun built", o.patterns)
+	if state.OK {
+		if pkgs := readBuilt(built, state.Head, o.cache); pkgs != nil {
 			return pkgs, nil
 		}
 	}
@@ -254,8 +228,8 @@ func builtPackages(ctx context.Context, o options) ([]*pkg, error) {
 	if err := build(ctx, o.dir, o.cache, tmp, pkgs); err != nil {
 		return nil, err
 	}
-	if state.unchanged() {
-		writeBuilt(built, state.head, pkgs) // else the next run asks again
+	if state.Unchanged() {
+		writeBuilt(built, state.Head, pkgs) // else the next run asks again
 	}
 	return pkgs, nil
 }
