@@ -19,7 +19,7 @@ import (
 // CachedRun runs the deterministic tool (a path, from RequireTool) with
 // args, where the last argument is the file it writes, and keeps that
 // file's bytes between test runs under the user's cache folder. The key is
-// the tool (path, size and modification time of the program), the
+// the tool (path, size, modification time and inode of the program), the
 // arguments, the bytes of every argument that names an existing file and
 // the output's extension, so a run with the same program on the same input
 // files copies the file instead of running the tool again. For reference results the tests
@@ -126,7 +126,7 @@ func runKey(tool string, args []string, kept string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("CachedRun: %w", err)
 	}
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", tool, fi.Size(), fi.ModTime().UnixNano())
+	fmt.Fprintf(h, "%s\x00%s\x00", tool, testrunenv.Identity(fi))
 	for _, a := range args {
 		if st, err := os.Stat(a); err != nil || !st.Mode().IsRegular() {
 			fmt.Fprintf(h, "arg\x00%d\x00%s\x00", len(a), a)
